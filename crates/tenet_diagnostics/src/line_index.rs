@@ -1,0 +1,122 @@
+//! Converts byte offsets to 1-based lines and columns (Unicode scalar values, or UTF-16 units for LSP).
+
+/// A 1-based position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: u32,
+    /// Byte offset in the file.
+    pub offset: u32,
+}
+
+/// The start offset of every line of a text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Indexes `text`. Lines end at `\n`; a `\r` before it belongs to the line it ends.
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The line and column of `offset` in `text` (the text this index was built from). An offset inside a
+    /// multi-byte character counts as that character.
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line] as usize;
+        let prefix = text.get(start..offset as usize).map_or_else(
+            || text.as_bytes()[start..offset as usize].iter().filter(|&&b| (b & 0xC0) != 0x80).count(),
+            |s| s.chars().count(),
+        );
+        LineCol {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(prefix + 1).unwrap_or(u32::MAX),
+            offset,
+        }
+    }
+
+    /// The 0-based line and UTF-16 column of `offset`, as the Language Server Protocol counts them.
+    pub fn utf16_position(&self, text: &str, offset: u32) -> (u32, u32) {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line] as usize;
+        let mut col = 0usize;
+        for (i, c) in text[start..].char_indices() {
+            if start + i >= offset as usize {
+                break;
+            }
+            col += c.len_utf16();
+        }
+        (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 column, clamped to the text.
+    pub fn offset_of_utf16(&self, text: &str, line: u32, col: u32) -> u32 {
+        let Some(&start) = self.line_starts.get(line as usize) else {
+            return u32::try_from(text.len()).unwrap_or(u32::MAX);
+        };
+        let mut units = 0u32;
+        for (i, c) in text[start as usize..].char_indices() {
+            if units >= col || c == '\n' {
+                return start + u32::try_from(i).unwrap_or(u32::MAX);
+            }
+            units += u32::try_from(c.len_utf16()).unwrap_or(2);
+        }
+        u32::try_from(text.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Number of lines.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values_not_bytes() {
+        let text = "{\n  \"Sid\": \"Zugriff für Ünïcode\", \"X\": 1\n}";
+        let idx = LineIndex::new(text);
+        let off = text.find("\"X\"").unwrap() as u32;
+        let lc = idx.line_col(text, off);
+        assert_eq!((lc.line, lc.column), (2, 33));
+        assert_eq!(idx.utf16_position(text, off), (1, 32));
+        assert_eq!(idx.offset_of_utf16(text, 1, 32), off);
+    }
+
+    #[test]
+    fn astral_characters_take_two_utf16_units() {
+        let text = "\"😀\",x";
+        let idx = LineIndex::new(text);
+        let off = text.find('x').unwrap() as u32;
+        assert_eq!(idx.line_col(text, off).column, 5);
+        assert_eq!(idx.utf16_position(text, off), (0, 5));
+    }
+
+    #[test]
+    fn offsets_past_the_end_clamp() {
+        let idx = LineIndex::new("ab\ncd");
+        let lc = idx.line_col("ab\ncd", 99);
+        assert_eq!((lc.line, lc.column, lc.offset), (2, 3, 5));
+    }
+}
