@@ -1,0 +1,1 @@
+//! IAM mini-grammars (being written).
