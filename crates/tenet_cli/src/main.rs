@@ -1,1 +1,116 @@
-fn main() {}
+//! The `tenet` binary: command-line front end over the reader, the linter and the prover. It holds
+//! no analysis of its own.
+
+mod lint;
+mod output;
+mod report;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tenet_ast::PolicyKind;
+use tenet_diagnostics::Severity;
+
+/// Exit code when findings reach the fail level.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit code when tenet itself could not run.
+const EXIT_TOOL_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "tenet", version = long_version(), about = "Policy-as-code linter and prover for AWS access policies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+fn long_version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files for invalid, dangerous or redundant statements.
+    Lint(LintArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Files and directories to check (directories are walked for `*.json`, honouring .gitignore).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Treat every policy as this kind: identity, resource, key, trust, scp, rcp.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<PolicyKind>,
+    /// Also say which files were skipped and why.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn parse_kind(s: &str) -> Result<PolicyKind, String> {
+    PolicyKind::from_name(s).ok_or_else(|| format!("unknown policy kind `{s}` (identity, resource, key, trust, scp, rcp)"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint(args) => run_lint(&args),
+    }
+}
+
+fn run_lint(args: &LintArgs) -> ExitCode {
+    let files = match lint::collect_files(&args.paths) {
+        Ok(f) => f,
+        Err(e) => return tool_error(&e.0),
+    };
+    let check = |_path: &std::path::Path, _parsed: &tenet_syntax::ParsedFile| Vec::new();
+    let results = match lint::check_files(&files, args.kind, &check) {
+        Ok(r) => r,
+        Err(e) => return tool_error(&e.0),
+    };
+    let text = match args.format {
+        Format::Human => output::render_human(&results, std::io::IsTerminal::is_terminal(&std::io::stdout()), args.verbose),
+        Format::Json => output::render_json(&results),
+        Format::Github => output::render_github(&results),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(EXIT_TOOL_ERROR);
+    }
+    let fail = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    if results.iter().any(|r| r.count_at_least(fail) > 0) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn tool_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_TOOL_ERROR)
+}

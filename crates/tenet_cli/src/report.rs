@@ -1,0 +1,28 @@
+//! The result of reading and checking one file, shared by every output format.
+
+use std::path::PathBuf;
+
+use tenet_diagnostics::{Diagnostic, LineIndex, Severity};
+
+/// One input file and its findings.
+pub struct FileResult {
+    /// The path as found on disk.
+    pub path: PathBuf,
+    /// The path as shown to the user: relative to the current directory when it is under it, with `/`.
+    pub display: String,
+    /// The file's text (lossy for invalid UTF-8, so snippets can still be shown).
+    pub source: String,
+    /// Findings, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Line starts of `source`.
+    pub line_index: LineIndex,
+    /// Why the file was skipped, if it holds no policy (shown in verbose mode).
+    pub skipped: Option<String>,
+}
+
+impl FileResult {
+    /// Number of findings at `severity` or above.
+    pub fn count_at_least(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity >= severity).count()
+    }
+}

@@ -1,0 +1,572 @@
+//! SARIF 2.1.0 output (`tenet lint --format sarif`), the subset GitHub code scanning and most SARIF
+//! viewers read: one run, the rules' metadata, and one result per diagnostic with a repo-relative
+//! location, a stable fingerprint and the fix when there is one.
+//!
+//! The structs below are hand-written serde types (the SARIF crates are heavier than this subset).
+//! `scripts/validate_sarif.sh` checks the output against the official 2.1.0 JSON schema.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tenet_diagnostics::{Diagnostic, LineIndex, Severity, Span};
+use tenet_lint::registry::{CodeEntry, CodeSource};
+
+use crate::report::FileResult;
+
+/// Where the rule documentation lives; `#<code>` (lowercase) is appended.
+const HELP_BASE: &str = "https://github.com/tenet-policy/tenet/blob/main/docs/rules.md";
+/// The project's home page.
+const INFORMATION_URI: &str = "https://github.com/tenet-policy/tenet";
+/// The schema URI written into `$schema`.
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The base id that every artifact URI is relative to (the directory `tenet` ran in).
+const SRCROOT: &str = "%SRCROOT%";
+/// The key of tenet's fingerprint in `partialFingerprints` (bump the suffix if the recipe changes).
+const FINGERPRINT_KEY: &str = "tenet/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Text,
+    full_description: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Text>,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleProperties<'a> {
+    tags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    access_analyzer_checks: &'a [&'a str],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    parliament_issues: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markdown: Option<String>,
+}
+
+impl Text {
+    fn plain(text: impl Into<String>) -> Self {
+        Text {
+            text: text.into(),
+            markdown: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: HashMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    byte_offset: u32,
+    byte_length: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: ByteRegion,
+    inserted_content: InsertedContent,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ByteRegion {
+    byte_offset: u32,
+    byte_length: u32,
+}
+
+#[derive(Serialize)]
+struct InsertedContent {
+    text: String,
+}
+
+/// Renders the findings of `results` as one SARIF 2.1.0 log (pretty-printed JSON, ending in a newline).
+///
+/// `rules` is the metadata of every code that may appear (normally `tenet_lint::listing(...)` with the
+/// parser's and grammars' static codes): each becomes a `reportingDescriptor` whose `id` is the code.
+/// Artifact URIs are `FileResult::display` (repo-relative, `/`-separated) against `%SRCROOT%`; columns
+/// are counted in Unicode scalar values (`columnKind: unicodeCodePoints`).
+pub fn render_sarif(results: &[FileResult], rules: &[CodeEntry]) -> String {
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let mut sarif_results = Vec::new();
+    for file in results {
+        if file.diagnostics.is_empty() {
+            continue;
+        }
+        let statements = statement_names(file);
+        let mut seen: HashMap<u64, u32> = HashMap::new();
+        for d in &file.diagnostics {
+            let base = fingerprint_base(file, &statements, d);
+            let occurrence = seen.entry(base).or_insert(0);
+            *occurrence += 1;
+            let fingerprint = format!("{base:016x}:{occurrence}");
+            sarif_results.push(result(file, d, index.get(d.code).copied(), fingerprint));
+        }
+    }
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "tenet",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: rules.iter().map(descriptor).collect(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results: sarif_results,
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn descriptor(entry: &CodeEntry) -> ReportingDescriptor<'_> {
+    let (level_name, enabled, full, tags, parliament) = match entry.source {
+        CodeSource::Lint(meta) => (
+            level(meta.severity),
+            meta.category.enabled_by_default(),
+            Some(meta.docs()),
+            vec![meta.category.as_str()],
+            meta.parliament,
+        ),
+        CodeSource::Structural => ("error", true, None, vec!["structural"], &[][..]),
+    };
+    ReportingDescriptor {
+        id: entry.code,
+        name: entry.name,
+        short_description: Text::plain(entry.summary),
+        full_description: Text::plain(full.as_deref().map_or(entry.summary, first_paragraph)),
+        help: full.map(|md| Text {
+            text: md.clone(),
+            markdown: Some(md),
+        }),
+        help_uri: format!("{HELP_BASE}#{}", entry.code.to_ascii_lowercase()),
+        default_configuration: Configuration {
+            level: level_name,
+            enabled,
+        },
+        properties: RuleProperties {
+            tags,
+            access_analyzer_checks: entry.aa_checks,
+            parliament_issues: parliament,
+        },
+    }
+}
+
+/// The text under the first heading of a rule's docs (its "What it does" paragraph).
+fn first_paragraph(docs: &str) -> &str {
+    let body = docs.trim_start();
+    let body = match body.strip_prefix('#') {
+        Some(rest) => rest.split_once('\n').map_or("", |(_, r)| r),
+        None => body,
+    };
+    let end = body.find("\n#").unwrap_or(body.len());
+    let text = body[..end].trim();
+    if text.is_empty() {
+        docs.trim()
+    } else {
+        text
+    }
+}
+
+fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerprint: String) -> SarifResult {
+    let text = match &d.help {
+        Some(help) => format!("{}\nhelp: {help}", d.message),
+        None => d.message.clone(),
+    };
+    let related = d
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Location {
+            id: Some(i + 1),
+            physical_location: physical(file, l.span),
+            message: Some(Text::plain(l.message.clone())),
+        })
+        .collect();
+    let fixes = d
+        .fix
+        .iter()
+        .map(|fix| SarifFix {
+            description: Text::plain(fix.title.clone()),
+            artifact_changes: vec![ArtifactChange {
+                artifact_location: artifact(file),
+                replacements: fix
+                    .edits
+                    .iter()
+                    .map(|e| Replacement {
+                        deleted_region: ByteRegion {
+                            byte_offset: e.span.start,
+                            byte_length: e.span.end - e.span.start,
+                        },
+                        inserted_content: InsertedContent {
+                            text: e.replacement.clone(),
+                        },
+                    })
+                    .collect(),
+            }],
+        })
+        .collect();
+    SarifResult {
+        rule_id: d.code,
+        rule_index,
+        level: level(d.severity),
+        message: Text::plain(text),
+        locations: vec![Location {
+            id: None,
+            physical_location: physical(file, d.span),
+            message: None,
+        }],
+        related_locations: related,
+        partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, fingerprint)]),
+        fixes,
+    }
+}
+
+fn artifact(file: &FileResult) -> ArtifactLocation {
+    ArtifactLocation {
+        uri: encode_uri_path(&file.display),
+        uri_base_id: SRCROOT,
+    }
+}
+
+fn physical(file: &FileResult, span: Span) -> PhysicalLocation {
+    let index: &LineIndex = &file.line_index;
+    let start = index.line_col(&file.source, span.start);
+    let end = index.line_col(&file.source, span.end);
+    PhysicalLocation {
+        artifact_location: artifact(file),
+        region: Region {
+            start_line: start.line,
+            start_column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            byte_offset: start.offset,
+            byte_length: end.offset.saturating_sub(start.offset),
+        },
+    }
+}
+
+/// Percent-encodes the characters a relative URI reference may not hold as-is (spaces, `%`, `#`, `?`,
+/// non-ASCII), keeping `/` separators.
+fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A hash that does not move when lines are added above the finding: the code, the file, the statement
+/// the finding is in (its `Sid`, or its position when it has none, and the document's name for files
+/// holding several policies) and the finding's own text with whitespace removed. Equal bases within a
+/// file are told apart by an occurrence counter.
+fn fingerprint_base(file: &FileResult, statements: &[(Span, String)], d: &Diagnostic) -> u64 {
+    let snippet: String = file
+        .source
+        .get(d.span.range())
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(256)
+        .collect();
+    let statement = statements
+        .iter()
+        .find(|(s, _)| s.start <= d.span.start && d.span.end <= s.end)
+        .map_or("", |(_, name)| name.as_str());
+    let mut h = Fnv::new();
+    for part in [d.code, file.display.as_str(), statement, snippet.as_str()] {
+        h.write(part.as_bytes());
+        h.write(&[0]);
+    }
+    h.finish()
+}
+
+/// Every statement of the file with a name that survives edits elsewhere: `document/Sid`, or
+/// `document/#index` when it has no `Sid`. The file is read again (only files with findings are).
+fn statement_names(file: &FileResult) -> Vec<(Span, String)> {
+    let parsed = tenet_syntax::parse_policy_file(&file.display, &file.source, None);
+    let mut out = Vec::new();
+    for doc in &parsed.documents {
+        let name = doc.name.as_deref().unwrap_or("");
+        for (i, stmt) in doc.policy.statements.iter().enumerate() {
+            let id = match &stmt.value.sid {
+                Some(sid) => format!("{name}/{}", sid.value),
+                None => format!("{name}/#{i}"),
+            };
+            out.push((stmt.span, id));
+        }
+    }
+    out
+}
+
+/// 64-bit FNV-1a: tiny, and stable across Rust releases (unlike `DefaultHasher`).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+    use tenet_diagnostics::Edit;
+
+    const POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Zugriff für Ünïcode", "Effect": "Allow", "Action": "s3:getobject", "Resource": "*"}
+  ]
+}
+"#;
+
+    fn span_of(text: &str, needle: &str) -> Span {
+        let start = text.find(needle).unwrap_or(0);
+        Span::new(start, start + needle.len())
+    }
+
+    fn sample(source: &str) -> FileResult {
+        let action = span_of(source, "\"s3:getobject\"");
+        let resource = span_of(source, "\"*\"");
+        let diagnostics = vec![
+            Diagnostic::new("IAM201", "action-case", Severity::Info, action, "`s3:getobject` is written `s3:GetObject` by AWS")
+                .with_help("write `s3:GetObject`")
+                .with_fix(
+                    "replace with `s3:GetObject`",
+                    vec![Edit {
+                        span: Span::new(action.start as usize + 1, action.end as usize - 1),
+                        replacement: "s3:GetObject".to_owned(),
+                    }],
+                )
+                .with_label(resource, "on every resource"),
+            Diagnostic::new("SYN001", "json-syntax-error", Severity::Error, resource, "made-up finding"),
+        ];
+        FileResult {
+            path: PathBuf::from("policies/a b.json"),
+            display: "policies/a b.json".to_owned(),
+            source: source.to_owned(),
+            diagnostics,
+            line_index: LineIndex::new(source),
+            skipped: None,
+        }
+    }
+
+    fn rules() -> Vec<CodeEntry> {
+        tenet_lint::registry::listing(&[tenet_syntax::STRUCTURAL_CODES])
+    }
+
+    fn render(source: &str) -> serde_json::Value {
+        let text = render_sarif(&[sample(source)], &rules());
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
+    #[test]
+    fn locations_are_one_based_in_scalar_values() {
+        let log = render(POLICY);
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "IAM201");
+        assert_eq!(result["level"], "note");
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], 4);
+        // `    {"Sid": "Zugriff für Ünïcode", "Effect": "Allow", "Action": ` is 64 scalar values.
+        assert_eq!(region["startColumn"], 65);
+        assert_eq!(region["endColumn"], 79);
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "policies/a%20b.json");
+        assert_eq!(result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "s3:GetObject");
+        assert_eq!(log["runs"][0]["tool"]["driver"]["name"], "tenet");
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_shifts() {
+        let a = render(POLICY);
+        let shifted = POLICY.replacen("{\n", "{\n\n\n  \"Id\": \"moved\",\n", 1);
+        let b = render(&shifted);
+        for i in 0..2 {
+            let fa = &a["runs"][0]["results"][i]["partialFingerprints"][FINGERPRINT_KEY];
+            let fb = &b["runs"][0]["results"][i]["partialFingerprints"][FINGERPRINT_KEY];
+            assert!(fa.is_string());
+            assert_eq!(fa, fb);
+        }
+        let f0 = &a["runs"][0]["results"][0]["partialFingerprints"][FINGERPRINT_KEY];
+        let f1 = &a["runs"][0]["results"][1]["partialFingerprints"][FINGERPRINT_KEY];
+        assert_ne!(f0, f1);
+    }
+
+    fn repo_root() -> Option<PathBuf> {
+        let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+        loop {
+            if dir.join("scripts/validate_sarif.sh").is_file() {
+                return Some(dir);
+            }
+            if !dir.pop() {
+                return None;
+            }
+        }
+    }
+
+    /// Validates a log against the official schema with `scripts/validate_sarif.sh` (PyPI `jsonschema`,
+    /// the schema from an npm package). Skipped, saying why, only when python3 is missing.
+    #[test]
+    fn output_validates_against_the_sarif_schema() {
+        if std::process::Command::new("python3").arg("--version").output().is_err() {
+            eprintln!("skipped: python3 is not available to run scripts/validate_sarif.sh");
+            return;
+        }
+        let Some(root) = repo_root() else {
+            unreachable!("scripts/validate_sarif.sh not found above {}", env!("CARGO_MANIFEST_DIR"));
+        };
+        let dir = root.join("target/sarif-validate");
+        std::fs::create_dir_all(&dir).ok();
+        let log = dir.join("tenet-test.sarif");
+        let text = render_sarif(&[sample(POLICY)], &rules());
+        std::fs::write(&log, text).ok();
+        let out = std::process::Command::new("bash")
+            .arg(root.join("scripts/validate_sarif.sh"))
+            .arg(&log)
+            .output();
+        let Ok(out) = out else {
+            unreachable!("could not run bash");
+        };
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "validation failed:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("valid SARIF 2.1.0"), "{stdout}");
+    }
+}

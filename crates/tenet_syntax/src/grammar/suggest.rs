@@ -1,0 +1,61 @@
+//! "Did you mean" suggestions by edit distance, for operator names here and element names in the
+//! lowering.
+
+/// The Levenshtein distance between `a` and `b`, counted in Unicode scalar values.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            let deletion = previous[j + 1] + 1;
+            let insertion = current[j] + 1;
+            current.push(substitution.min(deletion).min(insertion));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The candidate closest to `input`, compared case-insensitively, if it is close enough to be a
+/// plausible typo: at most a third of the input's length away (and at least 1 edit is allowed).
+/// Ties go to the earliest candidate.
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let needle = input.to_lowercase();
+    let limit = (needle.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let distance = levenshtein(&needle, &candidate.to_lowercase());
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(levenshtein("", ""), 0);
+        assert_eq!(levenshtein("abc", ""), 3);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("é", "e"), 1);
+    }
+
+    #[test]
+    fn suggests_the_nearest_close_candidate() {
+        let names = ["StringEquals", "StringLike", "Null"];
+        assert_eq!(did_you_mean("StringEqual", names), Some("StringEquals"));
+        assert_eq!(did_you_mean("stringlikes", names), Some("StringLike"));
+        assert_eq!(did_you_mean("Nul", names), Some("Null"));
+        assert_eq!(did_you_mean("Principal", names), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! Recognises what an input file holds, without flags: a bare policy, or the output of an AWS CLI
+//! command that embeds policies (as objects, JSON strings or URL-encoded strings), and finds every
+//! policy inside with its kind and a name that says where it sits.
+
+use tenet_ast::PolicyKind;
+use tenet_diagnostics::{Diagnostic, Severity, Span};
+
+use crate::codes;
+use crate::detect::detect_kind;
+use crate::json::{decode_string_literal, parse_json, percent_decode, JsonKind, JsonValue, OffsetMap};
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputForm {
+    /// A policy document.
+    BarePolicy,
+    /// `aws s3api get-bucket-policy` or `aws kms get-key-policy`: `{"Policy": "<json string>"}`.
+    PolicyString,
+    /// `aws iam get-policy-version`: `{"PolicyVersion": {"Document": ...}}`.
+    PolicyVersion,
+    /// `aws iam get-account-authorization-details`.
+    AuthorizationDetails,
+    /// `aws kms list-grants`: grants, not policies.
+    GrantList,
+    /// JSON that holds no policy.
+    NotAPolicy,
+}
+
+/// A policy found in a file, before lowering.
+pub(crate) struct Found {
+    pub name: Option<String>,
+    pub json: JsonValue,
+    pub kind: PolicyKind,
+    pub span: Span,
+}
+
+pub(crate) struct Walker<'a> {
+    pub source: &'a str,
+    pub kind_override: Option<PolicyKind>,
+    pub kind_hint: Option<PolicyKind>,
+    pub found: Vec<Found>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Classifies the top-level value of a file.
+pub fn classify(root: &JsonValue) -> InputForm {
+    let Some(members) = root.as_object() else {
+        return InputForm::NotAPolicy;
+    };
+    let has = |k: &str| members.iter().any(|m| m.key.value == k);
+    if has("Statement") || (has("Version") && !has("PolicyVersion")) {
+        InputForm::BarePolicy
+    } else if has("PolicyVersion") {
+        InputForm::PolicyVersion
+    } else if has("Policy") && root.get("Policy").is_some_and(|p| p.as_str().is_some()) {
+        InputForm::PolicyString
+    } else if ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"].iter().any(|k| has(k)) {
+        InputForm::AuthorizationDetails
+    } else if has("Grants") {
+        InputForm::GrantList
+    } else {
+        InputForm::NotAPolicy
+    }
+}
+
+impl Walker<'_> {
+    fn add(&mut self, name: Option<String>, json: JsonValue, default_kind: Option<PolicyKind>, span: Span) {
+        let kind = self
+            .kind_override
+            .or(default_kind)
+            .or(self.kind_hint)
+            .unwrap_or_else(|| detect_kind(&json));
+        self.found.push(Found { name, json, kind, span });
+    }
+
+    /// A document given as an object, a JSON string, or a URL-encoded JSON string.
+    pub fn document(&mut self, value: &JsonValue, name: Option<String>, default_kind: Option<PolicyKind>) {
+        match &value.kind {
+            JsonKind::Object(_) => self.add(name, value.clone(), default_kind, value.span),
+            JsonKind::String(s) => {
+                let Some((decoded, map)) = decode_string_literal(self.source, value.span) else {
+                    self.embedded_error(value.span, "the string could not be decoded");
+                    return;
+                };
+                let (text, map) = if s.trim_start().starts_with('%') || (!s.trim_start().starts_with('{') && s.contains('%')) {
+                    match percent_decode(&decoded) {
+                        Some((t, inner)) => (t, map.compose(&inner)),
+                        None => {
+                            self.embedded_error(value.span, "the URL-encoded document is not UTF-8");
+                            return;
+                        }
+                    }
+                } else {
+                    (decoded, map)
+                };
+                self.parse_embedded(&text, &map, value.span, name, default_kind);
+            }
+            _ => self.diagnostics.push(Diagnostic::new(
+                codes::WRONG_TYPE.0,
+                codes::WRONG_TYPE.1,
+                Severity::Error,
+                value.span,
+                format!("a policy document must be an object or a string, found {}", value.type_name()),
+            )),
+        }
+    }
+
+    fn parse_embedded(&mut self, text: &str, map: &OffsetMap, span: Span, name: Option<String>, kind: Option<PolicyKind>) {
+        match parse_json(text, map) {
+            Ok(json) => self.add(name, json, kind, span),
+            Err(d) => self.diagnostics.push(d),
+        }
+    }
+
+    fn embedded_error(&mut self, span: Span, why: &str) {
+        self.diagnostics.push(Diagnostic::new(
+            codes::INVALID_EMBEDDED_POLICY.0,
+            codes::INVALID_EMBEDDED_POLICY.1,
+            Severity::Error,
+            span,
+            format!("embedded policy cannot be read: {why}"),
+        ));
+    }
+
+    /// Walks `get-account-authorization-details` output.
+    pub fn authorization_details(&mut self, root: &JsonValue) {
+        for (list, inline_key) in [
+            ("UserDetailList", "UserPolicyList"),
+            ("GroupDetailList", "GroupPolicyList"),
+            ("RoleDetailList", "RolePolicyList"),
+        ] {
+            let Some(JsonKind::Array(entities)) = root.get(list).map(|v| &v.kind) else {
+                continue;
+            };
+            for (i, entity) in entities.iter().enumerate() {
+                let label = entity_label(list, i, entity, &["UserName", "GroupName", "RoleName"]);
+                self.inline_policies(entity, inline_key, &label);
+                if let Some(trust) = entity.get("AssumeRolePolicyDocument") {
+                    self.document(trust, Some(format!("{label} / AssumeRolePolicyDocument")), Some(PolicyKind::Trust));
+                }
+            }
+        }
+        if let Some(JsonKind::Array(policies)) = root.get("Policies").map(|v| &v.kind) {
+            for (i, policy) in policies.iter().enumerate() {
+                let label = entity_label("Policies", i, policy, &["PolicyName"]);
+                let Some(JsonKind::Array(versions)) = policy.get("PolicyVersionList").map(|v| &v.kind) else {
+                    continue;
+                };
+                for (j, version) in versions.iter().enumerate() {
+                    if let Some(doc) = version.get("Document") {
+                        let id = version.get("VersionId").and_then(JsonValue::as_str).unwrap_or("?");
+                        let name = format!("{label} / PolicyVersionList[{j}] ({id})");
+                        self.document(doc, Some(name), Some(PolicyKind::Identity));
+                    }
+                }
+            }
+        }
+    }
+
+    fn inline_policies(&mut self, entity: &JsonValue, key: &str, label: &str) {
+        let Some(JsonKind::Array(items)) = entity.get(key).map(|v| &v.kind) else {
+            return;
+        };
+        for (j, item) in items.iter().enumerate() {
+            if let Some(doc) = item.get("PolicyDocument") {
+                let pname = item.get("PolicyName").and_then(JsonValue::as_str).unwrap_or("?");
+                self.document(doc, Some(format!("{label} / {key}[{j}] ({pname})")), Some(PolicyKind::Identity));
+            }
+        }
+    }
+}
+
+fn entity_label(list: &str, i: usize, entity: &JsonValue, name_keys: &[&str]) -> String {
+    let name = name_keys.iter().find_map(|k| entity.get(k).and_then(JsonValue::as_str));
+    match name {
+        Some(n) => format!("{list}[{i}] ({n})"),
+        None => format!("{list}[{i}]"),
+    }
+}
