@@ -4,6 +4,7 @@
 //! `tenet_syntax` crate lowers text into these types; the analysis crates read them.
 #![warn(missing_docs)]
 
+pub mod eval;
 mod operator;
 mod policy;
 

@@ -43,7 +43,12 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
         let prefix = text.get(start..offset as usize).map_or_else(
-            || text.as_bytes()[start..offset as usize].iter().filter(|&&b| (b & 0xC0) != 0x80).count(),
+            || {
+                text.as_bytes()[start..offset as usize]
+                    .iter()
+                    .filter(|&&b| (b & 0xC0) != 0x80)
+                    .count()
+            },
             |s| s.chars().count(),
         );
         LineCol {
@@ -65,7 +70,10 @@ impl LineIndex {
             }
             col += c.len_utf16();
         }
-        (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+        (
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        )
     }
 
     /// The byte offset of a 0-based line and UTF-16 column, clamped to the text.

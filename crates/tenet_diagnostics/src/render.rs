@@ -114,8 +114,14 @@ mod tests {
     #[test]
     fn renders_the_snippet_and_the_code() {
         let src = "{\"Effect\": \"Alow\"}";
-        let d = Diagnostic::new("SYN010", "invalid-effect", Severity::Error, Span::new(11, 17), "invalid effect `Alow`")
-            .with_help("use `Allow` or `Deny`");
+        let d = Diagnostic::new(
+            "SYN010",
+            "invalid-effect",
+            Severity::Error,
+            Span::new(11, 17),
+            "invalid effect `Alow`",
+        )
+        .with_help("use `Allow` or `Deny`");
         let out = render_diagnostics("p.json", src, &[d], RenderOptions::default());
         assert!(out.contains("SYN010(invalid-effect)"), "{out}");
         assert!(out.contains("invalid effect `Alow`"), "{out}");

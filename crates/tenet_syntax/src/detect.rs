@@ -32,7 +32,11 @@ fn statements(json: &JsonValue) -> Vec<&JsonValue> {
 fn strings(v: Option<&JsonValue>) -> Vec<String> {
     match v.map(|v| &v.kind) {
         Some(JsonKind::String(s)) => vec![s.to_ascii_lowercase()],
-        Some(JsonKind::Array(items)) => items.iter().filter_map(|i| i.as_str()).map(str::to_ascii_lowercase).collect(),
+        Some(JsonKind::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .map(str::to_ascii_lowercase)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -40,12 +44,16 @@ fn strings(v: Option<&JsonValue>) -> Vec<String> {
 /// The kind `json` most likely is.
 pub fn detect_kind(json: &JsonValue) -> PolicyKind {
     let stmts = statements(json);
-    let has_principal = stmts.iter().any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some());
+    let has_principal = stmts
+        .iter()
+        .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some());
     if !has_principal {
         return PolicyKind::Identity;
     }
     let actions: Vec<String> = stmts.iter().flat_map(|s| strings(s.get("Action"))).collect();
-    let has_resource = stmts.iter().any(|s| s.get("Resource").is_some() || s.get("NotResource").is_some());
+    let has_resource = stmts
+        .iter()
+        .any(|s| s.get("Resource").is_some() || s.get("NotResource").is_some());
     if !actions.is_empty() && !has_resource && actions.iter().all(|a| TRUST_ACTIONS.contains(&a.as_str())) {
         return PolicyKind::Trust;
     }
@@ -80,9 +88,18 @@ mod tests {
 
     #[test]
     fn path_hints() {
-        assert_eq!(kind_hint_from_path("org/service_control_policies/deny.json"), Some(PolicyKind::Scp));
-        assert_eq!(kind_hint_from_path("x/identity_perimeter_rcp.json"), Some(PolicyKind::Rcp));
-        assert_eq!(kind_hint_from_path("Service-Control-Policy-examples/a.json"), Some(PolicyKind::Scp));
+        assert_eq!(
+            kind_hint_from_path("org/service_control_policies/deny.json"),
+            Some(PolicyKind::Scp)
+        );
+        assert_eq!(
+            kind_hint_from_path("x/identity_perimeter_rcp.json"),
+            Some(PolicyKind::Rcp)
+        );
+        assert_eq!(
+            kind_hint_from_path("Service-Control-Policy-examples/a.json"),
+            Some(PolicyKind::Scp)
+        );
         assert_eq!(kind_hint_from_path("policies/scpx/a.json"), None);
         assert_eq!(kind_hint_from_path("policies/bucket.json"), None);
     }

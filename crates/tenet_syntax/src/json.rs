@@ -113,7 +113,10 @@ impl OffsetMap {
     /// Maps a decoded span.
     pub fn span(&self, start: usize, end: usize) -> Span {
         let (s, e) = (self.offset(start), self.offset(end));
-        Span { start: s, end: e.max(s) }
+        Span {
+            start: s,
+            end: e.max(s),
+        }
     }
 
     /// Composes: `self` maps decoded text `B` into `A`, `inner` maps text `C` into `B`; the result maps
@@ -145,25 +148,31 @@ fn strict_options() -> jsonc_parser::ParseOptions {
 
 /// Parses `text` strictly. `map` maps offsets in `text` to the outer file. A syntax error is a
 /// located diagnostic, never a panic.
-pub fn parse_json(text: &str, map: &OffsetMap) -> Result<JsonValue, Diagnostic> {
+pub fn parse_json(text: &str, map: &OffsetMap) -> Result<JsonValue, Box<Diagnostic>> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::new(
-            codes::EMPTY_FILE.0,
-            codes::EMPTY_FILE.1,
-            Severity::Error,
-            map.span(0, text.len()),
-            "empty file",
-        )
-        .with_help("a policy is a JSON object with a `Statement` element"));
+        return Err(Box::new(
+            Diagnostic::new(
+                codes::EMPTY_FILE.0,
+                codes::EMPTY_FILE.1,
+                Severity::Error,
+                map.span(0, text.len()),
+                "empty file",
+            )
+            .with_help("a policy is a JSON object with a `Statement` element"),
+        ));
     }
     if let Some(at) = control_char_in_string(text) {
-        return Err(syntax_error(map.span(at, at + 1), "unescaped control character in a string", None));
+        return Err(Box::new(syntax_error(
+            map.span(at, at + 1),
+            "unescaped control character in a string",
+            None,
+        )));
     }
     let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &strict_options());
     match parsed {
         Ok(result) => match result.value {
             Some(v) => Ok(convert(&v, map)),
-            None => Err(syntax_error(map.span(0, text.len()), "no JSON value", None)),
+            None => Err(Box::new(syntax_error(map.span(0, text.len()), "no JSON value", None))),
         },
         Err(e) => {
             let range = e.range();
@@ -175,13 +184,19 @@ pub fn parse_json(text: &str, map: &OffsetMap) -> Result<JsonValue, Diagnostic> 
                 _ => None,
             };
             let message = lowercase_first(&e.kind().to_string());
-            Err(syntax_error(map.span(range.start, range.end), &message, help))
+            Err(Box::new(syntax_error(map.span(range.start, range.end), &message, help)))
         }
     }
 }
 
 fn syntax_error(span: Span, message: &str, help: Option<&str>) -> Diagnostic {
-    let d = Diagnostic::new(codes::JSON_SYNTAX.0, codes::JSON_SYNTAX.1, Severity::Error, span, message);
+    let d = Diagnostic::new(
+        codes::JSON_SYNTAX.0,
+        codes::JSON_SYNTAX.1,
+        Severity::Error,
+        span,
+        message,
+    );
     match help {
         Some(h) => d.with_help(h),
         None => d,
@@ -191,7 +206,12 @@ fn syntax_error(span: Span, message: &str, help: Option<&str>) -> Diagnostic {
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect::<String>().trim_end_matches('.').to_owned(),
+        Some(c) => c
+            .to_lowercase()
+            .chain(chars)
+            .collect::<String>()
+            .trim_end_matches('.')
+            .to_owned(),
         None => String::new(),
     }
 }
@@ -372,7 +392,15 @@ mod tests {
 
     #[test]
     fn strict_mode_rejects_comments_and_trailing_commas() {
-        for bad in [r#"{"a": 1,}"#, "{// c\n}", "{'a': 1}", "{a: 1}", "[1 2]", "{\"a\": 0x1}", "{\"a\":\"\t\"}"] {
+        for bad in [
+            r#"{"a": 1,}"#,
+            "{// c\n}",
+            "{'a': 1}",
+            "{a: 1}",
+            "[1 2]",
+            "{\"a\": 0x1}",
+            "{\"a\":\"\t\"}",
+        ] {
             let err = parse_json(bad, &OffsetMap::identity()).unwrap_err();
             assert_eq!(err.code, codes::JSON_SYNTAX.0, "{bad}");
         }

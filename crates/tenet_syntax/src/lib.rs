@@ -59,7 +59,10 @@ pub fn parse_policy_bytes(name: &str, bytes: &[u8], kind_override: Option<Policy
                 codes::FILE_TOO_LARGE.1,
                 Severity::Error,
                 Span::new(0, 0),
-                format!("file of {} bytes is larger than the {MAX_FILE_SIZE}-byte limit", bytes.len()),
+                format!(
+                    "file of {} bytes is larger than the {MAX_FILE_SIZE}-byte limit",
+                    bytes.len()
+                ),
             ),
         );
     }
@@ -89,11 +92,15 @@ pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKin
     let map = if bom == 0 {
         OffsetMap::identity()
     } else {
-        OffsetMap::from_table((bom..=text.len()).map(|i| u32::try_from(i).unwrap_or(u32::MAX)).collect())
+        OffsetMap::from_table(
+            (bom..=text.len())
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect(),
+        )
     };
     let root = match parse_json(&text[bom..], &map) {
         Ok(root) => root,
-        Err(d) => return ParsedFile::failed(InputForm::NotAPolicy, d),
+        Err(d) => return ParsedFile::failed(InputForm::NotAPolicy, *d),
     };
     let form = classify(&root);
     let mut walker = Walker {

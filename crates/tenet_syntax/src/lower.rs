@@ -96,15 +96,21 @@ impl Lowerer {
 
     fn unknown_element(&mut self, m: &Member, known: &[&str], context: &str) {
         let name = &m.key.value;
-        let mut d = error(codes::UNKNOWN_ELEMENT, m.key.span, format!("unknown element `{name}` in {context}"));
+        let mut d = error(
+            codes::UNKNOWN_ELEMENT,
+            m.key.span,
+            format!("unknown element `{name}` in {context}"),
+        );
         if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(name)) {
-            d = d.with_help(format!("element names are case-sensitive: did you mean `{exact}`?")).with_fix(
-                format!("rename `{name}` to `{exact}`"),
-                vec![Edit {
-                    span: m.key.span,
-                    replacement: format!("\"{exact}\""),
-                }],
-            );
+            d = d
+                .with_help(format!("element names are case-sensitive: did you mean `{exact}`?"))
+                .with_fix(
+                    format!("rename `{name}` to `{exact}`"),
+                    vec![Edit {
+                        span: m.key.span,
+                        replacement: format!("\"{exact}\""),
+                    }],
+                );
         } else if let Some(s) = grammar::suggest::did_you_mean(name, known.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else {
@@ -131,7 +137,11 @@ impl Lowerer {
             }
         }
         if !statement_seen || policy.statements.is_empty() {
-            let span = if statement_seen { json.span } else { Span::new(json.span.start as usize, json.span.start as usize + 1) };
+            let span = if statement_seen {
+                json.span
+            } else {
+                Span::new(json.span.start as usize, json.span.start as usize + 1)
+            };
             self.push(
                 error(codes::MISSING_STATEMENT, span, "the policy has no statement")
                     .with_help("add a `Statement` element with at least one statement"),
@@ -157,8 +167,12 @@ impl Lowerer {
             "2008-10-17" => Version::V2008_10_17,
             other => {
                 self.push(
-                    error(codes::INVALID_VERSION, v.span, format!("invalid policy version `{other}`"))
-                        .with_help("use `2012-10-17`, the current version of the policy language"),
+                    error(
+                        codes::INVALID_VERSION,
+                        v.span,
+                        format!("invalid policy version `{other}`"),
+                    )
+                    .with_help("use `2012-10-17`, the current version of the policy language"),
                 );
                 return None;
             }
@@ -229,40 +243,73 @@ impl Lowerer {
         // A misspelled-case element (`effect`) was reported as unknown; do not also call it missing.
         let has = |name: &str| members.iter().any(|m| m.key.value.eq_ignore_ascii_case(name));
         if !has("Effect") {
-            self.push(error(codes::MISSING_EFFECT, at, "statement has no `Effect`").with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"));
+            self.push(
+                error(codes::MISSING_EFFECT, at, "statement has no `Effect`")
+                    .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+            );
         }
         if !has("Action") && !has("NotAction") {
-            self.push(error(codes::MISSING_ACTION, at, "statement has no `Action` or `NotAction`"));
+            self.push(error(
+                codes::MISSING_ACTION,
+                at,
+                "statement has no `Action` or `NotAction`",
+            ));
         }
         let needs_resource = !matches!(self.kind, PolicyKind::Trust);
         if needs_resource && !has("Resource") && !has("NotResource") {
-            self.push(error(codes::MISSING_RESOURCE, at, "statement has no `Resource` or `NotResource`").with_help(
-                format!("a statement of {} policy must say which resources it applies to", article(self.kind)),
-            ));
+            self.push(
+                error(
+                    codes::MISSING_RESOURCE,
+                    at,
+                    "statement has no `Resource` or `NotResource`",
+                )
+                .with_help(format!(
+                    "a statement of {} policy must say which resources it applies to",
+                    article(self.kind)
+                )),
+            );
         }
         if self.kind == PolicyKind::Trust {
             if let Some(key) = resource_key {
                 self.push(
-                    error(codes::UNSUPPORTED_ELEMENT, key, "a role trust policy cannot have `Resource` or `NotResource`")
-                        .with_help("the resource of a trust policy is the role itself: remove the element"),
+                    error(
+                        codes::UNSUPPORTED_ELEMENT,
+                        key,
+                        "a role trust policy cannot have `Resource` or `NotResource`",
+                    )
+                    .with_help("the resource of a trust policy is the role itself: remove the element"),
                 );
             }
         }
         if self.kind.requires_principal() && !has("Principal") && !has("NotPrincipal") {
-            self.push(error(codes::MISSING_PRINCIPAL, at, "statement has no `Principal` or `NotPrincipal`").with_help(
-                format!("a statement of {} policy must say whom it applies to", article(self.kind)),
-            ));
+            self.push(
+                error(
+                    codes::MISSING_PRINCIPAL,
+                    at,
+                    "statement has no `Principal` or `NotPrincipal`",
+                )
+                .with_help(format!(
+                    "a statement of {} policy must say whom it applies to",
+                    article(self.kind)
+                )),
+            );
         }
         if self.kind.forbids_principal() {
             if let Some(p) = &st.principal {
-                let name = if p.value.negated.value { "NotPrincipal" } else { "Principal" };
+                let name = if p.value.negated.value {
+                    "NotPrincipal"
+                } else {
+                    "Principal"
+                };
                 self.push(
                     error(
                         codes::UNSUPPORTED_ELEMENT,
                         p.value.negated.span,
                         format!("{} policy cannot have `{name}`", article(self.kind)),
                     )
-                    .with_help("the principal of an identity policy is the identity it is attached to: remove the element"),
+                    .with_help(
+                        "the principal of an identity policy is the identity it is attached to: remove the element",
+                    ),
                 );
             }
         }
@@ -333,7 +380,11 @@ impl Lowerer {
                 PrincipalValue::Map(entries)
             }
             _ => {
-                self.wrong_type(&m.value, &m.key.value, "`\"*\"` or an object such as `{\"AWS\": [...]}`");
+                self.wrong_type(
+                    &m.value,
+                    &m.key.value,
+                    "`\"*\"` or an object such as `{\"AWS\": [...]}`",
+                );
                 return None;
             }
         };
@@ -351,15 +402,21 @@ impl Lowerer {
             "Federated" => PrincipalType::Federated,
             "CanonicalUser" => PrincipalType::CanonicalUser,
             other => {
-                let mut d = error(codes::INVALID_PRINCIPAL_KEY, pm.key.span, format!("invalid principal type `{other}`"));
+                let mut d = error(
+                    codes::INVALID_PRINCIPAL_KEY,
+                    pm.key.span,
+                    format!("invalid principal type `{other}`"),
+                );
                 if let Some(exact) = PRINCIPAL_KEYS.iter().find(|k| k.eq_ignore_ascii_case(other)) {
-                    d = d.with_help(format!("principal types are case-sensitive: did you mean `{exact}`?")).with_fix(
-                        format!("rename `{other}` to `{exact}`"),
-                        vec![Edit {
-                            span: pm.key.span,
-                            replacement: format!("\"{exact}\""),
-                        }],
-                    );
+                    d = d
+                        .with_help(format!("principal types are case-sensitive: did you mean `{exact}`?"))
+                        .with_fix(
+                            format!("rename `{other}` to `{exact}`"),
+                            vec![Edit {
+                                span: pm.key.span,
+                                replacement: format!("\"{exact}\""),
+                            }],
+                        );
                 } else {
                     d = d.with_help("use `AWS`, `Service`, `Federated` or `CanonicalUser`");
                 }
@@ -417,7 +474,10 @@ impl Lowerer {
 
     fn condition_values(&mut self, v: &JsonValue, key: &str) -> (Vec<Spanned<ConditionValue>>, bool) {
         match &v.kind {
-            JsonKind::Array(items) => (items.iter().filter_map(|i| self.condition_value(i, key)).collect(), true),
+            JsonKind::Array(items) => (
+                items.iter().filter_map(|i| self.condition_value(i, key)).collect(),
+                true,
+            ),
             _ => (self.condition_value(v, key).into_iter().collect(), false),
         }
     }
@@ -433,4 +493,3 @@ fn article(kind: PolicyKind) -> &'static str {
         PolicyKind::Rcp => "a resource control",
     }
 }
-

@@ -54,7 +54,10 @@ pub fn classify(root: &JsonValue) -> InputForm {
         InputForm::PolicyVersion
     } else if has("Policy") && root.get("Policy").is_some_and(|p| p.as_str().is_some()) {
         InputForm::PolicyString
-    } else if ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"].iter().any(|k| has(k)) {
+    } else if ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]
+        .iter()
+        .any(|k| has(k))
+    {
         InputForm::AuthorizationDetails
     } else if has("Grants") {
         InputForm::GrantList
@@ -82,17 +85,18 @@ impl Walker<'_> {
                     self.embedded_error(value.span, "the string could not be decoded");
                     return;
                 };
-                let (text, map) = if s.trim_start().starts_with('%') || (!s.trim_start().starts_with('{') && s.contains('%')) {
-                    match percent_decode(&decoded) {
-                        Some((t, inner)) => (t, map.compose(&inner)),
-                        None => {
-                            self.embedded_error(value.span, "the URL-encoded document is not UTF-8");
-                            return;
+                let (text, map) =
+                    if s.trim_start().starts_with('%') || (!s.trim_start().starts_with('{') && s.contains('%')) {
+                        match percent_decode(&decoded) {
+                            Some((t, inner)) => (t, map.compose(&inner)),
+                            None => {
+                                self.embedded_error(value.span, "the URL-encoded document is not UTF-8");
+                                return;
+                            }
                         }
-                    }
-                } else {
-                    (decoded, map)
-                };
+                    } else {
+                        (decoded, map)
+                    };
                 self.parse_embedded(&text, &map, value.span, name, default_kind);
             }
             _ => self.diagnostics.push(Diagnostic::new(
@@ -100,15 +104,25 @@ impl Walker<'_> {
                 codes::WRONG_TYPE.1,
                 Severity::Error,
                 value.span,
-                format!("a policy document must be an object or a string, found {}", value.type_name()),
+                format!(
+                    "a policy document must be an object or a string, found {}",
+                    value.type_name()
+                ),
             )),
         }
     }
 
-    fn parse_embedded(&mut self, text: &str, map: &OffsetMap, span: Span, name: Option<String>, kind: Option<PolicyKind>) {
+    fn parse_embedded(
+        &mut self,
+        text: &str,
+        map: &OffsetMap,
+        span: Span,
+        name: Option<String>,
+        kind: Option<PolicyKind>,
+    ) {
         match parse_json(text, map) {
             Ok(json) => self.add(name, json, kind, span),
-            Err(d) => self.diagnostics.push(d),
+            Err(d) => self.diagnostics.push(*d),
         }
     }
 
@@ -136,7 +150,11 @@ impl Walker<'_> {
                 let label = entity_label(list, i, entity, &["UserName", "GroupName", "RoleName"]);
                 self.inline_policies(entity, inline_key, &label);
                 if let Some(trust) = entity.get("AssumeRolePolicyDocument") {
-                    self.document(trust, Some(format!("{label} / AssumeRolePolicyDocument")), Some(PolicyKind::Trust));
+                    self.document(
+                        trust,
+                        Some(format!("{label} / AssumeRolePolicyDocument")),
+                        Some(PolicyKind::Trust),
+                    );
                 }
             }
         }
@@ -164,7 +182,11 @@ impl Walker<'_> {
         for (j, item) in items.iter().enumerate() {
             if let Some(doc) = item.get("PolicyDocument") {
                 let pname = item.get("PolicyName").and_then(JsonValue::as_str).unwrap_or("?");
-                self.document(doc, Some(format!("{label} / {key}[{j}] ({pname})")), Some(PolicyKind::Identity));
+                self.document(
+                    doc,
+                    Some(format!("{label} / {key}[{j}] ({pname})")),
+                    Some(PolicyKind::Identity),
+                );
             }
         }
     }

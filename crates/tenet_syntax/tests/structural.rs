@@ -1,5 +1,6 @@
 //! Snapshots of the structural diagnostics for the fixtures under `tests/fixtures/syntax/`, rendered
 //! as users see them, plus a summary of the documents found.
+#![expect(clippy::unwrap_used, reason = "a test fails loudly on unexpected input")]
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,10 @@ fn report(name: &str) -> String {
         writeln!(out, "{}:{} {} {}", s.line, s.column, d.code, d.message).unwrap();
     }
     out.push('\n');
-    let options = RenderOptions { color: false, width: 100 };
+    let options = RenderOptions {
+        color: false,
+        width: 100,
+    };
     out.push_str(&render_diagnostics(name, &source, &parsed.diagnostics, options));
     out
 }

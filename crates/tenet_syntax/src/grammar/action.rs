@@ -10,8 +10,7 @@ use nom::{IResult, Parser};
 use tenet_diagnostics::{Diagnostic, Edit, Span};
 
 use super::codes::{
-    EMPTY_ACTION_PART, INVALID_ACTION_CHARACTER, MISSING_ACTION_COLON, WHITESPACE_IN_ACTION,
-    WILDCARD_IN_ACTION_SERVICE,
+    EMPTY_ACTION_PART, INVALID_ACTION_CHARACTER, MISSING_ACTION_COLON, WHITESPACE_IN_ACTION, WILDCARD_IN_ACTION_SERVICE,
 };
 use super::{has_wildcard, maps_exactly, range_in, runs, sub_span};
 
@@ -53,25 +52,14 @@ pub fn parse_action(s: &str, span: Span) -> (Option<ActionPattern>, Vec<Diagnost
         );
         return (None, diagnostics);
     };
-    let service_ok = check_part(
-        s,
-        span,
-        service,
-        "service prefix",
-        service_char,
-        &mut diagnostics,
-    );
+    let service_ok = check_part(s, span, service, "service prefix", service_char, &mut diagnostics);
     let name_ok = check_part(s, span, name, "action name", name_char, &mut diagnostics);
     let service_span = sub_span(span, s, range_in(s, service));
     let service: String = service.chars().filter(|c| !c.is_whitespace()).collect();
     if has_wildcard(&service) && compact != "*:*" {
         let message = format!("service prefix `{service}` contains a wildcard");
         let help = "wildcards in the service prefix match services that do not exist yet; name the service";
-        diagnostics.push(
-            WILDCARD_IN_ACTION_SERVICE
-                .at(service_span, message)
-                .with_help(help),
-        );
+        diagnostics.push(WILDCARD_IN_ACTION_SERVICE.at(service_span, message).with_help(help));
     }
     let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     let pattern = (service_ok && name_ok).then_some(ActionPattern { service, name });
@@ -105,14 +93,7 @@ fn name_char(c: char) -> bool {
 }
 
 /// Reports an empty part or runs of invalid characters in it; returns whether the part is non-empty.
-fn check_part(
-    s: &str,
-    span: Span,
-    part: &str,
-    what: &str,
-    valid: fn(char) -> bool,
-    out: &mut Vec<Diagnostic>,
-) -> bool {
+fn check_part(s: &str, span: Span, part: &str, what: &str, valid: fn(char) -> bool, out: &mut Vec<Diagnostic>) -> bool {
     let range = range_in(s, part);
     if part.trim().is_empty() {
         let colon = s.find(':').unwrap_or(0);
@@ -186,11 +167,7 @@ mod tests {
             ("execute-api:Invoke", "execute-api", "Invoke"),
             ("ec2:Describe?nstances", "ec2", "Describe?nstances"),
         ] {
-            assert_eq!(
-                parse_action(s, lit(s)),
-                (pattern(service, name), vec![]),
-                "{s}"
-            );
+            assert_eq!(parse_action(s, lit(s)), (pattern(service, name), vec![]), "{s}");
         }
         assert!(pattern("*", "*").is_some_and(|p| p.is_any()));
     }
@@ -213,10 +190,7 @@ mod tests {
         assert_eq!(parsed, None);
         assert_eq!(codes(&diagnostics), ["SYN110"]);
         assert_eq!(diagnostics[0].span, Span::new(21, 32));
-        assert_eq!(
-            diagnostics[0].message,
-            "action `s3GetObject` has no service prefix"
-        );
+        assert_eq!(diagnostics[0].message, "action `s3GetObject` has no service prefix");
     }
 
     #[test]

@@ -13,8 +13,8 @@ use nom::{IResult, Parser};
 use tenet_diagnostics::{Diagnostic, Edit, Span};
 
 use super::codes::{
-    INVALID_ARN_ACCOUNT, INVALID_ARN_PARTITION, INVALID_ARN_PREFIX, INVALID_ARN_REGION,
-    INVALID_ARN_SERVICE, INVALID_ARN_SERVICE_CASE, MISSING_ARN_FIELD,
+    INVALID_ARN_ACCOUNT, INVALID_ARN_PARTITION, INVALID_ARN_PREFIX, INVALID_ARN_REGION, INVALID_ARN_SERVICE,
+    INVALID_ARN_SERVICE_CASE, MISSING_ARN_FIELD,
 };
 use super::{has_wildcard, ids, maps_exactly, range_in, sub_span};
 
@@ -61,14 +61,7 @@ const AWS_OWNED: &[(&str, &str)] = &[("iam", "policy/"), ("organizations", "poli
 const ACCOUNT_REQUIRED: &[&str] = &["iam", "sts"];
 
 const ARN_FORM: &str = "an ARN has the form `arn:partition:service:region:account:resource`";
-const FIELD_NAMES: [&str; 6] = [
-    "prefix",
-    "partition",
-    "service",
-    "region",
-    "account",
-    "resource",
-];
+const FIELD_NAMES: [&str; 6] = ["prefix", "partition", "service", "region", "account", "resource"];
 
 /// The six fields of an ARN as slices of the input.
 struct RawArn<'a> {
@@ -169,10 +162,7 @@ fn region_name(i: &str) -> IResult<&str, ()> {
 
 fn prefix_diagnostic(s: &str, span: Span) -> Diagnostic {
     let (range, message) = match s.find(':') {
-        Some(colon) => (
-            0..colon,
-            format!("`{}` is not the arn prefix `arn`", &s[..colon]),
-        ),
+        Some(colon) => (0..colon, format!("`{}` is not the arn prefix `arn`", &s[..colon])),
         None => (0..s.len(), format!("`{s}` is not an arn")),
     };
     INVALID_ARN_PREFIX
@@ -194,10 +184,7 @@ fn check_partition(s: &str, span: Span, partition: &str, out: &mut Vec<Diagnosti
     if has_wildcard(partition) || PARTITIONS.contains(&partition) {
         return;
     }
-    let help = match PARTITIONS
-        .iter()
-        .find(|p| p.eq_ignore_ascii_case(partition))
-    {
+    let help = match PARTITIONS.iter().find(|p| p.eq_ignore_ascii_case(partition)) {
         Some(p) => format!("partitions are lowercase: write `{p}`"),
         None => format!("use one of {}", backticked(PARTITIONS)),
     };
@@ -222,18 +209,14 @@ fn check_service(s: &str, span: Span, service: &str, out: &mut Vec<Diagnostic>) 
     } else if service.chars().any(|c| c.is_ascii_uppercase()) {
         let lower = service.to_ascii_lowercase();
         let mut diagnostic = INVALID_ARN_SERVICE_CASE
-            .at(
-                at,
-                format!("service `{service}` in an arn must be lowercase"),
-            )
+            .at(at, format!("service `{service}` in an arn must be lowercase"))
             .with_help(format!("write `{lower}`"));
         if maps_exactly(span, s) {
             let edit = Edit {
                 span: at,
                 replacement: lower.clone(),
             };
-            diagnostic =
-                diagnostic.with_fix(format!("replace `{service}` with `{lower}`"), vec![edit]);
+            diagnostic = diagnostic.with_fix(format!("replace `{service}` with `{lower}`"), vec![edit]);
         }
         out.push(diagnostic);
     } else if !service
@@ -342,10 +325,7 @@ mod tests {
             "arn:aws:s3:::b?cket",
         ] {
             let (arn, diagnostics) = parse_arn(s, lit(s));
-            assert!(
-                arn.is_some() && diagnostics.is_empty(),
-                "{s}: {diagnostics:?}"
-            );
+            assert!(arn.is_some() && diagnostics.is_empty(), "{s}: {diagnostics:?}");
         }
     }
 
@@ -401,10 +381,7 @@ mod tests {
         let (_, diagnostics) = parse_arn(s, lit(s));
         assert_eq!(codes(&diagnostics), ["SYN104"]);
         assert_eq!(diagnostics[0].span, Span::new(109, 111));
-        let fix = diagnostics[0]
-            .fix
-            .as_ref()
-            .map(|f| f.edits[0].replacement.as_str());
+        let fix = diagnostics[0].fix.as_ref().map(|f| f.edits[0].replacement.as_str());
         assert_eq!(fix, Some("s3"));
         // Without a 1:1 mapping the whole literal is the span and there is no fix.
         let (_, diagnostics) = parse_arn(s, Span::new(0, 40));

@@ -49,12 +49,12 @@ impl Cidr {
     /// `aws:SourceIp` for requests that reach AWS over the internet.
     pub fn is_private(&self) -> bool {
         match self.addr {
-            IpAddr::V4(addr) => PRIVATE_V4.iter().any(|&(net, len)| {
-                self.prefix >= len && mask_v4(u32::from(addr), len) == u32::from(net)
-            }),
-            IpAddr::V6(addr) => PRIVATE_V6.iter().any(|&(net, len)| {
-                self.prefix >= len && mask_v6(u128::from(addr), len) == u128::from(net)
-            }),
+            IpAddr::V4(addr) => PRIVATE_V4
+                .iter()
+                .any(|&(net, len)| self.prefix >= len && mask_v4(u32::from(addr), len) == u32::from(net)),
+            IpAddr::V6(addr) => PRIVATE_V6
+                .iter()
+                .any(|&(net, len)| self.prefix >= len && mask_v6(u128::from(addr), len) == u128::from(net)),
         }
     }
 }
@@ -65,8 +65,7 @@ impl std::fmt::Display for Cidr {
     }
 }
 
-const ADDRESS_HELP: &str =
-    "write an ipv4 block such as `203.0.113.0/24` or an ipv6 block such as `2001:db8::/32`";
+const ADDRESS_HELP: &str = "write an ipv4 block such as `203.0.113.0/24` or an ipv6 block such as `2001:db8::/32`";
 
 /// Parses an address with an optional `/prefix`. Returns `None` when the address or prefix is
 /// malformed.
@@ -117,15 +116,11 @@ fn prefix_length(i: &str) -> IResult<&str, u8> {
 }
 
 fn mask_v4(bits: u32, prefix: u8) -> u32 {
-    bits & u32::MAX
-        .checked_shl(32 - u32::from(prefix.min(32)))
-        .unwrap_or(0)
+    bits & u32::MAX.checked_shl(32 - u32::from(prefix.min(32))).unwrap_or(0)
 }
 
 fn mask_v6(bits: u128, prefix: u8) -> u128 {
-    bits & u128::MAX
-        .checked_shl(128 - u32::from(prefix.min(128)))
-        .unwrap_or(0)
+    bits & u128::MAX.checked_shl(128 - u32::from(prefix.min(128))).unwrap_or(0)
 }
 
 fn network_of(addr: IpAddr, prefix: u8) -> IpAddr {
@@ -219,16 +214,10 @@ mod tests {
         );
         assert_eq!(diagnostics[0].code, "SYN142");
         assert_eq!(diagnostics[0].span, Span::new(1, 11));
-        let fix = diagnostics[0]
-            .fix
-            .as_ref()
-            .map(|f| f.edits[0].replacement.as_str());
+        let fix = diagnostics[0].fix.as_ref().map(|f| f.edits[0].replacement.as_str());
         assert_eq!(fix, Some("10.0.0.0/8"));
         let (cidr, _) = parse("2001:db8::1/32");
-        assert_eq!(
-            cidr.map(|c| c.to_string()).as_deref(),
-            Some("2001:db8::/32")
-        );
+        assert_eq!(cidr.map(|c| c.to_string()).as_deref(), Some("2001:db8::/32"));
     }
 
     #[test]
@@ -270,11 +259,7 @@ mod tests {
             assert_eq!(cidr, None, "{s}");
             assert_eq!(diagnostics[0].code, "SYN141", "{s}");
             let slash = s.find('/').unwrap_or(0);
-            assert_eq!(
-                diagnostics[0].span,
-                Span::new(1 + slash, 1 + s.len()),
-                "{s}"
-            );
+            assert_eq!(diagnostics[0].span, Span::new(1 + slash, 1 + s.len()), "{s}");
         }
     }
 

@@ -90,10 +90,7 @@ mod tests {
         assert_eq!(names.len(), GRAMMAR_CODES.len());
         for (code, name, _) in GRAMMAR_CODES {
             assert!(code.starts_with("SYN1") && code.len() == 6, "{code}");
-            assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{name}"
-            );
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{name}");
         }
     }
 }

@@ -84,14 +84,10 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
 
 /// `epoch_seconds = [ "-" ] digit { digit } ;`
 fn epoch_seconds(i: &str) -> IResult<&str, i64> {
-    let (rest, text) =
-        recognize((opt(char('-')), take_while1(|c: char| c.is_ascii_digit()))).parse(i)?;
+    let (rest, text) = recognize((opt(char('-')), take_while1(|c: char| c.is_ascii_digit()))).parse(i)?;
     match text.parse::<i64>() {
         Ok(seconds) => Ok((rest, seconds)),
-        Err(_) => Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Digit,
-        ))),
+        Err(_) => Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Digit))),
     }
 }
 
@@ -116,8 +112,7 @@ fn iso_datetime(i: &str) -> IResult<&str, RawDate<'_>> {
 
 /// `full_date = 4 * digit "-" 2 * digit "-" 2 * digit ;`
 fn full_date(i: &str) -> IResult<&str, (&str, &str, &str)> {
-    let (i, (year, _, month, _, day)) =
-        (digits(4), char('-'), digits(2), char('-'), digits(2)).parse(i)?;
+    let (i, (year, _, month, _, day)) = (digits(4), char('-'), digits(2), char('-'), digits(2)).parse(i)?;
     Ok((i, (year, month, day)))
 }
 
@@ -125,23 +120,19 @@ fn full_date(i: &str) -> IResult<&str, (&str, &str, &str)> {
 fn time_of_day(i: &str) -> IResult<&str, (&str, &str, Option<&str>)> {
     let fraction = preceded(char('.'), take_while1(|c: char| c.is_ascii_digit()));
     let seconds = (preceded(char(':'), digits(2)), opt(fraction));
-    let (i, (hour, _, minute, seconds)) =
-        (digits(2), char(':'), digits(2), opt(seconds)).parse(i)?;
+    let (i, (hour, _, minute, seconds)) = (digits(2), char(':'), digits(2), opt(seconds)).parse(i)?;
     Ok((i, (hour, minute, seconds.map(|(second, _)| second))))
 }
 
 /// `zone = "Z" | "z" | ( "+" | "-" ) 2 * digit [ ":" ] 2 * digit ;` (`None` means UTC)
 fn zone(i: &str) -> IResult<&str, Option<(char, &str, &str)>> {
     let utc = one_of("Zz").map(|_| None);
-    let offset = (one_of("+-"), digits(2), opt(tag(":")), digits(2))
-        .map(|(sign, h, _, m)| Some((sign, h, m)));
+    let offset = (one_of("+-"), digits(2), opt(tag(":")), digits(2)).map(|(sign, h, _, m)| Some((sign, h, m)));
     alt((utc, offset)).parse(i)
 }
 
 /// Exactly `n` ASCII digits.
-fn digits<'a>(
-    n: usize,
-) -> impl Parser<&'a str, Output = &'a str, Error = nom::error::Error<&'a str>> {
+fn digits<'a>(n: usize) -> impl Parser<&'a str, Output = &'a str, Error = nom::error::Error<&'a str>> {
     take_while_m_n(n, n, |c: char| c.is_ascii_digit())
 }
 
@@ -149,19 +140,14 @@ fn digits<'a>(
 fn to_epoch<'a>(raw: &RawDate<'a>) -> Result<i64, (&'a str, &'static str)> {
     let year = number(raw.year, 0..=9999, "year")?;
     let month = number(raw.month, 1..=12, "month")?;
-    let day = number(
-        raw.day,
-        1..=i64::from(days_in_month(year, month as u32)),
-        "day",
-    )?;
+    let day = number(raw.day, 1..=i64::from(days_in_month(year, month as u32)), "day")?;
     let hour = raw.hour.map_or(Ok(0), |h| number(h, 0..=23, "hour"))?;
     let minute = raw.minute.map_or(Ok(0), |m| number(m, 0..=59, "minute"))?;
     let second = raw.second.map_or(Ok(0), |s| number(s, 0..=60, "second"))?;
     let offset = match raw.offset {
         None => 0,
         Some((sign, h, m)) => {
-            let minutes =
-                number(h, 0..=23, "offset hour")? * 60 + number(m, 0..=59, "offset minute")?;
+            let minutes = number(h, 0..=23, "offset hour")? * 60 + number(m, 0..=59, "offset minute")?;
             if sign == '-' {
                 -minutes * 60
             } else {
@@ -174,11 +160,7 @@ fn to_epoch<'a>(raw: &RawDate<'a>) -> Result<i64, (&'a str, &'static str)> {
 }
 
 /// The value of an all-digit field if it lies in `range`.
-fn number<'a>(
-    field: &'a str,
-    range: RangeInclusive<i64>,
-    what: &'static str,
-) -> Result<i64, (&'a str, &'static str)> {
+fn number<'a>(field: &'a str, range: RangeInclusive<i64>, what: &'static str) -> Result<i64, (&'a str, &'static str)> {
     match field.parse::<i64>() {
         Ok(value) if range.contains(&value) => Ok(value),
         _ => Err((field, what)),
@@ -256,16 +238,9 @@ mod tests {
         ] {
             let (seconds, diagnostics) = parse_date(s, lit(s));
             assert_eq!(seconds, None, "{s}");
-            assert_eq!(
-                diagnostics[0].span,
-                Span::new(11 + field.start, 11 + field.end),
-                "{s}"
-            );
+            assert_eq!(diagnostics[0].span, Span::new(11 + field.start, 11 + field.end), "{s}");
         }
         let (_, diagnostics) = parse_date("2019-02-29", lit("2019-02-29"));
-        assert_eq!(
-            diagnostics[0].message,
-            "day `29` is out of range in date `2019-02-29`"
-        );
+        assert_eq!(diagnostics[0].message, "day `29` is out of range in date `2019-02-29`");
     }
 }

@@ -80,9 +80,7 @@ impl Lcg {
 
     fn string(&mut self) -> String {
         let pieces = self.next() % 9;
-        (0..pieces)
-            .map(|_| PIECES[self.next() % PIECES.len()])
-            .collect()
+        (0..pieces).map(|_| PIECES[self.next() % PIECES.len()]).collect()
     }
 }
 
@@ -106,10 +104,7 @@ fn check(s: &str, span: Span, diagnostics: &[Diagnostic]) {
             "{s:?}: {d:?} outside {span:?}"
         );
         assert!(d.code.starts_with("SYN1"), "{d:?}");
-        assert!(
-            !d.message.ends_with('.') && !d.message.contains('\n'),
-            "{d:?}"
-        );
+        assert!(!d.message.ends_with('.') && !d.message.contains('\n'), "{d:?}");
         let first = d.message.chars().next().unwrap_or('`');
         assert!(first == '`' || first.is_lowercase(), "{d:?}");
         for edit in d.fix.iter().flat_map(|f| &f.edits) {
@@ -149,9 +144,7 @@ fn reassemble(s: &str, segments: &[Segment]) -> String {
         .iter()
         .map(|segment| match segment {
             Segment::Literal(text) => text.as_str(),
-            Segment::Variable { span_range, .. } => {
-                s.get(span_range.clone()).unwrap_or("<bad range>")
-            }
+            Segment::Variable { span_range, .. } => s.get(span_range.clone()).unwrap_or("<bad range>"),
         })
         .collect()
 }
@@ -160,10 +153,7 @@ fn reassemble(s: &str, segments: &[Segment]) -> String {
 fn generated_cases_reach_every_parser_outcome() {
     // Guard against a generator that only ever produces garbage: some cases must parse.
     let cases = cases();
-    let parsed_templates = cases
-        .iter()
-        .filter(|s| variable::contains_variable(s))
-        .count();
+    let parsed_templates = cases.iter().filter(|s| variable::contains_variable(s)).count();
     let parsed_cidrs = cases
         .iter()
         .filter(|s| cidr::parse_cidr(s, Span::default()).0.is_some())

@@ -17,13 +17,8 @@ pub fn parse_vpc_id(s: &str, span: Span) -> (Option<&str>, Vec<Diagnostic>) {
         return (Some(s), Vec::new());
     }
     let diagnostic = INVALID_VPC_ID
-        .at(
-            sub_span(span, s, 0..s.len()),
-            format!("`{s}` is not a vpc id"),
-        )
-        .with_help(
-            "vpc ids are `vpc-` followed by 8 or 17 lowercase hex digits, such as `vpc-1a2b3c4d`",
-        );
+        .at(sub_span(span, s, 0..s.len()), format!("`{s}` is not a vpc id"))
+        .with_help("vpc ids are `vpc-` followed by 8 or 17 lowercase hex digits, such as `vpc-1a2b3c4d`");
     (None, vec![diagnostic])
 }
 
@@ -45,10 +40,7 @@ pub fn parse_account_id(s: &str, span: Span) -> (Option<&str>, Vec<Diagnostic>) 
         return (Some(s), Vec::new());
     }
     let diagnostic = INVALID_ACCOUNT_ID
-        .at(
-            sub_span(span, s, 0..s.len()),
-            format!("`{s}` is not an account id"),
-        )
+        .at(sub_span(span, s, 0..s.len()), format!("`{s}` is not an account id"))
         .with_help("account ids are 12 digits, such as `123456789012`");
     (None, vec![diagnostic])
 }

@@ -18,9 +18,7 @@ use nom::{IResult, Parser};
 use tenet_ast::{ConditionOperator, QualifiedOperator, SetQualifier};
 use tenet_diagnostics::{Diagnostic, Edit, Span};
 
-use super::codes::{
-    INVALID_CONDITION_OPERATOR, NULL_WITH_IF_EXISTS, NULL_WITH_QUALIFIER, OPERATOR_CASE,
-};
+use super::codes::{INVALID_CONDITION_OPERATOR, NULL_WITH_IF_EXISTS, NULL_WITH_QUALIFIER, OPERATOR_CASE};
 use super::suggest::did_you_mean;
 use super::{maps_exactly, range_in, sub_span};
 
@@ -91,10 +89,7 @@ fn base_operator(i: &str) -> IResult<&str, ConditionOperator> {
             return Ok((rest, op));
         }
     }
-    Err(nom::Err::Error(nom::error::Error::new(
-        i,
-        nom::error::ErrorKind::Tag,
-    )))
+    Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Tag)))
 }
 
 fn invalid_diagnostic(s: &str, span: Span) -> Diagnostic {
@@ -104,8 +99,7 @@ fn invalid_diagnostic(s: &str, span: Span) -> Diagnostic {
     );
     match suggestion(s) {
         Some(suggested) => diagnostic.with_help(format!("did you mean `{suggested}`?")),
-        None => diagnostic
-            .with_help("use one of IAM's condition operators, such as `StringEquals` or `ArnLike`"),
+        None => diagnostic.with_help("use one of IAM's condition operators, such as `StringEquals` or `ArnLike`"),
     }
 }
 
@@ -177,11 +171,7 @@ mod tests {
     #[test]
     fn every_documented_spelling_round_trips() {
         for op in ConditionOperator::ALL {
-            for qualifier in [
-                None,
-                Some(SetQualifier::ForAnyValue),
-                Some(SetQualifier::ForAllValues),
-            ] {
+            for qualifier in [None, Some(SetQualifier::ForAnyValue), Some(SetQualifier::ForAllValues)] {
                 for if_exists in [false, true] {
                     let expected = QualifiedOperator {
                         qualifier,
@@ -223,15 +213,9 @@ mod tests {
     fn invalid_operators_get_a_suggestion() {
         for (s, help) in [
             ("StringEqual", "did you mean `StringEquals`?"),
-            (
-                "ForAnyValues:StringLike",
-                "did you mean `ForAnyValue:StringLike`?",
-            ),
+            ("ForAnyValues:StringLike", "did you mean `ForAnyValue:StringLike`?"),
             ("ArnLikeIfExist", "did you mean `ArnLikeIfExists`?"),
-            (
-                "DateGreaterThenIfExists",
-                "did you mean `DateGreaterThanIfExists`?",
-            ),
+            ("DateGreaterThenIfExists", "did you mean `DateGreaterThanIfExists`?"),
             (
                 "Principal",
                 "use one of IAM's condition operators, such as `StringEquals` or `ArnLike`",
@@ -271,16 +255,10 @@ mod tests {
     fn other_case_is_accepted_with_a_fix() {
         let s = "stringequalsIFEXISTS";
         let (parsed, diagnostics) = parse_operator(s, lit(s));
-        assert_eq!(
-            parsed.map(|p| p.to_string()),
-            Some("StringEqualsIfExists".to_owned())
-        );
+        assert_eq!(parsed.map(|p| p.to_string()), Some("StringEqualsIfExists".to_owned()));
         assert_eq!(codes(&diagnostics), ["SYN133"]);
         assert_eq!(diagnostics[0].span, Span::new(31, 51));
-        let fix = diagnostics[0]
-            .fix
-            .as_ref()
-            .map(|f| f.edits[0].replacement.as_str());
+        let fix = diagnostics[0].fix.as_ref().map(|f| f.edits[0].replacement.as_str());
         assert_eq!(fix, Some("StringEqualsIfExists"));
     }
 }

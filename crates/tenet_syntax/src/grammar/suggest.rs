@@ -22,10 +22,7 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 /// The candidate closest to `input`, compared case-insensitively, if it is close enough to be a
 /// plausible typo: at most a third of the input's length away (and at least 1 edit is allowed).
 /// Ties go to the earliest candidate.
-pub fn did_you_mean<'a>(
-    input: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let needle = input.to_lowercase();
     let limit = (needle.chars().count() / 3).max(1);
     let mut best: Option<(usize, &'a str)> = None;

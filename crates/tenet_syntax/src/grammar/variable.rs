@@ -15,8 +15,7 @@ use nom::{IResult, Parser};
 use tenet_diagnostics::{Diagnostic, Span};
 
 use super::codes::{
-    EMPTY_VARIABLE, MISSING_VARIABLE_BRACE, MISSING_VARIABLE_QUOTE, UNSUPPORTED_VARIABLE_SPACE,
-    VARIABLE_IN_OLD_VERSION,
+    EMPTY_VARIABLE, MISSING_VARIABLE_BRACE, MISSING_VARIABLE_QUOTE, UNSUPPORTED_VARIABLE_SPACE, VARIABLE_IN_OLD_VERSION,
 };
 use super::{runs, sub_span};
 
@@ -48,9 +47,7 @@ impl Segment {
     /// For the escapes `${*}`, `${?}` and `${$}`, the character they stand for.
     pub fn escaped_char(&self) -> Option<char> {
         match self {
-            Segment::Variable { name, .. } if matches!(name.as_str(), "*" | "?" | "$") => {
-                name.chars().next()
-            }
+            Segment::Variable { name, .. } if matches!(name.as_str(), "*" | "?" | "$") => name.chars().next(),
             _ => None,
         }
     }
@@ -59,9 +56,7 @@ impl Segment {
 impl Template {
     /// Whether any segment is a variable (escapes included).
     pub fn has_variables(&self) -> bool {
-        self.segments
-            .iter()
-            .any(|s| matches!(s, Segment::Variable { .. }))
+        self.segments.iter().any(|s| matches!(s, Segment::Variable { .. }))
     }
 
     fn push_literal(&mut self, text: &str) {
@@ -90,15 +85,14 @@ pub fn parse_template(s: &str, span: Span, variables_enabled: bool) -> (Template
     }
     let mut literal = Template::default();
     literal.push_literal(s);
-    let first_variable =
-        template(s, span)
-            .0
-            .segments
-            .into_iter()
-            .find_map(|segment| match segment {
-                Segment::Variable { span_range, .. } => Some(span_range),
-                Segment::Literal(_) => None,
-            });
+    let first_variable = template(s, span)
+        .0
+        .segments
+        .into_iter()
+        .find_map(|segment| match segment {
+            Segment::Variable { span_range, .. } => Some(span_range),
+            Segment::Literal(_) => None,
+        });
     let diagnostics = first_variable
         .map(|range| {
             let message = format!(
@@ -135,12 +129,7 @@ fn template(s: &str, span: Span) -> (Template, Vec<Diagnostic>) {
 
 /// Parses the variable starting at `start` (where `s` has `${`). Returns where it ends and the
 /// variable, or `None` when it is malformed (the caller keeps its text as a literal).
-fn variable_at(
-    s: &str,
-    start: usize,
-    span: Span,
-    out: &mut Vec<Diagnostic>,
-) -> (usize, Option<Segment>) {
+fn variable_at(s: &str, start: usize, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
     let input = &s[start..];
     let raw_name = var_name(&input[2..]).map_or("", |(_, name)| name);
     if let Some(inner) = raw_name.find("${") {
@@ -150,11 +139,7 @@ fn variable_at(
         return malformed(s, start, raw_name, span, out);
     };
     let range = start..s.len() - rest.len();
-    let name = if default.is_some() {
-        name.trim_end()
-    } else {
-        name
-    };
+    let name = if default.is_some() { name.trim_end() } else { name };
     if name.trim().is_empty() {
         let message = format!("policy variable `{}` is empty", &s[range.clone()]);
         let help = "name a context key, such as `${aws:username}`, or remove the `${}`";
@@ -167,10 +152,7 @@ fn variable_at(
     }
     let name_start = start + 2;
     for run in runs(name, char::is_whitespace) {
-        let message = format!(
-            "policy variable `{}` contains whitespace",
-            &s[range.clone()]
-        );
+        let message = format!("policy variable `{}` contains whitespace", &s[range.clone()]);
         let at = sub_span(span, s, name_start + run.start..name_start + run.end);
         out.push(
             UNSUPPORTED_VARIABLE_SPACE
@@ -187,13 +169,7 @@ fn variable_at(
 }
 
 /// A `${` whose body stops at a comma that is not followed by a quoted default and `}`.
-fn malformed(
-    s: &str,
-    start: usize,
-    raw_name: &str,
-    span: Span,
-    out: &mut Vec<Diagnostic>,
-) -> (usize, Option<Segment>) {
+fn malformed(s: &str, start: usize, raw_name: &str, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
     let after_name = start + 2 + raw_name.len();
     let tail = &s[after_name..];
     let close = tail.find('}');
@@ -218,12 +194,7 @@ fn malformed(
     }
 }
 
-fn unclosed(
-    s: &str,
-    range: Range<usize>,
-    span: Span,
-    out: &mut Vec<Diagnostic>,
-) -> (usize, Option<Segment>) {
+fn unclosed(s: &str, range: Range<usize>, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
     let text = &s[range.clone()];
     let message = format!("policy variable `{text}` is missing its closing `}}`");
     let help = "close the variable with `}`, as in `${aws:username}`";
@@ -316,10 +287,7 @@ mod tests {
             parse("${aws:username, 'nobody'}").0,
             [var("aws:username", Some("nobody"), 0..25)]
         );
-        assert_eq!(
-            parse("${s3:prefix ,'a}b' }").0,
-            [var("s3:prefix", Some("a}b"), 0..20)]
-        );
+        assert_eq!(parse("${s3:prefix ,'a}b' }").0, [var("s3:prefix", Some("a}b"), 0..20)]);
         assert_eq!(parse("${a,''}").0, [var("a", Some(""), 0..7)]);
     }
 
@@ -340,11 +308,7 @@ mod tests {
 
     #[test]
     fn missing_quote_spans_the_variable() {
-        for (s, end) in [
-            ("${aws:x, 'abc}/", 14),
-            ("${aws:x, abc}", 13),
-            ("${aws:x, 'a' b}", 15),
-        ] {
+        for (s, end) in [("${aws:x, 'abc}/", 14), ("${aws:x, abc}", 13), ("${aws:x, 'a' b}", 15)] {
             let (segments, diagnostics) = parse(s);
             assert_eq!(segments.len(), 1, "{s}");
             assert_eq!(diagnostics.len(), 1, "{s}");

@@ -1,0 +1,438 @@
+//! Condition operators: the value types (numbers, dates, booleans, base64, IP ranges, ARNs) and the
+//! rules for missing keys, `IfExists` and the `ForAnyValue:`/`ForAllValues:` set qualifiers.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use super::matching::{resolve_pattern, resolve_text, Pattern};
+use super::{ContextValue, Request};
+use crate::operator::{ConditionOperator, SetQualifier};
+use crate::policy::Condition;
+
+/// Whether a condition holds. `substitute`: the policy is `2012-10-17` and variables are resolved.
+///
+/// The rules (IAM User Guide, "Condition operators" and "Single-valued vs. multivalued context keys"):
+/// - several values for one key are ORed; a negated operator is true when the request value matches
+///   *none* of the values;
+/// - a missing key: `…IfExists` is true; `ForAllValues:` is true; `ForAnyValue:` is false; otherwise
+///   negated operators are true and the others false;
+/// - `ForAnyValue:` is true when some request value satisfies the operator, `ForAllValues:` when every
+///   one does (vacuously true for an empty set);
+/// - `Null` is true for `"true"` when the key is absent and for `"false"` when it is present.
+///
+/// NOTE: a multi-valued key used without a set qualifier is read like `ForAnyValue:` for positive
+/// operators (some request value matches some policy value) and as its negation for negated ones (no
+/// request value matches), which coincides with the single-valued reading for one value; an empty
+/// multi-valued key then makes positive operators false and negated ones true. A single-valued key
+/// with a set qualifier is a one-element set. An empty multi-valued key counts as present for
+/// `IfExists` and absent for `Null`.
+///
+/// NOTE: an operator whose name was not recognized never holds (AWS rejects such a policy when it is
+/// saved; the prover reports `unknown` for it).
+pub(crate) fn condition_holds(cond: &Condition, substitute: bool, request: &Request) -> bool {
+    let Some(op) = cond.parsed else {
+        return false;
+    };
+    let entry = request.context.get(&cond.key.value);
+    if op.operator == ConditionOperator::Null {
+        let present = match entry {
+            None => false,
+            Some(ContextValue::Single(_)) => true,
+            Some(ContextValue::Multi(v)) => !v.is_empty(),
+        };
+        return cond.values.iter().any(|v| {
+            let text = v.value.as_text();
+            if text.eq_ignore_ascii_case("true") {
+                !present
+            } else if text.eq_ignore_ascii_case("false") {
+                present
+            } else {
+                false
+            }
+        });
+    }
+    let negated = op.operator.is_negated();
+    let Some(entry) = entry else {
+        return op.if_exists
+            || match op.qualifier {
+                Some(SetQualifier::ForAllValues) => true,
+                Some(SetQualifier::ForAnyValue) => false,
+                None => negated,
+            };
+    };
+    let values = entry.as_slice();
+    // `positive(r)`: some policy value matches request value `r` under the un-negated operator.
+    let positive = |r: &str| {
+        cond.values
+            .iter()
+            .any(|v| value_matches(op.operator, &v.value.as_text(), r, substitute, request))
+    };
+    match op.qualifier {
+        None => values.iter().any(|r| positive(r)) != negated,
+        Some(SetQualifier::ForAnyValue) => values.iter().any(|r| positive(r) != negated),
+        Some(SetQualifier::ForAllValues) => values.iter().all(|r| positive(r) != negated),
+    }
+}
+
+/// Whether one policy value matches one request value under the *positive* form of `op`
+/// (`StringNotEquals` is read as `StringEquals`, and so on).
+///
+/// NOTE: a request or policy value that does not parse as the operator's type (a number, a date, an
+/// IP address or CIDR, a boolean, base64) matches nothing, so positive operators are false and
+/// negated operators true for it.
+fn value_matches(
+    op: ConditionOperator,
+    policy: &str,
+    request_value: &str,
+    substitute: bool,
+    request: &Request,
+) -> bool {
+    use ConditionOperator::*;
+    match op {
+        StringEquals | StringNotEquals => text(policy, substitute, request).is_some_and(|p| p == request_value),
+        StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => {
+            text(policy, substitute, request).is_some_and(|p| str_eq_ignore_case(&p, request_value))
+        }
+        StringLike | StringNotLike => resolve_pattern(policy, substitute, request).matches(request_value, false),
+        ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => {
+            let pattern = resolve_pattern(policy, substitute, request);
+            match pattern {
+                Pattern::Unresolvable => false,
+                p => p.matches_arn(request_value),
+            }
+        }
+        NumericEquals
+        | NumericNotEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => {
+            let (Some(p), Some(r)) = (
+                text(policy, substitute, request).and_then(|p| parse_number(&p)),
+                parse_number(request_value),
+            ) else {
+                return false;
+            };
+            compare(op, r.cmp_to(&p))
+        }
+        DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
+            let (Some(p), Some(r)) = (
+                text(policy, substitute, request).and_then(|p| parse_date(&p)),
+                parse_date(request_value),
+            ) else {
+                return false;
+            };
+            compare(op, Some(r.cmp(&p)))
+        }
+        Bool => {
+            let Some(p) = text(policy, substitute, request) else {
+                return false;
+            };
+            match (parse_bool(&p), parse_bool(request_value)) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            }
+        }
+        BinaryEquals => {
+            let Some(p) = text(policy, substitute, request) else {
+                return false;
+            };
+            match (base64_decode(&p), base64_decode(request_value)) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            }
+        }
+        IpAddress | NotIpAddress => {
+            let (Some(range), Ok(ip)) = (
+                text(policy, substitute, request).and_then(|p| parse_cidr(&p)),
+                request_value.trim().parse::<IpAddr>(),
+            ) else {
+                return false;
+            };
+            range.contains(ip)
+        }
+        // `Null` is handled by the caller.
+        Null => false,
+    }
+}
+
+fn text<'a>(policy: &'a str, substitute: bool, request: &Request) -> Option<Cow<'a, str>> {
+    resolve_text(policy, substitute, request)
+}
+
+fn str_eq_ignore_case(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
+}
+
+/// Applies the comparison of a numeric or date operator to `request.cmp(policy)`.
+fn compare(op: ConditionOperator, ord: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::*;
+    use ConditionOperator::*;
+    let Some(ord) = ord else {
+        return false;
+    };
+    match op {
+        NumericEquals | NumericNotEquals | DateEquals | DateNotEquals => ord == Equal,
+        NumericLessThan | DateLessThan => ord == Less,
+        NumericLessThanEquals | DateLessThanEquals => ord != Greater,
+        NumericGreaterThan | DateGreaterThan => ord == Greater,
+        NumericGreaterThanEquals | DateGreaterThanEquals => ord != Less,
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value types.
+
+/// A number: exact for integers, `f64` otherwise.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Number {
+    Int(i128),
+    Float(f64),
+}
+
+impl Number {
+    fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    fn cmp_to(&self, other: &Number) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => Some(a.cmp(b)),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
+        }
+    }
+}
+
+/// Parses an integer or a decimal (`-3`, `2.5`, `1e3`). NOTE: integers compare exactly; anything with
+/// a fraction or exponent compares as `f64`.
+pub(crate) fn parse_number(s: &str) -> Option<Number> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(i) = s.parse::<i128>() {
+        return Some(Number::Int(i));
+    }
+    let valid = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !valid {
+        return None;
+    }
+    s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Parses a date to nanoseconds since the Unix epoch (UTC). Accepted: epoch seconds (`1563278400`,
+/// also with a fraction or a sign), `YYYY-MM-DD`, and `YYYY-MM-DDThh:mm[:ss[.fff…]]` followed by `Z`,
+/// `±hh:mm`, `±hhmm`, `±hh` or nothing (UTC). A space may replace the `T`.
+pub(crate) fn parse_date(s: &str) -> Option<i128> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(n) = parse_epoch(s) {
+        return Some(n);
+    }
+    let b = s.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let mut seconds = days_from_civil(year, month, day) * 86_400;
+    let mut nanos: i128 = 0;
+    let mut i = 10;
+    if i < b.len() {
+        if b[i] != b'T' && b[i] != b't' && b[i] != b' ' {
+            return None;
+        }
+        let (hour, minute) = (digits(i + 1, 2)?, digits(i + 4, 2)?);
+        if b.get(i + 3) != Some(&b':') || hour > 23 || minute > 59 {
+            return None;
+        }
+        seconds += hour * 3600 + minute * 60;
+        i += 6;
+        if b.get(i) == Some(&b':') {
+            let second = digits(i + 1, 2)?;
+            if second > 60 {
+                return None;
+            }
+            seconds += second;
+            i += 3;
+            if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
+                i += 1;
+                let start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i == start {
+                    return None;
+                }
+                let frac = &s[start..i.min(start + 9)];
+                let scale = 10i128.pow(9 - frac.len() as u32);
+                nanos = frac.parse::<i128>().ok()? * scale;
+            }
+        }
+        match b.get(i) {
+            None => {}
+            Some(b'Z' | b'z') if i + 1 == b.len() => {}
+            Some(&sign @ (b'+' | b'-')) => {
+                let hours = digits(i + 1, 2)?;
+                let rest = &b[i + 3..];
+                let minutes = match rest {
+                    [] => 0,
+                    [b':', _, _] => digits(i + 4, 2)?,
+                    [_, _] => digits(i + 3, 2)?,
+                    _ => return None,
+                };
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+                let offset = hours * 3600 + minutes * 60;
+                seconds -= if sign == b'+' { offset } else { -offset };
+            }
+            _ => return None,
+        }
+    }
+    Some(i128::from(seconds) * 1_000_000_000 + nanos)
+}
+
+fn parse_epoch(s: &str) -> Option<i128> {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if int.len() > 18 {
+        return None;
+    }
+    let mut nanos = int.parse::<i128>().ok()? * 1_000_000_000;
+    if !frac.is_empty() {
+        let frac = &frac[..frac.len().min(9)];
+        nanos += frac.parse::<i128>().ok()? * 10i128.pow(9 - frac.len() as u32);
+    }
+    Some(if s.starts_with('-') { -nanos } else { nanos })
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Decodes standard or URL-safe base64, with or without padding; whitespace is ignored.
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    let mut padding = false;
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => {
+                padding = true;
+                continue;
+            }
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            _ => return None,
+        };
+        if padding {
+            return None;
+        }
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    // Six leftover bits cannot come from whole bytes.
+    (bits < 6).then_some(out)
+}
+
+/// An IP range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cidr {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    fn contains(self, ip: IpAddr) -> bool {
+        fn masked(bits: u128, prefix: u8, width: u8) -> u128 {
+            if prefix == 0 {
+                0
+            } else {
+                bits >> (width - prefix)
+            }
+        }
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                masked(u128::from(u32::from(net)), self.prefix, 32)
+                    == masked(u128::from(u32::from(ip)), self.prefix, 32)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                masked(u128::from(net), self.prefix, 128) == masked(u128::from(ip), self.prefix, 128)
+            }
+            // NOTE: IPv4 and IPv6 never match each other (no IPv4-mapped IPv6 translation).
+            _ => false,
+        }
+    }
+}
+
+/// Parses `203.0.113.0/24`, `2001:db8::/32`, or a bare address (a /32 or /128).
+pub(crate) fn parse_cidr(s: &str) -> Option<Cidr> {
+    let s = s.trim();
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+        None => (s.parse::<IpAddr>().ok()?, None),
+    };
+    let width = if addr.is_ipv4() { 32 } else { 128 };
+    let prefix = prefix.unwrap_or(width);
+    (prefix <= width).then_some(Cidr { addr, prefix })
+}

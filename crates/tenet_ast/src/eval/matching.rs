@@ -1,0 +1,555 @@
+//! Matching of the statement elements: `*`/`?` wildcards, policy variables, and the `Principal`,
+//! `Action` and `Resource` elements.
+
+use std::borrow::Cow;
+
+use super::principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
+use super::Request;
+use crate::policy::{ElementList, Policy, PrincipalType, Principals, Statement};
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters (also empty) and `?`
+/// exactly one character. With `case_insensitive`, characters are compared by their lowercase forms.
+///
+/// The matcher is the greedy two-pointer algorithm that backtracks only to the last `*`: it runs in
+/// `O(|pattern| * |text|)` time at worst and linear time on ordinary patterns, never exponential
+/// (`"*a*a*a*a*b"` against a long run of `a` returns quickly). It does not allocate for ASCII inputs.
+pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    if pattern.is_ascii() && text.is_ascii() {
+        let eq = |p: &u8, t: &u8| {
+            if case_insensitive {
+                p.eq_ignore_ascii_case(t)
+            } else {
+                p == t
+            }
+        };
+        return glob(pattern.as_bytes(), text.as_bytes(), |p| *p == b'*', |p| *p == b'?', eq);
+    }
+    let pattern: Vec<Tok> = pattern.chars().map(Tok::from_policy_char).collect();
+    let text: Vec<char> = text.chars().collect();
+    glob_tokens(&pattern, &text, case_insensitive)
+}
+
+/// One element of a resolved pattern: wildcards come only from policy text; characters produced by
+/// variables (and by `${*}`, `${?}`, `${$}`) are literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tok {
+    Ch(char),
+    Star,
+    One,
+}
+
+impl Tok {
+    fn from_policy_char(c: char) -> Tok {
+        match c {
+            '*' => Tok::Star,
+            '?' => Tok::One,
+            c => Tok::Ch(c),
+        }
+    }
+}
+
+pub(crate) fn glob_tokens(pattern: &[Tok], text: &[char], case_insensitive: bool) -> bool {
+    let eq = |p: &Tok, t: &char| match p {
+        Tok::Ch(c) => chars_eq(*c, *t, case_insensitive),
+        _ => false,
+    };
+    glob(pattern, text, |p| *p == Tok::Star, |p| *p == Tok::One, eq)
+}
+
+fn chars_eq(a: char, b: char, case_insensitive: bool) -> bool {
+    a == b || (case_insensitive && (a.eq_ignore_ascii_case(&b) || a.to_lowercase().eq(b.to_lowercase())))
+}
+
+/// The greedy glob matcher over any pattern and text elements.
+fn glob<P, T>(
+    pattern: &[P],
+    text: &[T],
+    is_star: impl Fn(&P) -> bool,
+    is_one: impl Fn(&P) -> bool,
+    eq: impl Fn(&P, &T) -> bool,
+) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    // The position after the last `*` seen, and the text position it is currently matched up to.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(pc) if is_star(pc) => {
+                star = Some((p + 1, t));
+                p += 1;
+            }
+            Some(pc) if is_one(pc) || eq(pc, &text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((after, matched)) => {
+                    // Let the last `*` swallow one more character and retry from there.
+                    p = after;
+                    t = matched + 1;
+                    star = Some((after, matched + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(is_star)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy variables.
+
+/// One piece of a string that may hold policy variables.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece<'a> {
+    /// Policy text (wildcards active).
+    Text(&'a str),
+    /// `${key}` or `${key, 'default'}` (the default still has its `''` escapes).
+    Var { key: &'a str, default: Option<&'a str> },
+    /// `${*}`, `${?}` or `${$}`: a literal character.
+    Literal(char),
+    /// A malformed `${…}` with a closing brace: it resolves to nothing.
+    Invalid,
+}
+
+/// Splits a string into pieces. An unclosed `${` is plain text.
+fn scan(s: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        if start > 0 {
+            pieces.push(Piece::Text(&rest[..start]));
+        }
+        let body = &rest[start + 2..];
+        match parse_var(body) {
+            Some((piece, used)) => {
+                pieces.push(piece);
+                rest = &body[used..];
+            }
+            None => {
+                pieces.push(Piece::Text(&rest[start..]));
+                rest = "";
+            }
+        }
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    pieces
+}
+
+/// Parses the inside of `${…}` (after `${`); returns the piece and the bytes consumed including `}`,
+/// or `None` when there is no closing brace at all.
+fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < bytes.len() && bytes[*i] == b' ' {
+            *i += 1;
+        }
+    };
+    // On a syntax error, the variable runs to the next `}` and resolves to nothing.
+    let invalid = |from: usize| body[from..].find('}').map(|j| (Piece::Invalid, from + j + 1));
+    skip_ws(&mut i);
+    let key_start = i;
+    while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b' ') {
+        i += 1;
+    }
+    let key = &body[key_start..i];
+    skip_ws(&mut i);
+    if key.is_empty() {
+        return invalid(i);
+    }
+    match bytes.get(i) {
+        Some(b'}') => {
+            let piece = match key {
+                "*" => Piece::Literal('*'),
+                "?" => Piece::Literal('?'),
+                "$" => Piece::Literal('$'),
+                _ => Piece::Var { key, default: None },
+            };
+            Some((piece, i + 1))
+        }
+        Some(b',') => {
+            i += 1;
+            skip_ws(&mut i);
+            if bytes.get(i) != Some(&b'\'') {
+                return invalid(i);
+            }
+            i += 1;
+            let default_start = i;
+            loop {
+                match bytes.get(i) {
+                    None => return invalid(default_start),
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => break,
+                    Some(_) => i += 1,
+                }
+            }
+            let default = &body[default_start..i];
+            i += 1;
+            skip_ws(&mut i);
+            if bytes.get(i) != Some(&b'}') {
+                return invalid(i);
+            }
+            Some((
+                Piece::Var {
+                    key,
+                    default: Some(default),
+                },
+                i + 1,
+            ))
+        }
+        _ => invalid(i),
+    }
+}
+
+/// The value of a variable, or `None` when it cannot be resolved.
+///
+/// NOTE: a variable whose key is missing from the context, or is multi-valued, resolves to its
+/// default if it has one and otherwise makes the whole string unresolvable, which then matches
+/// nothing (IAM User Guide, "Policy variables with no value": the element with the unresolved
+/// variable does not match). Defaults undo their `''` escapes.
+fn var_value<'r>(key: &str, default: Option<&'r str>, request: &'r Request) -> Option<Cow<'r, str>> {
+    match request.context.get(key) {
+        Some(super::ContextValue::Single(v)) => Some(Cow::Borrowed(v.as_str())),
+        _ => default.map(|d| {
+            if d.contains("''") {
+                Cow::Owned(d.replace("''", "'"))
+            } else {
+                Cow::Borrowed(d)
+            }
+        }),
+    }
+}
+
+/// Substitutes variables into plain text (for operators without wildcards). `None`: unresolvable.
+pub(crate) fn resolve_text<'a>(s: &'a str, substitute: bool, request: &Request) -> Option<Cow<'a, str>> {
+    if !substitute || !s.contains("${") {
+        return Some(Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(s.len());
+    for piece in scan(s) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Literal(c) => out.push(c),
+            Piece::Var { key, default } => out.push_str(&var_value(key, default, request)?),
+            Piece::Invalid => return None,
+        }
+    }
+    Some(Cow::Owned(out))
+}
+
+/// A wildcard pattern after variable substitution.
+pub(crate) enum Pattern<'a> {
+    /// No variables: the policy text itself.
+    Plain(&'a str),
+    /// Substituted: wildcards only where the policy text had them.
+    Tokens(Vec<Tok>),
+    /// A variable could not be resolved: matches nothing.
+    Unresolvable,
+}
+
+/// Substitutes variables into a wildcard pattern.
+pub(crate) fn resolve_pattern<'a>(s: &'a str, substitute: bool, request: &Request) -> Pattern<'a> {
+    if !substitute || !s.contains("${") {
+        return Pattern::Plain(s);
+    }
+    let mut toks = Vec::with_capacity(s.len());
+    for piece in scan(s) {
+        match piece {
+            Piece::Text(t) => toks.extend(t.chars().map(Tok::from_policy_char)),
+            Piece::Literal(c) => toks.push(Tok::Ch(c)),
+            Piece::Var { key, default } => match var_value(key, default, request) {
+                Some(v) => toks.extend(v.chars().map(Tok::Ch)),
+                None => return Pattern::Unresolvable,
+            },
+            Piece::Invalid => return Pattern::Unresolvable,
+        }
+    }
+    Pattern::Tokens(toks)
+}
+
+impl Pattern<'_> {
+    /// Whether the whole text matches.
+    pub(crate) fn matches(&self, text: &str, case_insensitive: bool) -> bool {
+        match self {
+            Pattern::Plain(p) => wildcard_match(p, text, case_insensitive),
+            Pattern::Tokens(toks) => {
+                let text: Vec<char> = text.chars().collect();
+                glob_tokens(toks, &text, case_insensitive)
+            }
+            Pattern::Unresolvable => false,
+        }
+    }
+
+    /// ARN matching (`Arn*` operators): each of the six colon-separated components is matched
+    /// separately, so a wildcard in one component never spans a colon (the sixth component, the
+    /// resource, runs to the end and may hold colons). Case-sensitive.
+    ///
+    /// NOTE: a pattern with fewer than six components (such as `*`) is matched against the whole
+    /// text; a text with fewer than six components matches no six-component pattern.
+    pub(crate) fn matches_arn(&self, text: &str) -> bool {
+        let toks: Vec<Tok> = match self {
+            Pattern::Unresolvable => return false,
+            Pattern::Plain(p) => {
+                if p.bytes().filter(|b| *b == b':').count() < 5 {
+                    return wildcard_match(p, text, false);
+                }
+                if text.bytes().filter(|b| *b == b':').count() < 5 {
+                    return false;
+                }
+                // Without variables, compare component by component without allocating.
+                return p
+                    .splitn(6, ':')
+                    .zip(text.splitn(6, ':'))
+                    .all(|(pc, tc)| wildcard_match(pc, tc, false));
+            }
+            Pattern::Tokens(t) => t.clone(),
+        };
+        let mut pattern_parts: Vec<&[Tok]> = Vec::with_capacity(6);
+        let mut rest: &[Tok] = &toks;
+        while pattern_parts.len() < 5 {
+            match rest.iter().position(|t| *t == Tok::Ch(':')) {
+                Some(i) => {
+                    pattern_parts.push(&rest[..i]);
+                    rest = &rest[i + 1..];
+                }
+                None => break,
+            }
+        }
+        pattern_parts.push(rest);
+        if pattern_parts.len() < 6 {
+            let text: Vec<char> = text.chars().collect();
+            return glob_tokens(&toks, &text, false);
+        }
+        let text_parts: Vec<&str> = text.splitn(6, ':').collect();
+        if text_parts.len() < 6 {
+            return false;
+        }
+        pattern_parts.iter().zip(&text_parts).all(|(p, t)| {
+            let t: Vec<char> = t.chars().collect();
+            glob_tokens(p, &t, false)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements.
+
+/// How a statement's principal element names the request principal, weakest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PrincipalMatch {
+    /// Not named.
+    No,
+    /// Named only through its account (root ARN or account id): a delegation to the account's IAM
+    /// policies, not a grant by itself.
+    Account,
+    /// Named through the role of a session, through `*`, or by `NotPrincipal`: a grant that the
+    /// permissions boundary and the session policy still cap.
+    Capped,
+    /// Named exactly (IAM user, role session, federated user, service, root by its own ARN), or the
+    /// statement has no principal element (identity policies): not capped.
+    Direct,
+}
+
+/// Matches a whole statement; `PrincipalMatch::No` when it does not apply.
+///
+/// `boundary_quirk`: the principal has a permissions boundary and the statement is a resource-policy
+/// `Deny`; AWS then applies a `NotPrincipal` statement whatever it lists (IAM User Guide,
+/// "NotPrincipal": "will always deny any IAM principal that has a permissions boundary policy
+/// attached, regardless of the values specified in the NotPrincipal element").
+pub(crate) fn statement_match(
+    stmt: &Statement,
+    policy: &Policy,
+    request: &Request,
+    boundary_quirk: bool,
+) -> PrincipalMatch {
+    let Some(action) = &stmt.action else {
+        return PrincipalMatch::No;
+    };
+    if !action_matches(&action.value, &request.action) {
+        return PrincipalMatch::No;
+    }
+    let substitute = policy.substitutes_variables();
+    // NOTE: a missing Resource element matches every resource, as in role trust policies; the
+    // lowering reports it where the element is required.
+    if let Some(resource) = &stmt.resource {
+        if !resource_matches(&resource.value, &request.resource, substitute, request) {
+            return PrincipalMatch::No;
+        }
+    }
+    let principal = match &stmt.principal {
+        None => PrincipalMatch::Direct,
+        Some(p) => principal_match(&p.value, &request.principal, boundary_quirk),
+    };
+    if principal == PrincipalMatch::No {
+        return PrincipalMatch::No;
+    }
+    let conditions_hold = stmt
+        .conditions()
+        .iter()
+        .all(|c| super::condition::condition_holds(c, substitute, request));
+    if conditions_hold {
+        principal
+    } else {
+        PrincipalMatch::No
+    }
+}
+
+/// `Action`/`NotAction`: case-insensitive wildcard match; variables are not substituted in actions.
+fn action_matches(list: &ElementList, action: &str) -> bool {
+    let any = list.items.iter().any(|p| wildcard_match(&p.value, action, true));
+    any != list.negated.value
+}
+
+/// `Resource`/`NotResource`: case-sensitive wildcard match over the whole ARN, with variables.
+///
+/// NOTE: a `*` in `Resource` may span colons (whole-string matching), unlike the `Arn*` condition
+/// operators, which match component by component.
+fn resource_matches(list: &ElementList, resource: &str, substitute: bool, request: &Request) -> bool {
+    let any = list
+        .items
+        .iter()
+        .any(|p| resolve_pattern(&p.value, substitute, request).matches(resource, false));
+    any != list.negated.value
+}
+
+/// `Principal`/`NotPrincipal`.
+pub(crate) fn principal_match(principals: &Principals, who: &RequestPrincipal, boundary_quirk: bool) -> PrincipalMatch {
+    if principals.negated.value {
+        if boundary_quirk || !not_principal_excludes(principals, who) {
+            return PrincipalMatch::Capped;
+        }
+        return PrincipalMatch::No;
+    }
+    if principals.is_any() {
+        return PrincipalMatch::Capped;
+    }
+    principals
+        .entries()
+        .map(|(ty, value)| entry_match(ty, &value.value, who))
+        .max()
+        .unwrap_or(PrincipalMatch::No)
+}
+
+/// Whether a `NotPrincipal` element lists the request principal, and so exempts it.
+///
+/// NOTE: the IAM User Guide ("NotPrincipal") says AWS checks the account first, then the role or
+/// user, then the session, and that the element must list the account ARN as well as the user (or
+/// the role) for the exemption to work. So an IAM principal is exempt only when its account is listed
+/// (root ARN or account id) and, unless it is the root itself, the principal is also listed (its exact
+/// ARN, or for a session its role ARN). Other principals are exempt when listed exactly; `*` exempts
+/// everyone.
+fn not_principal_excludes(principals: &Principals, who: &RequestPrincipal) -> bool {
+    if principals.is_any() {
+        return true;
+    }
+    match who {
+        RequestPrincipal::Aws { kind, .. } => {
+            let mut account_listed = false;
+            let mut self_listed = false;
+            for (ty, value) in principals.entries() {
+                match entry_match(ty, &value.value, who) {
+                    PrincipalMatch::Account => account_listed = true,
+                    PrincipalMatch::Capped | PrincipalMatch::Direct => {
+                        if *kind == AwsPrincipalKind::Root {
+                            account_listed = true;
+                        }
+                        self_listed = true;
+                    }
+                    PrincipalMatch::No => {}
+                }
+            }
+            account_listed && (self_listed || *kind == AwsPrincipalKind::Root)
+        }
+        _ => principals
+            .entries()
+            .any(|(ty, value)| entry_match(ty, &value.value, who) != PrincipalMatch::No),
+    }
+}
+
+/// How one principal-map entry names the request principal.
+fn entry_match(ty: PrincipalType, value: &str, who: &RequestPrincipal) -> PrincipalMatch {
+    match (ty, who) {
+        (PrincipalType::Aws, _) if value == "*" => PrincipalMatch::Capped,
+        (PrincipalType::Aws, RequestPrincipal::Aws { arn, account, kind }) => {
+            aws_entry_match(value, arn, account, kind)
+        }
+        (PrincipalType::Service, RequestPrincipal::Service(s)) if value.eq_ignore_ascii_case(s) => {
+            PrincipalMatch::Direct
+        }
+        (PrincipalType::Federated, RequestPrincipal::Federated(f)) if value == f => PrincipalMatch::Direct,
+        // NOTE: requests never carry canonical user ids, so `CanonicalUser` names no request principal.
+        _ => PrincipalMatch::No,
+    }
+}
+
+/// An `AWS` entry against an IAM principal.
+///
+/// NOTE: wildcards other than a lone `*` are not allowed in `AWS` principals; they are compared
+/// literally (and so match nothing real). Unique ids (`AROA…`) match nothing.
+fn aws_entry_match(value: &str, arn: &str, account: &str, kind: &AwsPrincipalKind) -> PrincipalMatch {
+    let named_account = if is_account_id(value) {
+        Some(value)
+    } else {
+        root_account(value)
+    };
+    if let Some(named) = named_account {
+        return match (named == account, kind) {
+            (false, _) => PrincipalMatch::No,
+            (true, AwsPrincipalKind::Root) => PrincipalMatch::Direct,
+            (true, _) => PrincipalMatch::Account,
+        };
+    }
+    if value == arn {
+        return match kind {
+            AwsPrincipalKind::Role { .. } => PrincipalMatch::Capped,
+            _ => PrincipalMatch::Direct,
+        };
+    }
+    // A role ARN names every session of the role: same partition and account, and the role name
+    // (the last segment of the role path) equal to the session's role name.
+    if let AwsPrincipalKind::AssumedRole { role_name, .. } = kind {
+        let mut parts = value.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(acct), Some(resource)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return PrincipalMatch::No;
+        };
+        let Some(path) = resource.strip_prefix("role/") else {
+            return PrincipalMatch::No;
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let request_partition = arn.split(':').nth(1).unwrap_or("");
+        if acct == account && partition == request_partition && name == role_name {
+            return PrincipalMatch::Capped;
+        }
+    }
+    PrincipalMatch::No
+}
+
+/// The account of `arn:<partition>:iam::<account>:root`.
+fn root_account(value: &str) -> Option<&str> {
+    let rest = value.strip_prefix("arn:")?;
+    let (_partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("iam::")?;
+    let account = rest.strip_suffix(":root")?;
+    is_account_id(account).then_some(account)
+}
+
+/// How a KMS grant's grantee principal names the request principal (same classes as statements).
+pub(crate) fn grantee_match(grantee: &str, who: &RequestPrincipal) -> PrincipalMatch {
+    match who {
+        RequestPrincipal::Aws { arn, account, kind } => aws_entry_match(grantee, arn, account, kind),
+        RequestPrincipal::Service(s) if grantee.eq_ignore_ascii_case(s) => PrincipalMatch::Direct,
+        _ => PrincipalMatch::No,
+    }
+}

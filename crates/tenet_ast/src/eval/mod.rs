@@ -1,0 +1,456 @@
+//! The concrete IAM evaluator: given one request and the policies in play, the decision AWS would make.
+//!
+//! This module sits beside the policy model: it reads the typed AST only (never JSON text), and it is
+//! the reference semantics that the Z3 encoding in `tenet_prove` is tested against. Every
+//! counterexample the prover prints is first re-checked here, and `tenet simulate` is a thin front end
+//! over [`evaluate`].
+//!
+//! The logic follows the AWS IAM User Guide ("Policy evaluation logic", "Cross-account policy
+//! evaluation logic", "Permissions boundaries", "Session policies", "NotPrincipal") and the KMS
+//! Developer Guide ("Key policies", "Grants"):
+//!
+//! 1. An applicable `Deny` in any policy (identity, resource or key policy, boundary, session policy,
+//!    SCP, RCP) wins: [`Decision::ExplicitlyDenied`].
+//! 2. RCPs, then SCPs, are caps: at every organization level some policy must allow.
+//! 3. Within one account the identity side (identity policies, capped by the permissions boundary
+//!    and the session policy) **or** the resource policy suffices; across accounts both are needed.
+//!    A resource-policy grant that names the exact IAM user, role-session or federated-user ARN is not
+//!    capped by the boundary or session policy; a grant through the role ARN or `*` is.
+//! 4. A KMS key policy must allow: directly, or by naming the account (root ARN or account id), which
+//!    delegates to that account's IAM policies. Grants only allow.
+//!
+//! Everything not decided by AWS's documentation is marked with a `// NOTE:` comment where it is
+//! decided, so the prover can implement the same choice.
+
+mod condition;
+mod matching;
+mod principal;
+pub mod scenario;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use crate::policy::{Effect, Policy, Statement};
+use crate::Condition;
+
+pub use matching::wildcard_match;
+pub use principal::{AwsPrincipalKind, RequestPrincipal};
+
+use matching::PrincipalMatch;
+
+/// One request to authorize.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    /// Who makes the call.
+    pub principal: RequestPrincipal,
+    /// The action, `service:Operation` (for example `s3:GetObject`); compared case-insensitively.
+    pub action: String,
+    /// The resource ARN; compared case-sensitively.
+    pub resource: String,
+    /// The account that owns the resource. When `None`, the account field of the resource ARN is
+    /// used; when that is empty too (S3 ARNs), the resource is taken to be in the principal's account.
+    pub resource_account: Option<String>,
+    /// The request context (condition keys and their values).
+    pub context: Context,
+}
+
+impl Request {
+    /// A request with an empty context; fails when the principal cannot be parsed.
+    pub fn new(principal: &str, action: &str, resource: &str) -> Result<Self, String> {
+        Ok(Request {
+            principal: RequestPrincipal::parse(principal)?,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            resource_account: None,
+            context: Context::new(),
+        })
+    }
+
+    /// The account owning the resource: the explicit one, else the ARN's account field if non-empty.
+    pub fn resource_account(&self) -> Option<&str> {
+        if let Some(account) = &self.resource_account {
+            return Some(account);
+        }
+        let account = self.resource.split(':').nth(4)?;
+        (!account.is_empty() && account != "*").then_some(account)
+    }
+
+    /// Whether the principal and the resource are in different accounts. Principals that have no
+    /// account (anonymous callers, service and federated principals) are never cross-account: they
+    /// have no identity policies, so the resource policy alone decides.
+    pub fn is_cross_account(&self) -> bool {
+        match (self.principal.account(), self.resource_account()) {
+            (Some(principal), Some(resource)) => principal != resource,
+            // NOTE: an unknown resource account (e.g. an S3 ARN without `resourceAccount`) is taken to
+            // be the principal's account, the common single-account case.
+            _ => false,
+        }
+    }
+
+    /// Fills the global condition keys that AWS derives from the principal and the resource, for
+    /// each that the context does not already hold: `aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// `aws:PrincipalType`, `aws:username` (IAM users), `aws:PrincipalServiceName` and
+    /// `aws:PrincipalIsAWSService`, `aws:ResourceAccount`, and `kms:CallerAccount` for `kms:` actions.
+    ///
+    /// NOTE: for a role session, `aws:PrincipalArn` is the role ARN without its path (a session ARN
+    /// does not carry the path); give the key explicitly when the path matters.
+    ///
+    /// [`evaluate`] never calls this: the context is exactly what the caller gives. `tenet simulate`
+    /// calls it so that scenario files stay short.
+    pub fn populate_derived_keys(&mut self) {
+        let mut derived: Vec<(&str, String)> = Vec::new();
+        match &self.principal {
+            RequestPrincipal::Aws { arn, account, kind } => {
+                let principal_arn = match kind {
+                    AwsPrincipalKind::AssumedRole { role_name, .. } => {
+                        let partition = arn.split(':').nth(1).unwrap_or("aws");
+                        format!("arn:{partition}:iam::{account}:role/{role_name}")
+                    }
+                    _ => arn.clone(),
+                };
+                derived.push(("aws:PrincipalArn", principal_arn));
+                derived.push(("aws:PrincipalAccount", account.clone()));
+                let ty = match kind {
+                    AwsPrincipalKind::Root => "Account",
+                    AwsPrincipalKind::User { .. } => "User",
+                    AwsPrincipalKind::Role { .. } | AwsPrincipalKind::AssumedRole { .. } => "AssumedRole",
+                    AwsPrincipalKind::FederatedUser { .. } => "FederatedUser",
+                    AwsPrincipalKind::Other => "User",
+                };
+                derived.push(("aws:PrincipalType", ty.to_owned()));
+                if let AwsPrincipalKind::User { name } = kind {
+                    derived.push(("aws:username", name.clone()));
+                }
+                derived.push(("aws:PrincipalIsAWSService", "false".to_owned()));
+                if self.action.len() > 4 && self.action[..4].eq_ignore_ascii_case("kms:") {
+                    derived.push(("kms:CallerAccount", account.clone()));
+                }
+            }
+            RequestPrincipal::Service(name) => {
+                derived.push(("aws:PrincipalServiceName", name.clone()));
+                derived.push(("aws:PrincipalIsAWSService", "true".to_owned()));
+            }
+            RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => {}
+        }
+        if let Some(account) = self.resource_account() {
+            derived.push(("aws:ResourceAccount", account.to_owned()));
+        }
+        for (key, value) in derived {
+            if self.context.get(key).is_none() {
+                self.context.insert(key, ContextValue::Single(value));
+            }
+        }
+    }
+}
+
+/// The value of one context key: IAM types it by the operator that reads it, so it is kept as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContextValue {
+    /// A single-valued key.
+    Single(String),
+    /// A multi-valued key (possibly empty).
+    Multi(Vec<String>),
+}
+
+impl ContextValue {
+    /// The values as a slice (one element for a single-valued key).
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            ContextValue::Single(s) => std::slice::from_ref(s),
+            ContextValue::Multi(v) => v,
+        }
+    }
+}
+
+/// The request context. Condition keys are case-insensitive: lookups ignore case, and the key as
+/// given is kept for output (and for the case-sensitive encryption-context keys of KMS grants).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context(BTreeMap<String, (String, ContextValue)>);
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Self {
+        Context(BTreeMap::new())
+    }
+
+    /// Sets a key (replacing any value under the same key in another case).
+    pub fn insert(&mut self, key: impl Into<String>, value: ContextValue) {
+        let key = key.into();
+        self.0.insert(key.to_lowercase(), (key, value));
+    }
+
+    /// The value of a key, looked up case-insensitively. Does not allocate for ASCII keys up to 256
+    /// bytes.
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.get_entry(key).map(|(_, v)| v)
+    }
+
+    /// The key as given and its value, looked up case-insensitively.
+    pub fn get_entry(&self, key: &str) -> Option<(&str, &ContextValue)> {
+        let found = if key.is_ascii() && !key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.0.get(key)
+        } else if key.is_ascii() && key.len() <= 256 {
+            let mut buf = [0u8; 256];
+            let lower = &mut buf[..key.len()];
+            lower.copy_from_slice(key.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).ok().and_then(|k| self.0.get(k))
+        } else {
+            self.0.get(&key.to_lowercase())
+        };
+        found.map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Removes a key (case-insensitively).
+    pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
+        self.0.remove(&key.to_lowercase()).map(|(_, v)| v)
+    }
+
+    /// Every `(key as given, value)` pair, ordered by lowercase key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.0.values().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The entries whose lowercase key starts with `lower_prefix` (which must be lowercase).
+    pub(crate) fn with_prefix<'a>(
+        &'a self,
+        lower_prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a ContextValue)> + 'a {
+        self.0
+            .range::<str, _>((std::ops::Bound::Included(lower_prefix), std::ops::Bound::Unbounded))
+            .take_while(move |(k, _)| k.starts_with(lower_prefix))
+            .map(|(_, (k, v))| (k.as_str(), v))
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, ContextValue)> for Context {
+    fn from_iter<I: IntoIterator<Item = (K, ContextValue)>>(iter: I) -> Self {
+        let mut context = Context::new();
+        for (k, v) in iter {
+            context.insert(k, v);
+        }
+        context
+    }
+}
+
+/// The constraints of a KMS grant, in the `aws kms list-grants` shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GrantConstraints {
+    /// The request's encryption context must be exactly this map (case-sensitive keys and values).
+    #[serde(default)]
+    pub encryption_context_equals: Option<BTreeMap<String, String>>,
+    /// The request's encryption context must include every pair of this map.
+    #[serde(default)]
+    pub encryption_context_subset: Option<BTreeMap<String, String>>,
+}
+
+/// A KMS grant, in the shape of one entry of `aws kms list-grants` (unknown fields are ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KmsGrant {
+    /// `GrantId`.
+    #[serde(default)]
+    pub grant_id: Option<String>,
+    /// `Name`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `KeyId`: the key ARN (or bare key id) the grant is for; `None` means the key under evaluation.
+    #[serde(default, rename = "KeyId")]
+    pub key_arn: Option<String>,
+    /// `GranteePrincipal`: an IAM user, role, assumed-role or account-root ARN, or a service principal.
+    pub grantee_principal: String,
+    /// `RetiringPrincipal` (not used in decisions).
+    #[serde(default)]
+    pub retiring_principal: Option<String>,
+    /// `Operations`: KMS operation names without the `kms:` prefix (`Decrypt`, `GenerateDataKey`, …).
+    #[serde(default)]
+    pub operations: Vec<String>,
+    /// `Constraints`.
+    #[serde(default)]
+    pub constraints: Option<GrantConstraints>,
+}
+
+/// The policies in play for one request.
+///
+/// Callers choose which policies apply: the identity policies (inline, managed, group) of the
+/// calling user or role, the resource's policy, the SCPs of the principal's account path from the
+/// root to the account, and the RCPs of the resource's account path. SCPs do not apply to principals
+/// of the management account: pass no SCPs for them (and no RCPs for resources it owns).
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet<'a> {
+    /// Identity-based policies of the principal.
+    pub identity: Vec<&'a Policy>,
+    /// The resource-based policy (bucket policy, key policy, trust policy, …), if any.
+    pub resource: Option<&'a Policy>,
+    /// Whether `resource` is a KMS key policy (which must allow, see the module docs).
+    pub resource_is_key_policy: bool,
+    /// The permissions boundary of the principal (empty: none). Every one listed must allow.
+    pub boundaries: Vec<&'a Policy>,
+    /// The session policy, if the session was created with one.
+    pub session: Option<&'a Policy>,
+    /// Service control policies, one `Vec` per organization level (root, OUs, account); at every
+    /// level some policy must allow. An empty inner `Vec` allows nothing.
+    pub scps: Vec<Vec<&'a Policy>>,
+    /// Resource control policies, organized like `scps`.
+    pub rcps: Vec<Vec<&'a Policy>>,
+    /// KMS grants on the key (only consulted when the action is a `kms:` action).
+    pub grants: Vec<KmsGrant>,
+}
+
+/// The outcome of an evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// Some policy allows and nothing denies or caps it.
+    Allowed,
+    /// An applicable `Deny` statement.
+    ExplicitlyDenied,
+    /// No sufficient `Allow` (the default).
+    ImplicitlyDenied,
+}
+
+impl Decision {
+    /// Whether the request is allowed.
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allowed
+    }
+
+    /// The name used in outputs: `allowed`, `explicitly-denied`, `implicitly-denied`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitlyDenied => "explicitly-denied",
+            Decision::ImplicitlyDenied => "implicitly-denied",
+        }
+    }
+}
+
+/// Where a statement sits in a [`PolicySet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicySource {
+    /// `identity[i]`.
+    Identity(usize),
+    /// The resource (or key) policy.
+    Resource,
+    /// `boundaries[i]`.
+    Boundary(usize),
+    /// The session policy.
+    Session,
+    /// `scps[level][index]`.
+    Scp {
+        /// The organization level.
+        level: usize,
+        /// The policy within the level.
+        index: usize,
+    },
+    /// `rcps[level][index]`.
+    Rcp {
+        /// The organization level.
+        level: usize,
+        /// The policy within the level.
+        index: usize,
+    },
+    /// `grants[i]` (`statement` is 0).
+    Grant(usize),
+}
+
+impl PolicySource {
+    /// A short human name: `identity policy #1`, `resource policy`, `SCP level 0 #2`, …
+    pub fn describe(&self) -> String {
+        match self {
+            PolicySource::Identity(i) => format!("identity policy #{i}"),
+            PolicySource::Resource => "resource policy".to_owned(),
+            PolicySource::Boundary(i) => format!("permissions boundary #{i}"),
+            PolicySource::Session => "session policy".to_owned(),
+            PolicySource::Scp { level, index } => format!("SCP level {level} #{index}"),
+            PolicySource::Rcp { level, index } => format!("RCP level {level} #{index}"),
+            PolicySource::Grant(i) => format!("KMS grant #{i}"),
+        }
+    }
+}
+
+/// A statement that took part in a decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementRef {
+    /// The policy.
+    pub source: PolicySource,
+    /// The statement's index in the policy.
+    pub statement: usize,
+    /// The statement's `Sid` (for a grant, its `GrantId` or `Name`).
+    pub sid: Option<String>,
+    /// The statement's effect.
+    pub effect: Effect,
+}
+
+/// The link that was missing when a request is implicitly denied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gap {
+    /// No RCP at this organization level allows.
+    Rcp {
+        /// The level.
+        level: usize,
+    },
+    /// No SCP at this organization level allows.
+    Scp {
+        /// The level.
+        level: usize,
+    },
+    /// No identity-based policy allows.
+    Identity,
+    /// The permissions boundary does not allow.
+    Boundary,
+    /// The session policy does not allow.
+    Session,
+    /// The resource-based policy does not allow (cross-account, or a principal without identity
+    /// policies such as a service or an anonymous caller).
+    Resource,
+    /// The KMS key policy neither allows nor delegates to the principal's account, and no grant allows.
+    KeyPolicy,
+}
+
+/// The answer of [`evaluate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The decision.
+    pub decision: Decision,
+    /// For a deny, every applicable `Deny` statement; for an allow, the statements that allowed
+    /// (one per policy type on the allowing path); for an implicit deny, the allowing statements
+    /// found on the other side of the missing link (often empty).
+    pub deciding: Vec<StatementRef>,
+    /// The missing link of an implicit deny.
+    pub gap: Option<Gap>,
+    /// A one-line explanation in CloudTrail's words, e.g.
+    /// `no identity-based policy allows the kms:Decrypt action`.
+    pub reason: String,
+}
+
+/// Evaluates one request against the policies in play. See the module documentation for the logic.
+pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
+    decide::evaluate(request, policies)
+}
+
+/// Whether a statement applies to the request: its `Principal`/`NotPrincipal` (if any), its
+/// `Action`/`NotAction`, its `Resource`/`NotResource` (a missing `Resource` matches, as in trust
+/// policies) and every condition all match. The effect is not looked at.
+pub fn statement_applies(stmt: &Statement, policy: &Policy, request: &Request) -> bool {
+    matching::statement_match(stmt, policy, request, false) != PrincipalMatch::No
+}
+
+/// Whether one condition (`operator -> key -> values`) holds for the request. An operator that was
+/// not parsed (unknown name) never holds.
+pub fn condition_holds(cond: &Condition, policy: &Policy, request: &Request) -> bool {
+    condition::condition_holds(cond, policy.substitutes_variables(), request)
+}
+
+mod decide;

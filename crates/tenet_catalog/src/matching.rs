@@ -1,0 +1,335 @@
+//! The three small matchers the catalog needs: IAM action wildcards, templated condition-key
+//! names and ARN patterns against policy ARNs.
+//!
+//! They are pure functions over bytes with no allocation on the hot path (the ARN matcher
+//! allocates two short token vectors); the catalog's lookups call them.
+
+use std::cmp::Ordering;
+
+/// Compares two strings by their ASCII-lowercased bytes, the order the catalog file is sorted
+/// in (the generator sorts by Python's `str.lower()`, which agrees for ASCII names).
+pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
+}
+
+/// Matches `subject` against an IAM wildcard `pattern` where `*` stands for any run of
+/// characters (including none, and including `:`) and `?` for exactly one character,
+/// ignoring ASCII case, as IAM matches action names.
+pub(crate) fn glob_match_ci(pattern: &str, subject: &str) -> bool {
+    let (p, s) = (pattern.as_bytes(), subject.as_bytes());
+    let (mut pi, mut si) = (0, 0);
+    // The position after the last `*` seen in the pattern and the subject position it was
+    // tried at; on a mismatch the star absorbs one more character.
+    let mut backtrack: Option<(usize, usize)> = None;
+    while si < s.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                backtrack = Some((pi + 1, si));
+                pi += 1;
+            }
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&s[si]) => {
+                pi += 1;
+                si += 1;
+            }
+            _ => match backtrack {
+                Some((bp, bs)) => {
+                    pi = bp;
+                    si = bs + 1;
+                    backtrack = Some((bp, bs + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi.min(p.len())..].iter().all(|&c| c == b'*')
+}
+
+/// Whether a name is a template: it holds a `${Name}` or `<name>` placeholder.
+pub(crate) fn is_template(name: &str) -> bool {
+    name.contains("${") || name.contains('<')
+}
+
+/// Matches a concrete condition key against a templated catalog name such as
+/// `aws:PrincipalTag/${TagKey}` or `s3:ExistingObjectTag/<key>`: literal text compares
+/// ignoring ASCII case, each placeholder stands for one or more characters of any kind.
+pub(crate) fn template_match_ci(template: &str, key: &str) -> bool {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while !rest.is_empty() {
+        let open = [rest.find("${"), rest.find('<')].into_iter().flatten().min();
+        let Some(open) = open else {
+            pieces.push(TemplatePiece::Literal(rest));
+            break;
+        };
+        let close_char = if rest[open..].starts_with("${") { '}' } else { '>' };
+        let Some(close) = rest[open..].find(close_char).map(|c| open + c) else {
+            // An unclosed placeholder is literal text.
+            pieces.push(TemplatePiece::Literal(rest));
+            break;
+        };
+        if open > 0 {
+            pieces.push(TemplatePiece::Literal(&rest[..open]));
+        }
+        pieces.push(TemplatePiece::Placeholder);
+        rest = &rest[close + close_char.len_utf8()..];
+    }
+    match_pieces(&pieces, key.as_bytes())
+}
+
+enum TemplatePiece<'a> {
+    Literal(&'a str),
+    Placeholder,
+}
+
+fn match_pieces(pieces: &[TemplatePiece<'_>], key: &[u8]) -> bool {
+    match pieces.split_first() {
+        None => key.is_empty(),
+        Some((TemplatePiece::Literal(lit), rest)) => {
+            let lit = lit.as_bytes();
+            key.len() >= lit.len()
+                && key[..lit.len()].eq_ignore_ascii_case(lit)
+                && match_pieces(rest, &key[lit.len()..])
+        }
+        // One or more characters; templates hold at most a few placeholders, so plain
+        // backtracking is cheap.
+        Some((TemplatePiece::Placeholder, rest)) => (1..=key.len()).any(|n| match_pieces(rest, &key[n..])),
+    }
+}
+
+/// Which characters the trailing variable of an ARN pattern may not contain, as a bit set
+/// of [`TAIL_NO_SLASH`] and [`TAIL_NO_COLON`]. The catalog computes it from the sibling
+/// resource types of the same service (see [`crate::ResourceType::matches_arn`]).
+pub(crate) type TailExcludes = u8;
+/// The trailing variable never contains `/`.
+pub(crate) const TAIL_NO_SLASH: TailExcludes = 1;
+/// The trailing variable never contains `:`.
+pub(crate) const TAIL_NO_COLON: TailExcludes = 2;
+
+/// Computes, for every ARN pattern of one service, which separators its trailing variable
+/// excludes: `/` when another pattern of the service extends it with `/` (S3 `bucket` and
+/// `object`, DynamoDB `table` and `index`), `:` when one extends it with `:` (Lambda
+/// `function` and its qualified forms). `patterns` lists every pattern of the service.
+pub(crate) fn tail_excludes(pattern: &str, patterns: &[&str]) -> TailExcludes {
+    if !pattern.ends_with('}') {
+        return 0;
+    }
+    let mut excludes = 0;
+    for other in patterns {
+        if let Some(rest) = other.strip_prefix(pattern) {
+            if rest.starts_with('/') && rest.len() > 1 {
+                excludes |= TAIL_NO_SLASH;
+            } else if rest.starts_with(':') && rest.len() > 1 {
+                excludes |= TAIL_NO_COLON;
+            }
+        }
+    }
+    excludes
+}
+
+/// One element of a catalog ARN pattern.
+#[derive(Clone, Copy)]
+enum PatternTok {
+    Literal(u8),
+    /// A `${Name}` variable: one or more characters, none of them `excluded` (up to two).
+    Var {
+        excluded: [Option<u8>; 2],
+    },
+}
+
+/// One element of an ARN written in a policy.
+#[derive(Clone, Copy)]
+enum PolicyTok {
+    Literal(u8),
+    /// `?`: exactly one character.
+    One,
+    /// `*` or a policy variable: any run of characters.
+    Any,
+}
+
+fn pattern_tokens(pattern: &str, tail: TailExcludes) -> Vec<PatternTok> {
+    let bytes = pattern.as_bytes();
+    let mut toks = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            if let Some(close) = pattern[i..].find('}') {
+                i += close + 1;
+                // A variable never contains the separator that follows it (`${Region}:`,
+                // `${BucketName}/`); a trailing one excludes what its siblings say.
+                let excluded = match bytes.get(i) {
+                    Some(&next) if next != b'$' => [Some(next), None],
+                    Some(_) => [None, None],
+                    None => [
+                        (tail & TAIL_NO_SLASH != 0).then_some(b'/'),
+                        (tail & TAIL_NO_COLON != 0).then_some(b':'),
+                    ],
+                };
+                toks.push(PatternTok::Var { excluded });
+                continue;
+            }
+        }
+        toks.push(PatternTok::Literal(bytes[i]));
+        i += 1;
+    }
+    toks
+}
+
+fn policy_tokens(arn: &str) -> Vec<PolicyTok> {
+    let bytes = arn.as_bytes();
+    let mut toks = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'*' => toks.push(PolicyTok::Any),
+            b'?' => toks.push(PolicyTok::One),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                if let Some(close) = arn[i..].find('}') {
+                    // `${*}`, `${?}` and `${$}` are the escapes for the literal characters;
+                    // any other policy variable is replaced at request time by text we do
+                    // not know, so it may stand for anything.
+                    match &arn[i + 2..i + close] {
+                        "*" => toks.push(PolicyTok::Literal(b'*')),
+                        "?" => toks.push(PolicyTok::Literal(b'?')),
+                        "$" => toks.push(PolicyTok::Literal(b'$')),
+                        _ => toks.push(PolicyTok::Any),
+                    }
+                    i += close + 1;
+                    continue;
+                }
+                toks.push(PolicyTok::Literal(b'$'));
+            }
+            c => toks.push(PolicyTok::Literal(c)),
+        }
+        i += 1;
+    }
+    toks
+}
+
+/// Whether some concrete ARN is matched both by the catalog `pattern` and by the policy ARN
+/// `policy_arn` (see [`crate::ResourceType::matches_arn`] for the exact rules).
+///
+/// This is the emptiness test of the intersection of two regular languages, done as a search
+/// over pairs of positions; both sides are short, so the search is small.
+pub(crate) fn arn_pattern_intersects(pattern: &str, tail: TailExcludes, policy_arn: &str) -> bool {
+    let p = pattern_tokens(pattern, tail);
+    let q = policy_tokens(policy_arn);
+    let (m, n) = (p.len(), q.len());
+    // State (i, j, k): i tokens of the policy ARN and j tokens of the pattern consumed;
+    // k = 1 when the variable at j has already consumed at least one character.
+    let index = |i: usize, j: usize, k: usize| (i * (m + 1) + j) * 2 + k;
+    let mut seen = vec![false; (n + 1) * (m + 1) * 2];
+    let mut stack = vec![(0usize, 0usize, 0usize)];
+    while let Some((i, j, k)) = stack.pop() {
+        let id = index(i, j, k);
+        if seen[id] {
+            continue;
+        }
+        seen[id] = true;
+        if i == n && j == m {
+            return true;
+        }
+        let qt = q.get(i).copied();
+        let pt = p.get(j).copied();
+        // Moves that consume nothing.
+        if let Some(PolicyTok::Any) = qt {
+            stack.push((i + 1, j, k));
+        }
+        if let (Some(PatternTok::Var { .. }), 1) = (pt, k) {
+            stack.push((i, j + 1, 0));
+        }
+        // Moves that consume one character on both sides, when one character can satisfy both.
+        let (Some(qt), Some(pt)) = (qt, pt) else {
+            continue;
+        };
+        let compatible = match (qt, pt) {
+            (PolicyTok::Literal(a), PatternTok::Literal(b)) => a == b,
+            (PolicyTok::Literal(a), PatternTok::Var { excluded }) => !excluded.contains(&Some(a)),
+            (PolicyTok::One | PolicyTok::Any, _) => true,
+        };
+        if !compatible {
+            continue;
+        }
+        let next_i = if let PolicyTok::Any = qt { i } else { i + 1 };
+        let (next_j, next_k) = match pt {
+            PatternTok::Literal(_) => (j + 1, 0),
+            PatternTok::Var { .. } => (j, 1),
+        };
+        stack.push((next_i, next_j, next_k));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob() {
+        assert!(glob_match_ci("s3:Get*", "s3:GetObject"));
+        assert!(glob_match_ci("S3:GET*", "s3:getobject"));
+        assert!(!glob_match_ci("s3:Get*", "s3:PutObject"));
+        assert!(glob_match_ci("*", "ec2:RunInstances"));
+        assert!(glob_match_ci("*:Get*", "iam:GetRole"));
+        assert!(glob_match_ci("s3:?etObject", "s3:GetObject"));
+        assert!(!glob_match_ci("s3:?etObject", "s3:etObject"));
+        assert!(glob_match_ci("s3:*Object*", "s3:GetObjectAcl"));
+        assert!(!glob_match_ci("s3:GetObject", "s3:GetObjectAcl"));
+        assert!(glob_match_ci("s3:**", "s3:"));
+    }
+
+    #[test]
+    fn templates() {
+        assert!(template_match_ci("aws:PrincipalTag/${TagKey}", "aws:principaltag/team"));
+        assert!(!template_match_ci("aws:PrincipalTag/${TagKey}", "aws:PrincipalTag/"));
+        assert!(template_match_ci(
+            "s3:ExistingObjectTag/<key>",
+            "s3:ExistingObjectTag/a/b"
+        ));
+        assert!(template_match_ci(
+            "codebuild:fileSystemLocations/${identifier}.location",
+            "codebuild:filesystemlocations/x.location"
+        ));
+        assert!(template_match_ci(
+            "agent.${Domain}.buildkite.dev:build_branch",
+            "agent.acme.buildkite.dev:build_branch"
+        ));
+    }
+
+    #[test]
+    fn arns() {
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        let s3 = [object, bucket];
+        let m = |pattern: &str, arn: &str| arn_pattern_intersects(pattern, tail_excludes(pattern, &s3), arn);
+        assert_eq!(tail_excludes(bucket, &s3), TAIL_NO_SLASH);
+        assert_eq!(tail_excludes(object, &s3), 0);
+        assert!(m(object, "arn:aws:s3:::bucket/key"));
+        assert!(m(object, "arn:aws:s3:::bucket/a:b/c"));
+        assert!(m(object, "arn:aws:s3:::bucket/*"));
+        assert!(m(object, "*"));
+        assert!(m(object, "arn:aws:s3:::*"));
+        assert!(!m(object, "arn:aws:s3:::bucket"));
+        assert!(!m(object, "arn:aws:s3:::bucket/"));
+        assert!(m(bucket, "arn:aws:s3:::bucket"));
+        assert!(m(bucket, "arn:aws:s3:::*"));
+        assert!(!m(bucket, "arn:aws:s3:::bucket/key"));
+        assert!(!m(bucket, "arn:aws:iam::123456789012:role/x"));
+        assert!(m(object, "arn:aws:s3:::bucket/home/${aws:username}/*"));
+        assert!(m(object, "arn*aws:s3:::b/k"));
+        assert!(!m(object, "arn${*}aws:s3:::b/k"));
+        let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+        assert!(m(role, "arn:aws:iam::123456789012:role/a/b"));
+        assert!(m(role, "arn:aws:iam::*:role/*"));
+        assert!(!m(role, "arn:aws:iam::123456789012:user/a"));
+        assert!(!m(role, "arn:aws:iam:us-east-1:123456789012:role/a"));
+        // A variable never spans the separator that follows it.
+        let key = "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}";
+        assert!(!m(key, "arn:aws:kms:us-east-1:x:y:123:key/k"));
+        assert!(m(key, "arn:aws:kms:?s-east-1:123:key/k"));
+        let function = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+        let alias = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}";
+        assert_eq!(tail_excludes(function, &[function, alias]), TAIL_NO_COLON);
+    }
+}
