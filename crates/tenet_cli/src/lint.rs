@@ -41,10 +41,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 /// The path as shown to users: relative to the current directory when under it, `/`-separated.
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
-    let rel = cwd
-        .as_deref()
-        .and_then(|c| path.strip_prefix(c).ok())
-        .unwrap_or(path);
+    let rel = cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
@@ -64,7 +61,9 @@ pub fn check_file(
     sort_diagnostics(&mut diagnostics);
     let skipped = match parsed.form {
         InputForm::NotAPolicy if diagnostics.is_empty() => Some("not a policy document".to_owned()),
-        InputForm::GrantList => Some("a KMS grant list (used by `tenet simulate` and estates), not a policy".to_owned()),
+        InputForm::GrantList => {
+            Some("a KMS grant list (used by `tenet simulate` and estates), not a policy".to_owned())
+        }
         _ => None,
     };
     Ok(FileResult {

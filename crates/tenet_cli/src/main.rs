@@ -4,6 +4,7 @@
 mod lint;
 mod output;
 mod report;
+mod simulate;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +34,34 @@ fn long_version() -> &'static str {
 enum Command {
     /// Check policy files for invalid, dangerous or redundant statements.
     Lint(LintArgs),
+    /// Evaluate one request against the policies of a scenario file, as IAM would.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SimpleFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Expect {
+    Allowed,
+    Denied,
+    ExplicitlyDenied,
+    ImplicitlyDenied,
+}
+
+#[derive(clap::Args)]
+struct SimulateArgs {
+    /// The scenario file (see the README for its format).
+    scenario: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
+    format: SimpleFormat,
+    /// Exit 1 unless the decision is this one (for tests of policies in CI).
+    #[arg(long, value_enum)]
+    expect: Option<Expect>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -69,13 +98,48 @@ struct LintArgs {
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
-    PolicyKind::from_name(s).ok_or_else(|| format!("unknown policy kind `{s}` (identity, resource, key, trust, scp, rcp)"))
+    PolicyKind::from_name(s)
+        .ok_or_else(|| format!("unknown policy kind `{s}` (identity, resource, key, trust, scp, rcp)"))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint(args) => run_lint(&args),
+        Command::Simulate(args) => run_simulate(&args),
+    }
+}
+
+fn run_simulate(args: &SimulateArgs) -> ExitCode {
+    let loaded = match simulate::load(&args.scenario) {
+        Ok(l) => l,
+        Err(simulate::SimulateError::Tool(m)) => return tool_error(&m),
+        Err(simulate::SimulateError::Invalid(rendered)) => {
+            eprint!("{rendered}");
+            return tool_error("the scenario's policies have errors: nothing was simulated");
+        }
+    };
+    let evaluation = loaded.evaluate();
+    let text = match args.format {
+        SimpleFormat::Human => loaded.to_human(&evaluation),
+        SimpleFormat::Json => format!("{:#}\n", loaded.to_json(&evaluation)),
+    };
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(EXIT_TOOL_ERROR);
+    }
+    use tenet_ast::eval::Decision;
+    let matches = match args.expect {
+        None => true,
+        Some(Expect::Allowed) => evaluation.decision == Decision::Allowed,
+        Some(Expect::Denied) => evaluation.decision != Decision::Allowed,
+        Some(Expect::ExplicitlyDenied) => evaluation.decision == Decision::ExplicitlyDenied,
+        Some(Expect::ImplicitlyDenied) => evaluation.decision == Decision::ImplicitlyDenied,
+    };
+    if matches {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("expected a different decision than `{}`", evaluation.decision.as_str());
+        ExitCode::from(EXIT_FINDINGS)
     }
 }
 
@@ -90,7 +154,11 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Err(e) => return tool_error(&e.0),
     };
     let text = match args.format {
-        Format::Human => output::render_human(&results, std::io::IsTerminal::is_terminal(&std::io::stdout()), args.verbose),
+        Format::Human => output::render_human(
+            &results,
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            args.verbose,
+        ),
         Format::Json => output::render_json(&results),
         Format::Github => output::render_github(&results),
     };

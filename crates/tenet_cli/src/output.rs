@@ -126,7 +126,12 @@ pub fn render_human(results: &[FileResult], color: bool, verbose: bool) -> Strin
             continue;
         }
         let width = terminal_width();
-        out.push_str(&render_diagnostics(&r.display, &r.source, &r.diagnostics, RenderOptions { color, width }));
+        out.push_str(&render_diagnostics(
+            &r.display,
+            &r.source,
+            &r.diagnostics,
+            RenderOptions { color, width },
+        ));
         for d in &r.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -153,5 +158,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
 }

@@ -148,3 +148,22 @@ pub const STRUCTURAL_CODES: &[(&str, &str, &str, &[&str])] = &[
         &[],
     ),
 ];
+
+/// A code of the reader: `(code, rule, description, Access Analyzer checks covered)`.
+pub type StaticCode = (&'static str, &'static str, &'static str, &'static [&'static str]);
+
+/// Every code the reader emits, structural and grammar, for `tenet rules` and the coverage table.
+pub fn all_codes() -> &'static [StaticCode] {
+    static ALL: std::sync::OnceLock<Vec<StaticCode>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<StaticCode> = STRUCTURAL_CODES.to_vec();
+        for &(code, rule, summary) in crate::grammar::GRAMMAR_CODES {
+            let aa = crate::grammar::GRAMMAR_AA_CHECKS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map_or(&[][..], |(_, aa)| aa);
+            all.push((code, rule, summary, aa));
+        }
+        all
+    })
+}

@@ -425,6 +425,6 @@ mod tests {
         let (text, map) = percent_decode("%7B%22a%22%3A1%7D").unwrap();
         assert_eq!(text, r#"{"a":1}"#);
         assert_eq!(map.offset(1), 3);
-        assert_eq!(map.offset(text.len()), 18);
+        assert_eq!(map.offset(text.len()), 17);
     }
 }

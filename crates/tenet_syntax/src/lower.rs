@@ -37,7 +37,43 @@ pub fn lower_policy(json: &JsonValue, kind: PolicyKind) -> (Policy, Vec<Diagnost
         diagnostics: Vec::new(),
     };
     let policy = l.policy(json);
+    check_grammars(&policy, &mut l.diagnostics);
     (policy, l.diagnostics)
+}
+
+/// Runs IAM's mini-grammars over the strings whose shape is fixed: actions, resource ARNs, principal
+/// ARNs and policy variables (in `Resource` and condition values, where IAM substitutes them).
+fn check_grammars(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let variables = policy.substitutes_variables();
+    for st in &policy.statements {
+        for item in st.value.action.iter().flat_map(|a| &a.value.items) {
+            out.extend(grammar::action::parse_action(&item.value, item.span).1);
+        }
+        for item in st.value.resource.iter().flat_map(|r| &r.value.items) {
+            if item.value != "*" {
+                out.extend(grammar::arn::parse_resource(&item.value, item.span).1);
+            }
+            template(&item.value, item.span, variables, out);
+        }
+        for (ty, p) in st.value.principal.iter().flat_map(|p| p.value.entries()) {
+            if ty == PrincipalType::Aws && p.value.starts_with("arn:") {
+                out.extend(grammar::arn::parse_arn(&p.value, p.span).1);
+            }
+        }
+        for c in st.value.conditions() {
+            for v in &c.values {
+                if let ConditionValue::String(s) = &v.value {
+                    template(s, v.span, variables, out);
+                }
+            }
+        }
+    }
+}
+
+fn template(s: &str, span: Span, variables: bool, out: &mut Vec<Diagnostic>) {
+    if s.contains("${") {
+        out.extend(grammar::variable::parse_template(s, span, variables).1);
+    }
 }
 
 fn error(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {

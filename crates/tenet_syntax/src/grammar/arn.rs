@@ -54,8 +54,6 @@ pub const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
-/// `(service, resource prefix)` pairs whose ARNs name the account `aws`: AWS managed policies.
-const AWS_OWNED: &[(&str, &str)] = &[("iam", "policy/"), ("organizations", "policy/")];
 
 /// Services whose ARNs always name an account.
 const ACCOUNT_REQUIRED: &[&str] = &["iam", "sts"];
@@ -95,7 +93,9 @@ pub fn parse_arn(s: &str, span: Span) -> (Option<Arn>, Vec<Diagnostic>) {
     check_service(s, span, raw.service, &mut diagnostics);
     check_region(s, span, raw.region, &mut diagnostics);
     check_account(s, span, &raw, &mut diagnostics);
-    if raw.resource.is_empty() {
+    // NOTE: AWS ships managed policies with an empty resource after a wildcard account
+    // (`arn:aws:organizations::*:`), which IAM accepts; only a fully concrete ARN is flagged.
+    if raw.resource.is_empty() && !has_wildcard(s) {
         diagnostics.push(
             MISSING_ARN_FIELD
                 .at(span, format!("arn `{s}` has an empty resource"))
@@ -230,7 +230,7 @@ fn check_service(s: &str, span: Span, service: &str, out: &mut Vec<Diagnostic>) 
 }
 
 fn check_region(s: &str, span: Span, region: &str, out: &mut Vec<Diagnostic>) {
-    if region.is_empty() || has_wildcard(region) || region == "aws-global" {
+    if region.is_empty() || has_wildcard(region) || region.contains("${") || region == "aws-global" {
         return;
     }
     if all_consuming(region_name).parse(region).is_ok() {
@@ -256,13 +256,11 @@ fn check_account(s: &str, span: Span, raw: &RawArn<'_>, out: &mut Vec<Diagnostic
         }
         return;
     }
-    if has_wildcard(account) || ids::is_account_id(account) {
-        return;
-    }
-    let aws_owned = AWS_OWNED
-        .iter()
-        .any(|(service, prefix)| *service == raw.service && raw.resource.starts_with(prefix));
-    if account == "aws" && aws_owned {
+    // NOTE: `aws` is the owner of AWS-managed resources in many services (IAM managed policies, EKS
+    // access policies, RAM managed permissions, SSO managed policies…); AWS's own policies use it in
+    // every one of those, so it is accepted for any service. A policy variable is checked when
+    // substituted, not here.
+    if has_wildcard(account) || ids::is_account_id(account) || account == "aws" || account.contains("${") {
         return;
     }
     let message = format!("`{account}` is not an account id");
@@ -400,8 +398,12 @@ mod tests {
     }
 
     #[test]
-    fn account_aws_only_for_managed_policies() {
-        let s = "arn:aws:iam::aws:role/x";
+    fn account_aws_is_the_owner_of_aws_managed_resources() {
+        for s in ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:eks::aws:cluster-access-policy/X"] {
+            let (_, diagnostics) = parse_arn(s, lit(s));
+            assert!(diagnostics.is_empty(), "{s}");
+        }
+        let s = "arn:aws:iam::aw5:role/x";
         let (_, diagnostics) = parse_arn(s, lit(s));
         assert_eq!(codes(&diagnostics), ["SYN107"]);
         let s = "arn:aws:iam:::role/x";

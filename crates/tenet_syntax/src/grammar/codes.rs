@@ -94,3 +94,30 @@ mod tests {
         }
     }
 }
+
+/// The IAM Access Analyzer checks each grammar code covers (exact titles of the check reference).
+pub const GRAMMAR_AA_CHECKS: &[(&str, &[&str])] = &[
+    ("SYN101", &["Invalid ARN prefix"]),
+    ("SYN102", &["Missing ARN field"]),
+    ("SYN103", &["Invalid partition"]),
+    ("SYN104", &["Invalid ARN service case"]),
+    ("SYN106", &["Invalid ARN Region"]),
+    ("SYN107", &["Invalid ARN account"]),
+    ("SYN110", &["Invalid action"]),
+    ("SYN111", &["Invalid action"]),
+    ("SYN112", &["Invalid action"]),
+    ("SYN113", &["Invalid action"]),
+    ("SYN114", &["Wildcard in service name"]),
+    ("SYN120", &["Missing brace in variable"]),
+    ("SYN121", &["Missing quote in variable"]),
+    ("SYN122", &["Unsupported space in variable"]),
+    ("SYN123", &["Empty variable"]),
+    ("SYN124", &["Variable unsupported in version"]),
+    ("SYN130", &["Invalid condition operator"]),
+    ("SYN131", &["Null with if exists"]),
+    ("SYN132", &["Null with qualifier"]),
+    ("SYN142", &["Improve IP range"]),
+    ("SYN150", &["Invalid date value"]),
+    ("SYN160", &["Invalid vpc format"]),
+    ("SYN161", &["Invalid vpce format"]),
+];

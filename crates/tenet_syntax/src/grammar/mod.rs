@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use tenet_diagnostics::Span;
 
-pub use codes::{GrammarRule, GRAMMAR_CODES, GRAMMAR_RULES};
+pub use codes::{GrammarRule, GRAMMAR_AA_CHECKS, GRAMMAR_CODES, GRAMMAR_RULES};
 
 /// The span in the file of the bytes `range` of a decoded JSON string value.
 ///

@@ -1,0 +1,236 @@
+//! `tenet simulate SCENARIO.json`: the concrete evaluator as an offline policy simulator.
+//!
+//! The scenario's policies are read with spans (so a malformed policy is reported at its place in the
+//! scenario file); a string in place of a policy is a path relative to the scenario file.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use tenet_ast::eval::scenario::Scenario;
+use tenet_ast::eval::{evaluate, Evaluation, PolicySet, PolicySource, Request};
+use tenet_ast::{Policy, PolicyKind};
+use tenet_diagnostics::{render_diagnostics, Diagnostic, RenderOptions, Severity};
+use tenet_syntax::json::{parse_json, JsonKind, JsonValue, OffsetMap};
+
+/// A policy of the scenario and where it came from.
+struct Loaded {
+    policy: Policy,
+    origin: String,
+}
+
+/// Everything a scenario file holds, read and lowered.
+pub struct LoadedScenario {
+    request: Request,
+    identity: Vec<Loaded>,
+    resource: Option<Loaded>,
+    resource_is_key_policy: bool,
+    boundaries: Vec<Loaded>,
+    session: Option<Loaded>,
+    scps: Vec<Vec<Loaded>>,
+    rcps: Vec<Vec<Loaded>>,
+    grants: Vec<tenet_ast::eval::KmsGrant>,
+}
+
+/// Why a scenario could not be simulated.
+pub enum SimulateError {
+    /// tenet could not read or understand the file (exit 2).
+    Tool(String),
+    /// The policies in it have errors; rendered diagnostics follow (exit 2: nothing was simulated).
+    Invalid(String),
+}
+
+struct Reader<'a> {
+    dir: &'a Path,
+    file: &'a str,
+    source: &'a str,
+    errors: Vec<(String, String, Vec<Diagnostic>)>,
+}
+
+impl Reader<'_> {
+    fn policy(&mut self, value: &JsonValue, kind: PolicyKind, origin: String) -> Option<Loaded> {
+        if let JsonKind::String(path) = &value.kind {
+            return self.policy_file(&self.dir.join(path), kind, origin);
+        }
+        let (policy, diagnostics) = tenet_syntax::lower_policy(value, kind);
+        self.keep(policy, diagnostics, origin, None)
+    }
+
+    fn policy_file(&mut self, path: &Path, kind: PolicyKind, origin: String) -> Option<Loaded> {
+        let Ok(bytes) = std::fs::read(path) else {
+            let d = Diagnostic::new("SIM001", "unreadable-policy", Severity::Error, Default::default(), format!("cannot read `{}`", path.display()));
+            self.errors.push((self.file.to_owned(), String::new(), vec![d]));
+            return None;
+        };
+        let name = path.display().to_string();
+        let parsed = tenet_syntax::parse_policy_bytes(&name, &bytes, Some(kind));
+        let mut docs = parsed.documents.into_iter();
+        let doc = docs.next();
+        let source = String::from_utf8_lossy(&bytes).into_owned();
+        match doc {
+            Some(d) => self.keep(d.policy, parsed.diagnostics, format!("{origin} ({name})"), Some((name, source))),
+            None => {
+                self.errors.push((name, source, parsed.diagnostics));
+                None
+            }
+        }
+    }
+
+    fn keep(&mut self, policy: Policy, diagnostics: Vec<Diagnostic>, origin: String, file: Option<(String, String)>) -> Option<Loaded> {
+        let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect();
+        if errors.is_empty() {
+            return Some(Loaded { policy, origin });
+        }
+        let (name, source) = file.unwrap_or_else(|| (self.file.to_owned(), self.source.to_owned()));
+        self.errors.push((name, source, errors));
+        None
+    }
+
+    fn list(&mut self, root: &JsonValue, key: &str, kind: PolicyKind) -> Vec<Loaded> {
+        match root.get(key).map(|v| &v.kind) {
+            Some(JsonKind::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| self.policy(v, kind, format!("{key}[{i}]")))
+                .collect(),
+            Some(_) => root.get(key).and_then(|v| self.policy(v, kind, key.to_owned())).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn levels(&mut self, root: &JsonValue, key: &str, kind: PolicyKind) -> Vec<Vec<Loaded>> {
+        let Some(JsonKind::Array(levels)) = root.get(key).map(|v| &v.kind) else {
+            return Vec::new();
+        };
+        levels
+            .iter()
+            .enumerate()
+            .map(|(l, level)| match &level.kind {
+                JsonKind::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| self.policy(v, kind, format!("{key}[{l}][{i}]")))
+                    .collect(),
+                _ => self.policy(level, kind, format!("{key}[{l}]")).into_iter().collect(),
+            })
+            .collect()
+    }
+}
+
+/// Reads a scenario file.
+pub fn load(path: &Path) -> Result<LoadedScenario, SimulateError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SimulateError::Tool(format!("cannot read `{}`: {e}", path.display())))?;
+    let file = crate::lint::display_path(path);
+    let root = parse_json(&text, &OffsetMap::identity()).map_err(|d| {
+        SimulateError::Invalid(render_diagnostics(&file, &text, &[*d], RenderOptions::default()))
+    })?;
+    let scenario: Scenario = serde_json::from_str(&text).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;
+    let mut request = scenario.to_request().map_err(|e| SimulateError::Tool(format!("`{file}`: request: {e}")))?;
+    request.populate_derived_keys();
+    let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let is_key = scenario.resource_is_key_policy();
+    let mut r = Reader { dir: &dir, file: &file, source: &text, errors: Vec::new() };
+    let resource_kind = if is_key { PolicyKind::Key } else { PolicyKind::Resource };
+    let loaded = LoadedScenario {
+        identity: r.list(&root, "identityPolicies", PolicyKind::Identity),
+        resource: root.get("resourcePolicy").and_then(|v| r.policy(v, resource_kind, "resourcePolicy".into())),
+        resource_is_key_policy: is_key,
+        boundaries: r.list(&root, "permissionBoundaries", PolicyKind::Identity),
+        session: root.get("sessionPolicy").and_then(|v| r.policy(v, PolicyKind::Identity, "sessionPolicy".into())),
+        scps: r.levels(&root, "serviceControlPolicies", PolicyKind::Scp),
+        rcps: r.levels(&root, "resourceControlPolicies", PolicyKind::Rcp),
+        grants: scenario.grants(),
+        request,
+    };
+    if r.errors.is_empty() {
+        return Ok(loaded);
+    }
+    let rendered = r
+        .errors
+        .iter()
+        .map(|(name, source, ds)| render_diagnostics(name, source, ds, RenderOptions::default()))
+        .collect::<String>();
+    Err(SimulateError::Invalid(rendered))
+}
+
+impl LoadedScenario {
+    /// Evaluates the request.
+    pub fn evaluate(&self) -> Evaluation {
+        let set = PolicySet {
+            identity: self.identity.iter().map(|l| &l.policy).collect(),
+            resource: self.resource.as_ref().map(|l| &l.policy),
+            resource_is_key_policy: self.resource_is_key_policy,
+            boundaries: self.boundaries.iter().map(|l| &l.policy).collect(),
+            session: self.session.as_ref().map(|l| &l.policy),
+            scps: self.scps.iter().map(|l| l.iter().map(|p| &p.policy).collect()).collect(),
+            rcps: self.rcps.iter().map(|l| l.iter().map(|p| &p.policy).collect()).collect(),
+            grants: self.grants.clone(),
+        };
+        evaluate(&self.request, &set)
+    }
+
+    fn origin(&self, source: &PolicySource) -> String {
+        let name = match source {
+            PolicySource::Identity(i) => self.identity.get(*i).map(|l| l.origin.clone()),
+            PolicySource::Resource => self.resource.as_ref().map(|l| l.origin.clone()),
+            PolicySource::Boundary(i) => self.boundaries.get(*i).map(|l| l.origin.clone()),
+            PolicySource::Session => self.session.as_ref().map(|l| l.origin.clone()),
+            PolicySource::Scp { level, index } => self.scps.get(*level).and_then(|l| l.get(*index)).map(|l| l.origin.clone()),
+            PolicySource::Rcp { level, index } => self.rcps.get(*level).and_then(|l| l.get(*index)).map(|l| l.origin.clone()),
+            PolicySource::Grant(i) => Some(format!("kmsGrants[{i}]")),
+        };
+        name.unwrap_or_else(|| source.describe())
+    }
+
+    /// The JSON answer: `{"decision","reason","deciding":[{"policy","statement","sid","effect"}],"request":{…}}`.
+    pub fn to_json(&self, e: &Evaluation) -> serde_json::Value {
+        let deciding: Vec<_> = e
+            .deciding
+            .iter()
+            .map(|s| {
+                json!({
+                    "policy": self.origin(&s.source),
+                    "statement": s.statement,
+                    "sid": s.sid,
+                    "effect": format!("{:?}", s.effect),
+                })
+            })
+            .collect();
+        let context: serde_json::Map<String, serde_json::Value> = self
+            .request
+            .context
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    tenet_ast::eval::ContextValue::Single(s) => json!(s),
+                    tenet_ast::eval::ContextValue::Multi(list) => json!(list),
+                };
+                (k.to_owned(), value)
+            })
+            .collect();
+        json!({
+            "decision": e.decision.as_str(),
+            "reason": e.reason,
+            "deciding": deciding,
+            "request": {
+                "principal": self.request.principal.as_str(),
+                "action": self.request.action,
+                "resource": self.request.resource,
+                "resourceAccount": self.request.resource_account(),
+                "context": context,
+            }
+        })
+    }
+
+    /// The human answer.
+    pub fn to_human(&self, e: &Evaluation) -> String {
+        let mut out = format!("decision: {}\nreason:   {}\n", e.decision.as_str(), e.reason);
+        if !e.deciding.is_empty() {
+            out.push_str("deciding statements:\n");
+            for s in &e.deciding {
+                let sid = s.sid.as_deref().map(|s| format!(" `{s}`")).unwrap_or_default();
+                out.push_str(&format!("  {:?} {}, statement #{}{}\n", s.effect, self.origin(&s.source), s.statement, sid));
+            }
+        }
+        out
+    }
+}
