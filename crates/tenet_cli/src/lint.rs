@@ -1,15 +1,19 @@
-//! `tenet lint`: finds policy files, reads and checks them in parallel, and reports in file order.
+//! `tenet lint`: finds policy files, reads and checks them in parallel with the configuration that
+//! applies to each, applies certain fixes on request, and reports in file order.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use tenet_ast::PolicyKind;
-use tenet_diagnostics::{sort_diagnostics, Diagnostic, LineIndex};
+use tenet_diagnostics::{sort_diagnostics, Diagnostic, Edit, LineIndex};
+use tenet_lint::LintConfig;
 use tenet_syntax::{parse_policy_bytes, InputForm};
 
 use crate::report::FileResult;
 
-/// What went wrong finding the inputs (a tool failure: exit 2).
+/// What went wrong finding the inputs or the configuration (a tool failure: exit 2).
 #[derive(Debug)]
 pub struct InputError(pub String);
 
@@ -46,41 +50,194 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
-/// Reads and checks one file. `check` runs the analyses on the documents found.
-pub fn check_file(
-    path: &Path,
-    kind_override: Option<PolicyKind>,
-    check: &(dyn Fn(&Path, &tenet_syntax::ParsedFile) -> Vec<Diagnostic> + Sync),
-) -> Result<FileResult, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
-    let display = display_path(path);
-    let parsed = parse_policy_bytes(&display, &bytes, kind_override);
-    let source = String::from_utf8_lossy(&bytes).into_owned();
-    let mut diagnostics = parsed.diagnostics.clone();
-    diagnostics.extend(check(path, &parsed));
-    sort_diagnostics(&mut diagnostics);
-    let skipped = match parsed.form {
-        InputForm::NotAPolicy if diagnostics.is_empty() => Some("not a policy document".to_owned()),
-        InputForm::GrantList => {
-            Some("a KMS grant list (used by `tenet simulate` and estates), not a policy".to_owned())
-        }
-        _ => None,
-    };
-    Ok(FileResult {
-        path: path.to_path_buf(),
-        display,
-        line_index: LineIndex::new(&source),
-        source,
-        diagnostics,
-        skipped,
-    })
+/// Finds and caches the `tenet.toml` that applies to each file (or the one given with `--config`).
+pub struct Configs {
+    explicit: Option<Arc<LintConfig>>,
+    by_path: Mutex<HashMap<PathBuf, Arc<LintConfig>>>,
+    default: Arc<LintConfig>,
 }
 
-/// Checks every file in parallel; results come back in the order of `files`.
-pub fn check_files(
-    files: &[PathBuf],
-    kind_override: Option<PolicyKind>,
-    check: &(dyn Fn(&Path, &tenet_syntax::ParsedFile) -> Vec<Diagnostic> + Sync),
-) -> Result<Vec<FileResult>, InputError> {
-    files.par_iter().map(|f| check_file(f, kind_override, check)).collect()
+impl Configs {
+    /// With `--config`, that file applies to every input; otherwise each file's nearest `tenet.toml`.
+    pub fn new(explicit: Option<&Path>) -> Result<Self, InputError> {
+        let explicit = match explicit {
+            Some(p) => Some(Arc::new(LintConfig::load(p).map_err(|e| InputError(config_error(&e)))?)),
+            None => None,
+        };
+        Ok(Configs {
+            explicit,
+            by_path: Mutex::new(HashMap::new()),
+            default: Arc::new(LintConfig::default()),
+        })
+    }
+
+    /// The configuration for `file`.
+    pub fn for_file(&self, file: &Path) -> Result<Arc<LintConfig>, InputError> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let Some(found) = LintConfig::find_for(&abs) else {
+            return Ok(self.default.clone());
+        };
+        let mut cache = self.by_path.lock().map_err(|_| InputError("configuration cache poisoned".into()))?;
+        if let Some(c) = cache.get(&found) {
+            return Ok(c.clone());
+        }
+        let config = Arc::new(LintConfig::load(&found).map_err(|e| InputError(config_error(&e)))?);
+        cache.insert(found, config.clone());
+        Ok(config)
+    }
+}
+
+fn config_error(e: &tenet_lint::ConfigError) -> String {
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    s
+}
+
+/// Lints files.
+pub struct Linter<'a> {
+    /// `--kind`, forcing every policy's kind.
+    pub kind: Option<PolicyKind>,
+    /// The configurations.
+    pub configs: &'a Configs,
+}
+
+impl Linter<'_> {
+    /// Reads and checks one file's bytes.
+    pub fn check_bytes(&self, path: &Path, bytes: &[u8]) -> Result<FileResult, InputError> {
+        let config = self.configs.for_file(path)?;
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let kind = self.kind.or_else(|| config.kind_for(&abs));
+        let display = display_path(path);
+        let parsed = parse_policy_bytes(&display, bytes, kind);
+        let source = String::from_utf8_lossy(bytes).into_owned();
+        let mut diagnostics = parsed.diagnostics.clone();
+        let text = std::str::from_utf8(bytes).ok();
+        for doc in &parsed.documents {
+            diagnostics.extend(tenet_lint::lint_with_source(doc, text, &config));
+        }
+        let mut diagnostics = config.filter(&abs, diagnostics, &parsed.documents);
+        sort_diagnostics(&mut diagnostics);
+        diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+        let skipped = match parsed.form {
+            InputForm::NotAPolicy if diagnostics.is_empty() => Some("not a policy document".to_owned()),
+            InputForm::GrantList => Some("a KMS grant list (used by `tenet simulate`), not a policy".to_owned()),
+            _ => None,
+        };
+        Ok(FileResult {
+            path: path.to_path_buf(),
+            display,
+            line_index: LineIndex::new(&source),
+            source,
+            diagnostics,
+            skipped,
+        })
+    }
+
+    /// Reads and checks one file.
+    pub fn check_file(&self, path: &Path) -> Result<FileResult, InputError> {
+        let bytes = std::fs::read(path).map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
+        self.check_bytes(path, &bytes)
+    }
+
+    /// Checks every file in parallel; results come back in the order of `files`.
+    pub fn check_files(&self, files: &[PathBuf]) -> Result<Vec<FileResult>, InputError> {
+        files.par_iter().map(|f| self.check_file(f)).collect()
+    }
+
+    /// Applies every certain fix to `result`'s text, re-checking until no fix applies (at most a few
+    /// rounds, since one fix can reveal another). Returns the fixed text and the number of fixes, or
+    /// `None` when there was nothing to fix.
+    pub fn fixed_text(&self, result: &FileResult) -> Result<Option<(String, usize)>, InputError> {
+        let mut text = result.source.clone();
+        let mut current = None::<FileResult>;
+        let mut applied = 0;
+        for _ in 0..4 {
+            let diagnostics = &current.as_ref().unwrap_or(result).diagnostics;
+            let (next, n) = apply_fixes(&text, diagnostics);
+            if n == 0 {
+                break;
+            }
+            applied += n;
+            text = next;
+            current = Some(self.check_bytes(&result.path, text.as_bytes())?);
+        }
+        Ok((applied > 0).then_some((text, applied)))
+    }
+}
+
+/// Applies the fixes of `diagnostics` whose edits do not overlap an earlier fix's, returning the new
+/// text and how many fixes were applied.
+pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
+    let mut chosen: Vec<&Edit> = Vec::new();
+    let mut count = 0;
+    for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+        let overlaps = fix.edits.iter().any(|e| {
+            chosen
+                .iter()
+                .any(|c| e.span.start < c.span.end.max(c.span.start + 1) && c.span.start < e.span.end.max(e.span.start + 1))
+        });
+        let in_bounds = fix
+            .edits
+            .iter()
+            .all(|e| text.is_char_boundary(e.span.start as usize) && text.is_char_boundary(e.span.end as usize));
+        if overlaps || !in_bounds || fix.edits.is_empty() {
+            continue;
+        }
+        chosen.extend(fix.edits.iter());
+        count += 1;
+    }
+    chosen.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0usize;
+    for e in chosen {
+        out.push_str(&text[at..e.span.start as usize]);
+        out.push_str(&e.replacement);
+        at = e.span.end as usize;
+    }
+    out.push_str(&text[at..]);
+    (out, count)
+}
+
+/// A unified diff of `old` and `new` for `name`.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tenet_diagnostics::{Severity, Span};
+
+    fn fix_at(start: usize, end: usize, replacement: &str) -> Diagnostic {
+        Diagnostic::new("X", "x", Severity::Error, Span::new(start, end), "m").with_fix(
+            "f",
+            vec![Edit {
+                span: Span::new(start, end),
+                replacement: replacement.into(),
+            }],
+        )
+    }
+
+    #[test]
+    fn overlapping_fixes_apply_once() {
+        let (out, n) = apply_fixes("abcdef", &[fix_at(1, 3, "X"), fix_at(2, 4, "Y"), fix_at(5, 6, "Z")]);
+        assert_eq!((out.as_str(), n), ("aXdeZ", 2));
+    }
+
+    #[test]
+    fn insertions_at_the_same_point_do_not_both_apply() {
+        let (out, n) = apply_fixes("{}", &[fix_at(1, 1, "a"), fix_at(1, 1, "b")]);
+        assert_eq!((out.as_str(), n), ("{a}", 1));
+    }
 }

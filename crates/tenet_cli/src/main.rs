@@ -4,6 +4,7 @@
 mod lint;
 mod output;
 mod report;
+mod rules;
 mod simulate;
 
 use std::io::Write;
@@ -21,13 +22,22 @@ const EXIT_TOOL_ERROR: u8 = 2;
 
 #[derive(Parser)]
 #[command(name = "tenet", version = long_version(), about = "Policy-as-code linter and prover for AWS access policies")]
+#[command(propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// The version line names the embedded IAM catalog, since lint verdicts depend on it.
 fn long_version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (catalog: {})",
+            env!("CARGO_PKG_VERSION"),
+            tenet_catalog::catalog().version()
+        )
+    })
 }
 
 #[derive(Subcommand)]
@@ -36,6 +46,20 @@ enum Command {
     Lint(LintArgs),
     /// Evaluate one request against the policies of a scenario file, as IAM would.
     Simulate(SimulateArgs),
+    /// List every rule and diagnostic code.
+    Rules(RulesArgs),
+    /// Print the documentation of a rule.
+    Explain {
+        /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = rules::RulesFormat::Human)]
+    format: rules::RulesFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -95,6 +119,15 @@ struct LintArgs {
     /// Also say which files were skipped and why.
     #[arg(short, long)]
     verbose: bool,
+    /// Use this configuration file for every input instead of each file's nearest `tenet.toml`.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Apply the fixes that are certain, in place, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// Print the fixes that are certain as a unified diff, change nothing; exit 1 if there is any.
+    #[arg(long)]
+    diff: bool,
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
@@ -107,7 +140,19 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => run_lint(&args),
         Command::Simulate(args) => run_simulate(&args),
+        Command::Rules(args) => print(&rules::render(args.format)),
+        Command::Explain { rule } => match rules::explain(&rule) {
+            Some(doc) => print(&doc),
+            None => tool_error(&format!("no rule `{rule}`: `tenet rules` lists them")),
+        },
     }
+}
+
+fn print(text: &str) -> ExitCode {
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return ExitCode::from(EXIT_TOOL_ERROR);
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
@@ -144,26 +189,25 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
 }
 
 fn run_lint(args: &LintArgs) -> ExitCode {
-    let files = match lint::collect_files(&args.paths) {
-        Ok(f) => f,
-        Err(e) => return tool_error(&e.0),
-    };
-    let check = |_path: &std::path::Path, _parsed: &tenet_syntax::ParsedFile| Vec::new();
-    let results = match lint::check_files(&files, args.kind, &check) {
+    let results = match lint_results(args) {
         Ok(r) => r,
         Err(e) => return tool_error(&e.0),
     };
+    if args.diff {
+        let diff: String = results.iter().filter_map(|(_, d)| d.as_deref()).collect();
+        let code = if diff.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FINDINGS) };
+        return match std::io::stdout().lock().write_all(diff.as_bytes()) {
+            Ok(()) => code,
+            Err(_) => ExitCode::from(EXIT_TOOL_ERROR),
+        };
+    }
+    let results: Vec<_> = results.into_iter().map(|(r, _)| r).collect();
     let text = match args.format {
-        Format::Human => output::render_human(
-            &results,
-            std::io::IsTerminal::is_terminal(&std::io::stdout()),
-            args.verbose,
-        ),
+        Format::Human => output::render_human(&results, std::io::IsTerminal::is_terminal(&std::io::stdout()), args.verbose),
         Format::Json => output::render_json(&results),
         Format::Github => output::render_github(&results),
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).is_err() {
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(EXIT_TOOL_ERROR);
     }
     let fail = match args.fail_on {
@@ -176,6 +220,35 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
+/// each file's diff.
+fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<String>)>, lint::InputError> {
+    let files = lint::collect_files(&args.paths)?;
+    let configs = lint::Configs::new(args.config.as_deref())?;
+    let linter = lint::Linter { kind: args.kind, configs: &configs };
+    let results = linter.check_files(&files)?;
+    if !args.fix && !args.diff {
+        return Ok(results.into_iter().map(|r| (r, None)).collect());
+    }
+    let mut out = Vec::with_capacity(results.len());
+    for result in results {
+        let Some((fixed, count)) = linter.fixed_text(&result)? else {
+            out.push((result, None));
+            continue;
+        };
+        if args.diff {
+            let diff = lint::unified_diff(&result.display, &result.source, &fixed);
+            out.push((result, Some(diff)));
+            continue;
+        }
+        std::fs::write(&result.path, &fixed)
+            .map_err(|e| lint::InputError(format!("cannot write `{}`: {e}", result.display)))?;
+        eprintln!("fixed {count} finding{} in {}", if count == 1 { "" } else { "s" }, result.display);
+        out.push((linter.check_file(&result.path)?, None));
+    }
+    Ok(out)
 }
 
 fn tool_error(message: &str) -> ExitCode {

@@ -1,0 +1,35 @@
+//! `tenet compile --emit smt2 FILE.tenet [--property NAME]`: prints the SMT-LIB 2 queries the prover
+//! checks (the exact text given to Z3), with comments naming the principal candidates and anything
+//! approximated. Exit 0, or 2 when the file cannot be read or parsed.
+
+use std::path::Path;
+
+/// What `tenet compile` emits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emit {
+    /// SMT-LIB 2.
+    Smt2,
+}
+
+impl Emit {
+    /// Parses `smt2`.
+    pub fn parse(s: &str) -> Option<Self> {
+        (s == "smt2").then_some(Emit::Smt2)
+    }
+}
+
+/// Runs `tenet compile` and returns the exit code.
+pub fn run_compile(path: &Path, emit: Emit, property: Option<&str>) -> i32 {
+    match emit {
+        Emit::Smt2 => match tenet_prove::compile_smt2_file(path, property) {
+            Ok(text) => {
+                print!("{text}");
+                0
+            }
+            Err(e) => {
+                eprintln!("{:?}", miette::Report::new(e));
+                2
+            }
+        },
+    }
+}

@@ -1,0 +1,116 @@
+//! `tenet rules` and `tenet explain`: the registry of lint rules plus the reader's structural codes.
+
+use clap::ValueEnum;
+use serde_json::json;
+use tenet_lint::registry::{listing, CodeEntry, CodeSource};
+
+/// How to list the rules.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    /// A table for the terminal.
+    Human,
+    /// A Markdown document (the rules reference).
+    Markdown,
+    /// JSON for scripts.
+    Json,
+}
+
+fn entries() -> Vec<CodeEntry> {
+    listing(&[tenet_syntax::codes::all_codes()])
+}
+
+fn severity(e: &CodeEntry) -> &'static str {
+    match e.source {
+        CodeSource::Lint(m) => m.severity.as_str(),
+        CodeSource::Structural => code_severity(e.code),
+    }
+}
+
+fn code_severity(code: &str) -> &'static str {
+    tenet_syntax::grammar::GRAMMAR_RULES
+        .iter()
+        .find(|r| r.code == code)
+        .map_or("error", |r| r.severity.as_str())
+}
+
+fn category(e: &CodeEntry) -> &'static str {
+    e.category().map_or("structural", |c| c.as_str())
+}
+
+/// The listing in `format`.
+pub fn render(format: RulesFormat) -> String {
+    let entries = entries();
+    match format {
+        RulesFormat::Json => {
+            let rules: Vec<_> = entries
+                .iter()
+                .map(|e| {
+                    let (parliament, fixable) = match e.source {
+                        CodeSource::Lint(m) => (m.parliament, m.fixable),
+                        CodeSource::Structural => (&[][..], false),
+                    };
+                    json!({
+                        "code": e.code,
+                        "name": e.name,
+                        "category": category(e),
+                        "severity": severity(e),
+                        "summary": e.summary,
+                        "access_analyzer_checks": e.aa_checks,
+                        "parliament": parliament,
+                        "fixable": fixable,
+                    })
+                })
+                .collect();
+            let covered = tenet_lint::registry::aa_coverage(&entries);
+            let value = json!({
+                "rules": rules,
+                "access_analyzer_coverage": {"covered": covered.len(), "total": tenet_lint::registry::AA_CHECKS.len(), "checks": covered},
+            });
+            format!("{value:#}\n")
+        }
+        RulesFormat::Markdown => {
+            let mut out = String::from("# tenet rules\n\n| code | name | category | severity | summary |\n|---|---|---|---|---|\n");
+            for e in &entries {
+                out.push_str(&format!(
+                    "| `{}` | `{}` | {} | {} | {} |\n",
+                    e.code,
+                    e.name,
+                    category(e),
+                    severity(e),
+                    e.summary.replace('|', "\\|")
+                ));
+            }
+            for e in &entries {
+                if let CodeSource::Lint(m) = e.source {
+                    out.push_str(&format!("\n## {} `{}`\n\n{}\n", m.code, m.name, m.docs()));
+                }
+            }
+            out
+        }
+        RulesFormat::Human => {
+            let mut out = String::new();
+            for e in &entries {
+                out.push_str(&format!("{:<7} {:<44} {:<11} {:<8} {}\n", e.code, e.name, category(e), severity(e), e.summary));
+            }
+            out.push_str(&format!("{} rules\n", entries.len()));
+            out
+        }
+    }
+}
+
+/// The documentation of one rule, by code or name.
+pub fn explain(rule: &str) -> Option<String> {
+    let entries = entries();
+    let e = entries
+        .iter()
+        .find(|e| e.code.eq_ignore_ascii_case(rule) || e.name == rule)?;
+    let mut out = format!("{} {} ({}, {})\n\n", e.code, e.name, category(e), severity(e));
+    match e.source {
+        CodeSource::Lint(m) => out.push_str(&m.docs()),
+        CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
+    }
+    if !e.aa_checks.is_empty() {
+        out.push_str(&format!("\nIAM Access Analyzer checks covered: {}\n", e.aa_checks.join("; ")));
+    }
+    Some(out)
+}

@@ -1,0 +1,301 @@
+//! Rules that ask the IAM service catalog (`tenet_catalog`): unknown services, actions and condition
+//! keys, action case, resource ARNs no listed action acts on, condition keys the actions do not
+//! support, operator and value types, and the `iam:PassRole` / `iam:CreateServiceLinkedRole` patterns.
+//!
+//! Codes `IAM200–299`. The helpers below resolve a statement's actions through the catalog once per
+//! call; a pattern the catalog does not know is reported by `unknown-action` and otherwise ignored, so
+//! an unknown action never switches off another rule.
+
+mod action_case;
+mod condition_key_not_supported;
+mod condition_type_mismatch;
+mod create_slr_on_any_role;
+mod deprecated_global_condition_key;
+mod invalid_condition_value;
+mod irrelevant_condition_key;
+mod missing_paired_condition_key;
+mod pass_role_on_any_role;
+mod unknown_action;
+mod unknown_condition_key;
+mod unknown_service;
+mod unsupported_resource_arn;
+mod unsupported_tag_condition_key;
+
+pub use action_case::ActionCase;
+pub use condition_key_not_supported::ConditionKeyNotSupported;
+pub use condition_type_mismatch::ConditionTypeMismatch;
+pub use create_slr_on_any_role::CreateSlrOnAnyRole;
+pub use deprecated_global_condition_key::DeprecatedGlobalConditionKey;
+pub use invalid_condition_value::InvalidConditionValue;
+pub use irrelevant_condition_key::IrrelevantConditionKey;
+pub use missing_paired_condition_key::MissingPairedConditionKey;
+pub use pass_role_on_any_role::PassRoleOnAnyRole;
+pub use unknown_action::UnknownAction;
+pub use unknown_condition_key::UnknownConditionKey;
+pub use unknown_service::UnknownService;
+pub use unsupported_resource_arn::UnsupportedResourceArn;
+pub use unsupported_tag_condition_key::UnsupportedTagConditionKey;
+
+use crate::rules::wildcard_match;
+use crate::Rule;
+use tenet_ast::{Effect, Spanned, Statement};
+use tenet_catalog::{catalog, Action, Service};
+
+/// The family's rules.
+pub static RULES: &[&dyn Rule] = &[
+    &UnknownService,
+    &UnknownAction,
+    &ActionCase,
+    &UnknownConditionKey,
+    &DeprecatedGlobalConditionKey,
+    &ConditionTypeMismatch,
+    &InvalidConditionValue,
+    &ConditionKeyNotSupported,
+    &UnsupportedTagConditionKey,
+    &IrrelevantConditionKey,
+    &MissingPairedConditionKey,
+    &UnsupportedResourceArn,
+    &PassRoleOnAnyRole,
+    &CreateSlrOnAnyRole,
+];
+
+/// Whether the text holds an IAM wildcard.
+pub(crate) fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// The actions of the statement's `Action` element as the catalog knows them, each pattern expanded.
+/// `None` when the statement uses `NotAction`, has no action element, or some item is a pattern the
+/// catalog cannot resolve (unknown service or action): callers that need the whole set then stay
+/// silent rather than guess.
+pub(crate) fn resolved_actions(stmt: &Statement) -> Option<Vec<(&'static Service, &'static Action)>> {
+    let list = stmt.action.as_ref()?;
+    if list.value.negated.value {
+        return None;
+    }
+    let mut out = Vec::new();
+    for item in &list.value.items {
+        let expanded = catalog().expand_action(&item.value);
+        if expanded.is_empty() {
+            return None;
+        }
+        out.extend(expanded);
+    }
+    Some(out)
+}
+
+/// How a statement reaches a sensitive action such as `iam:PassRole`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// The action is listed by name.
+    Named,
+    /// A wildcard pattern in `Action` matches it.
+    Wildcard,
+    /// `NotAction` does not exclude it.
+    NotAction,
+}
+
+/// Whether an `Allow` statement allows `action`, and how; also the span to point at.
+pub(crate) fn allow_reaches(stmt: &Spanned<Statement>, action: &str) -> Option<(Reach, tenet_ast::Span)> {
+    if stmt.value.effect() != Some(Effect::Allow) {
+        return None;
+    }
+    let list = stmt.value.action.as_ref()?;
+    if list.value.negated.value {
+        let excluded = list.value.items.iter().any(|a| wildcard_match(&a.value, action, true));
+        return (!excluded).then_some((Reach::NotAction, list.value.negated.span));
+    }
+    list.value.items.iter().find_map(|a| {
+        if a.value.eq_ignore_ascii_case(action) {
+            Some((Reach::Named, a.span))
+        } else if wildcard_match(&a.value, action, true) {
+            Some((Reach::Wildcard, a.span))
+        } else {
+            None
+        }
+    })
+}
+
+/// The Levenshtein distance between two ASCII-case-folded strings (for "did you mean").
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `name` when it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).clamp(1, 4);
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Whether `action` of `service` documents the condition key named `key` (the catalog's spelling,
+/// templated names such as `aws:ResourceTag/${TagKey}` included): on the action itself, on one of its
+/// resource types for this action, or on the resource type.
+pub(crate) fn action_supports_key(service: &Service, action: &Action, key: &str) -> bool {
+    let eq = |k: &&str| k.eq_ignore_ascii_case(key);
+    action.condition_keys.iter().any(eq)
+        || action.resources.iter().any(|r| {
+            r.condition_keys.iter().any(eq)
+                || service
+                    .resource_type(r.resource_type)
+                    .is_some_and(|rt| rt.condition_keys.iter().any(eq))
+        })
+}
+
+/// A role-granting action checked by `pass-role-on-any-role` and `create-slr-on-any-role`.
+pub(crate) struct RoleAction {
+    /// The action, e.g. `iam:PassRole`.
+    pub action: &'static str,
+    /// Condition keys that scope the grant enough not to flag it.
+    pub scoping_keys: &'static [&'static str],
+    /// What goes wrong, for the label.
+    pub risk: &'static str,
+    /// The remedy.
+    pub help: &'static str,
+}
+
+/// Whether a `Resource` item stands for every role: `*`, or a role ARN whose name part is `*`.
+fn is_any_role(resource: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let mut fields = resource.splitn(6, ':');
+    let service = fields.nth(2);
+    let tail = fields.nth(2);
+    matches!(service, Some("iam" | "*")) && matches!(tail, Some("*" | "role/*" | "role*"))
+}
+
+/// Reports an `Allow` of `role.action` on every role (or with `NotResource`), naming the Access
+/// Analyzer pattern in the message.
+pub(crate) fn any_role_check(ctx: &mut crate::LintContext<'_>, stmt: &Spanned<Statement>, role: &RoleAction) {
+    let Some((reach, action_span)) = allow_reaches(stmt, role.action) else {
+        return;
+    };
+    let Some(resource) = &stmt.value.resource else {
+        return;
+    };
+    if role
+        .scoping_keys
+        .iter()
+        .any(|k| crate::rules::conditions_on(&stmt.value, k).next().is_some())
+    {
+        return;
+    }
+    let (span, resource_text) = if resource.value.negated.value {
+        (resource.value.negated.span, "`NotResource`")
+    } else {
+        match resource.value.items.iter().find(|r| is_any_role(&r.value)) {
+            Some(r) => (r.span, "every role"),
+            None => return,
+        }
+    };
+    let action_text = match reach {
+        Reach::Named => format!("`{}`", role.action),
+        Reach::Wildcard => format!("a wildcard action that includes `{}`", role.action),
+        Reach::NotAction => format!("`NotAction`, which includes `{}`,", role.action),
+    };
+    let d = ctx
+        .diagnostic(span, format!("{action_text} is allowed on {resource_text}"))
+        .with_label(action_span, role.risk)
+        .with_help(role.help);
+    ctx.report(d);
+}
+
+#[cfg(test)]
+mod tests {
+    //! Checks the `Bad…`/`Ok…` markers of this family's and the security family's fixtures (the
+    //! crate's fixture test also snapshots them), and the helpers.
+
+    use super::*;
+    use crate::LintConfig;
+    use std::path::Path;
+    use tenet_ast::PolicyKind;
+
+    fn check_dir(family: &str) -> usize {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/lint")
+            .join(family);
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let code = name.split('.').next().unwrap().to_owned();
+            let parts: Vec<&str> = name.trim_end_matches(".json").split('.').collect();
+            let kind = parts
+                .last()
+                .and_then(|k| PolicyKind::from_name(k))
+                .filter(|_| parts.len() > 1);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let parsed = tenet_syntax::parse_policy_file(&name, &text, Some(kind.unwrap_or(PolicyKind::Identity)));
+            let config = LintConfig::default();
+            for doc in &parsed.documents {
+                let diags = crate::lint_with_source(doc, Some(&text), &config);
+                let hits: Vec<_> = diags.iter().filter(|d| d.code == code).collect();
+                if let Some(id) = &doc.policy.id {
+                    let flagged = !hits.is_empty();
+                    assert_eq!(
+                        flagged,
+                        id.value.starts_with("Bad"),
+                        "{name}: document `{}`: {hits:?}",
+                        id.value
+                    );
+                }
+                for stmt in &doc.policy.statements {
+                    let Some(sid) = &stmt.value.sid else { continue };
+                    let inside = hits
+                        .iter()
+                        .any(|d| stmt.span.start <= d.span.start && d.span.end <= stmt.span.end);
+                    if sid.value.starts_with("Bad") {
+                        assert!(inside, "{name}: `{}` not flagged; got {diags:?}", sid.value);
+                    } else if sid.value.starts_with("Ok") {
+                        assert!(!inside, "{name}: `{}` flagged: {hits:?}", sid.value);
+                    }
+                }
+            }
+            checked += 1;
+        }
+        checked
+    }
+
+    #[test]
+    fn catalog_fixtures_flag_bad_and_spare_ok() {
+        assert!(check_dir("catalog") >= 14);
+    }
+
+    #[test]
+    fn security_fixtures_flag_bad_and_spare_ok() {
+        assert!(check_dir("security") >= 5);
+    }
+
+    #[test]
+    fn closest_names() {
+        assert_eq!(edit_distance("s4", "s3"), 1);
+        assert_eq!(
+            closest("DeleteObjekt", ["DeleteObject", "GetObject"].into_iter()),
+            Some("DeleteObject")
+        );
+        assert_eq!(closest("zzzzzz", ["DeleteObject"].into_iter()), None);
+    }
+
+    #[test]
+    fn any_role_patterns() {
+        assert!(is_any_role("*"));
+        assert!(is_any_role("arn:aws:iam::111122223333:role/*"));
+        assert!(is_any_role("arn:aws:iam::*:*"));
+        assert!(!is_any_role("arn:aws:iam::111122223333:role/app-*"));
+    }
+}

@@ -1,0 +1,37 @@
+//! Rules about `Condition` blocks: empty values and blocks, key spelling, operator misuse, and
+//! values the key cannot have.
+
+mod bool_with_multiple_values;
+mod condition_key_case_duplicate;
+mod empty_condition_block;
+mod empty_condition_values;
+mod forallvalues_single_valued_key;
+mod invalid_condition_key_format;
+mod missing_tag_key;
+mod unknown_region;
+mod wildcard_without_like_operator;
+
+pub use bool_with_multiple_values::BoolWithMultipleValues;
+pub use condition_key_case_duplicate::DuplicateConditionKeyCase;
+pub use empty_condition_block::EmptyConditionBlock;
+pub use empty_condition_values::EmptyConditionValues;
+pub use forallvalues_single_valued_key::ForAllValuesWithSingleValuedKey;
+pub use invalid_condition_key_format::InvalidConditionKeyFormat;
+pub use missing_tag_key::MissingTagKeyInCondition;
+pub use unknown_region::{UnknownRegionInCondition, REGIONS};
+pub use wildcard_without_like_operator::WildcardWithoutLikeOperator;
+
+use crate::Rule;
+
+/// The family's rules.
+pub static RULES: &[&dyn Rule] = &[
+    &EmptyConditionValues,
+    &EmptyConditionBlock,
+    &DuplicateConditionKeyCase,
+    &BoolWithMultipleValues,
+    &InvalidConditionKeyFormat,
+    &MissingTagKeyInCondition,
+    &WildcardWithoutLikeOperator,
+    &ForAllValuesWithSingleValuedKey,
+    &UnknownRegionInCondition,
+];

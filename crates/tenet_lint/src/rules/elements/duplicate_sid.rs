@@ -1,0 +1,104 @@
+//! `IAM002 duplicate-sid` and `IAM003 duplicate-sid-in-resource-policy`: two statements share a `Sid`.
+
+use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::PolicyKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that no two statements of an IAM policy (identity, trust, SCP or RCP) share a `Sid`.
+    ///
+    /// ## Why is this bad?
+    /// IAM requires `Sid` values to be unique within a policy and rejects the policy otherwise.
+    ///
+    /// ## Example
+    /// ```json
+    /// [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+    ///  {"Sid": "Read", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// Give every statement its own `Sid` (`ReadObjects`, `ListBuckets`), or none.
+    ///
+    /// ## References
+    /// - [IAM JSON policy elements: Sid](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html)
+    pub struct DuplicateSid {
+        code: "IAM002",
+        name: "duplicate-sid",
+        category: Correctness,
+        severity: Error,
+        aa_checks: ["Unique Sids required"],
+        parliament: [],
+        fixable: false,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that no two statements of a resource or key policy share a `Sid`.
+    ///
+    /// ## Why is this bad?
+    /// Some services accept duplicate `Sid`s in resource policies, but others (SQS, SNS) use them as
+    /// sub-ids and require them unique; duplicates also make findings and reviews ambiguous.
+    ///
+    /// ## Example
+    /// Two statements of a bucket policy both named `"Sid": "AllowRead"`.
+    ///
+    /// ## Use instead
+    /// Give every statement its own `Sid`.
+    ///
+    /// ## References
+    /// - [IAM JSON policy elements: Sid](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html)
+    pub struct DuplicateSidInResourcePolicy {
+        code: "IAM003",
+        name: "duplicate-sid-in-resource-policy",
+        category: Suspicious,
+        severity: Warning,
+        aa_checks: ["Unique Sids recommended"],
+        parliament: [],
+        fixable: false,
+    }
+}
+
+fn requires_unique(kind: PolicyKind) -> bool {
+    !matches!(kind, PolicyKind::Resource | PolicyKind::Key)
+}
+
+/// Reports every `Sid` equal to an earlier one, with a label on the first.
+fn report_duplicates(ctx: &mut LintContext<'_>) {
+    let statements = ctx.statements();
+    for (i, stmt) in statements.iter().enumerate() {
+        let Some(sid) = stmt.sid.as_ref().filter(|s| !s.value.is_empty()) else {
+            continue;
+        };
+        let first = statements[..i]
+            .iter()
+            .filter_map(|s| s.sid.as_ref())
+            .find(|s| s.value == sid.value);
+        if let Some(first) = first {
+            let d = ctx
+                .diagnostic(
+                    sid.span,
+                    format!("the `Sid` `{}` is used by an earlier statement", sid.value),
+                )
+                .with_label(first.span, "first used here")
+                .with_help("give each statement a distinct `Sid`");
+            ctx.report(d);
+        }
+    }
+}
+
+impl Rule for DuplicateSid {
+    fn check_policy(&self, ctx: &mut LintContext<'_>) {
+        if requires_unique(ctx.kind()) {
+            report_duplicates(ctx);
+        }
+    }
+}
+
+impl Rule for DuplicateSidInResourcePolicy {
+    fn check_policy(&self, ctx: &mut LintContext<'_>) {
+        if !requires_unique(ctx.kind()) {
+            report_duplicates(ctx);
+        }
+    }
+}

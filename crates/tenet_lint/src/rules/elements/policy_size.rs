@@ -1,0 +1,192 @@
+//! `IAM008 policy-size-exceeds-quota` and `IAM009 organizations-policy-size-exceeds-quota`: the
+//! policy is longer than AWS accepts for its kind.
+
+use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::{Policy, PolicyKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the size of identity, trust, resource and key policies against AWS's quotas, counted in
+    /// characters without whitespace outside strings, as IAM counts: identity (managed) 6,144, role
+    /// trust 2,048 (the default; it can be raised to 8,192), resource (S3 bucket) 20,480, KMS key 32,768.
+    ///
+    /// ## Why is this bad?
+    /// AWS rejects a policy over its quota at deployment time, usually long after review.
+    ///
+    /// ## Example
+    /// An identity policy listing hundreds of individual actions.
+    ///
+    /// ## Use instead
+    /// Use wildcards that name exactly what is meant (`s3:Get*`), or split the policy in two.
+    ///
+    /// ## References
+    /// - [IAM and AWS STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)
+    pub struct PolicySizeExceedsQuota {
+        code: "IAM008",
+        name: "policy-size-exceeds-quota",
+        category: Correctness,
+        severity: Warning,
+        aa_checks: [
+            "Policy size exceeds identity policy quota",
+            "Policy size exceeds resource policy quota",
+            "Policy size exceeds role trust policy quota",
+        ],
+        parliament: [],
+        fixable: false,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the size of SCPs and RCPs against the AWS Organizations quota of 5,120 characters.
+    /// Organizations counts every character, whitespace included.
+    ///
+    /// ## Why is this bad?
+    /// AWS Organizations rejects the policy.
+    ///
+    /// ## Example
+    /// A pretty-printed SCP of 5,500 characters.
+    ///
+    /// ## Use instead
+    /// Remove whitespace outside strings (the help says whether that is enough), or split the policy.
+    ///
+    /// ## References
+    /// - [Quotas for AWS Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html)
+    pub struct OrganizationsPolicySizeExceedsQuota {
+        code: "IAM009",
+        name: "organizations-policy-size-exceeds-quota",
+        category: Correctness,
+        severity: Error,
+        aa_checks: ["Policy size exceeds SCP quota"],
+        parliament: [],
+        fixable: false,
+    }
+}
+
+fn quota(kind: PolicyKind) -> usize {
+    match kind {
+        PolicyKind::Identity => 6_144,
+        PolicyKind::Trust => 2_048,
+        PolicyKind::Resource => 20_480,
+        PolicyKind::Key => 32_768,
+        PolicyKind::Scp | PolicyKind::Rcp => 5_120,
+    }
+}
+
+/// The document's text, when the source is known and the document is the whole bare policy.
+fn document_text<'a>(ctx: &LintContext<'a>) -> Option<&'a str> {
+    if ctx.doc().name.is_some() {
+        return None;
+    }
+    ctx.text(ctx.doc().span).filter(|t| t.starts_with('{'))
+}
+
+/// Characters outside whitespace that is outside strings.
+fn minified_len(text: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0, false, false);
+    for c in text.chars() {
+        if in_string {
+            n += 1;
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_whitespace() {
+            n += 1;
+            in_string = c == '"';
+        }
+    }
+    n
+}
+
+impl Rule for PolicySizeExceedsQuota {
+    fn check_policy(&self, ctx: &mut LintContext<'_>) {
+        let kind = ctx.kind();
+        if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+            return;
+        }
+        let size = document_text(ctx).map_or_else(|| estimated_len(ctx.policy()), minified_len);
+        if size <= quota(kind) {
+            return;
+        }
+        let span = ctx.doc().span;
+        let d = ctx.diagnostic(
+            tenet_diagnostics::Span::new(span.start as usize, span.start as usize + 1),
+            format!(
+                "the {} policy has {size} characters without whitespace, over the quota of {}",
+                kind.as_str(),
+                quota(kind)
+            ),
+        );
+        let help = match kind {
+            PolicyKind::Trust => "split trust across roles, or request a larger role trust policy quota (up to 8,192)",
+            _ => "split the policy into several smaller policies",
+        };
+        ctx.report(d.with_help(help));
+    }
+}
+
+impl Rule for OrganizationsPolicySizeExceedsQuota {
+    fn check_policy(&self, ctx: &mut LintContext<'_>) {
+        let kind = ctx.kind();
+        if !matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+            return;
+        }
+        let (size, minified) = match document_text(ctx) {
+            Some(text) => (text.chars().count(), minified_len(text)),
+            None => (estimated_len(ctx.policy()), estimated_len(ctx.policy())),
+        };
+        if size <= quota(kind) {
+            return;
+        }
+        let span = ctx.doc().span;
+        let help = if minified <= quota(kind) {
+            format!("remove whitespace outside strings: minified, the policy has {minified} characters")
+        } else {
+            "split the policy into several policies attached to the same target".to_owned()
+        };
+        let name = if kind == PolicyKind::Scp { "SCP" } else { "RCP" };
+        let message = format!("the {name} has {size} characters, over the quota of {}", quota(kind));
+        ctx.report_with_help(
+            tenet_diagnostics::Span::new(span.start as usize, span.start as usize + 1),
+            message,
+            help,
+        );
+    }
+}
+
+/// The length of the policy serialized as minified JSON, for documents whose text is not at hand.
+fn estimated_len(policy: &Policy) -> usize {
+    let s = |text: &str| text.chars().count() + 2 + text.chars().filter(|c| matches!(c, '"' | '\\')).count();
+    let list = |items: &[String]| match items {
+        [one] => s(one),
+        _ => 2 + items.iter().map(|i| s(i) + 1).sum::<usize>().saturating_sub(1),
+    };
+    let mut n = 2 + "\"Statement\":[]".len();
+    n += policy
+        .version
+        .as_ref()
+        .map_or(0, |v| s("Version") + 1 + s(v.as_str()) + 1);
+    n += policy.id.as_ref().map_or(0, |v| s("Id") + 1 + s(&v.value) + 1);
+    for stmt in &policy.statements {
+        n += 3; // braces and separator
+        n += stmt.sid.as_ref().map_or(0, |v| s("Sid") + s(&v.value) + 2);
+        n += stmt.effect.as_ref().map_or(0, |_| s("Effect") + s("Allow") + 2);
+        for list_el in [&stmt.action, &stmt.resource].into_iter().flatten() {
+            let items: Vec<String> = list_el.items.iter().map(|i| i.value.clone()).collect();
+            n += s("NotResource") + 1 + list(&items) + 1;
+        }
+        if let Some(p) = &stmt.principal {
+            let items: Vec<String> = p.entries().map(|(_, v)| v.value.clone()).collect();
+            n += s("NotPrincipal") + 1 + s("AWS") + 3 + list(&items) + 1;
+        }
+        for c in stmt.conditions() {
+            let values: Vec<String> = c.values.iter().map(|v| v.as_text().into_owned()).collect();
+            n += s(&c.operator.value) + s(&c.key.value) + 4 + list(&values) + 1;
+        }
+        n += stmt.condition.as_ref().map_or(0, |_| s("Condition") + 3);
+    }
+    n
+}

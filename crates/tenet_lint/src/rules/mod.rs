@@ -1,0 +1,180 @@
+//! The rules, one file each, grouped in family folders, and the small helpers they share.
+//!
+//! Each family's `mod.rs` exports `RULES`, the family's rules in any order; the registry merges the
+//! families and sorts by code.
+
+pub mod arn;
+pub mod catalog;
+pub mod condition;
+pub mod elements;
+pub mod ip;
+pub mod principal;
+pub mod redundancy;
+pub mod scp;
+pub mod security;
+pub mod trust;
+pub mod variable;
+
+use tenet_ast::{Condition, Effect, ElementList, Spanned, Statement};
+
+/// Whether `text` matches the IAM pattern `pattern` (`*` any run, `?` one character).
+pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let eq = |a: char, b: char| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut pi, mut ti) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                backtrack = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || eq(c, t[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match backtrack {
+                Some((bp, bt)) => {
+                    pi = bp + 1;
+                    ti = bt + 1;
+                    backtrack = Some((bp, bt + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Whether every string the pattern `specific` matches is also matched by the pattern `general`
+/// (`s3:*` covers `s3:Get*`). Sound, not complete: `true` is always right.
+pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool {
+    let eq = |a: &str, b: &str| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+    let wild = |t: &str| t.contains(['*', '?']);
+    // Fast paths for the shapes policies are made of; they decide exactly what the general case does.
+    if !wild(general) {
+        return !wild(specific) && eq(general, specific);
+    }
+    if general == "*" {
+        return true;
+    }
+    if let Some(prefix) = general.strip_suffix('*').filter(|p| !wild(p)) {
+        return specific.len() >= prefix.len()
+            && specific.is_char_boundary(prefix.len())
+            && eq(&specific[..prefix.len()], prefix);
+    }
+    let g: Vec<char> = general.chars().collect();
+    let s: Vec<char> = specific.chars().collect();
+    // covers[i][j]: g[i..] covers s[j..]; filled from the ends (dynamic programming, O(|g|·|s|)).
+    let mut covers = vec![vec![false; s.len() + 1]; g.len() + 1];
+    covers[g.len()][s.len()] = true;
+    for i in (0..g.len()).rev() {
+        for j in (0..=s.len()).rev() {
+            covers[i][j] = match (g[i], s.get(j)) {
+                ('*', _) => covers[i + 1][j] || (j < s.len() && covers[i][j + 1]),
+                (_, None) => false,
+                ('?', Some(&c)) => c != '*' && covers[i + 1][j + 1],
+                (a, Some(&b)) => {
+                    let same = if ignore_case {
+                        a.eq_ignore_ascii_case(&b)
+                    } else {
+                        a == b
+                    };
+                    same && b != '*' && b != '?' && covers[i + 1][j + 1]
+                }
+            };
+        }
+    }
+    covers[0][0]
+}
+
+/// Splits an action `service:Name` into its service prefix and name.
+pub fn split_action(action: &str) -> Option<(&str, &str)> {
+    action.split_once(':')
+}
+
+/// Whether the text holds a policy variable `${...}`.
+pub fn has_variable(text: &str) -> bool {
+    text.contains("${")
+}
+
+/// The items of `Action` (not `NotAction`), empty otherwise.
+pub fn actions(stmt: &Statement) -> &[Spanned<String>] {
+    positive_items(stmt.action.as_ref())
+}
+
+/// The items of `Resource` (not `NotResource`), empty otherwise.
+pub fn resources(stmt: &Statement) -> &[Spanned<String>] {
+    positive_items(stmt.resource.as_ref())
+}
+
+fn positive_items(list: Option<&Spanned<ElementList>>) -> &[Spanned<String>] {
+    match list {
+        Some(l) if !l.negated.value => &l.items,
+        _ => &[],
+    }
+}
+
+/// Whether the statement's `Action` matches `action` (case-insensitively, with wildcards). `NotAction`
+/// statements match every action they do not list.
+pub fn statement_allows_action(stmt: &Statement, action: &str) -> bool {
+    let Some(list) = &stmt.action else {
+        return false;
+    };
+    let listed = list.items.iter().any(|a| wildcard_match(&a.value, action, true));
+    listed != list.negated.value
+}
+
+/// Whether the statement is an `Allow`.
+pub fn is_allow(stmt: &Statement) -> bool {
+    stmt.effect() == Some(Effect::Allow)
+}
+
+/// The conditions on `key` (condition keys are case-insensitive).
+pub fn conditions_on<'a>(stmt: &'a Statement, key: &'a str) -> impl Iterator<Item = &'a Condition> + 'a {
+    stmt.conditions()
+        .iter()
+        .filter(move |c| c.key.value.eq_ignore_ascii_case(key))
+}
+
+/// `statement "Sid"` or `statement #n` (1-based), to name a statement in messages and labels.
+pub fn statement_name(stmt: &Statement, index: usize) -> String {
+    match &stmt.sid {
+        Some(sid) if !sid.value.is_empty() => format!("statement `{}`", sid.value),
+        _ => format!("statement #{}", index + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard_match("s3:Get*", "s3:GetObject", false));
+        assert!(wildcard_match("s3:get*", "S3:GetObject", true));
+        assert!(!wildcard_match("s3:get*", "S3:GetObject", false));
+        assert!(wildcard_match("s3:?et*", "s3:GetObject", false));
+        assert!(wildcard_match("*", "", false));
+        assert!(!wildcard_match("a?", "a", false));
+        assert!(wildcard_match("arn:aws:s3:::b/*/x", "arn:aws:s3:::b/1/2/x", false));
+    }
+
+    #[test]
+    fn coverage_is_sound() {
+        assert!(pattern_covers("s3:*", "s3:Get*", true));
+        assert!(pattern_covers("s3:*", "s3:GetObject", true));
+        assert!(pattern_covers("s3:Get*", "S3:GETOBJECT", true));
+        assert!(!pattern_covers("s3:Get*", "s3:*", true));
+        assert!(!pattern_covers("s3:G?t", "s3:G*t", true));
+        assert!(pattern_covers("a*", "a?", false));
+        assert!(!pattern_covers("a/b", "A/b", false));
+    }
+}

@@ -1,0 +1,88 @@
+//! `IAM081 invalid-principal-format`: an `AWS` or `CanonicalUser` principal that is not an account,
+//! an IAM ARN, a unique id or a canonical user id.
+
+use super::{has_wildcard, is_account_id, unique_id_kind};
+use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::{PrincipalType, Principals, Spanned, Statement};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that `AWS` principals are `*`, a 12-digit account id, or an IAM/STS principal ARN
+    /// (`arn:aws:iam::111122223333:root`, `:user/…`, `:role/…`, `arn:aws:sts::…:assumed-role/…/…`,
+    /// `:federated-user/…`), and that `CanonicalUser` principals are 64 hexadecimal digits. Values
+    /// with wildcards are left to `unsupported-wildcard-in-principal`.
+    ///
+    /// ## Why is this bad?
+    /// IAM rejects principals it cannot resolve, and a resource ARN pasted into `Principal` (a bucket,
+    /// a key) names no one.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Principal": {"AWS": "arn:aws:s3:::examplebucket"}}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Principal": {"AWS": "arn:aws:iam::111122223333:role/reader"}}
+    /// ```
+    ///
+    /// ## References
+    /// - [AWS JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
+    pub struct InvalidPrincipalFormat {
+        code: "IAM081",
+        name: "invalid-principal-format",
+        category: Correctness,
+        severity: Error,
+        aa_checks: ["Invalid principal format"],
+        parliament: [],
+        fixable: false,
+    }
+}
+
+/// Whether the value is an IAM or STS principal ARN.
+fn is_principal_arn(v: &str) -> bool {
+    let parts: Vec<&str> = v.splitn(6, ':').collect();
+    let [arn, _partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    let kind_ok = match service {
+        "iam" => {
+            resource == "root"
+                || ["user/", "role/", "federated-user/", "group/"]
+                    .iter()
+                    .any(|p| resource.len() > p.len() && resource.starts_with(p))
+        }
+        "sts" => ["assumed-role/", "federated-user/"]
+            .iter()
+            .any(|p| resource.len() > p.len() && resource.starts_with(p)),
+        _ => false,
+    };
+    arn == "arn" && region.is_empty() && is_account_id(account) && kind_ok
+}
+
+fn aws_ok(v: &str) -> bool {
+    v == "*" || is_account_id(v) || unique_id_kind(v).is_some() || is_principal_arn(v)
+}
+
+fn canonical_ok(v: &str) -> bool {
+    v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl Rule for InvalidPrincipalFormat {
+    fn check_principal(&self, ctx: &mut LintContext<'_>, _stmt: &Spanned<Statement>, p: &Spanned<Principals>) {
+        for (ty, v) in p.value.entries().filter(|(_, v)| !has_wildcard(&v.value)) {
+            let (ok, help) = match ty {
+                PrincipalType::Aws => (
+                    aws_ok(&v.value),
+                    "use an account id (`111122223333`) or an IAM principal ARN (`arn:aws:iam::111122223333:role/name`)",
+                ),
+                PrincipalType::CanonicalUser => (canonical_ok(&v.value), "a canonical user id is 64 hexadecimal digits"),
+                PrincipalType::Service | PrincipalType::Federated => (true, ""),
+            };
+            if !ok {
+                let message = format!("`{}` is not a valid `{}` principal", v.value, ty.as_str());
+                ctx.report_with_help(v.span, message, help);
+            }
+        }
+    }
+}

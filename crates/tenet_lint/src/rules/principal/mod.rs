@@ -1,0 +1,55 @@
+//! Rules about `Principal`/`NotPrincipal` values: empty elements, formats, wildcards, federated
+//! principals outside trust policies, and conditions on grants to AWS service principals.
+
+mod empty_principal;
+mod federated_principal_not_supported;
+mod invalid_principal_format;
+mod invalid_service_principal_format;
+mod principal_unique_id;
+mod service_principal_conditions;
+mod unsupported_wildcard_in_principal;
+
+pub use empty_principal::EmptyPrincipal;
+pub use federated_principal_not_supported::FederatedPrincipalNotSupported;
+pub use invalid_principal_format::InvalidPrincipalFormat;
+pub use invalid_service_principal_format::InvalidServicePrincipalFormat;
+pub use principal_unique_id::PrincipalUniqueId;
+pub use service_principal_conditions::{
+    ServicePrincipalWeakCondition, ServicePrincipalWithoutSourceCondition, UnsupportedConditionKeyForServicePrincipal,
+};
+pub use unsupported_wildcard_in_principal::UnsupportedWildcardInPrincipal;
+
+use crate::Rule;
+
+/// The family's rules.
+pub static RULES: &[&dyn Rule] = &[
+    &EmptyPrincipal,
+    &InvalidPrincipalFormat,
+    &PrincipalUniqueId,
+    &InvalidServicePrincipalFormat,
+    &UnsupportedWildcardInPrincipal,
+    &FederatedPrincipalNotSupported,
+    &ServicePrincipalWithoutSourceCondition,
+    &ServicePrincipalWeakCondition,
+    &UnsupportedConditionKeyForServicePrincipal,
+];
+
+/// Whether the text has a `*` or `?` wildcard.
+pub fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// Whether `s` is a 12-digit account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `s` looks like an IAM unique id of a user (`AIDA…`) or role (`AROA…`); returns which.
+pub fn unique_id_kind(s: &str) -> Option<&'static str> {
+    let rest_ok = |r: &str| r.len() >= 12 && r.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    match s.get(..4) {
+        Some("AIDA") if rest_ok(&s[4..]) => Some("user"),
+        Some("AROA") if rest_ok(&s[4..]) => Some("role"),
+        _ => None,
+    }
+}
