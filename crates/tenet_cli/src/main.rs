@@ -5,6 +5,7 @@ mod lint;
 mod output;
 mod report;
 mod rules;
+mod sarif;
 mod simulate;
 
 use std::io::Write;
@@ -93,6 +94,7 @@ enum Format {
     Human,
     Json,
     Github,
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -206,6 +208,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
         Format::Human => output::render_human(&results, std::io::IsTerminal::is_terminal(&std::io::stdout()), args.verbose),
         Format::Json => output::render_json(&results),
         Format::Github => output::render_github(&results),
+        Format::Sarif => sarif::render_sarif(&results, &rules::entries()),
     };
     if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(EXIT_TOOL_ERROR);

@@ -62,7 +62,11 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         Ok(())
     }
     let mut out = Vec::new();
-    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
     for p in paths {
         if p.is_dir() {
             walk(&p, &mut out)?;
@@ -155,8 +159,17 @@ fn render_human(outcomes: &[FileOutcome]) -> String {
                 }
             }
             if let Some(c) = &r.counterexample {
-                let label = if r.verdict == Verdict::Holds { "witness" } else { "counterexample" };
-                out.push_str(&format!("           {label}: {} does {} on {}", c.principal.as_str(), c.action, c.resource));
+                let label = if r.verdict == Verdict::Holds {
+                    "witness"
+                } else {
+                    "counterexample"
+                };
+                out.push_str(&format!(
+                    "           {label}: {} does {} on {}",
+                    c.principal.as_str(),
+                    c.action,
+                    c.resource
+                ));
                 if let Some(a) = &c.resource_account {
                     out.push_str(&format!(" (resource account `{a}`)"));
                 }
@@ -206,7 +219,12 @@ fn message(r: &PropertyResult) -> String {
         m.push_str(&format!(": {reason}"));
     }
     if let Some(c) = &r.counterexample {
-        m.push_str(&format!("; counterexample: {} does {} on {}", c.principal.as_str(), c.action, c.resource));
+        m.push_str(&format!(
+            "; counterexample: {} does {} on {}",
+            c.principal.as_str(),
+            c.action,
+            c.resource
+        ));
     }
     if let Some(e) = &r.explanation {
         m.push_str(&format!(" ({e})"));
@@ -243,7 +261,11 @@ fn render_sarif(outcomes: &[FileOutcome]) -> String {
                 Verdict::Violated => "error",
                 Verdict::Unknown => "warning",
             };
-            let rule = if r.verdict == Verdict::Violated { "property-violated" } else { "property-unknown" };
+            let rule = if r.verdict == Verdict::Violated {
+                "property-violated"
+            } else {
+                "property-unknown"
+            };
             let mut props = serde_json::Map::new();
             if let Some(c) = &r.counterexample {
                 props.insert("counterexample".into(), tenet_prove::run::request_json(c));

@@ -15,7 +15,8 @@ pub enum RulesFormat {
     Json,
 }
 
-fn entries() -> Vec<CodeEntry> {
+/// Every lint rule and reader code.
+pub fn entries() -> Vec<CodeEntry> {
     listing(&[tenet_syntax::codes::all_codes()])
 }
 

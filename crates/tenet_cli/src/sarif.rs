@@ -465,17 +465,29 @@ mod tests {
         let action = span_of(source, "\"s3:getobject\"");
         let resource = span_of(source, "\"*\"");
         let diagnostics = vec![
-            Diagnostic::new("IAM201", "action-case", Severity::Info, action, "`s3:getobject` is written `s3:GetObject` by AWS")
-                .with_help("write `s3:GetObject`")
-                .with_fix(
-                    "replace with `s3:GetObject`",
-                    vec![Edit {
-                        span: Span::new(action.start as usize + 1, action.end as usize - 1),
-                        replacement: "s3:GetObject".to_owned(),
-                    }],
-                )
-                .with_label(resource, "on every resource"),
-            Diagnostic::new("SYN001", "json-syntax-error", Severity::Error, resource, "made-up finding"),
+            Diagnostic::new(
+                "IAM201",
+                "action-case",
+                Severity::Info,
+                action,
+                "`s3:getobject` is written `s3:GetObject` by AWS",
+            )
+            .with_help("write `s3:GetObject`")
+            .with_fix(
+                "replace with `s3:GetObject`",
+                vec![Edit {
+                    span: Span::new(action.start as usize + 1, action.end as usize - 1),
+                    replacement: "s3:GetObject".to_owned(),
+                }],
+            )
+            .with_label(resource, "on every resource"),
+            Diagnostic::new(
+                "SYN001",
+                "json-syntax-error",
+                Severity::Error,
+                resource,
+                "made-up finding",
+            ),
         ];
         FileResult {
             path: PathBuf::from("policies/a b.json"),
@@ -509,7 +521,10 @@ mod tests {
         assert_eq!(region["endColumn"], 79);
         let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
         assert_eq!(uri, "policies/a%20b.json");
-        assert_eq!(result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "s3:GetObject");
+        assert_eq!(
+            result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+            "s3:GetObject"
+        );
         assert_eq!(log["runs"][0]["tool"]["driver"]["name"], "tenet");
     }
 
@@ -550,7 +565,10 @@ mod tests {
             return;
         }
         let Some(root) = repo_root() else {
-            unreachable!("scripts/validate_sarif.sh not found above {}", env!("CARGO_MANIFEST_DIR"));
+            unreachable!(
+                "scripts/validate_sarif.sh not found above {}",
+                env!("CARGO_MANIFEST_DIR")
+            );
         };
         let dir = root.join("target/sarif-validate");
         std::fs::create_dir_all(&dir).ok();

@@ -65,8 +65,35 @@ fn check_grammars(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 if let ConditionValue::String(s) = &v.value {
                     template(s, v.span, variables, out);
                 }
+                condition_value(c, v, out);
             }
         }
+    }
+}
+
+/// Checks a condition value whose shape the operator or the key fixes: IP ranges, dates, VPC and
+/// VPC endpoint ids, account ids. Values holding a policy variable are checked once substituted.
+fn condition_value(c: &tenet_ast::Condition, v: &Spanned<ConditionValue>, out: &mut Vec<Diagnostic>) {
+    use tenet_ast::OperatorFamily;
+    let text = v.value.as_text();
+    if text.contains("${") {
+        return;
+    }
+    match c.parsed.map(|p| p.operator.family()) {
+        Some(OperatorFamily::IpAddress) => out.extend(grammar::cidr::parse_cidr(&text, v.span).1),
+        Some(OperatorFamily::Date) => out.extend(grammar::date::parse_date(&text, v.span).1),
+        Some(OperatorFamily::String) if !text.contains(['*', '?']) => {
+            let key = c.key.value.to_ascii_lowercase();
+            match key.as_str() {
+                "aws:sourcevpc" => out.extend(grammar::ids::parse_vpc_id(&text, v.span).1),
+                "aws:sourcevpce" => out.extend(grammar::ids::parse_vpce_id(&text, v.span).1),
+                "aws:sourceaccount" | "aws:principalaccount" | "aws:resourceaccount" | "kms:calleraccount" => {
+                    out.extend(grammar::ids::parse_account_id(&text, v.span).1)
+                }
+                _ => {}
+            }
+        }
+        _ => {}
     }
 }
 

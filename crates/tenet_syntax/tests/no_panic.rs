@@ -166,9 +166,7 @@ fn check_span(what: &str, name: &str, bytes: &[u8], text: Option<&str>, span: Sp
 
 /// Parses `bytes` and checks every span. Returns the parse for further assertions.
 fn check(name: &str, bytes: &[u8]) -> ParsedFile {
-    let t0 = std::time::Instant::now();
     let parsed = parse_policy_bytes(name, bytes, None);
-    if t0.elapsed().as_millis() > 200 { eprintln!("SLOW {}ms {}", t0.elapsed().as_millis(), &name[..name.len().min(80)]); }
     let text = std::str::from_utf8(bytes).ok();
     for d in &parsed.diagnostics {
         let what = format!("{} `{}`", d.code, d.message);
@@ -401,10 +399,13 @@ fn huge_values() {
     let long = "A".repeat(MB10);
     let sid = IDENTITY.replacen("ReadRawData", &long, 1);
     check("10 MB Sid", sid.as_bytes());
-    let action = IDENTITY.replacen("s3:GetObject\"", &format!("s3:{long}\""), 1);
-    check("10 MB action", action.as_bytes());
-    let embedded = policy_string(&TRUST.replacen("GitHubOidc", &long, 1));
-    check("10 MB Sid in an embedded policy", embedded.as_bytes());
+    // 1 MB where the value goes through a grammar or an escape decoder (the 10 MB cases cost seconds
+    // in a debug build and exercise nothing more).
+    let mb1 = &long[..1024 * 1024];
+    let action = IDENTITY.replacen("s3:GetObject\"", &format!("s3:{mb1}\""), 1);
+    check("1 MB action", action.as_bytes());
+    let embedded = policy_string(&TRUST.replacen("GitHubOidc", mb1, 1));
+    check("1 MB Sid in an embedded policy", embedded.as_bytes());
     // A 10 MB array of actions (~650,000 elements).
     let item = "\"s3:GetObject\",";
     let mut items = item.repeat(MB10 / item.len());

@@ -49,9 +49,9 @@ impl Rule for ConditionKeyNotSupported {
         {
             return;
         }
-        let Some(key) = catalog().condition_key(key_text) else {
+        if catalog().condition_key(key_text).is_none() {
             return;
-        };
+        }
         // Global keys of other prefixes (`ec2:SourceInstanceArn`) apply to every service.
         if catalog().global_condition_key(key_text).is_some() {
             return;
@@ -69,7 +69,7 @@ impl Rule for ConditionKeyNotSupported {
                 continue;
             };
             judged += 1;
-            if !action_supports_key(service, action, key.name) {
+            if !action_supports_key(service, action, key_text) {
                 unsupported.push(item);
             }
         }

@@ -55,17 +55,19 @@ fn family_for(ty: ConditionType) -> Option<&'static str> {
 
 /// Whether operators of `family` can compare values of `ty`.
 fn fits(family: OperatorFamily, ty: ConditionType) -> bool {
-    match (family, ty.base()) {
-        (OperatorFamily::Null, _) => true,
-        (OperatorFamily::String, ConditionType::String | ConditionType::Arn) => true,
-        (OperatorFamily::Arn, ConditionType::Arn | ConditionType::String) => true,
-        (OperatorFamily::Numeric, ConditionType::Numeric) => true,
-        (OperatorFamily::Date, ConditionType::Date) => true,
-        (OperatorFamily::Bool, ConditionType::Bool) => true,
-        (OperatorFamily::Binary, ConditionType::Binary) => true,
-        (OperatorFamily::IpAddress, ConditionType::IpAddress) => true,
-        _ => false,
-    }
+    matches!(
+        (family, ty.base()),
+        (OperatorFamily::Null, _)
+            | (
+                OperatorFamily::String | OperatorFamily::Arn,
+                ConditionType::String | ConditionType::Arn
+            )
+            | (OperatorFamily::Numeric, ConditionType::Numeric)
+            | (OperatorFamily::Date, ConditionType::Date)
+            | (OperatorFamily::Bool, ConditionType::Bool)
+            | (OperatorFamily::Binary, ConditionType::Binary)
+            | (OperatorFamily::IpAddress, ConditionType::IpAddress)
+    )
 }
 
 impl Rule for ConditionTypeMismatch {

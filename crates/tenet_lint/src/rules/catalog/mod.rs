@@ -9,12 +9,15 @@
 mod action_case;
 mod condition_key_not_supported;
 mod condition_type_mismatch;
+#[cfg(test)]
+mod coverage;
 mod create_slr_on_any_role;
 mod deprecated_global_condition_key;
 mod invalid_condition_value;
 mod irrelevant_condition_key;
 mod missing_paired_condition_key;
 mod pass_role_on_any_role;
+mod retired;
 mod unknown_action;
 mod unknown_condition_key;
 mod unknown_service;
@@ -142,11 +145,29 @@ pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>)
         .map(|(_, c)| c)
 }
 
-/// Whether `action` of `service` documents the condition key named `key` (the catalog's spelling,
-/// templated names such as `aws:ResourceTag/${TagKey}` included): on the action itself, on one of its
-/// resource types for this action, or on the resource type.
+/// Whether the catalog's key name `documented` stands for the policy's key `written`: equal ignoring
+/// ASCII case, or both `base/…` with the same base when the documented name is a template (AWS
+/// spells the placeholder `${TagKey}`, `<key>` or `tag-key` depending on the service).
+pub(crate) fn key_names_match(documented: &'static str, written: &str) -> bool {
+    let key = tenet_catalog::ConditionKey {
+        name: documented,
+        ty: tenet_catalog::ConditionType::String,
+        multivalued: false,
+        deprecated: false,
+    };
+    if key.matches(written) {
+        return true;
+    }
+    match (documented.split_once('/'), written.split_once('/')) {
+        (Some((a, _)), Some((b, rest))) => a.eq_ignore_ascii_case(b) && !rest.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether `action` of `service` documents the condition key written `key` in the policy: on the
+/// action itself, on one of its resource types for this action, or on the resource type.
 pub(crate) fn action_supports_key(service: &Service, action: &Action, key: &str) -> bool {
-    let eq = |k: &&str| k.eq_ignore_ascii_case(key);
+    let eq = |k: &&'static str| key_names_match(k, key);
     action.condition_keys.iter().any(eq)
         || action.resources.iter().any(|r| {
             r.condition_keys.iter().any(eq)

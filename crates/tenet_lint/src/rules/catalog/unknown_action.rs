@@ -1,14 +1,10 @@
 //! `IAM201 unknown-action`: an action (or pattern) that names no action of a known service.
 
+use super::retired::{listed, RETIRED_ACTIONS};
 use super::{closest, has_wildcard};
 use crate::{declare_rule, LintContext, Rule, Severity};
 use tenet_ast::{Spanned, Statement};
 use tenet_catalog::catalog;
-
-/// Actions that AWS managed policies still name although the service no longer has them (found by
-/// linting the 1,594 AWS managed policies against the catalog). Reported as warnings: the policy is
-/// AWS's own and the action is merely dead.
-const REMOVED_ACTIONS: &[&str] = &[];
 
 declare_rule! {
     /// ## What it does
@@ -73,11 +69,16 @@ impl Rule for UnknownAction {
             if service.action(name).is_some() {
                 continue;
             }
-            let removed = REMOVED_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&item.value));
+            let removed = listed(RETIRED_ACTIONS, &item.value);
             let mut d = if removed {
-                let mut d = ctx.diagnostic(item.span, format!("the action `{}` no longer exists", item.value));
+                let mut d = ctx.diagnostic(
+                    item.span,
+                    format!("the action `{}` is not in AWS's service reference", item.value),
+                );
                 d.severity = d.severity.min(Severity::Warning);
-                d.with_help("AWS removed this action; the statement grants or denies nothing with it")
+                d.with_help(
+                    "AWS managed policies still name it, but IAM knows no such action: it grants or denies nothing",
+                )
             } else {
                 ctx.diagnostic(item.span, format!("the action `{}` does not exist", item.value))
             };

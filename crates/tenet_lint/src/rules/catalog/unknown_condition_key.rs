@@ -61,6 +61,12 @@ impl Rule for UnknownConditionKey {
         }
         if prefix.eq_ignore_ascii_case("aws") {
             if catalog().global_condition_key(key).is_none() && catalog().condition_key(key).is_none() {
+                if super::retired::listed(super::retired::UNDOCUMENTED_GLOBAL_KEYS, key) {
+                    let mut d = ctx.diagnostic(c.key.span, format!("the global condition key `{key}` is not documented"));
+                    d.severity = d.severity.min(crate::Severity::Warning);
+                    ctx.report(d.with_help("AWS managed policies use it, but AWS's list of global keys does not: prefer a documented key"));
+                    return;
+                }
                 let names = catalog().global_condition_keys().map(|k| k.name);
                 let d = ctx.diagnostic(c.key.span, format!("the global condition key `{key}` does not exist"));
                 ctx.report(with_suggestion(d, key, names));

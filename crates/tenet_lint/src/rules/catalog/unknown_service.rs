@@ -1,7 +1,8 @@
 //! `IAM200 unknown-service`: an action whose service prefix no AWS service has.
 
+use super::retired::{listed, RETIRED_SERVICES};
 use super::{closest, has_wildcard};
-use crate::{declare_rule, LintContext, Rule};
+use crate::{declare_rule, LintContext, Rule, Severity};
 use tenet_ast::{Spanned, Statement};
 use tenet_catalog::catalog;
 
@@ -9,6 +10,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that the service prefix of every action in `Action`/`NotAction` (`s3` in `s3:GetObject`)
     /// is one the IAM service catalog knows, and suggests the closest prefix when there is one.
+    /// Retired services that AWS managed policies still name (`codestar`, `deepracer`, …) are warnings.
     ///
     /// ## Why is this bad?
     /// IAM accepts a policy naming a service that does not exist, and the statement silently matches
@@ -47,6 +49,14 @@ impl Rule for UnknownService {
                 continue;
             };
             if prefix.is_empty() || has_wildcard(prefix) || catalog().service(prefix).is_some() {
+                continue;
+            }
+            if listed(RETIRED_SERVICES, prefix) {
+                let mut d = ctx
+                    .diagnostic(item.span, format!("the service `{prefix}` is retired"))
+                    .with_help("AWS no longer lists this service; the action grants or denies nothing");
+                d.severity = d.severity.min(Severity::Warning);
+                ctx.report(d);
                 continue;
             }
             let mut d = ctx.diagnostic(item.span, format!("the service `{prefix}` does not exist"));

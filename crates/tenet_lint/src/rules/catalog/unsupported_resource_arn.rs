@@ -8,9 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Checks each ARN in `Resource` against the resource types of the statement's actions (wildcard
     /// patterns expanded through the catalog): an ARN that no action's resource type can match is
-    /// flagged (`s3:GetObject` on a bucket ARN, `kms:Decrypt` on an S3 object). `*`, `NotAction`,
-    /// `NotResource`, statements with an action the catalog does not know, and ARNs whose service is
-    /// a wildcard or a variable are not judged.
+    /// flagged (`s3:GetObject` on a bucket ARN). Only ARNs whose service and resource parts are
+    /// literal, in statements whose actions are all of the ARN's service, are judged; actions without
+    /// resource types (they take only `*`), `NotAction`, `NotResource`, actions the catalog does not
+    /// know and cross-service statements are left alone (when in doubt, no finding).
     ///
     /// ## Why is this bad?
     /// The statement grants (or denies) nothing on that ARN: usually the author meant another form of
@@ -39,13 +40,24 @@ declare_rule! {
     }
 }
 
-/// Whether the ARN's service field is literal (no wildcard, no variable), so types can be judged.
-fn judgeable(arn: &str) -> bool {
-    let mut fields = arn.splitn(4, ':');
-    let (Some("arn"), Some(_), Some(service)) = (fields.next(), fields.next(), fields.next()) else {
-        return false;
+/// The ARN's service field when the service and resource parts are literal (no wildcard, no
+/// variable), so types can be judged.
+/// Wildcards in the region and account fields are fine; a wildcard or variable in the resource part
+/// is not judged (the catalog's ARN patterns are not exact enough for `log-group:x:*` and the like).
+fn arn_service(arn: &str) -> Option<&str> {
+    let mut fields = arn.splitn(6, ':');
+    let (Some("arn"), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return None;
     };
-    !service.is_empty() && !service.contains(['*', '?', '$'])
+    let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
+    (literal(service) && literal(resource)).then_some(service)
 }
 
 impl Rule for UnsupportedResourceArn {
@@ -53,27 +65,37 @@ impl Rule for UnsupportedResourceArn {
         let Some(resources) = stmt.value.resource.as_ref().filter(|r| !r.value.negated.value) else {
             return;
         };
+        let items: Vec<_> = resources
+            .value
+            .items
+            .iter()
+            .filter_map(|i| arn_service(&i.value).map(|s| (i, s)))
+            .collect();
+        if items.is_empty() {
+            return;
+        }
         let Some(actions) = resolved_actions(&stmt.value) else {
             return;
         };
-        if actions.is_empty() {
-            return;
-        }
-        for item in &resources.value.items {
-            if item.value == "*" || !judgeable(&item.value) {
+        for (item, arn_service) in items {
+            // Only actions of the ARN's own service are judged (services act on each other's
+            // resources, and renamed services keep old ARNs); actions without resource types take
+            // only `*` and are not judged either.
+            if actions.iter().any(|(s, _)| !s.prefix.eq_ignore_ascii_case(arn_service)) {
                 continue;
             }
-            let matched = actions.iter().any(|(service, action)| {
+            let judged: Vec<_> = actions.iter().filter(|(_, a)| !a.resources.is_empty()).collect();
+            let matched = judged.iter().any(|(service, action)| {
                 action.resources.iter().any(|r| {
                     service
                         .resource_type(r.resource_type)
                         .is_none_or(|rt| rt.matches_arn(&item.value))
                 })
             });
-            if matched {
+            if judged.is_empty() || matched {
                 continue;
             }
-            let what = match actions.as_slice() {
+            let what = match judged.as_slice() {
                 [(s, a)] => format!("`{}:{}`", s.prefix, a.name),
                 _ => "any action of the statement".to_owned(),
             };

@@ -59,7 +59,7 @@ fn tag_key(key: &str) -> Option<&'static str> {
 }
 
 /// The services (named actions: the actions) of the statement that do not support `key`.
-fn unsupported(stmt: &Statement, key: &str) -> Vec<String> {
+fn unsupported(stmt: &Statement, key: &str, written: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in stmt.action.iter().flat_map(|l| l.value.items.iter()) {
         if has_wildcard(&item.value) {
@@ -75,7 +75,7 @@ fn unsupported(stmt: &Statement, key: &str) -> Vec<String> {
                 out.push(name);
             }
         } else if let Some((service, action)) = catalog().action(&item.value) {
-            if !action_supports_key(service, action, key) {
+            if !action_supports_key(service, action, written) {
                 out.push(format!("`{}`", item.value));
             }
         }
@@ -109,7 +109,7 @@ impl Rule for UnsupportedTagConditionKey {
             )
             .with_help("list the actions in `Action` instead of `NotAction`")
         } else {
-            let missing = unsupported(&stmt.value, key);
+            let missing = unsupported(&stmt.value, key, &c.key.value);
             if missing.is_empty() {
                 return;
             }
