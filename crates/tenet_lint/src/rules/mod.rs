@@ -70,29 +70,39 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
             && specific.is_char_boundary(prefix.len())
             && eq(&specific[..prefix.len()], prefix);
     }
+    // A general pattern ending in literal text covers only items that end in the same literal text.
+    let tail_start = general.rfind(['*', '?']).map_or(0, |i| i + 1);
+    let tail = &general[tail_start..];
+    if !tail.is_empty() {
+        let Some(cut) = specific.len().checked_sub(tail.len()) else {
+            return false;
+        };
+        if !specific.is_char_boundary(cut) || wild(&specific[cut..]) || !eq(&specific[cut..], tail) {
+            return false;
+        }
+    }
     let g: Vec<char> = general.chars().collect();
     let s: Vec<char> = specific.chars().collect();
-    // covers[i][j]: g[i..] covers s[j..]; filled from the ends (dynamic programming, O(|g|·|s|)).
-    let mut covers = vec![vec![false; s.len() + 1]; g.len() + 1];
-    covers[g.len()][s.len()] = true;
-    for i in (0..g.len()).rev() {
+    // next[j]: g[i+1..] covers s[j..]; cur[j]: g[i..] covers s[j..]. Rows are filled from the ends
+    // (dynamic programming, O(|g|·|s|) time, O(|s|) space).
+    let mut next = vec![false; s.len() + 1];
+    next[s.len()] = true;
+    let mut cur = vec![false; s.len() + 1];
+    for &gc in g.iter().rev() {
         for j in (0..=s.len()).rev() {
-            covers[i][j] = match (g[i], s.get(j)) {
-                ('*', _) => covers[i + 1][j] || (j < s.len() && covers[i][j + 1]),
+            cur[j] = match (gc, s.get(j)) {
+                ('*', _) => next[j] || (j < s.len() && cur[j + 1]),
                 (_, None) => false,
-                ('?', Some(&c)) => c != '*' && covers[i + 1][j + 1],
+                ('?', Some(&c)) => c != '*' && next[j + 1],
                 (a, Some(&b)) => {
-                    let same = if ignore_case {
-                        a.eq_ignore_ascii_case(&b)
-                    } else {
-                        a == b
-                    };
-                    same && b != '*' && b != '?' && covers[i + 1][j + 1]
+                    let same = if ignore_case { a.eq_ignore_ascii_case(&b) } else { a == b };
+                    same && b != '*' && b != '?' && next[j + 1]
                 }
             };
         }
+        std::mem::swap(&mut next, &mut cur);
     }
-    covers[0][0]
+    next[0]
 }
 
 /// Splits an action `service:Name` into its service prefix and name.

@@ -84,7 +84,8 @@ pub(crate) fn listed(list: &[&str], name: &str) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(name))
 }
 
-/// Global condition keys AWS managed policies use although the list of global condition keys does
-/// not document them (`AWSSSOServiceRolePolicy` uses the Organizations-era name of
-/// `aws:PrincipalOrgMasterAccountId`); `unknown-condition-key` reports them as warnings.
-pub(crate) const UNDOCUMENTED_GLOBAL_KEYS: &[&str] = &["aws:PrincipalOrgMasterAccountId"];
+/// Condition keys AWS managed policies use although AWS's references do not document them
+/// (`AWSSSOServiceRolePolicy` uses the Organizations-era `aws:PrincipalOrgMasterAccountId`,
+/// `AmazonDataZoneGlueManageAccessRolePolicy` uses `lakeformation:GlueARN`);
+/// `unknown-condition-key` reports them as warnings.
+pub(crate) const UNDOCUMENTED_CONDITION_KEYS: &[&str] = &["aws:PrincipalOrgMasterAccountId", "lakeformation:GlueARN"];

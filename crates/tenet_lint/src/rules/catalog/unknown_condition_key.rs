@@ -61,10 +61,7 @@ impl Rule for UnknownConditionKey {
         }
         if prefix.eq_ignore_ascii_case("aws") {
             if catalog().global_condition_key(key).is_none() && catalog().condition_key(key).is_none() {
-                if super::retired::listed(super::retired::UNDOCUMENTED_GLOBAL_KEYS, key) {
-                    let mut d = ctx.diagnostic(c.key.span, format!("the global condition key `{key}` is not documented"));
-                    d.severity = d.severity.min(crate::Severity::Warning);
-                    ctx.report(d.with_help("AWS managed policies use it, but AWS's list of global keys does not: prefer a documented key"));
+                if undocumented(ctx, c, key) {
                     return;
                 }
                 let names = catalog().global_condition_keys().map(|k| k.name);
@@ -79,6 +76,9 @@ impl Rule for UnknownConditionKey {
         if service.condition_key(key).is_some() || catalog().condition_key(key).is_some() {
             return;
         }
+        if undocumented(ctx, c, key) {
+            return;
+        }
         let names = service.condition_keys.iter().map(|k| k.name);
         let d = ctx.diagnostic(
             c.key.span,
@@ -86,6 +86,17 @@ impl Rule for UnknownConditionKey {
         );
         ctx.report(with_suggestion(d, key, names));
     }
+}
+
+/// Reports a key AWS uses in its own policies without documenting it, as a warning.
+fn undocumented(ctx: &mut LintContext<'_>, c: &Condition, key: &str) -> bool {
+    if !super::retired::listed(super::retired::UNDOCUMENTED_CONDITION_KEYS, key) {
+        return false;
+    }
+    let mut d = ctx.diagnostic(c.key.span, format!("the condition key `{key}` is not documented by AWS"));
+    d.severity = d.severity.min(crate::Severity::Warning);
+    ctx.report(d.with_help("AWS managed policies use it, but AWS's references do not list it: prefer a documented key"));
+    true
 }
 
 fn with_suggestion<'a>(

@@ -74,27 +74,40 @@ declare_rule! {
 /// For each item covered by another, the index of one that covers it. Of two equal items the later
 /// one is the redundant one.
 ///
-/// Only a pattern with a wildcard covers an item other than itself, so items are compared with the
-/// wildcard items alone, and exact duplicates are found by hashing: lists of thousands of actions (AWS
-/// ships such policies) stay linear in practice.
+/// Only a pattern with a wildcard covers an item other than itself, and only when the item starts
+/// with the pattern's literal prefix (the text before its first wildcard). So wildcard items are
+/// indexed by that prefix, each item is compared with the patterns whose prefix starts it, and exact
+/// duplicates are found by hashing: AWS ships policies with thousands of actions in one statement
+/// (`ReadOnlyAccess`), where comparing all pairs dominated the whole lint run.
 fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> {
     let key = |s: &str| if ignore_case { s.to_ascii_lowercase() } else { s.to_owned() };
-    let mut first: HashMap<String, usize> = HashMap::with_capacity(items.len());
-    let wildcards: Vec<usize> = (0..items.len()).filter(|&j| items[j].value.contains(['*', '?'])).collect();
+    let keys: Vec<String> = items.iter().map(|i| key(&i.value)).collect();
+    let mut by_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, k) in keys.iter().enumerate() {
+        if let Some(cut) = k.find(['*', '?']) {
+            by_prefix.entry(&k[..cut]).or_default().push(j);
+        }
+    }
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        if let Some(&j) = first.get(&key(&item.value)) {
+    for (i, k) in keys.iter().enumerate() {
+        if let Some(&j) = first.get(k.as_str()) {
             out.push((i, j));
             continue;
         }
-        first.insert(key(&item.value), i);
-        let by = wildcards.iter().copied().find(|&j| {
-            let other = &items[j].value;
-            if j == i || !pattern_covers(other, &item.value, ignore_case) {
-                return false;
-            }
-            !pattern_covers(&item.value, other, ignore_case) || j < i
-        });
+        first.insert(k, i);
+        let candidates = (0..=k.len())
+            .filter(|&cut| k.is_char_boundary(cut))
+            .filter_map(|cut| by_prefix.get(&k[..cut]))
+            .flatten()
+            .copied();
+        let by = candidates
+            .filter(|&j| {
+                j != i
+                    && pattern_covers(&items[j].value, &items[i].value, ignore_case)
+                    && (!pattern_covers(&items[i].value, &items[j].value, ignore_case) || j < i)
+            })
+            .min();
         if let Some(j) = by {
             out.push((i, j));
         }

@@ -1,5 +1,6 @@
 //! `IAM304 privilege-escalation`: an identity policy that lets its holder gain more permissions.
 
+use std::collections::HashMap;
 use crate::rules::{is_allow, statement_allows_action};
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{PolicyKind, Spanned, Statement};
@@ -79,13 +80,14 @@ declare_rule! {
 
 /// Whether the statement allows `action` on every resource, unconditionally.
 fn grants_everywhere(stmt: &Statement, action: &str) -> bool {
+    // The cheap tests first: the action lists AWS ships run to thousands of entries.
     is_allow(stmt)
         && stmt.conditions().is_empty()
-        && statement_allows_action(stmt, action)
         && stmt
             .resource
             .as_ref()
             .is_some_and(|r| r.value.negated.value || r.value.items.iter().any(|i| i.value == "*"))
+        && statement_allows_action(stmt, action)
 }
 
 impl Rule for PrivilegeEscalation {
@@ -94,10 +96,16 @@ impl Rule for PrivilegeEscalation {
             return;
         }
         let stmts: &[Spanned<Statement>] = ctx.statements();
+        // Each action is looked up once, however many paths name it.
+        let mut granting_of: HashMap<&str, Option<&Spanned<Statement>>> = HashMap::new();
         for path in PATHS {
             let granting: Option<Vec<&Spanned<Statement>>> = path
                 .iter()
-                .map(|a| stmts.iter().find(|s| grants_everywhere(&s.value, a)))
+                .map(|a| {
+                    *granting_of
+                        .entry(a)
+                        .or_insert_with(|| stmts.iter().find(|s| grants_everywhere(&s.value, a)))
+                })
                 .collect();
             let Some(granting) = granting else {
                 continue;
