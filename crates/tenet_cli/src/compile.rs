@@ -5,17 +5,10 @@
 use std::path::Path;
 
 /// What `tenet compile` emits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Emit {
     /// SMT-LIB 2.
     Smt2,
-}
-
-impl Emit {
-    /// Parses `smt2`.
-    pub fn parse(s: &str) -> Option<Self> {
-        (s == "smt2").then_some(Emit::Smt2)
-    }
 }
 
 /// Runs `tenet compile` and returns the exit code.

@@ -1,8 +1,10 @@
 //! The `tenet` binary: command-line front end over the reader, the linter and the prover. It holds
 //! no analysis of its own.
 
+mod compile;
 mod lint;
 mod output;
+mod prove;
 mod report;
 mod rules;
 mod sarif;
@@ -47,6 +49,10 @@ enum Command {
     Lint(LintArgs),
     /// Evaluate one request against the policies of a scenario file, as IAM would.
     Simulate(SimulateArgs),
+    /// Prove the properties of `.tenet` files (directories are searched for `*.tenet`).
+    Prove(ProveArgs),
+    /// Write the SMT-LIB 2 queries of a property file, for any solver.
+    Compile(CompileArgs),
     /// List every rule and diagnostic code.
     Rules(RulesArgs),
     /// Print the documentation of a rule.
@@ -54,6 +60,31 @@ enum Command {
         /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
         rule: String,
     },
+}
+
+#[derive(clap::Args)]
+struct ProveArgs {
+    /// `.tenet` files and directories.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = prove::ProveFormat::Human)]
+    format: prove::ProveFormat,
+    /// Time limit of one property, in milliseconds; past it the verdict is `unknown`.
+    #[arg(long, default_value_t = 5000)]
+    timeout: u32,
+}
+
+#[derive(clap::Args)]
+struct CompileArgs {
+    /// The `.tenet` file.
+    file: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = compile::Emit::Smt2)]
+    emit: compile::Emit,
+    /// Only this property.
+    #[arg(long)]
+    property: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -142,12 +173,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => run_lint(&args),
         Command::Simulate(args) => run_simulate(&args),
+        Command::Prove(args) => exit_code(prove::run_prove(&args.paths, args.format, args.timeout)),
+        Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
         Command::Rules(args) => print(&rules::render(args.format)),
         Command::Explain { rule } => match rules::explain(&rule) {
             Some(doc) => print(&doc),
             None => tool_error(&format!("no rule `{rule}`: `tenet rules` lists them")),
         },
     }
+}
+
+fn exit_code(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(EXIT_TOOL_ERROR))
 }
 
 fn print(text: &str) -> ExitCode {

@@ -10,7 +10,7 @@ use tenet_diagnostics::LineIndex;
 use tenet_prove::{PropertyResult, Verdict};
 
 /// The output formats of `tenet prove`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProveFormat {
     /// A table for people.
     Human,
@@ -20,19 +20,6 @@ pub enum ProveFormat {
     Sarif,
     /// GitHub workflow commands (`::error file=…,line=…::…`).
     Github,
-}
-
-impl ProveFormat {
-    /// Parses `human|json|sarif|github`.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "human" => Some(ProveFormat::Human),
-            "json" => Some(ProveFormat::Json),
-            "sarif" => Some(ProveFormat::Sarif),
-            "github" => Some(ProveFormat::Github),
-            _ => None,
-        }
-    }
 }
 
 /// The results of one `.tenet` file.

@@ -5,7 +5,12 @@
 //! Fixtures live in `tests/fixtures/cli/`; trees that need a `.gitignore` are built in unique temporary
 //! directories. Every command runs with the repository root as its working directory, so the `file` of
 //! a diagnostic is the fixture's path relative to the root.
-#![expect(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly"
+)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -84,7 +89,11 @@ fn diagnostics(report: &Value) -> &Vec<Value> {
 fn check_schema(report: &Value) {
     let top = report.as_object().expect("the report is an object");
     let keys: BTreeSet<&str> = top.keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["version", "diagnostics", "summary"]), "top-level keys");
+    assert_eq!(
+        keys,
+        BTreeSet::from(["version", "diagnostics", "summary"]),
+        "top-level keys"
+    );
     assert_eq!(report["version"], 1);
     let (mut errors, mut warnings, mut infos) = (0, 0, 0);
     for d in diagnostics(report) {
@@ -94,29 +103,36 @@ fn check_schema(report: &Value) {
             assert!(s.is_some_and(|s| !s.is_empty()), "`{key}` is a non-empty string in {d}");
         }
         if let Some(help) = obj.get("help") {
-            assert!(help.as_str().is_some_and(|h| !h.is_empty()), "`help` is a non-empty string: {d}");
+            assert!(
+                help.as_str().is_some_and(|h| !h.is_empty()),
+                "`help` is a non-empty string: {d}"
+            );
         }
         for key in obj.keys() {
             assert!(
-                [
-                    "file", "code", "rule", "severity", "message", "help", "start", "end", "fix", "labels"
-                ]
-                .contains(&key.as_str()),
+                ["file", "code", "rule", "severity", "message", "help", "start", "end", "fix", "labels"]
+                    .contains(&key.as_str()),
                 "unexpected key `{key}` in {d}"
             );
         }
         let code = d["code"].as_str().unwrap();
         assert!(
-            code.len() >= 4 && code[..3].chars().all(|c| c.is_ascii_uppercase()) && code[3..].chars().all(|c| c.is_ascii_digit()),
+            code.len() >= 4
+                && code[..3].chars().all(|c| c.is_ascii_uppercase())
+                && code[3..].chars().all(|c| c.is_ascii_digit()),
             "code `{code}` looks like `SYN001`/`IAM012`"
         );
         let rule = d["rule"].as_str().unwrap();
         assert!(
-            rule.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            rule.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "rule `{rule}` is kebab-case"
         );
         let message = d["message"].as_str().unwrap();
-        assert!(!message.contains('\n') && !message.ends_with('.'), "message style: {message:?}");
+        assert!(
+            !message.contains('\n') && !message.ends_with('.'),
+            "message style: {message:?}"
+        );
         match d["severity"].as_str().unwrap() {
             "error" => errors += 1,
             "warning" => warnings += 1,
@@ -125,7 +141,10 @@ fn check_schema(report: &Value) {
         }
         let (start, end) = (position(&d["start"]), position(&d["end"]));
         assert!(start.2 <= end.2, "start offset <= end offset in {d}");
-        assert!((start.0, start.1) <= (end.0, end.1), "start line/column <= end line/column in {d}");
+        assert!(
+            (start.0, start.1) <= (end.0, end.1),
+            "start line/column <= end line/column in {d}"
+        );
     }
     let summary = report["summary"].as_object().expect("summary is an object");
     for key in ["files", "errors", "warnings", "infos"] {
@@ -215,11 +234,17 @@ impl Drop for TempDir {
 }
 
 fn files_reported(report: &Value) -> BTreeSet<String> {
-    diagnostics(report).iter().map(|d| d["file"].as_str().unwrap().to_owned()).collect()
+    diagnostics(report)
+        .iter()
+        .map(|d| d["file"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn codes_reported(report: &Value) -> Vec<String> {
-    diagnostics(report).iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect()
+    diagnostics(report)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Whether `tenet SUBCOMMAND --help` (or `tenet --help` for `None`) mentions `word`.
@@ -268,27 +293,54 @@ fn malformed_policies_exit_1_with_a_located_diagnostic() {
         ("truncated.json", VALID.as_bytes()[..VALID.len() / 2].to_vec(), "SYN001"),
         ("empty.json", b"".to_vec(), "SYN002"),
         ("whitespace.json", b"  \n\t\n".to_vec(), "SYN002"),
-        ("invalid-utf8.json", b"{\"Version\": \"2012-10-17\", \"Sid\": \"caf\xe9\"}".to_vec(), "SYN003"),
-        ("comment.json", b"{\n  // a comment\n  \"Version\": \"2012-10-17\"\n}".to_vec(), "SYN001"),
+        (
+            "invalid-utf8.json",
+            b"{\"Version\": \"2012-10-17\", \"Sid\": \"caf\xe9\"}".to_vec(),
+            "SYN003",
+        ),
+        (
+            "comment.json",
+            b"{\n  // a comment\n  \"Version\": \"2012-10-17\"\n}".to_vec(),
+            "SYN001",
+        ),
         ("single-quotes.json", b"{'Version': '2012-10-17'}".to_vec(), "SYN001"),
         ("bad-effect.json", v("\"Allow\"", "\"Alow\""), "SYN008"),
         ("bad-version.json", v("2012-10-17", "2012-10-18"), "SYN007"),
         ("no-action.json", v("\"Action\"", "\"Actoin\""), "SYN010"),
-        ("duplicate-key.json", v("\"Effect\": \"Allow\",", "\"Effect\": \"Allow\", \"Effect\": \"Deny\","), "SYN004"),
-        ("statement-number.json", b"{\"Version\": \"2012-10-17\", \"Statement\": 42}".to_vec(), "SYN006"),
-        ("control-char.json", b"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"a\tb\"}]}".to_vec(), "SYN001"),
+        (
+            "duplicate-key.json",
+            v("\"Effect\": \"Allow\",", "\"Effect\": \"Allow\", \"Effect\": \"Deny\","),
+            "SYN004",
+        ),
+        (
+            "statement-number.json",
+            b"{\"Version\": \"2012-10-17\", \"Statement\": 42}".to_vec(),
+            "SYN006",
+        ),
+        (
+            "control-char.json",
+            b"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"a\tb\"}]}".to_vec(),
+            "SYN001",
+        ),
     ];
     for (name, contents, expected) in &cases {
         dir.write(name, contents);
         let (status, report) = lint_json_in(dir.path(), &[name]);
         assert_eq!(status, 1, "{name}: {report:#}");
         let codes = codes_reported(&report);
-        assert!(codes.iter().any(|c| c == expected), "{name}: expected {expected}, got {codes:?}");
+        assert!(
+            codes.iter().any(|c| c == expected),
+            "{name}: expected {expected}, got {codes:?}"
+        );
         check_positions_against_files(dir.path(), &report);
         // The human rendering of the same file must not crash either.
         let out = tenet_in(dir.path(), &["lint", name]);
         assert_eq!(code(&out), 1, "{name} (human): {}", stderr(&out));
-        assert!(stdout(&out).contains(expected), "{name} (human) names the code:\n{}", stdout(&out));
+        assert!(
+            stdout(&out).contains(expected),
+            "{name} (human) names the code:\n{}",
+            stdout(&out)
+        );
     }
 }
 
@@ -337,26 +389,24 @@ fn fail_on_sets_the_lowest_failing_severity() {
         assert_eq!(status, 0, "--fail-on {level} on a clean policy: {report:#}");
         assert!(diagnostics(&report).is_empty(), "valid.json is clean: {report:#}");
     }
-    // A file whose worst finding is a warning (a policy without `Version`) or an info (an empty `Sid`,
-    // an empty `Condition` block). These come from the lint rules; a build that does not run them
-    // yet reports nothing, and then only the exit code of a clean file can be checked.
-    for (name, worst) in [("missing-version.json", "warning"), ("empty-sid.json", "info")] {
+    // A file whose worst finding is a warning (IAM001, no `Version`) or an info (IAM005, an empty `Sid`).
+    for (name, code, worst, at_warning) in [
+        ("missing-version.json", "IAM001", "warning", 1),
+        ("empty-sid.json", "IAM005", "info", 0),
+    ] {
         let (default, report) = lint_json(&[&fixture(name)]);
-        let severities: BTreeSet<String> =
-            diagnostics(&report).iter().map(|d| d["severity"].as_str().unwrap().to_owned()).collect();
-        assert!(!severities.contains("error"), "{name} has no error: {report:#}");
+        let found: Vec<(&str, &str)> = diagnostics(&report)
+            .iter()
+            .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+            .collect();
+        assert_eq!(found, [(code, worst)], "{name}: {report:#}");
         assert_eq!(default, 0, "{name}: findings below error do not fail by default");
-        let (at_warning, _) = lint_json(&["--fail-on", "warning", &fixture(name)]);
-        let (at_info, _) = lint_json(&["--fail-on", "info", &fixture(name)]);
-        if severities.is_empty() {
-            eprintln!("note: {name} got no findings: the lint rules are not wired into the CLI");
-            assert_eq!((at_warning, at_info), (0, 0));
-            continue;
-        }
-        assert!(severities.contains(worst), "{name}: expected a {worst}, got {severities:?}");
-        let expected_at_warning = i32::from(severities.contains("warning"));
-        assert_eq!(at_warning, expected_at_warning, "{name} --fail-on warning ({severities:?})");
-        assert_eq!(at_info, 1, "{name} --fail-on info");
+        let (status, _) = lint_json(&["--fail-on", "error", &fixture(name)]);
+        assert_eq!(status, 0, "{name} --fail-on error");
+        let (status, _) = lint_json(&["--fail-on", "warning", &fixture(name)]);
+        assert_eq!(status, at_warning, "{name} --fail-on warning");
+        let (status, _) = lint_json(&["--fail-on", "info", &fixture(name)]);
+        assert_eq!(status, 1, "{name} --fail-on info");
     }
 }
 
@@ -418,7 +468,8 @@ fn url_encoded_policy_version_points_into_the_outer_file() {
     // `aws iam get-policy-version` output, with a misspelt `Efect` inside the URL-encoded document.
     let inner = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Efect%22%3A%22Allow%22%2C\
                  %22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
-    let text = format!("{{\n  \"PolicyVersion\": {{\n    \"VersionId\": \"v1\",\n    \"Document\": \"{inner}\"\n  }}\n}}\n");
+    let text =
+        format!("{{\n  \"PolicyVersion\": {{\n    \"VersionId\": \"v1\",\n    \"Document\": \"{inner}\"\n  }}\n}}\n");
     dir.write("version.json", &text);
     let (status, report) = lint_json_in(dir.path(), &["version.json"]);
     assert_eq!(status, 1, "{report:#}");
@@ -441,7 +492,9 @@ fn non_ascii_sid_shifts_columns_by_chars_not_bytes() {
     let (_, ascii) = lint_json(&[&fixture("ascii-sid.json")]);
     let unknown = |r: &Value| -> Value {
         let found = diagnostics(r).iter().find(|d| d["code"] == "SYN005");
-        found.cloned().unwrap_or_else(|| panic!("an unknown-element diagnostic: {r:#}"))
+        found
+            .cloned()
+            .unwrap_or_else(|| panic!("an unknown-element diagnostic: {r:#}"))
     };
     let (a, b) = (unknown(&non_ascii), unknown(&ascii));
     let (pa, pb) = (position(&a["start"]), position(&b["start"]));
@@ -479,7 +532,10 @@ fn human_format_shows_location_snippet_and_summary() {
     assert!(text.contains("SYN001"), "{text}");
     assert!(text.contains("trailing commas are not allowed"), "{text}");
     assert!(text.contains("help: remove the trailing comma"), "{text}");
-    assert!(text.contains("\"Resource\": \"arn:aws:s3:::example-reports/*\","), "the snippet: {text}");
+    assert!(
+        text.contains("\"Resource\": \"arn:aws:s3:::example-reports/*\","),
+        "the snippet: {text}"
+    );
     assert!(text.contains("2 files checked: 1 error"), "{text}");
     assert!(!text.contains("\u{1b}["), "no colour when stdout is not a terminal");
 }
@@ -535,12 +591,18 @@ fn directory_walk_respects_gitignore_and_hidden_entries() {
     dir.write("nested/deeper/bad.json", BROKEN);
     let (status, report) = lint_json_in(dir.path(), &["."]);
     assert_eq!(status, 1);
-    assert_eq!(files_reported(&report), BTreeSet::from(["nested/deeper/bad.json".to_owned()]));
+    assert_eq!(
+        files_reported(&report),
+        BTreeSet::from(["nested/deeper/bad.json".to_owned()])
+    );
     check_positions_against_files(dir.path(), &report);
 
     // Naming the directory (not `.`) reports paths under it.
     let (_, report) = lint_json_in(dir.path(), &["nested"]);
-    assert_eq!(files_reported(&report), BTreeSet::from(["nested/deeper/bad.json".to_owned()]));
+    assert_eq!(
+        files_reported(&report),
+        BTreeSet::from(["nested/deeper/bad.json".to_owned()])
+    );
 }
 
 #[test]
@@ -570,7 +632,10 @@ fn non_policy_json_is_skipped_silently_and_mentioned_with_verbose() {
     let text = stdout(&quiet);
     assert!(!text.contains("skipped"), "silent without -v: {text}");
     assert!(!text.contains("package.json"), "{text}");
-    assert!(text.contains("1 file checked"), "skipped files are not counted as checked: {text}");
+    assert!(
+        text.contains("1 file checked"),
+        "skipped files are not counted as checked: {text}"
+    );
     assert!(stderr(&quiet).is_empty(), "nothing on stderr: {}", stderr(&quiet));
 
     for flag in ["-v", "--verbose"] {
@@ -583,7 +648,10 @@ fn non_policy_json_is_skipped_silently_and_mentioned_with_verbose() {
                 "{flag} says {name} was skipped:\n{all}"
             );
         }
-        assert!(!all.lines().any(|l| l.contains("skipped") && l.contains("good.json")), "{all}");
+        assert!(
+            !all.lines().any(|l| l.contains("skipped") && l.contains("good.json")),
+            "{all}"
+        );
     }
 }
 
@@ -638,14 +706,19 @@ fn simulate_fsx_decrypt_is_allowed() {
     let out = tenet(&["simulate", SCENARIO]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains("decision: allowed"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("FsxDecryptViaS3"), "the deciding statement is named");
+    assert!(
+        stdout(&out).contains("FsxDecryptViaS3"),
+        "the deciding statement is named"
+    );
 
     let out = tenet(&["simulate", "--format", "json", SCENARIO]);
     assert_eq!(code(&out), 0);
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["decision"], "allowed");
     assert_eq!(v["request"]["action"], "kms:Decrypt");
-    assert!(v["deciding"].as_array().is_some_and(|d| d.iter().any(|s| s["sid"] == "FsxDecryptViaS3")));
+    assert!(v["deciding"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|s| s["sid"] == "FsxDecryptViaS3")));
 }
 
 #[test]
@@ -678,30 +751,54 @@ fn simulate_missing_or_broken_scenario_exits_2() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Features being wired in parallel: each test checks whether the build has the feature and says so
-// when it is skipped.
+// SARIF, `rules`, `explain`, `--diff` and `--fix`. `prove` is being wired: its test checks whether the
+// build has it and says so when it is skipped.
 
 #[test]
-fn sarif_format_when_available() {
-    if !help_mentions(Some("lint"), "sarif") {
-        eprintln!("skipped: `tenet lint --format sarif` does not exist in this build");
-        return;
-    }
+fn sarif_format() {
     let out = tenet(&["lint", "--format", "sarif", &fixture("trailing-comma.json")]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "tenet");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 1);
+    assert_eq!(results.len(), 1, "{results:#?}");
     let r = &results[0];
     assert_eq!(r["ruleId"], "SYN001");
     assert_eq!(r["level"], "error");
+    let index = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
+    assert_eq!(rules[index]["id"], "SYN001", "ruleIndex points at the rule");
     let loc = &r["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "tests/fixtures/cli/trailing-comma.json");
-    assert_eq!(loc["region"]["startLine"], 8);
-    assert_eq!(loc["region"]["startColumn"], 51);
+    let region = &loc["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(8), Some(51))
+    );
+    assert_eq!(
+        (region["endLine"].as_u64(), region["endColumn"].as_u64()),
+        (Some(8), Some(52))
+    );
+    assert_eq!(
+        (region["byteOffset"].as_u64(), region["byteLength"].as_u64()),
+        (Some(187), Some(1))
+    );
+
+    // Columns in code points, as in the JSON output.
+    let out = tenet(&["lint", "--format", "sarif", &fixture("non-ascii-sid.json")]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let unknown = results.iter().find(|r| r["ruleId"] == "SYN005").unwrap();
+    let region = &unknown["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(4), Some(103))
+    );
+    assert_eq!(region["byteOffset"].as_u64(), Some(156));
+
     // A clean file gives a valid log with no results.
     let out = tenet(&["lint", "--format", "sarif", &fixture("valid.json")]);
     assert_eq!(code(&out), 0);
@@ -710,20 +807,123 @@ fn sarif_format_when_available() {
 }
 
 #[test]
-fn rules_and_explain_when_available() {
-    if !help_mentions(None, "rules") {
-        eprintln!("skipped: `tenet rules` does not exist in this build");
-        return;
-    }
+fn rules_lists_every_code_once() {
     let out = tenet(&["rules"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("SYN001") || text.contains("IAM"), "{text}");
-    if help_mentions(None, "explain") {
-        let out = tenet(&["explain", "SYN001"]);
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
-        assert!(!stdout(&out).trim().is_empty());
-        let out = tenet(&["explain", "NOPE999"]);
-        assert_eq!(code(&out), 2, "an unknown code is a usage error: {}", stdout(&out));
+    let codes: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    for expected in ["SYN001", "SYN005", "IAM001", "IAM202"] {
+        assert!(codes.contains(&expected), "`tenet rules` lists {expected}:\n{text}");
     }
+    let unique: BTreeSet<&str> = codes.iter().copied().collect();
+    assert_eq!(unique.len(), codes.len(), "no code listed twice");
+    let out = tenet(&["rules", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    serde_json::from_str::<Value>(&stdout(&out)).expect("`tenet rules --format json` prints JSON");
+}
+
+#[test]
+fn explain_prints_a_rule_and_rejects_unknown_codes() {
+    let out = tenet(&["explain", "IAM202"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("action-case"), "{text}");
+    assert!(text.contains("## What it does"), "the rule's documentation: {text}");
+    let out = tenet(&["explain", "SYN001"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("json-syntax-error"));
+    let out = tenet(&["explain", "NOPE999"]);
+    assert_eq!(code(&out), 2, "an unknown code is a usage error");
+    assert!(stderr(&out).contains("NOPE999"), "{}", stderr(&out));
+}
+
+/// A policy whose only findings have certain fixes (action names in the wrong case).
+const MISCASED: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "Read", "Effect": "Allow", "Action": ["s3:getobject", "S3:ListBucket"], "Resource": "*"}
+  ]
+}
+"#;
+
+#[test]
+fn diff_prints_fixes_without_changing_the_file() {
+    let dir = TempDir::new("diff");
+    let path = dir.write("miscased.json", MISCASED);
+    let out = tenet_in(dir.path(), &["lint", "--diff", "miscased.json"]);
+    assert_eq!(code(&out), 1, "exit 1 when there is a fix: {}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("--- a/miscased.json") && diff.contains("+++ b/miscased.json"),
+        "{diff}"
+    );
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with('-') && l.contains("\"s3:getobject\"")),
+        "{diff}"
+    );
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with('+') && l.contains("\"s3:GetObject\", \"s3:ListBucket\"")),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        MISCASED,
+        "--diff changes nothing"
+    );
+    dir.write("valid.json", VALID);
+    let out = tenet_in(dir.path(), &["lint", "--diff", "valid.json"]);
+    assert_eq!(code(&out), 0, "nothing to fix: {}", stdout(&out));
+    assert!(!stdout(&out).contains("+++"), "{}", stdout(&out));
+}
+
+#[test]
+fn fix_rewrites_in_place_and_is_idempotent() {
+    let dir = TempDir::new("fix");
+    let path = dir.write("miscased.json", MISCASED);
+    dir.write("broken.json", BROKEN);
+    let (_, before) = lint_json_in(dir.path(), &["--fail-on", "info", "miscased.json"]);
+    assert!(codes_reported(&before).iter().any(|c| c == "IAM202"), "{before:#}");
+    let out = tenet_in(
+        dir.path(),
+        &["lint", "--fix", "--fail-on", "info", "miscased.json", "broken.json"],
+    );
+    assert_eq!(code(&out), 1, "the unfixable file still fails: {}", stderr(&out));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        fixed,
+        MISCASED
+            .replace("s3:getobject", "s3:GetObject")
+            .replace("S3:ListBucket", "s3:ListBucket")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("broken.json")).unwrap(),
+        BROKEN,
+        "a broken file is untouched"
+    );
+    let (status, after) = lint_json_in(dir.path(), &["--fail-on", "info", "miscased.json"]);
+    assert_eq!(status, 0, "nothing left: {after:#}");
+    let out = tenet_in(dir.path(), &["lint", "--fix", "miscased.json"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        fixed,
+        "a second --fix changes nothing"
+    );
+}
+
+#[test]
+fn prove_when_available() {
+    if !help_mentions(None, "prove") {
+        eprintln!("skipped: `tenet prove` does not exist in this build");
+        return;
+    }
+    let out = tenet(&["prove", "no-such-file.tenet"]);
+    assert_eq!(
+        code(&out),
+        2,
+        "a missing property file is a tool error: {}",
+        stdout(&out)
+    );
 }

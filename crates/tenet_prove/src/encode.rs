@@ -1,0 +1,1397 @@
+//! The symbolic encoding of IAM policies: statements, conditions and the evaluation logic as
+//! formulas over a symbolic request, mirroring `tenet_ast::eval` rule for rule.
+//!
+//! The symbolic request has: a principal index into the enumerated candidates (see `principals`),
+//! `action` (lowercase ASCII; patterns are lowercased too, which makes matching case-insensitive),
+//! `resource`, `resource.account` (always given explicitly in decoded requests), and per condition
+//! key a presence flag and typed value slots:
+//!
+//! - keys read only by single-valued operators have one slot (IAM's single-valued keys);
+//! - keys read by a `ForAnyValue:`/`ForAllValues:` operator are bounded sets of `n <= B` values with
+//!   `B = m + 1`, `m` the number of distinct conditions reading the key. That bound is exact: each
+//!   condition is an "exists"/"for all" over the values, so one witness value per condition (plus one
+//!   to keep the set non-empty) preserves every truth value. Above [`MAX_SLOTS`] the bound is capped
+//!   and an `unsat` answer becomes `unknown`.
+//! - typed slots: strings; numbers as integers counting halves (exact between the integer and
+//!   half-integer policy constants it accepts); dates as integer nanoseconds; booleans; IPs as a
+//!   family flag and 32/128-bit vectors; every typed slot has an `ok` flag for unparsable text.
+//!
+//! Whatever is not modelled exactly is either *over-approximated* (a fresh unconstrained boolean
+//! replaces the condition: `unsat` stays a proof, a model must be confirmed by the evaluator) or
+//! *under-approximated* (a restricted request space: a model is genuine, `unsat` is `unknown`). Both
+//! are recorded with reasons in [`Approximations`].
+
+use crate::ir::*;
+use crate::principals::{principal_class, Class};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use tenet_ast::eval::{AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal};
+use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
+
+/// The largest number of value slots a multi-valued key gets.
+pub const MAX_SLOTS: usize = 5;
+
+/// The value type of a condition key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// Strings (String, Arn and Binary operators).
+    Str,
+    /// Numbers.
+    Num,
+    /// Dates.
+    Date,
+    /// Booleans.
+    Bool,
+    /// IP addresses.
+    Ip,
+}
+
+/// How one condition key is modelled.
+#[derive(Clone, Debug)]
+pub struct KeyModel {
+    /// The key as first written.
+    pub name: String,
+    /// The value type.
+    pub ty: KeyType,
+    /// Whether the key is read by several value types (its conditions are then over-approximated).
+    pub mixed: bool,
+    /// Whether the key is modelled as a set (`n` values) rather than one value.
+    pub multi: bool,
+    /// The number of value slots.
+    pub slots: usize,
+    /// The distinct conditions reading the key (to compute the bound).
+    atoms: Vec<String>,
+}
+
+/// Reasons for which the encoding is not exact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Approximations {
+    /// Over-approximations: a model must be confirmed by the evaluator.
+    pub over: Vec<String>,
+    /// Under-approximations: `unsat` cannot be trusted.
+    pub under: Vec<String>,
+}
+
+impl Approximations {
+    fn over(&mut self, reason: String) {
+        if !self.over.contains(&reason) {
+            self.over.push(reason);
+        }
+    }
+    fn under(&mut self, reason: String) {
+        if !self.under.contains(&reason) {
+            self.under.push(reason);
+        }
+    }
+}
+
+/// The symbolic request and the models of its keys; builds formulas.
+#[derive(Clone, Debug)]
+pub struct Encoder {
+    /// The candidate principals.
+    pub candidates: Vec<RequestPrincipal>,
+    /// The keys, by lowercase name.
+    pub keys: BTreeMap<String, KeyModel>,
+    /// What is approximated.
+    pub approx: Approximations,
+    fresh: usize,
+}
+
+/// The variable of the principal index.
+pub const PRINCIPAL: &str = "principal";
+/// The action variable.
+pub const ACTION: &str = "action";
+/// The resource variable.
+pub const RESOURCE: &str = "resource";
+/// The resource account variable.
+pub const RESOURCE_ACCOUNT: &str = "resource.account";
+
+fn family_type(op: ConditionOperator) -> Option<KeyType> {
+    use tenet_ast::OperatorFamily as F;
+    match op.family() {
+        F::String | F::Arn | F::Binary => Some(KeyType::Str),
+        F::Numeric => Some(KeyType::Num),
+        F::Date => Some(KeyType::Date),
+        F::Bool => Some(KeyType::Bool),
+        F::IpAddress => Some(KeyType::Ip),
+        F::Null => None,
+    }
+}
+
+/// The `${key}` references of a string (keys only; `${*}`, `${?}`, `${$}` excluded).
+fn variable_keys(s: &str) -> Vec<String> {
+    scan(s)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Var { key, .. } => Some(key),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Encoder {
+    /// An encoder for these policies, candidate principals and the keys named by a property
+    /// (`(key, type)` pairs; `None` type: string).
+    pub fn new(policies: &[&Policy], candidates: Vec<RequestPrincipal>, property_keys: &[String]) -> Encoder {
+        let mut keys: BTreeMap<String, KeyModel> = BTreeMap::new();
+        let note = |keys: &mut BTreeMap<String, KeyModel>, name: &str, ty: Option<KeyType>, set: bool, atom: String| {
+            let e = keys.entry(name.to_lowercase()).or_insert_with(|| KeyModel {
+                name: name.to_string(),
+                ty: ty.unwrap_or(KeyType::Str),
+                mixed: false,
+                multi: false,
+                slots: 1,
+                atoms: Vec::new(),
+            });
+            if let Some(t) = ty {
+                if e.atoms.iter().all(|a| a.starts_with("null")) && e.ty != t && !e.mixed {
+                    e.ty = t;
+                } else if e.ty != t {
+                    e.mixed = true;
+                }
+            }
+            e.multi |= set;
+            if !e.atoms.contains(&atom) {
+                e.atoms.push(atom);
+            }
+        };
+        for p in policies {
+            let subst = p.substitutes_variables();
+            for s in &p.statements {
+                if subst {
+                    for list in [&s.value.resource].into_iter().flatten() {
+                        for item in &list.value.items {
+                            for k in variable_keys(&item.value) {
+                                note(&mut keys, &k, Some(KeyType::Str), false, format!("var:{k}"));
+                            }
+                        }
+                    }
+                }
+                for c in s.value.conditions() {
+                    let (ty, set) = match c.parsed {
+                        Some(op) => (family_type(op.operator), op.qualifier.is_some()),
+                        None => (None, false),
+                    };
+                    let atom = match c.parsed {
+                        Some(op) if op.operator == ConditionOperator::Null => "null".to_string(),
+                        _ => format!("{:?}{:?}", c.parsed.map(|o| o.operator), c.values),
+                    };
+                    note(&mut keys, &c.key.value, ty, set, atom);
+                    if subst {
+                        for v in &c.values {
+                            for k in variable_keys(&v.value.as_text()) {
+                                note(&mut keys, &k, Some(KeyType::Str), false, format!("var:{k}"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for k in property_keys {
+            note(&mut keys, k, None, false, format!("property:{k}"));
+        }
+        let mut approx = Approximations::default();
+        for k in keys.values_mut() {
+            if k.multi {
+                let m = k.atoms.len();
+                k.slots = (m + 1).min(MAX_SLOTS);
+                if m + 1 > MAX_SLOTS {
+                    approx.under(format!(
+                        "multi-valued key `{}` is bounded to {MAX_SLOTS} values",
+                        k.name
+                    ));
+                }
+            }
+            if k.mixed {
+                approx.over(format!("key `{}` is read with several value types", k.name));
+            }
+        }
+        Encoder {
+            candidates,
+            keys,
+            approx,
+            fresh: 0,
+        }
+    }
+
+    /// A fresh unconstrained boolean standing for something not modelled (an over-approximation).
+    pub fn approximate(&mut self, why: String) -> Formula {
+        self.fresh_bool(why)
+    }
+
+    fn fresh_bool(&mut self, why: String) -> Formula {
+        self.approx.over(why);
+        self.fresh += 1;
+        bool_var(format!("approx.{}", self.fresh))
+    }
+
+    /// The principal index equals candidate `i`.
+    pub fn is_candidate(&self, i: usize) -> Formula {
+        eq(Term::int_var(PRINCIPAL), Term::Int(i as i64))
+    }
+
+    /// The domain constraints of the symbolic request.
+    pub fn domain(&self) -> Formula {
+        let mut fs = vec![
+            le(Term::Int(0), Term::int_var(PRINCIPAL)),
+            lt(Term::int_var(PRINCIPAL), Term::Int(self.candidates.len() as i64)),
+        ];
+        for (l, k) in &self.keys {
+            if k.multi {
+                let n = Term::int_var(format!("k.{l}.n"));
+                fs.push(le(Term::Int(0), n.clone()));
+                fs.push(le(n, Term::Int(k.slots as i64)));
+            }
+        }
+        and(fs)
+    }
+
+    /// Actions are lowercase printable ASCII, like the lowercased patterns they are matched with.
+    ///
+    /// INVARIANT: this constraint is added lazily (see `run::check`): a query without it is only
+    /// weaker, so its `unsat` stands; a model whose action breaks it is re-solved with it.
+    pub fn action_domain() -> Formula {
+        in_re(
+            Term::str_var(ACTION),
+            Regex::Star(Box::new(Regex::Union(vec![
+                Regex::Range(' ', '@'),
+                Regex::Range('[', '~'),
+            ]))),
+        )
+    }
+
+    /// Whether an action is in the domain of [`Encoder::action_domain`].
+    pub fn action_in_domain(action: &str) -> bool {
+        action
+            .chars()
+            .all(|c| (' '..='~').contains(&c) && !c.is_ascii_uppercase())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Wildcards.
+
+    /// `t` matches the case-sensitive wildcard `pattern` (no variables).
+    pub fn wildcard(pattern: &str, t: Term) -> Formula {
+        let stars = pattern.matches('*').count();
+        if !pattern.contains('?') {
+            if stars == 0 {
+                return eq(t, Term::str(pattern));
+            }
+            if pattern == "*" {
+                return TRUE;
+            }
+            if stars == 1 {
+                let (p, s) = pattern.split_once('*').unwrap_or((pattern, ""));
+                let min = (p.chars().count() + s.chars().count()) as i64;
+                let len_ok = if p.is_empty() || s.is_empty() {
+                    TRUE
+                } else {
+                    le(Term::Int(min), Term::len(t.clone()))
+                };
+                return and([str_prefix(p, t.clone()), str_suffix(s, t), len_ok]);
+            }
+        }
+        in_re(t, glob_regex(pattern, false))
+    }
+
+    /// `t` matches `pattern` with the `Arn*` operators' rules (component by component).
+    fn arn_wildcard(pattern: &str, t: Term) -> Formula {
+        if pattern.split(':').count() < 6 {
+            return Self::wildcard(pattern, t);
+        }
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        if parts[..5].iter().all(|p| !p.contains(['*', '?'])) {
+            // The first five components are literal: a prefix plus the resource component.
+            let prefix = format!("{}:", parts[..5].join(":"));
+            return Self::wildcard(&format!("{prefix}{}", parts[5]), t);
+        }
+        let mut re = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                re.push(Regex::Lit(":".into()));
+            }
+            re.push(glob_regex(p, i < 5));
+        }
+        // INVARIANT: the text needs six components; the first five contain no `:` (the regexes
+        // exclude it), the last runs to the end.
+        in_re(t, Regex::Concat(re))
+    }
+
+    /// A string from policy text with variables substituted, as (term, resolvable) alternatives:
+    /// `Ok(None)` when it has no variables, `Err` when it is not modelled.
+    fn resolve(&mut self, s: &str) -> Result<Option<Alternatives>, String> {
+        if !s.contains("${") {
+            return Ok(None);
+        }
+        // Each variable: present (its value) or absent (its default, or unresolvable).
+        let pieces = scan(s);
+        let mut alts: Vec<(Formula, Vec<Seg>)> = vec![(TRUE, Vec::new())];
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => alts
+                    .iter_mut()
+                    .for_each(|(_, segs)| segs.push(Seg::Pattern(t.to_string()))),
+                Piece::Literal(c) => alts.iter_mut().for_each(|(_, segs)| segs.push(Seg::Lit(c.to_string()))),
+                Piece::Invalid => return Ok(Some(Vec::new())),
+                Piece::Var { key, default } => {
+                    let Some(k) = self.keys.get(&key.to_lowercase()) else {
+                        return Err(format!("variable `${{{key}}}`"));
+                    };
+                    if k.multi || k.mixed || k.ty != KeyType::Str {
+                        return Err(format!("variable `${{{key}}}` of a multi-valued or non-string key"));
+                    }
+                    let present = bool_var(format!("k.{}.present", key.to_lowercase()));
+                    let value = Term::str_var(format!("k.{}.0", key.to_lowercase()));
+                    let mut next = Vec::new();
+                    for (cond, segs) in alts {
+                        let mut with = segs.clone();
+                        with.push(Seg::Term(value.clone()));
+                        next.push((and([cond.clone(), present.clone()]), with));
+                        if let Some(d) = default {
+                            let mut without = segs;
+                            without.push(Seg::Lit(d.replace("''", "'")));
+                            next.push((and([cond, not(present.clone())]), without));
+                        }
+                    }
+                    alts = next;
+                }
+            }
+        }
+        Ok(Some(alts))
+    }
+
+    /// `t` matches the policy pattern `pattern` (wildcards, and variables when `substitute`).
+    pub fn pattern(&mut self, pattern: &str, substitute: bool, t: Term) -> Formula {
+        if !substitute {
+            return Self::wildcard(pattern, t);
+        }
+        match self.resolve(pattern) {
+            Ok(None) => Self::wildcard(pattern, t),
+            Ok(Some(alts)) => {
+                let mut out = Vec::new();
+                for (cond, segs) in alts {
+                    match segs_match(&segs, t.clone()) {
+                        Some(f) => out.push(and([cond, f])),
+                        None => return self.fresh_bool(format!("pattern `{pattern}` mixes variables and wildcards")),
+                    }
+                }
+                or(out)
+            }
+            Err(what) => self.fresh_bool(format!("{what} in `{pattern}` is not modelled")),
+        }
+    }
+
+    /// The text of a policy value after substitution, as alternatives of (condition, term).
+    fn text(&mut self, s: &str, substitute: bool) -> Result<Vec<(Formula, Term)>, String> {
+        if !substitute {
+            return Ok(vec![(TRUE, Term::str(s))]);
+        }
+        match self.resolve(s)? {
+            None => Ok(vec![(TRUE, Term::str(s))]),
+            Some(alts) => Ok(alts
+                .into_iter()
+                .map(|(c, segs)| {
+                    let terms = segs
+                        .into_iter()
+                        .map(|s| match s {
+                            Seg::Pattern(p) | Seg::Lit(p) => Term::Str(p),
+                            Seg::Term(t) => t,
+                        })
+                        .collect();
+                    (c, Term::concat(terms))
+                })
+                .collect()),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Statements.
+
+    /// `Action`/`NotAction` against the action variable.
+    pub fn action(&mut self, list: &ElementList) -> Formula {
+        let mut any = Vec::new();
+        for p in &list.items {
+            if !p.value.is_ascii() {
+                any.push(self.fresh_bool(format!("non-ASCII action pattern `{}`", p.value)));
+                continue;
+            }
+            any.push(Self::wildcard(&p.value.to_ascii_lowercase(), Term::str_var(ACTION)));
+        }
+        let f = or(any);
+        if list.negated.value {
+            not(f)
+        } else {
+            f
+        }
+    }
+
+    /// `Resource`/`NotResource` against the resource variable.
+    pub fn resource(&mut self, list: &ElementList, substitute: bool) -> Formula {
+        let any: Vec<Formula> = list
+            .items
+            .iter()
+            .map(|p| self.pattern(&p.value, substitute, Term::str_var(RESOURCE)))
+            .collect();
+        let f = or(any);
+        if list.negated.value {
+            not(f)
+        } else {
+            f
+        }
+    }
+
+    /// Action, resource and conditions of a statement (the principal is per candidate).
+    pub fn statement_body(&mut self, stmt: &Statement, policy: &Policy) -> Formula {
+        let Some(action) = &stmt.action else { return FALSE };
+        let substitute = policy.substitutes_variables();
+        let mut fs = vec![self.action(&action.value)];
+        if let Some(r) = &stmt.resource {
+            fs.push(self.resource(&r.value, substitute));
+        }
+        for c in stmt.conditions() {
+            fs.push(self.condition(c, substitute));
+        }
+        and(fs)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Conditions.
+
+    fn key_vars(&self, key: &str) -> Option<(String, KeyModel)> {
+        let l = key.to_lowercase();
+        self.keys.get(&l).map(|k| (l, k.clone()))
+    }
+
+    /// The key is present (and, for sets, non-empty when `nonempty`).
+    pub fn present(&self, key: &str, nonempty: bool) -> Formula {
+        let Some((l, k)) = self.key_vars(key) else { return FALSE };
+        let p = bool_var(format!("k.{l}.present"));
+        if k.multi && nonempty {
+            and([p, le(Term::Int(1), Term::int_var(format!("k.{l}.n")))])
+        } else {
+            p
+        }
+    }
+
+    /// Whether slot `i` holds a value (given presence).
+    fn active(&self, l: &str, k: &KeyModel, i: usize) -> Formula {
+        if k.multi {
+            lt(Term::Int(i as i64), Term::int_var(format!("k.{l}.n")))
+        } else {
+            TRUE
+        }
+    }
+
+    /// One condition, mirroring the evaluator's `condition_holds`.
+    pub fn condition(&mut self, cond: &Condition, substitute: bool) -> Formula {
+        let Some(op) = cond.parsed else { return FALSE };
+        let Some((l, k)) = self.key_vars(&cond.key.value) else {
+            return FALSE;
+        };
+        if op.operator == ConditionOperator::Null {
+            let present = self.present(&cond.key.value, true);
+            let alts = cond.values.iter().map(|v| {
+                let t = v.value.as_text();
+                if t.eq_ignore_ascii_case("true") {
+                    not(present.clone())
+                } else if t.eq_ignore_ascii_case("false") {
+                    present.clone()
+                } else {
+                    FALSE
+                }
+            });
+            return or(alts.collect::<Vec<_>>());
+        }
+        if k.mixed {
+            return self.fresh_bool(format!("key `{}` is read with several value types", k.name));
+        }
+        let negated = op.operator.is_negated();
+        let missing = op.if_exists
+            || match op.qualifier {
+                Some(SetQualifier::ForAllValues) => true,
+                Some(SetQualifier::ForAnyValue) => false,
+                None => negated,
+            };
+        let mut slots = Vec::new();
+        for i in 0..k.slots {
+            let positive = {
+                let mut alts = Vec::new();
+                for v in &cond.values {
+                    alts.push(self.value_matches(op.operator, &v.value.as_text(), &l, &k, i, substitute));
+                }
+                or(alts)
+            };
+            slots.push((self.active(&l, &k, i), positive));
+        }
+        let flip = |f: Formula| if negated { not(f) } else { f };
+        let present_result = match op.qualifier {
+            None => flip(or(slots
+                .iter()
+                .map(|(a, p)| and([a.clone(), p.clone()]))
+                .collect::<Vec<_>>())),
+            Some(SetQualifier::ForAnyValue) => or(slots
+                .iter()
+                .map(|(a, p)| and([a.clone(), flip(p.clone())]))
+                .collect::<Vec<_>>()),
+            Some(SetQualifier::ForAllValues) => and(slots
+                .iter()
+                .map(|(a, p)| implies(a.clone(), flip(p.clone())))
+                .collect::<Vec<_>>()),
+        };
+        let present = bool_var(format!("k.{l}.present"));
+        or([
+            and([present.clone(), present_result]),
+            and([not(present), Formula::Const(missing)]),
+        ])
+    }
+
+    fn slot(l: &str, i: usize) -> String {
+        format!("k.{l}.{i}")
+    }
+
+    fn value_matches(
+        &mut self,
+        op: ConditionOperator,
+        policy: &str,
+        l: &str,
+        k: &KeyModel,
+        i: usize,
+        substitute: bool,
+    ) -> Formula {
+        use ConditionOperator::*;
+        let name = Self::slot(l, i);
+        let ok = bool_var(format!("{name}.ok"));
+        match (op, k.ty) {
+            (StringEquals | StringNotEquals, KeyType::Str) => match self.text(policy, substitute) {
+                Ok(alts) => or(alts
+                    .into_iter()
+                    .map(|(c, t)| and([c, eq(Term::str_var(&name), t)]))
+                    .collect::<Vec<_>>()),
+                Err(w) => self.fresh_bool(format!("{w} is not modelled")),
+            },
+            (StringEqualsIgnoreCase | StringNotEqualsIgnoreCase, KeyType::Str) => {
+                if policy.contains("${") && substitute || !policy.is_ascii() {
+                    return self.fresh_bool(format!("case-insensitive comparison with `{policy}`"));
+                }
+                in_re(Term::str_var(&name), case_insensitive_regex(policy))
+            }
+            (StringLike | StringNotLike, KeyType::Str) => self.pattern(policy, substitute, Term::str_var(&name)),
+            (ArnEquals | ArnLike | ArnNotEquals | ArnNotLike, KeyType::Str) => {
+                if substitute && policy.contains("${") {
+                    return self.fresh_bool(format!("variables in ARN pattern `{policy}`"));
+                }
+                Self::arn_wildcard(policy, Term::str_var(&name))
+            }
+            (BinaryEquals, KeyType::Str) => self.fresh_bool("BinaryEquals is not modelled".into()),
+            (
+                NumericEquals
+                | NumericNotEquals
+                | NumericLessThan
+                | NumericLessThanEquals
+                | NumericGreaterThan
+                | NumericGreaterThanEquals,
+                KeyType::Num,
+            ) => {
+                if substitute && policy.contains("${") {
+                    return self.fresh_bool(format!("variables in number `{policy}`"));
+                }
+                match parse_number_halves(policy) {
+                    Ok(Some(c)) => and([ok, compare(op, Term::int_var(&name), Term::Int(c))]),
+                    Ok(None) => FALSE,
+                    Err(NotHalves) => self.fresh_bool(format!("number `{policy}` is not an integer or a half")),
+                }
+            }
+            (
+                DateEquals
+                | DateNotEquals
+                | DateLessThan
+                | DateLessThanEquals
+                | DateGreaterThan
+                | DateGreaterThanEquals,
+                KeyType::Date,
+            ) => {
+                if substitute && policy.contains("${") {
+                    return self.fresh_bool(format!("variables in date `{policy}`"));
+                }
+                match parse_date_nanos(policy) {
+                    Some(c) => and([ok, compare(op, Term::int_var(&name), Term::Int(c))]),
+                    None => self.fresh_bool(format!("date `{policy}` is not in a modelled format")),
+                }
+            }
+            (Bool, KeyType::Bool) => {
+                if substitute && policy.contains("${") {
+                    return self.fresh_bool(format!("variables in boolean `{policy}`"));
+                }
+                let b = if policy.eq_ignore_ascii_case("true") {
+                    true
+                } else if policy.eq_ignore_ascii_case("false") {
+                    false
+                } else {
+                    return FALSE;
+                };
+                let v = bool_var(&name);
+                and([ok, if b { v } else { not(v) }])
+            }
+            (IpAddress | NotIpAddress, KeyType::Ip) => {
+                if substitute && policy.contains("${") {
+                    return self.fresh_bool(format!("variables in CIDR `{policy}`"));
+                }
+                let Some((addr, prefix)) = parse_cidr(policy) else {
+                    return FALSE;
+                };
+                let v6 = bool_var(format!("{name}.v6"));
+                match addr {
+                    IpAddr::V4(a) => {
+                        let inside = if prefix == 0 {
+                            TRUE
+                        } else {
+                            eq(
+                                Term::extract(31, 32 - u32::from(prefix), Term::bv_var(&name, 32)),
+                                Term::Bv(u128::from(u32::from(a)) >> (32 - u32::from(prefix)), u32::from(prefix)),
+                            )
+                        };
+                        and([ok, not(v6), inside])
+                    }
+                    IpAddr::V6(a) => {
+                        let inside = if prefix == 0 {
+                            TRUE
+                        } else {
+                            eq(
+                                Term::extract(127, 128 - u32::from(prefix), Term::bv_var(format!("{name}.ip6"), 128)),
+                                Term::Bv(u128::from(a) >> (128 - u32::from(prefix)), u32::from(prefix)),
+                            )
+                        };
+                        and([ok, v6, inside])
+                    }
+                }
+            }
+            _ => FALSE,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Decoding.
+
+    /// The context a model describes (keys absent in the model are left out).
+    pub fn decode_context(&self, a: &Assignment) -> Context {
+        let mut ctx = Context::new();
+        for (l, k) in &self.keys {
+            if a.get(&format!("k.{l}.present")) != Some(&Value::Bool(true)) {
+                continue;
+            }
+            let n = if k.multi {
+                match a.get(&format!("k.{l}.n")) {
+                    Some(Value::Int(n)) => (*n).clamp(0, k.slots as i64) as usize,
+                    _ => 0,
+                }
+            } else {
+                1
+            };
+            let values: Vec<String> = (0..n).map(|i| self.decode_slot(a, l, k, i)).collect();
+            let value = if k.multi && n != 1 {
+                ContextValue::Multi(values)
+            } else {
+                ContextValue::Single(values.into_iter().next().unwrap_or_default())
+            };
+            ctx.insert(k.name.clone(), value);
+        }
+        ctx
+    }
+
+    fn decode_slot(&self, a: &Assignment, l: &str, k: &KeyModel, i: usize) -> String {
+        let name = Self::slot(l, i);
+        let ok = a.get(&format!("{name}.ok")) != Some(&Value::Bool(false));
+        match k.ty {
+            KeyType::Str => match a.get(&name) {
+                Some(Value::Str(s)) => s.clone(),
+                _ => String::new(),
+            },
+            _ if !ok => "tenet-unparsable".to_string(),
+            KeyType::Num => match a.get(&name) {
+                Some(Value::Int(v)) if v % 2 == 0 => format!("{}", v / 2),
+                Some(Value::Int(v)) => format!("{}{}.5", if *v < 0 { "-" } else { "" }, (v / 2).abs()),
+                _ => "0".into(),
+            },
+            KeyType::Date => match a.get(&name) {
+                Some(Value::Int(v)) => {
+                    let (s, ns) = (v.div_euclid(1_000_000_000), v.rem_euclid(1_000_000_000));
+                    if s < 0 && ns != 0 {
+                        // Negative epochs are written sign-magnitude.
+                        let m = -v;
+                        format!("-{}.{:09}", m / 1_000_000_000, m % 1_000_000_000)
+                    } else {
+                        format!("{s}.{ns:09}")
+                    }
+                }
+                _ => "0".into(),
+            },
+            KeyType::Bool => match a.get(&name) {
+                Some(Value::Bool(b)) => b.to_string(),
+                _ => "false".into(),
+            },
+            KeyType::Ip => {
+                if a.get(&format!("{name}.v6")) == Some(&Value::Bool(true)) {
+                    match a.get(&format!("{name}.ip6")) {
+                        Some(Value::Bv(v)) => std::net::Ipv6Addr::from(*v).to_string(),
+                        _ => "::".into(),
+                    }
+                } else {
+                    match a.get(&name) {
+                        Some(Value::Bv(v)) => std::net::Ipv4Addr::from(*v as u32).to_string(),
+                        _ => "0.0.0.0".into(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The concrete request of a model.
+    pub fn decode(&self, a: &Assignment) -> Option<Request> {
+        let idx = match a.get(PRINCIPAL) {
+            Some(Value::Int(i)) => usize::try_from(*i).ok()?,
+            _ => return None,
+        };
+        let s = |n: &str| match a.get(n) {
+            Some(Value::Str(s)) => s.clone(),
+            _ => String::new(),
+        };
+        Some(Request {
+            principal: self.candidates.get(idx)?.clone(),
+            action: s(ACTION),
+            resource: s(RESOURCE),
+            resource_account: Some(s(RESOURCE_ACCOUNT)),
+            context: self.decode_context(a),
+        })
+    }
+
+    /// Formulas fixing every request variable to the values of `req` (for the differential test);
+    /// `None` when the request is outside the modelled space.
+    pub fn fix(&self, req: &Request) -> Option<Vec<Formula>> {
+        let idx = self.candidates.iter().position(|c| *c == req.principal)?;
+        let mut fs = vec![
+            self.is_candidate(idx),
+            eq(Term::str_var(ACTION), Term::str(req.action.to_ascii_lowercase())),
+            eq(Term::str_var(RESOURCE), Term::str(&req.resource)),
+            eq(
+                Term::str_var(RESOURCE_ACCOUNT),
+                Term::str(req.resource_account.clone()?),
+            ),
+        ];
+        for (l, k) in &self.keys {
+            let present = bool_var(format!("k.{l}.present"));
+            let Some(v) = req.context.get(&k.name) else {
+                fs.push(not(present));
+                continue;
+            };
+            fs.push(present);
+            let values = v.as_slice();
+            if k.multi {
+                if values.len() > k.slots {
+                    return None;
+                }
+                fs.push(eq(Term::int_var(format!("k.{l}.n")), Term::Int(values.len() as i64)));
+            } else if values.len() != 1 {
+                return None;
+            }
+            for (i, val) in values.iter().enumerate() {
+                fs.push(fix_slot(&Self::slot(l, i), k.ty, val)?);
+            }
+        }
+        Some(fs)
+    }
+}
+
+/// Fixes slot `name` of type `ty` to the text `val` (`None` when not representable).
+pub fn fix_slot(name: &str, ty: KeyType, val: &str) -> Option<Formula> {
+    let ok = bool_var(format!("{name}.ok"));
+    Some(match ty {
+        KeyType::Str => eq(Term::str_var(name), Term::str(val)),
+        KeyType::Num => match parse_number_halves(val) {
+            Ok(Some(c)) => and([ok, eq(Term::int_var(name), Term::Int(c))]),
+            Ok(None) => not(ok),
+            Err(NotHalves) => return None,
+        },
+        KeyType::Date => match parse_date_nanos(val) {
+            Some(c) => and([ok, eq(Term::int_var(name), Term::Int(c))]),
+            None => return None,
+        },
+        KeyType::Bool => {
+            if val.eq_ignore_ascii_case("true") {
+                and([ok, bool_var(name)])
+            } else if val.eq_ignore_ascii_case("false") {
+                and([ok, not(bool_var(name))])
+            } else {
+                not(ok)
+            }
+        }
+        KeyType::Ip => match val.trim().parse::<IpAddr>() {
+            Ok(IpAddr::V4(a)) => and([
+                ok,
+                not(bool_var(format!("{name}.v6"))),
+                eq(Term::bv_var(name, 32), Term::Bv(u128::from(u32::from(a)), 32)),
+            ]),
+            Ok(IpAddr::V6(a)) => and([
+                ok,
+                bool_var(format!("{name}.v6")),
+                eq(Term::bv_var(format!("{name}.ip6"), 128), Term::Bv(u128::from(a), 128)),
+            ]),
+            Err(_) => not(ok),
+        },
+    })
+}
+
+fn compare(op: ConditionOperator, r: Term, p: Term) -> Formula {
+    use ConditionOperator::*;
+    match op {
+        NumericEquals | NumericNotEquals | DateEquals | DateNotEquals => eq(r, p),
+        NumericLessThan | DateLessThan => lt(r, p),
+        NumericLessThanEquals | DateLessThanEquals => le(r, p),
+        NumericGreaterThan | DateGreaterThan => lt(p, r),
+        NumericGreaterThanEquals | DateGreaterThanEquals => le(p, r),
+        _ => FALSE,
+    }
+}
+
+/// A number that is not a multiple of one half (not modelled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotHalves;
+
+/// A number as a count of halves: `Ok(None)` when the evaluator cannot parse it (matches nothing),
+/// `Err` when it parses but is not a multiple of one half.
+pub fn parse_number_halves(s: &str) -> Result<Option<i64>, NotHalves> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(i) = s.parse::<i128>() {
+        return i64::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_mul(2))
+            .map(Some)
+            .ok_or(NotHalves);
+    }
+    let valid = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !valid {
+        return Ok(None);
+    }
+    match s.parse::<f64>() {
+        Ok(f) if f.is_finite() => {
+            let h = f * 2.0;
+            if h.fract() == 0.0 && h.abs() < 1e15 {
+                Ok(Some(h as i64))
+            } else {
+                Err(NotHalves)
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Epoch nanoseconds of an epoch number or an ISO date `YYYY-MM-DD[THH:MM[:SS]][Z]`; `None` for
+/// other shapes (the encoder then over-approximates).
+pub fn parse_date_nanos(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        if int.is_empty() || int.len() > 10 || frac.contains('.') {
+            return None;
+        }
+        let frac9 = format!("{:0<9}", &frac[..frac.len().min(9)]);
+        let n = int.parse::<i64>().ok()? * 1_000_000_000 + frac9.parse::<i64>().ok()?;
+        return Some(if s.starts_with('-') { -n } else { n });
+    }
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| std::str::from_utf8(part).ok()?.parse().ok())?
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let dim = match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if d < 1 || d > dim {
+        return None;
+    }
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let mut secs = days * 86_400;
+    let rest = &s[10..];
+    let rest = rest.strip_suffix(['Z', 'z']).unwrap_or(rest);
+    if !rest.is_empty() {
+        let t = rest.strip_prefix(['T', 't', ' '])?;
+        let tb = t.as_bytes();
+        let hm = |from: usize| -> Option<i64> {
+            let part = tb.get(from..from + 2)?;
+            part.iter()
+                .all(u8::is_ascii_digit)
+                .then(|| std::str::from_utf8(part).ok()?.parse().ok())?
+        };
+        match tb.len() {
+            5 if tb[2] == b':' => secs += hm(0)?.min(99) * 3600 + hm(3)? * 60,
+            8 if tb[2] == b':' && tb[5] == b':' => secs += hm(0)? * 3600 + hm(3)? * 60 + hm(6)?,
+            _ => return None,
+        }
+        if hm(0)? > 23 || hm(3)? > 59 || (tb.len() == 8 && hm(6)? > 60) {
+            return None;
+        }
+    }
+    secs.checked_mul(1_000_000_000)
+}
+
+fn parse_cidr(s: &str) -> Option<(IpAddr, u8)> {
+    let s = s.trim();
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+        None => (s.parse::<IpAddr>().ok()?, None),
+    };
+    let width = if addr.is_ipv4() { 32 } else { 128 };
+    let prefix = prefix.unwrap_or(width);
+    (prefix <= width).then_some((addr, prefix))
+}
+
+/// A regex for a `*`/`?` glob; with `component`, wildcards do not match `:`.
+fn glob_regex(pattern: &str, component: bool) -> Regex {
+    let any = if component {
+        Regex::Union(vec![
+            Regex::Range('\0', '9'),
+            Regex::Range(';', char::from_u32(MAX_CHAR).unwrap_or('\u{ffff}')),
+        ])
+    } else {
+        Regex::AnyChar
+    };
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    for c in pattern.chars() {
+        match c {
+            '*' | '?' => {
+                if !lit.is_empty() {
+                    parts.push(Regex::Lit(std::mem::take(&mut lit)));
+                }
+                parts.push(if c == '*' {
+                    if component {
+                        Regex::Star(Box::new(any.clone()))
+                    } else {
+                        Regex::All
+                    }
+                } else {
+                    any.clone()
+                });
+            }
+            c => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        parts.push(Regex::Lit(lit));
+    }
+    if parts.is_empty() {
+        return Regex::Lit(String::new());
+    }
+    Regex::Concat(parts)
+}
+
+/// A regex of the ASCII text `s` ignoring case, with the evaluator's Unicode folding for `k`
+/// (the Kelvin sign lowercases to `k`).
+fn case_insensitive_regex(s: &str) -> Regex {
+    let parts = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                let mut alts = vec![
+                    Regex::Lit(c.to_ascii_lowercase().to_string()),
+                    Regex::Lit(c.to_ascii_uppercase().to_string()),
+                ];
+                if c.eq_ignore_ascii_case(&'k') {
+                    alts.push(Regex::Lit("\u{212a}".into()));
+                }
+                Regex::Union(alts)
+            } else {
+                Regex::Lit(c.to_string())
+            }
+        })
+        .collect::<Vec<_>>();
+    if parts.is_empty() {
+        Regex::Lit(String::new())
+    } else {
+        Regex::Concat(parts)
+    }
+}
+
+/// Alternatives of a substituted string: under each condition, its segments.
+type Alternatives = Vec<(Formula, Vec<Seg>)>;
+
+/// A segment of a substituted string.
+#[derive(Clone, Debug)]
+enum Seg {
+    /// Policy text: wildcards active.
+    Pattern(String),
+    /// Literal text.
+    Lit(String),
+    /// A variable's value.
+    Term(Term),
+}
+
+/// Matches segments against `t` when the shape is modelled exactly: no wildcard at all (equality
+/// with the concatenation) or one trailing `*` (prefix).
+fn segs_match(segs: &[Seg], t: Term) -> Option<Formula> {
+    let mut terms = Vec::new();
+    let mut trailing_star = false;
+    for (i, s) in segs.iter().enumerate() {
+        match s {
+            Seg::Pattern(p) => {
+                let last = i + 1 == segs.len();
+                let body = if last {
+                    p.strip_suffix('*').map(|b| (b, true)).unwrap_or((p, false))
+                } else {
+                    (p.as_str(), false)
+                };
+                if body.0.contains(['*', '?']) {
+                    return None;
+                }
+                trailing_star = body.1;
+                terms.push(Term::str(body.0));
+            }
+            Seg::Lit(l) => terms.push(Term::str(l)),
+            Seg::Term(v) => terms.push(v.clone()),
+        }
+    }
+    let whole = Term::concat(terms);
+    Some(if trailing_star {
+        str_prefix_term(whole, t)
+    } else {
+        eq(t, whole)
+    })
+}
+
+/// One piece of a string with policy variables (the evaluator's `scan`).
+#[derive(Debug, PartialEq, Eq)]
+enum Piece<'a> {
+    Text(&'a str),
+    Var { key: String, default: Option<&'a str> },
+    Literal(char),
+    Invalid,
+}
+
+fn scan(s: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        if start > 0 {
+            pieces.push(Piece::Text(&rest[..start]));
+        }
+        let body = &rest[start + 2..];
+        match parse_var(body) {
+            Some((piece, used)) => {
+                pieces.push(piece);
+                rest = &body[used..];
+            }
+            None => {
+                pieces.push(Piece::Text(&rest[start..]));
+                rest = "";
+            }
+        }
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    pieces
+}
+
+fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < bytes.len() && bytes[*i] == b' ' {
+            *i += 1;
+        }
+    };
+    let invalid = |from: usize| body[from..].find('}').map(|j| (Piece::Invalid, from + j + 1));
+    skip_ws(&mut i);
+    let key_start = i;
+    while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b' ') {
+        i += 1;
+    }
+    let key = &body[key_start..i];
+    skip_ws(&mut i);
+    if key.is_empty() {
+        return invalid(i);
+    }
+    match bytes.get(i) {
+        Some(b'}') => {
+            let piece = match key {
+                "*" => Piece::Literal('*'),
+                "?" => Piece::Literal('?'),
+                "$" => Piece::Literal('$'),
+                _ => Piece::Var {
+                    key: key.to_string(),
+                    default: None,
+                },
+            };
+            Some((piece, i + 1))
+        }
+        Some(b',') => {
+            i += 1;
+            skip_ws(&mut i);
+            if bytes.get(i) != Some(&b'\'') {
+                return invalid(i);
+            }
+            i += 1;
+            let default_start = i;
+            loop {
+                match bytes.get(i) {
+                    None => return invalid(default_start),
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => break,
+                    Some(_) => i += 1,
+                }
+            }
+            let default = &body[default_start..i];
+            i += 1;
+            skip_ws(&mut i);
+            if bytes.get(i) != Some(&b'}') {
+                return invalid(i);
+            }
+            Some((
+                Piece::Var {
+                    key: key.to_string(),
+                    default: Some(default),
+                },
+                i + 1,
+            ))
+        }
+        _ => invalid(i),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies and the decision.
+
+/// The policies in play, by role (the symbolic counterpart of `PolicySet`).
+#[derive(Clone, Debug, Default)]
+pub struct Estate<'a> {
+    /// Identity policies.
+    pub identity: Vec<&'a Policy>,
+    /// The resource or key policy.
+    pub resource: Option<&'a Policy>,
+    /// Whether `resource` is a key policy.
+    pub resource_is_key_policy: bool,
+    /// Permissions boundaries.
+    pub boundaries: Vec<&'a Policy>,
+    /// The session policy.
+    pub session: Option<&'a Policy>,
+    /// SCPs per level.
+    pub scps: Vec<Vec<&'a Policy>>,
+    /// RCPs per level.
+    pub rcps: Vec<Vec<&'a Policy>>,
+}
+
+impl<'a> Estate<'a> {
+    /// Every policy.
+    pub fn all(&self) -> Vec<&'a Policy> {
+        let mut v: Vec<&'a Policy> = self.identity.clone();
+        v.extend(self.resource);
+        v.extend(self.boundaries.iter().copied());
+        v.extend(self.session);
+        v.extend(self.scps.iter().flatten().copied());
+        v.extend(self.rcps.iter().flatten().copied());
+        v
+    }
+
+    /// The evaluator's `PolicySet` of these policies.
+    pub fn policy_set(&self) -> tenet_ast::eval::PolicySet<'a> {
+        tenet_ast::eval::PolicySet {
+            identity: self.identity.clone(),
+            resource: self.resource,
+            resource_is_key_policy: self.resource_is_key_policy,
+            boundaries: self.boundaries.clone(),
+            session: self.session,
+            scps: self.scps.clone(),
+            rcps: self.rcps.clone(),
+            grants: Vec::new(),
+        }
+    }
+}
+
+/// Statement bodies computed once per policy.
+struct Bodies {
+    allow: Vec<(usize, Formula)>,
+    deny: Vec<(usize, Formula)>,
+}
+
+impl Encoder {
+    fn bodies(&mut self, p: &Policy) -> Bodies {
+        let mut b = Bodies {
+            allow: Vec::new(),
+            deny: Vec::new(),
+        };
+        for (i, s) in p.statements.iter().enumerate() {
+            let Some(effect) = s.value.effect() else { continue };
+            let f = self.statement_body(&s.value, p);
+            match effect {
+                tenet_ast::Effect::Allow => b.allow.push((i, f)),
+                tenet_ast::Effect::Deny => b.deny.push((i, f)),
+            }
+        }
+        b
+    }
+
+    /// The statements of `p` of one effect that apply to candidate `c` with class at least `min`.
+    fn applies(p: &Policy, bodies: &[(usize, Formula)], who: &RequestPrincipal, quirk: bool, min: Class) -> Formula {
+        or(bodies
+            .iter()
+            .filter(|(i, _)| {
+                let class = match &p.statements[*i].value.principal {
+                    None => Class::Direct,
+                    Some(pr) => principal_class(&pr.value, who, quirk),
+                };
+                class >= min && class != Class::No
+            })
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>())
+    }
+
+    /// The request is allowed by `p` alone: some Allow applies (any principal class) and no Deny.
+    pub fn allowed_alone(&mut self, p: &Policy) -> Formula {
+        let b = self.bodies(p);
+        let mut alts = Vec::new();
+        for (ci, c) in self.candidates.clone().iter().enumerate() {
+            let allow = Self::applies(p, &b.allow, c, false, Class::Account);
+            let deny = Self::applies(p, &b.deny, c, false, Class::Account);
+            alts.push(and([self.is_candidate(ci), allow, not(deny)]));
+        }
+        or(alts)
+    }
+
+    /// The request is allowed by the estate, mirroring `tenet_ast::eval::evaluate`.
+    pub fn allowed(&mut self, e: &Estate) -> Formula {
+        let ident: Vec<(&Policy, Bodies)> = e.identity.iter().map(|p| (*p, self.bodies(p))).collect();
+        let res: Option<(&Policy, Bodies)> = e.resource.map(|p| (p, self.bodies(p)));
+        let bounds: Vec<(&Policy, Bodies)> = e.boundaries.iter().map(|p| (*p, self.bodies(p))).collect();
+        let sess: Option<(&Policy, Bodies)> = e.session.map(|p| (p, self.bodies(p)));
+        let scps: Vec<Vec<(&Policy, Bodies)>> = e
+            .scps
+            .iter()
+            .map(|l| l.iter().map(|p| (*p, self.bodies(p))).collect())
+            .collect();
+        let rcps: Vec<Vec<(&Policy, Bodies)>> = e
+            .rcps
+            .iter()
+            .map(|l| l.iter().map(|p| (*p, self.bodies(p))).collect())
+            .collect();
+        let any = Class::Account;
+        let mut alts = Vec::new();
+        for (ci, who) in self.candidates.iter().enumerate() {
+            let is_aws = matches!(who, RequestPrincipal::Aws { .. });
+            let is_slr = who.is_service_linked_role();
+            let scps_apply = is_aws && !is_slr;
+            let rcps_apply = !is_slr;
+            let quirk = !e.boundaries.is_empty()
+                && matches!(
+                    who,
+                    RequestPrincipal::Aws {
+                        kind: AwsPrincipalKind::User { .. }
+                            | AwsPrincipalKind::Role { .. }
+                            | AwsPrincipalKind::AssumedRole { .. },
+                        ..
+                    }
+                );
+            let mut denies = Vec::new();
+            for (p, b) in &ident {
+                denies.push(Self::applies(p, &b.deny, who, false, any));
+            }
+            if let Some((p, b)) = &res {
+                denies.push(Self::applies(p, &b.deny, who, quirk, any));
+            }
+            for (p, b) in bounds.iter().chain(sess.iter()) {
+                denies.push(Self::applies(p, &b.deny, who, false, any));
+            }
+            if scps_apply {
+                for (p, b) in scps.iter().flatten() {
+                    denies.push(Self::applies(p, &b.deny, who, false, any));
+                }
+            }
+            if rcps_apply {
+                for (p, b) in rcps.iter().flatten() {
+                    denies.push(Self::applies(p, &b.deny, who, false, any));
+                }
+            }
+            let mut caps = Vec::new();
+            if rcps_apply {
+                for level in &rcps {
+                    caps.push(or(level
+                        .iter()
+                        .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
+                        .collect::<Vec<_>>()));
+                }
+            }
+            if scps_apply {
+                for level in &scps {
+                    caps.push(or(level
+                        .iter()
+                        .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
+                        .collect::<Vec<_>>()));
+                }
+            }
+            let identity = if is_aws {
+                or(ident
+                    .iter()
+                    .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
+                    .collect::<Vec<_>>())
+            } else {
+                FALSE
+            };
+            let boundary_ok = and(bounds
+                .iter()
+                .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
+                .collect::<Vec<_>>());
+            let session_ok = match &sess {
+                None => TRUE,
+                Some((p, b)) => Self::applies(p, &b.allow, who, false, any),
+            };
+            let caps_ok = and([boundary_ok, session_ok]);
+            let identity_side = and([identity, caps_ok.clone()]);
+            let ge = |min: Class| match &res {
+                None => FALSE,
+                Some((p, b)) => Self::applies(p, &b.allow, who, false, min),
+            };
+            let stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
+            let cross = match who.account() {
+                Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
+                None => FALSE,
+            };
+            let main = if e.resource_is_key_policy {
+                let delegated = and([ge(Class::Account), identity_side.clone()]);
+                or([
+                    and([cross.clone(), delegated.clone()]),
+                    and([not(cross), or([stands_alone, delegated])]),
+                ])
+            } else if !is_aws {
+                ge(Class::Capped)
+            } else {
+                or([
+                    and([cross.clone(), identity_side.clone(), ge(Class::Account)]),
+                    and([not(cross), or([identity_side, stands_alone])]),
+                ])
+            };
+            let mut all = vec![self.is_candidate(ci), not(or(denies))];
+            all.extend(caps);
+            all.push(main);
+            alts.push(and(all));
+        }
+        or(alts)
+    }
+}

@@ -1,0 +1,821 @@
+//! The formula IR: terms and formulas over the symbolic request, built with constant-folding smart
+//! constructors, printable as SMT-LIB 2 and evaluable on concrete values without Z3.
+//!
+//! Pipeline position: the encoder (`encode`) builds these values from policies; the properties
+//! (`property`) combine them into a [`Query`]; only `smt` turns a query into Z3 calls.
+//!
+//! INVARIANT: every smart constructor returns a formula equivalent to the one it was asked for; the
+//! folding only removes `true`/`false`, duplicates and literal-only comparisons.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+/// The sort of a variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sort {
+    /// A boolean.
+    Bool,
+    /// A string.
+    String,
+    /// A mathematical integer.
+    Int,
+    /// A bit-vector of the given width (32 for IPv4, 128 for IPv6).
+    Bv(u32),
+}
+
+impl Sort {
+    fn smt(self) -> String {
+        match self {
+            Sort::Bool => "Bool".into(),
+            Sort::String => "String".into(),
+            Sort::Int => "Int".into(),
+            Sort::Bv(w) => format!("(_ BitVec {w})"),
+        }
+    }
+}
+
+/// A non-boolean term.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Term {
+    /// A variable of sort String, Int or Bv.
+    Var(String, Sort),
+    /// A string literal.
+    Str(String),
+    /// An integer literal.
+    Int(i64),
+    /// A bit-vector literal: value and width.
+    Bv(u128, u32),
+    /// Bits `hi..=lo` of a bit-vector.
+    Extract(u32, u32, Box<Term>),
+    /// The length of a string, in characters.
+    Len(Box<Term>),
+    /// String concatenation (at least two operands).
+    Concat(Vec<Term>),
+}
+
+impl Term {
+    /// A string variable.
+    pub fn str_var(name: impl Into<String>) -> Term {
+        Term::Var(name.into(), Sort::String)
+    }
+
+    /// An integer variable.
+    pub fn int_var(name: impl Into<String>) -> Term {
+        Term::Var(name.into(), Sort::Int)
+    }
+
+    /// A bit-vector variable.
+    pub fn bv_var(name: impl Into<String>, width: u32) -> Term {
+        Term::Var(name.into(), Sort::Bv(width))
+    }
+
+    /// A string literal.
+    pub fn str(s: impl Into<String>) -> Term {
+        Term::Str(s.into())
+    }
+
+    /// `((_ extract hi lo) t)`, folded on literals.
+    pub fn extract(hi: u32, lo: u32, t: Term) -> Term {
+        match t {
+            Term::Bv(v, _) => {
+                let width = hi - lo + 1;
+                let mask = if width >= 128 { u128::MAX } else { (1u128 << width) - 1 };
+                Term::Bv((v >> lo) & mask, width)
+            }
+            other => Term::Extract(hi, lo, Box::new(other)),
+        }
+    }
+
+    /// `(str.len t)`, folded on literals.
+    pub fn len(t: Term) -> Term {
+        match t {
+            Term::Str(s) => Term::Int(s.chars().count() as i64),
+            other => Term::Len(Box::new(other)),
+        }
+    }
+
+    /// `(str.++ …)`, merging adjacent literals.
+    pub fn concat(parts: Vec<Term>) -> Term {
+        let mut out: Vec<Term> = Vec::new();
+        for p in parts {
+            let items = match p {
+                Term::Concat(inner) => inner,
+                other => vec![other],
+            };
+            for t in items {
+                match (out.last_mut(), t) {
+                    (_, Term::Str(s)) if s.is_empty() => {}
+                    (Some(Term::Str(prev)), Term::Str(s)) => prev.push_str(&s),
+                    (_, t) => out.push(t),
+                }
+            }
+        }
+        match out.len() {
+            0 => Term::Str(String::new()),
+            1 => out.pop().unwrap_or(Term::Str(String::new())),
+            _ => Term::Concat(out),
+        }
+    }
+
+    fn is_literal(&self) -> bool {
+        matches!(self, Term::Str(_) | Term::Int(_) | Term::Bv(..))
+    }
+}
+
+/// A regular expression over strings (only what wildcard patterns and case folding need).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Regex {
+    /// A literal string.
+    Lit(String),
+    /// One character from the inclusive range.
+    Range(char, char),
+    /// Any one character.
+    AnyChar,
+    /// Any string.
+    All,
+    /// Concatenation.
+    Concat(Vec<Regex>),
+    /// Alternatives.
+    Union(Vec<Regex>),
+    /// Zero or more repetitions.
+    Star(Box<Regex>),
+}
+
+/// The largest character code the Z3 string theory accepts (4.8.12 in unicode mode).
+pub const MAX_CHAR: u32 = 0x2FFFF;
+
+impl Regex {
+    /// Whether `s` is in the language (a small backtracking-free NFA simulation).
+    pub fn matches(&self, s: &str) -> bool {
+        let chars: Vec<char> = s.chars().collect();
+        self.ends(&chars, 0).contains(&chars.len())
+    }
+
+    /// The set of positions reachable after matching `self` from `start`.
+    fn ends(&self, s: &[char], start: usize) -> Vec<usize> {
+        let mut out = match self {
+            Regex::Lit(l) => {
+                let l: Vec<char> = l.chars().collect();
+                if s.len() >= start + l.len() && s[start..start + l.len()] == l[..] {
+                    vec![start + l.len()]
+                } else {
+                    vec![]
+                }
+            }
+            Regex::Range(lo, hi) => match s.get(start) {
+                Some(c) if lo <= c && c <= hi => vec![start + 1],
+                _ => vec![],
+            },
+            Regex::AnyChar => {
+                if start < s.len() {
+                    vec![start + 1]
+                } else {
+                    vec![]
+                }
+            }
+            Regex::All => (start..=s.len()).collect(),
+            Regex::Concat(parts) => {
+                let mut cur = vec![start];
+                for p in parts {
+                    let mut next: Vec<usize> = cur.iter().flat_map(|&i| p.ends(s, i)).collect();
+                    next.sort_unstable();
+                    next.dedup();
+                    cur = next;
+                }
+                cur
+            }
+            Regex::Union(alts) => alts.iter().flat_map(|a| a.ends(s, start)).collect(),
+            Regex::Star(inner) => {
+                let mut seen = vec![start];
+                let mut frontier = vec![start];
+                while let Some(i) = frontier.pop() {
+                    for j in inner.ends(s, i) {
+                        if !seen.contains(&j) {
+                            seen.push(j);
+                            frontier.push(j);
+                        }
+                    }
+                }
+                seen
+            }
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn write_smt(&self, out: &mut String) {
+        match self {
+            Regex::Lit(l) => {
+                let _ = write!(out, "(str.to_re {})", smt_string(l));
+            }
+            Regex::Range(lo, hi) => {
+                let _ = write!(
+                    out,
+                    "(re.range {} {})",
+                    smt_string(&lo.to_string()),
+                    smt_string(&hi.to_string())
+                );
+            }
+            Regex::AnyChar => {
+                // INVARIANT: Z3 4.8.12 has no `re.allchar`; a full character range is the same set.
+                let _ = write!(out, "(re.range \"\\u{{0}}\" \"\\u{{{MAX_CHAR:x}}}\")");
+            }
+            Regex::All => out.push_str("(re.* (re.range \"\\u{0}\" \"\\u{2ffff}\"))"),
+            Regex::Concat(parts) | Regex::Union(parts) => {
+                let op = if matches!(self, Regex::Concat(_)) {
+                    "re.++"
+                } else {
+                    "re.union"
+                };
+                if parts.len() == 1 {
+                    parts[0].write_smt(out);
+                    return;
+                }
+                let _ = write!(out, "({op}");
+                for p in parts {
+                    out.push(' ');
+                    p.write_smt(out);
+                }
+                out.push(')');
+            }
+            Regex::Star(inner) => {
+                out.push_str("(re.* ");
+                inner.write_smt(out);
+                out.push(')');
+            }
+        }
+    }
+}
+
+/// A boolean formula.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Formula {
+    /// `true` or `false`.
+    Const(bool),
+    /// A boolean variable.
+    Var(String),
+    /// Negation.
+    Not(Box<Formula>),
+    /// Conjunction (at least two operands after folding).
+    And(Vec<Formula>),
+    /// Disjunction (at least two operands after folding).
+    Or(Vec<Formula>),
+    /// Equality of two terms of the same sort.
+    Eq(Term, Term),
+    /// Integer `<=`.
+    Le(Term, Term),
+    /// `(str.prefixof p t)`.
+    PrefixOf(String, Term),
+    /// `(str.suffixof s t)`.
+    SuffixOf(String, Term),
+    /// `(str.in_re t r)`.
+    InRe(Term, Regex),
+    /// `(str.prefixof p t)` with a non-literal prefix.
+    PrefixOfTerm(Term, Term),
+}
+
+/// `true`.
+pub const TRUE: Formula = Formula::Const(true);
+/// `false`.
+pub const FALSE: Formula = Formula::Const(false);
+
+/// A boolean variable.
+pub fn bool_var(name: impl Into<String>) -> Formula {
+    Formula::Var(name.into())
+}
+
+/// Negation, folding constants and double negation.
+pub fn not(f: Formula) -> Formula {
+    match f {
+        Formula::Const(b) => Formula::Const(!b),
+        Formula::Not(inner) => *inner,
+        other => Formula::Not(Box::new(other)),
+    }
+}
+
+/// Conjunction: flattens, drops `true`, returns `false` on a `false` operand, removes duplicates.
+pub fn and(fs: impl IntoIterator<Item = Formula>) -> Formula {
+    let mut out: Vec<Formula> = Vec::new();
+    for f in fs {
+        match f {
+            Formula::Const(true) => {}
+            Formula::Const(false) => return FALSE,
+            Formula::And(inner) => {
+                for g in inner {
+                    if !out.contains(&g) {
+                        out.push(g);
+                    }
+                }
+            }
+            g => {
+                if !out.contains(&g) {
+                    out.push(g);
+                }
+            }
+        }
+    }
+    match out.len() {
+        0 => TRUE,
+        1 => out.pop().unwrap_or(TRUE),
+        _ => Formula::And(out),
+    }
+}
+
+/// Disjunction: flattens, drops `false`, returns `true` on a `true` operand, removes duplicates.
+pub fn or(fs: impl IntoIterator<Item = Formula>) -> Formula {
+    let mut out: Vec<Formula> = Vec::new();
+    for f in fs {
+        match f {
+            Formula::Const(false) => {}
+            Formula::Const(true) => return TRUE,
+            Formula::Or(inner) => {
+                for g in inner {
+                    if !out.contains(&g) {
+                        out.push(g);
+                    }
+                }
+            }
+            g => {
+                if !out.contains(&g) {
+                    out.push(g);
+                }
+            }
+        }
+    }
+    match out.len() {
+        0 => FALSE,
+        1 => out.pop().unwrap_or(FALSE),
+        _ => Formula::Or(out),
+    }
+}
+
+/// `a => b`.
+pub fn implies(a: Formula, b: Formula) -> Formula {
+    or([not(a), b])
+}
+
+/// `a <=> b`.
+pub fn iff(a: Formula, b: Formula) -> Formula {
+    if a == b {
+        return TRUE;
+    }
+    and([implies(a.clone(), b.clone()), implies(b, a)])
+}
+
+/// Equality, folded on literals and identical operands.
+pub fn eq(a: Term, b: Term) -> Formula {
+    if a == b {
+        return TRUE;
+    }
+    if a.is_literal() && b.is_literal() {
+        return FALSE;
+    }
+    Formula::Eq(a, b)
+}
+
+/// Integer `a <= b`, folded on literals.
+pub fn le(a: Term, b: Term) -> Formula {
+    match (&a, &b) {
+        (Term::Int(x), Term::Int(y)) => Formula::Const(x <= y),
+        _ if a == b => TRUE,
+        _ => Formula::Le(a, b),
+    }
+}
+
+/// Integer `a < b`.
+pub fn lt(a: Term, b: Term) -> Formula {
+    not(le(b, a))
+}
+
+/// `t` starts with `p`.
+pub fn str_prefix(p: &str, t: Term) -> Formula {
+    if p.is_empty() {
+        return TRUE;
+    }
+    match t {
+        Term::Str(s) => Formula::Const(s.starts_with(p)),
+        t => Formula::PrefixOf(p.to_string(), t),
+    }
+}
+
+/// `t` starts with the term `p`.
+pub fn str_prefix_term(p: Term, t: Term) -> Formula {
+    match p {
+        Term::Str(s) => str_prefix(&s, t),
+        p => Formula::PrefixOfTerm(p, t),
+    }
+}
+
+/// `t` ends with `s`.
+pub fn str_suffix(s: &str, t: Term) -> Formula {
+    if s.is_empty() {
+        return TRUE;
+    }
+    match t {
+        Term::Str(v) => Formula::Const(v.ends_with(s)),
+        t => Formula::SuffixOf(s.to_string(), t),
+    }
+}
+
+/// `t` is in the language of `r`.
+pub fn in_re(t: Term, r: Regex) -> Formula {
+    match (&t, &r) {
+        (_, Regex::All) => TRUE,
+        (Term::Str(s), _) => Formula::Const(r.matches(s)),
+        _ => Formula::InRe(t, r),
+    }
+}
+
+/// A value of a variable, for evaluation and decoded models.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A bit-vector value.
+    Bv(u128),
+}
+
+/// An assignment of values to variables.
+pub type Assignment = BTreeMap<String, Value>;
+
+impl Term {
+    /// The value of the term under `a`, `None` when a variable is unassigned or ill-sorted.
+    pub fn eval(&self, a: &Assignment) -> Option<Value> {
+        Some(match self {
+            Term::Var(name, _) => a.get(name)?.clone(),
+            Term::Str(s) => Value::Str(s.clone()),
+            Term::Int(i) => Value::Int(*i),
+            Term::Bv(v, _) => Value::Bv(*v),
+            Term::Extract(hi, lo, t) => match t.eval(a)? {
+                Value::Bv(v) => match Term::extract(*hi, *lo, Term::Bv(v, 128)) {
+                    Term::Bv(r, _) => Value::Bv(r),
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            Term::Len(t) => match t.eval(a)? {
+                Value::Str(s) => Value::Int(s.chars().count() as i64),
+                _ => return None,
+            },
+            Term::Concat(ts) => {
+                let mut out = String::new();
+                for t in ts {
+                    match t.eval(a)? {
+                        Value::Str(s) => out.push_str(&s),
+                        _ => return None,
+                    }
+                }
+                Value::Str(out)
+            }
+        })
+    }
+}
+
+impl Formula {
+    /// The truth value under `a`, `None` when a variable is unassigned.
+    pub fn eval(&self, a: &Assignment) -> Option<bool> {
+        Some(match self {
+            Formula::Const(b) => *b,
+            Formula::Var(name) => match a.get(name)? {
+                Value::Bool(b) => *b,
+                _ => return None,
+            },
+            Formula::Not(f) => !f.eval(a)?,
+            Formula::And(fs) => {
+                for f in fs {
+                    if !f.eval(a)? {
+                        return Some(false);
+                    }
+                }
+                true
+            }
+            Formula::Or(fs) => {
+                for f in fs {
+                    if f.eval(a)? {
+                        return Some(true);
+                    }
+                }
+                false
+            }
+            Formula::Eq(x, y) => x.eval(a)? == y.eval(a)?,
+            Formula::Le(x, y) => match (x.eval(a)?, y.eval(a)?) {
+                (Value::Int(x), Value::Int(y)) => x <= y,
+                _ => return None,
+            },
+            Formula::PrefixOf(p, t) => match t.eval(a)? {
+                Value::Str(s) => s.starts_with(p.as_str()),
+                _ => return None,
+            },
+            Formula::SuffixOf(p, t) => match t.eval(a)? {
+                Value::Str(s) => s.ends_with(p.as_str()),
+                _ => return None,
+            },
+            Formula::InRe(t, r) => match t.eval(a)? {
+                Value::Str(s) => r.matches(&s),
+                _ => return None,
+            },
+            Formula::PrefixOfTerm(p, t) => match (p.eval(a)?, t.eval(a)?) {
+                (Value::Str(p), Value::Str(s)) => s.starts_with(p.as_str()),
+                _ => return None,
+            },
+        })
+    }
+
+    /// Adds the variables of the formula (with their sorts) to `vars`.
+    pub fn collect_vars(&self, vars: &mut BTreeMap<String, Sort>) {
+        match self {
+            Formula::Const(_) => {}
+            Formula::Var(n) => {
+                vars.insert(n.clone(), Sort::Bool);
+            }
+            Formula::Not(f) => f.collect_vars(vars),
+            Formula::And(fs) | Formula::Or(fs) => fs.iter().for_each(|f| f.collect_vars(vars)),
+            Formula::Eq(x, y) | Formula::Le(x, y) => {
+                x.collect_vars(vars);
+                y.collect_vars(vars);
+            }
+            Formula::PrefixOf(_, t) | Formula::SuffixOf(_, t) | Formula::InRe(t, _) => t.collect_vars(vars),
+            Formula::PrefixOfTerm(p, t) => {
+                p.collect_vars(vars);
+                t.collect_vars(vars);
+            }
+        }
+    }
+
+    fn write_smt(&self, out: &mut String) {
+        match self {
+            Formula::Const(b) => out.push_str(if *b { "true" } else { "false" }),
+            Formula::Var(n) => out.push_str(&smt_symbol(n)),
+            Formula::Not(f) => {
+                out.push_str("(not ");
+                f.write_smt(out);
+                out.push(')');
+            }
+            Formula::And(fs) | Formula::Or(fs) => {
+                out.push_str(if matches!(self, Formula::And(_)) { "(and" } else { "(or" });
+                for f in fs {
+                    out.push(' ');
+                    f.write_smt(out);
+                }
+                out.push(')');
+            }
+            Formula::Eq(x, y) => {
+                out.push_str("(= ");
+                x.write_smt(out);
+                out.push(' ');
+                y.write_smt(out);
+                out.push(')');
+            }
+            Formula::Le(x, y) => {
+                out.push_str("(<= ");
+                x.write_smt(out);
+                out.push(' ');
+                y.write_smt(out);
+                out.push(')');
+            }
+            Formula::PrefixOf(p, t) | Formula::SuffixOf(p, t) => {
+                let op = if matches!(self, Formula::PrefixOf(..)) {
+                    "str.prefixof"
+                } else {
+                    "str.suffixof"
+                };
+                let _ = write!(out, "({op} {} ", smt_string(p));
+                t.write_smt(out);
+                out.push(')');
+            }
+            Formula::PrefixOfTerm(p, t) => {
+                out.push_str("(str.prefixof ");
+                p.write_smt(out);
+                out.push(' ');
+                t.write_smt(out);
+                out.push(')');
+            }
+            Formula::InRe(t, r) => {
+                out.push_str("(str.in_re ");
+                t.write_smt(out);
+                out.push(' ');
+                r.write_smt(out);
+                out.push(')');
+            }
+        }
+    }
+}
+
+impl Term {
+    fn collect_vars(&self, vars: &mut BTreeMap<String, Sort>) {
+        match self {
+            Term::Var(n, s) => {
+                vars.insert(n.clone(), *s);
+            }
+            Term::Extract(_, _, t) | Term::Len(t) => t.collect_vars(vars),
+            Term::Concat(ts) => ts.iter().for_each(|t| t.collect_vars(vars)),
+            Term::Str(_) | Term::Int(_) | Term::Bv(..) => {}
+        }
+    }
+
+    fn write_smt(&self, out: &mut String) {
+        match self {
+            Term::Var(n, _) => out.push_str(&smt_symbol(n)),
+            Term::Str(s) => out.push_str(&smt_string(s)),
+            Term::Int(i) if *i < 0 => {
+                let _ = write!(out, "(- {})", i.unsigned_abs());
+            }
+            Term::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Term::Bv(v, w) => {
+                let _ = write!(out, "(_ bv{v} {w})");
+            }
+            Term::Extract(hi, lo, t) => {
+                let _ = write!(out, "((_ extract {hi} {lo}) ");
+                t.write_smt(out);
+                out.push(')');
+            }
+            Term::Len(t) => {
+                out.push_str("(str.len ");
+                t.write_smt(out);
+                out.push(')');
+            }
+            Term::Concat(ts) => {
+                out.push_str("(str.++");
+                for t in ts {
+                    out.push(' ');
+                    t.write_smt(out);
+                }
+                out.push(')');
+            }
+        }
+    }
+}
+
+impl fmt::Display for Formula {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_smt(&mut s);
+        f.write_str(&s)
+    }
+}
+
+/// A symbol, quoted with `|…|` unless it is a plain SMT-LIB simple symbol.
+pub fn smt_symbol(name: &str) -> String {
+    let simple = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "~!@$%^&*_-+=<>.?/".contains(c));
+    if simple {
+        name.to_string()
+    } else {
+        // INVARIANT: `|` and `\` cannot occur inside a quoted symbol; the encoder never names
+        // variables with them, and this replacement keeps the output parseable regardless.
+        format!("|{}|", name.replace(['|', '\\'], "_"))
+    }
+}
+
+/// A string literal for Z3 4.8.12: `"` doubled, `\` and every character outside printable ASCII
+/// written as a `\u{…}` escape.
+pub fn smt_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\"\""),
+            ' '..='~' if c != '\\' => out.push(c),
+            _ => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Decodes a string literal as Z3 prints it (`\u{…}`, `\uXXXX`, `\xNN`, `\\` escapes, doubled quotes),
+/// without the surrounding quotes.
+pub fn unescape_smt_string(body: &str) -> String {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' && chars.get(i + 1) == Some(&'"') {
+            out.push('"');
+            i += 2;
+            continue;
+        }
+        if c == '\\' {
+            match chars.get(i + 1) {
+                Some('u') if chars.get(i + 2) == Some(&'{') => {
+                    if let Some(end) = chars[i + 3..].iter().position(|&c| c == '}') {
+                        let hex: String = chars[i + 3..i + 3 + end].iter().collect();
+                        if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                            out.push(ch);
+                            i += 4 + end;
+                            continue;
+                        }
+                    }
+                }
+                Some('u') if i + 6 <= chars.len() => {
+                    let hex: String = chars[i + 2..i + 6].iter().collect();
+                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        out.push(ch);
+                        i += 6;
+                        continue;
+                    }
+                }
+                Some('x') if i + 4 <= chars.len() => {
+                    let hex: String = chars[i + 2..i + 4].iter().collect();
+                    if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        out.push(ch);
+                        i += 4;
+                        continue;
+                    }
+                }
+                Some('\\') => {
+                    out.push('\\');
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// A satisfiability query: assertions whose conjunction is satisfiable exactly when the property
+/// is violated (or, for `can`, when the witness exists).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Query {
+    /// The assertions.
+    pub asserts: Vec<Formula>,
+}
+
+impl Query {
+    /// The variables, sorted by name.
+    pub fn vars(&self) -> BTreeMap<String, Sort> {
+        let mut vars = BTreeMap::new();
+        for a in &self.asserts {
+            a.collect_vars(&mut vars);
+        }
+        vars
+    }
+
+    /// The conjunction of the assertions, folded.
+    pub fn conjunction(&self) -> Formula {
+        and(self.asserts.iter().cloned())
+    }
+
+    /// The query as an SMT-LIB 2 script (declarations and assertions; no `check-sat`).
+    pub fn to_smt2(&self) -> String {
+        let mut out = String::new();
+        for (name, sort) in self.vars() {
+            let _ = writeln!(out, "(declare-const {} {})", smt_symbol(&name), sort.smt());
+        }
+        for a in &self.asserts {
+            out.push_str("(assert ");
+            a.write_smt(&mut out);
+            out.push_str(")\n");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        let x = bool_var("x");
+        assert_eq!(and([TRUE, x.clone(), x.clone()]), x);
+        assert_eq!(or([FALSE, x.clone()]), x);
+        assert_eq!(and([x.clone(), FALSE]), FALSE);
+        assert_eq!(not(not(x.clone())), x);
+        assert_eq!(eq(Term::str("a"), Term::str("a")), TRUE);
+        assert_eq!(eq(Term::str("a"), Term::str("b")), FALSE);
+        assert_eq!(str_prefix("ab", Term::str("abc")), TRUE);
+        assert_eq!(
+            in_re(
+                Term::str("abc"),
+                Regex::Concat(vec![Regex::Lit("a".into()), Regex::AnyChar, Regex::All])
+            ),
+            TRUE
+        );
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(smt_string("a\"b\\c\u{7}é"), "\"a\"\"b\\u{5c}c\\u{7}\\u{e9}\"");
+        assert_eq!(unescape_smt_string("a\"\"b\\u{5c}c\\u{7}\\u{e9}"), "a\"b\\c\u{7}é");
+        assert_eq!(smt_symbol("action"), "action");
+        assert_eq!(smt_symbol("ctx:aws:SourceIp"), "|ctx:aws:SourceIp|");
+    }
+}

@@ -1,0 +1,151 @@
+//! The parsed form of a `.tenet` file: the policies it is checked against and its properties.
+
+use tenet_diagnostics::{Span, Spanned};
+
+/// The role a policy file plays in a `policy` header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// An identity-based policy of the principal (`identity`).
+    Identity,
+    /// The resource's policy (`resource` or `bucket`).
+    Resource,
+    /// A KMS key policy (`key`): it must allow, directly or by delegating to the account.
+    Key,
+    /// A permissions boundary of the principal (`boundary`).
+    Boundary,
+    /// The session policy (`session`).
+    Session,
+    /// A service control policy (`scp`); each `scp` line is one organization level.
+    Scp,
+    /// A resource control policy (`rcp`); each `rcp` line is one organization level.
+    Rcp,
+}
+
+impl Role {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Identity => "identity",
+            Role::Resource => "resource",
+            Role::Key => "key",
+            Role::Boundary => "boundary",
+            Role::Session => "session",
+            Role::Scp => "scp",
+            Role::Rcp => "rcp",
+        }
+    }
+}
+
+/// One `role "file.json"` item of a `policy` header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyRef {
+    /// The role.
+    pub role: Role,
+    /// The path, relative to the `.tenet` file.
+    pub path: Spanned<String>,
+}
+
+/// Who a `never`/`only` pattern is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalFilter {
+    /// Principals whose account is none of these (anonymous and service callers included).
+    OutsideAccounts(Vec<String>),
+    /// AWS principals in one of these accounts.
+    InAccounts(Vec<String>),
+    /// Exactly these principals (ARNs, account ids, service names or `anonymous`).
+    Is(Vec<String>),
+}
+
+/// A condition of `only … when`, over request context keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    /// All hold.
+    And(Vec<Cond>),
+    /// One holds.
+    Or(Vec<Cond>),
+    /// Does not hold.
+    Not(Box<Cond>),
+    /// The key is present and equals one of the values (case-sensitively).
+    Equals(Spanned<String>, Vec<String>),
+    /// The key is present and matches one of the `*`/`?` patterns.
+    Like(Spanned<String>, Vec<String>),
+    /// The key is present.
+    Present(Spanned<String>),
+}
+
+/// What a property says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PropertyKind {
+    /// `never allow ACTIONS on RESOURCES [for principal …]`.
+    Never {
+        /// Action patterns.
+        actions: Vec<String>,
+        /// Resource patterns.
+        resources: Vec<String>,
+        /// The principals the property is about (all when absent).
+        principal: Option<PrincipalFilter>,
+    },
+    /// `only allow ACTIONS on RESOURCES [for principal …] when CONDITION`.
+    Only {
+        /// Action patterns.
+        actions: Vec<String>,
+        /// Resource patterns.
+        resources: Vec<String>,
+        /// The principals the property is about (all when absent).
+        principal: Option<PrincipalFilter>,
+        /// What every allowed request must satisfy.
+        condition: Cond,
+    },
+    /// `can principal "…" do ACTION on "…" [given key = "v", …]`.
+    Can {
+        /// The principal.
+        principal: Spanned<String>,
+        /// The action.
+        action: String,
+        /// The resource ARN.
+        resource: String,
+        /// Fixed context values; other keys are free.
+        given: Vec<(Spanned<String>, Vec<String>)>,
+    },
+    /// `not public "file"`.
+    NotPublic {
+        /// The policy file.
+        file: Spanned<String>,
+    },
+    /// `no new access in "new" beyond "old"`.
+    NoNewAccess {
+        /// The candidate policy.
+        new: Spanned<String>,
+        /// The reference policy.
+        old: Spanned<String>,
+    },
+    /// `equivalent "a" and "b"`.
+    Equivalent {
+        /// The first policy.
+        a: Spanned<String>,
+        /// The second policy.
+        b: Spanned<String>,
+    },
+}
+
+/// A named property.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// The name.
+    pub name: Spanned<String>,
+    /// What it says.
+    pub kind: PropertyKind,
+    /// The span of the whole property.
+    pub span: Span,
+}
+
+/// A parsed `.tenet` file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PropertyFile {
+    /// The policies named by `policy` headers, in order.
+    pub policies: Vec<PolicyRef>,
+    /// `estate "dir"` headers.
+    pub estates: Vec<Spanned<String>>,
+    /// The properties, in order.
+    pub properties: Vec<Property>,
+}

@@ -1,0 +1,595 @@
+//! The nom parser of the property language. Each function parses the nonterminal of the same name in
+//! `grammar/property.ebnf`; errors carry the byte offset of the offending token and what was expected.
+//!
+//! Every parser receives `src` (the whole file) beside its input `i` (always a suffix of `src`), so a
+//! span is `src.len() - i.len()`.
+
+use super::ast::*;
+use nom::bytes::complete::take_while1;
+use nom::error::{ErrorKind, ParseError};
+use nom::{IResult, Parser as _};
+use tenet_diagnostics::{Span, Spanned};
+
+/// A parse error: where (remaining input length) and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PErr {
+    /// The length of the input that remained where the error occurred.
+    pub remaining: usize,
+    /// What was expected there.
+    pub expected: String,
+}
+
+impl<'a> ParseError<&'a str> for PErr {
+    fn from_error_kind(input: &'a str, kind: ErrorKind) -> Self {
+        PErr {
+            remaining: input.len(),
+            expected: format!("{kind:?}"),
+        }
+    }
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+    fn or(self, other: Self) -> Self {
+        // Keep the error that got furthest.
+        if other.remaining <= self.remaining {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+type R<'a, T> = IResult<&'a str, T, PErr>;
+
+fn fail<T>(i: &str, expected: impl Into<String>) -> R<'_, T> {
+    Err(nom::Err::Error(PErr {
+        remaining: i.len(),
+        expected: expected.into(),
+    }))
+}
+
+fn cut<T>(r: R<'_, T>) -> R<'_, T> {
+    r.map_err(|e| match e {
+        nom::Err::Error(e) => nom::Err::Failure(e),
+        other => other,
+    })
+}
+
+fn span(src: &str, start: &str, end: &str) -> Span {
+    Span::new(src.len() - start.len(), src.len() - end.len())
+}
+
+/// `ws = { " " | "\t" | "\r" | "\n" | comment } ; comment = "#" { any char except newline } ;`
+pub fn ws(mut i: &str) -> R<'_, ()> {
+    loop {
+        let t = i.trim_start_matches([' ', '\t', '\r', '\n']);
+        if let Some(rest) = t.strip_prefix('#') {
+            i = rest.find('\n').map_or("", |n| &rest[n..]);
+        } else {
+            return Ok((t, ()));
+        }
+    }
+}
+
+/// A keyword: the word, then not a word character.
+fn kw<'a>(word: &'static str) -> impl Fn(&'a str) -> R<'a, ()> {
+    move |i: &'a str| {
+        let (i, _) = ws(i)?;
+        match i.strip_prefix(word) {
+            Some(rest) if !rest.starts_with(is_word_char) => Ok((rest, ())),
+            _ => fail(i, format!("`{word}`")),
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+fn punct<'a>(p: &'static str) -> impl Fn(&'a str) -> R<'a, ()> {
+    move |i: &'a str| {
+        let (i, _) = ws(i)?;
+        match i.strip_prefix(p) {
+            Some(rest) => Ok((rest, ())),
+            None => fail(i, format!("`{p}`")),
+        }
+    }
+}
+
+/// `string = '"' { char | '\"' | '\\' } '"' ;`
+pub fn string<'a>(src: &'a str, i: &'a str) -> R<'a, Spanned<String>> {
+    let (i, _) = ws(i)?;
+    let Some(body) = i.strip_prefix('"') else {
+        return fail(i, "a string in double quotes");
+    };
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((n, c)) = chars.next() {
+        match c {
+            '"' => {
+                let rest = &body[n + 1..];
+                return Ok((rest, Spanned::new(out, span(src, i, rest))));
+            }
+            '\\' => match chars.next() {
+                Some((_, e @ ('"' | '\\'))) => out.push(e),
+                Some((_, 'n')) => out.push('\n'),
+                _ => return cut(fail(&body[n..], "`\\\"` or `\\\\` after `\\`")),
+            },
+            '\n' => break,
+            c => out.push(c),
+        }
+    }
+    cut(fail(i, "a closing `\"` on the same line"))
+}
+
+/// `string_list = "[" [ string { "," string } ] "]" ;`
+pub fn string_list<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<String>> {
+    let (mut i, _) = punct("[")(i)?;
+    let mut out = Vec::new();
+    if let Ok((rest, _)) = punct("]")(i) {
+        return Ok((rest, out));
+    }
+    loop {
+        let (rest, s) = cut(string(src, i))?;
+        out.push(s.value);
+        if let Ok((rest, _)) = punct(",")(rest) {
+            i = rest;
+            continue;
+        }
+        let (rest, _) = cut(punct("]")(rest))?;
+        return Ok((rest, out));
+    }
+}
+
+/// `strings = string | string_list ;`
+pub fn strings<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<String>> {
+    if let Ok((rest, s)) = string(src, i) {
+        return Ok((rest, vec![s.value]));
+    }
+    string_list(src, i).map_err(|e| match e {
+        nom::Err::Error(_) => nom::Err::Error(PErr {
+            remaining: i.trim_start().len(),
+            expected: "a string or a list of strings".into(),
+        }),
+        other => other,
+    })
+}
+
+/// `token = token_char { token_char } ;` (letters, digits and `:*?_-./${}`): action patterns and
+/// condition keys.
+fn token<'a>(src: &'a str, i: &'a str) -> R<'a, Spanned<String>> {
+    let (i, _) = ws(i)?;
+    let r: R<'a, &'a str> = take_while1(|c: char| c.is_ascii_alphanumeric() || ":*?_-./${}".contains(c)).parse(i);
+    match r {
+        Ok((rest, t)) => Ok((rest, Spanned::new(t.to_string(), span(src, i, rest)))),
+        Err(_) => fail(i, "an action or a condition key"),
+    }
+}
+
+/// `action = token | string ;`
+pub fn action<'a>(src: &'a str, i: &'a str) -> R<'a, String> {
+    if let Ok((rest, s)) = string(src, i) {
+        return Ok((rest, s.value));
+    }
+    let (rest, t) = token(src, i)?;
+    if !t.value.contains(':') && t.value != "*" {
+        return cut(fail(
+            i.trim_start(),
+            "an action such as `s3:GetObject` (service prefix, `:`, name)",
+        ));
+    }
+    Ok((rest, t.value))
+}
+
+/// `actions = action { "," action } ;`
+pub fn actions<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<String>> {
+    let (mut i, first) = cut(action(src, i))?;
+    let mut out = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, a) = cut(action(src, rest))?;
+        out.push(a);
+        i = rest;
+    }
+    Ok((i, out))
+}
+
+/// `resource = [ "key" | "bucket" | "object" ] string ;` (the qualifier is documentation).
+pub fn resource<'a>(src: &'a str, i: &'a str) -> R<'a, String> {
+    let i = ["key", "bucket", "object"]
+        .into_iter()
+        .find_map(|w| kw(w)(i).ok().map(|(r, _)| r))
+        .unwrap_or(i);
+    let (rest, s) = cut(string(src, i))?;
+    Ok((rest, s.value))
+}
+
+/// `resources = resource { "," resource } ;`
+pub fn resources<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<String>> {
+    let (mut i, first) = resource(src, i)?;
+    let mut out = vec![first];
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, r) = resource(src, rest)?;
+        out.push(r);
+        i = rest;
+    }
+    Ok((i, out))
+}
+
+/// `principal_filter = "for" "principal" ( "outside" "accounts" string_list
+///                   | "in" "accounts" string_list | strings ) ;`
+pub fn principal_filter<'a>(src: &'a str, i: &'a str) -> R<'a, Option<PrincipalFilter>> {
+    let Ok((i, _)) = kw("for")(i) else {
+        return Ok((i, None));
+    };
+    let (i, _) = cut(kw("principal")(i))?;
+    if let Ok((i, _)) = kw("outside")(i) {
+        let (i, _) = cut(kw("accounts")(i))?;
+        let (i, l) = cut(strings(src, i))?;
+        return Ok((i, Some(PrincipalFilter::OutsideAccounts(l))));
+    }
+    if let Ok((i, _)) = kw("in")(i) {
+        let (i, _) = cut(kw("accounts")(i))?;
+        let (i, l) = cut(strings(src, i))?;
+        return Ok((i, Some(PrincipalFilter::InAccounts(l))));
+    }
+    let (i, l) = cut(strings(src, i)).map_err(|e| {
+        e.map(|e| PErr {
+            expected: "`outside accounts`, `in accounts` or principal strings".into(),
+            ..e
+        })
+    })?;
+    Ok((i, Some(PrincipalFilter::Is(l))))
+}
+
+/// `condition = cond_and { "or" cond_and } ;`
+pub fn condition<'a>(src: &'a str, i: &'a str) -> R<'a, Cond> {
+    let (mut i, first) = cond_and(src, i)?;
+    let mut alts = vec![first];
+    while let Ok((rest, _)) = kw("or")(i) {
+        let (rest, c) = cut(cond_and(src, rest))?;
+        alts.push(c);
+        i = rest;
+    }
+    Ok((
+        i,
+        if alts.len() == 1 {
+            alts.remove(0)
+        } else {
+            Cond::Or(alts)
+        },
+    ))
+}
+
+/// `cond_and = cond_unary { "and" cond_unary } ;`
+pub fn cond_and<'a>(src: &'a str, i: &'a str) -> R<'a, Cond> {
+    let (mut i, first) = cond_unary(src, i)?;
+    let mut all = vec![first];
+    while let Ok((rest, _)) = kw("and")(i) {
+        let (rest, c) = cut(cond_unary(src, rest))?;
+        all.push(c);
+        i = rest;
+    }
+    Ok((i, if all.len() == 1 { all.remove(0) } else { Cond::And(all) }))
+}
+
+/// `cond_unary = "not" cond_unary | "(" condition ")" | cond_atom ;`
+pub fn cond_unary<'a>(src: &'a str, i: &'a str) -> R<'a, Cond> {
+    if let Ok((rest, _)) = kw("not")(i) {
+        let (rest, c) = cut(cond_unary(src, rest))?;
+        return Ok((rest, Cond::Not(Box::new(c))));
+    }
+    if let Ok((rest, _)) = punct("(")(i) {
+        let (rest, c) = cut(condition(src, rest))?;
+        let (rest, _) = cut(punct(")")(rest))?;
+        return Ok((rest, c));
+    }
+    cond_atom(src, i)
+}
+
+/// `cond_atom = key ( "=" strings | "like" strings | "is" "present" | "is" "absent" ) ;`
+pub fn cond_atom<'a>(src: &'a str, i: &'a str) -> R<'a, Cond> {
+    let (i, key) = cut(token(src, i))?;
+    if let Ok((rest, _)) = punct("=")(i) {
+        let (rest, v) = cut(strings(src, rest))?;
+        return Ok((rest, Cond::Equals(key, v)));
+    }
+    if let Ok((rest, _)) = kw("like")(i) {
+        let (rest, v) = cut(strings(src, rest))?;
+        return Ok((rest, Cond::Like(key, v)));
+    }
+    if let Ok((rest, _)) = kw("is")(i) {
+        if let Ok((rest, _)) = kw("present")(rest) {
+            return Ok((rest, Cond::Present(key)));
+        }
+        let (rest, _) = cut(kw("absent")(rest)).map_err(|e| {
+            e.map(|e| PErr {
+                expected: "`present` or `absent`".into(),
+                ..e
+            })
+        })?;
+        return Ok((rest, Cond::Not(Box::new(Cond::Present(key)))));
+    }
+    cut(fail(i.trim_start(), "`=`, `like` or `is` after the condition key"))
+}
+
+/// `given = key "=" strings ;`
+pub fn given<'a>(src: &'a str, i: &'a str) -> R<'a, (Spanned<String>, Vec<String>)> {
+    let (i, key) = cut(token(src, i))?;
+    let (i, _) = cut(punct("=")(i))?;
+    let (i, v) = cut(strings(src, i))?;
+    Ok((i, (key, v)))
+}
+
+/// `never = "never" "allow" actions "on" resources [ principal_filter ] ;`
+pub fn never<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    let (i, _) = kw("never")(i)?;
+    let (i, _) = cut(kw("allow")(i))?;
+    let (i, actions) = actions(src, i)?;
+    let (i, _) = cut(kw("on")(i))?;
+    let (i, resources) = resources(src, i)?;
+    let (i, principal) = principal_filter(src, i)?;
+    Ok((
+        i,
+        PropertyKind::Never {
+            actions,
+            resources,
+            principal,
+        },
+    ))
+}
+
+/// `only = "only" "allow" actions "on" resources [ principal_filter ] "when" condition ;`
+pub fn only<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    let (i, _) = kw("only")(i)?;
+    let (i, _) = cut(kw("allow")(i))?;
+    let (i, actions) = actions(src, i)?;
+    let (i, _) = cut(kw("on")(i))?;
+    let (i, resources) = resources(src, i)?;
+    let (i, principal) = principal_filter(src, i)?;
+    let (i, _) = cut(kw("when")(i))?;
+    let (i, condition) = cut(condition(src, i))?;
+    Ok((
+        i,
+        PropertyKind::Only {
+            actions,
+            resources,
+            principal,
+            condition,
+        },
+    ))
+}
+
+/// `can = "can" "principal" string "do" action "on" string [ "given" given { "," given } ] ;`
+pub fn can<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    let (i, _) = kw("can")(i)?;
+    let (i, _) = cut(kw("principal")(i))?;
+    let (i, principal) = cut(string(src, i))?;
+    let (i, _) = cut(kw("do")(i))?;
+    let (i, action) = cut(action(src, i))?;
+    let (i, _) = cut(kw("on")(i))?;
+    let (mut i, resource) = resource(src, i)?;
+    let mut givens = Vec::new();
+    if let Ok((rest, _)) = kw("given")(i) {
+        let (mut rest, g) = given(src, rest)?;
+        givens.push(g);
+        while let Ok((r, _)) = punct(",")(rest) {
+            let (r, g) = given(src, r)?;
+            givens.push(g);
+            rest = r;
+        }
+        i = rest;
+    }
+    Ok((
+        i,
+        PropertyKind::Can {
+            principal,
+            action,
+            resource,
+            given: givens,
+        },
+    ))
+}
+
+/// `not_public = "not" "public" string ;`
+pub fn not_public<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    let (i, _) = kw("not")(i)?;
+    let (i, _) = cut(kw("public")(i))?;
+    let (i, file) = cut(string(src, i))?;
+    Ok((i, PropertyKind::NotPublic { file }))
+}
+
+/// `no_new_access = "no" "new" "access" "in" string "beyond" string ;`
+pub fn no_new_access<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    let (i, _) = kw("no")(i)?;
+    let (i, _) = cut(kw("new")(i))?;
+    let (i, _) = cut(kw("access")(i))?;
+    let (i, _) = cut(kw("in")(i))?;
+    let (i, new) = cut(string(src, i))?;
+    let (i, _) = cut(kw("beyond")(i))?;
+    let (i, old) = cut(string(src, i))?;
+    Ok((i, PropertyKind::NoNewAccess { new, old }))
+}
+
+/// `equivalent = "equivalent" string "and" string ;`
+pub fn equivalent<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    let (i, _) = kw("equivalent")(i)?;
+    let (i, a) = cut(string(src, i))?;
+    let (i, _) = cut(kw("and")(i))?;
+    let (i, b) = cut(string(src, i))?;
+    Ok((i, PropertyKind::Equivalent { a, b }))
+}
+
+/// `body = never | only | can | not_public | no_new_access | equivalent ;`
+pub fn body<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
+    for p in [never, only, can, not_public, no_new_access, equivalent] {
+        match p(src, i) {
+            Err(nom::Err::Error(_)) => continue,
+            other => return other,
+        }
+    }
+    let (i, _) = ws(i)?;
+    cut(fail(
+        i,
+        "a property: `never`, `only`, `can`, `not public`, `no new access` or `equivalent`",
+    ))
+}
+
+/// `name = name_char { name_char } ;` (letters, digits, `_`, `-`, `.`)
+fn name<'a>(src: &'a str, i: &'a str) -> R<'a, Spanned<String>> {
+    let (i, _) = ws(i)?;
+    let r: R<'a, &'a str> = take_while1(|c: char| c.is_ascii_alphanumeric() || "_-.".contains(c)).parse(i);
+    match r {
+        Ok((rest, n)) => Ok((rest, Spanned::new(n.to_string(), span(src, i, rest)))),
+        Err(_) => cut(fail(i, "a property name (letters, digits, `_`, `-`, `.`)")),
+    }
+}
+
+/// `property = "property" name ":" body ;`
+pub fn property<'a>(src: &'a str, i: &'a str) -> R<'a, Property> {
+    let (i, _) = ws(i)?;
+    let start = i;
+    let (i, _) = kw("property")(i)?;
+    let (i, name) = name(src, i)?;
+    let (i, _) = cut(punct(":")(i))?;
+    let (i, kind) = body(src, i)?;
+    Ok((
+        i,
+        Property {
+            name,
+            kind,
+            span: span(src, start, i),
+        },
+    ))
+}
+
+/// `role = "identity" | "resource" | "bucket" | "key" | "boundary" | "session" | "scp" | "rcp" ;`
+pub fn role<'a>(i: &'a str) -> R<'a, Role> {
+    for (w, r) in [
+        ("identity", Role::Identity),
+        ("resource", Role::Resource),
+        ("bucket", Role::Resource),
+        ("key", Role::Key),
+        ("boundary", Role::Boundary),
+        ("session", Role::Session),
+        ("scp", Role::Scp),
+        ("rcp", Role::Rcp),
+    ] {
+        if let Ok((rest, _)) = kw(w)(i) {
+            return Ok((rest, r));
+        }
+    }
+    let (i, _) = ws(i)?;
+    cut(fail(
+        i,
+        "a policy role: `identity`, `resource`, `bucket`, `key`, `boundary`, `session`, `scp` or `rcp`",
+    ))
+}
+
+/// `policy_ref = role string ;`
+pub fn policy_ref<'a>(src: &'a str, i: &'a str) -> R<'a, PolicyRef> {
+    let (i, role) = role(i)?;
+    let (i, path) = cut(string(src, i))?;
+    Ok((i, PolicyRef { role, path }))
+}
+
+/// `header = "policy" policy_ref { "," policy_ref } | "estate" string ;`
+pub fn header<'a>(src: &'a str, i: &'a str, file: &mut PropertyFile) -> R<'a, ()> {
+    if let Ok((i, _)) = kw("estate")(i) {
+        let (i, dir) = cut(string(src, i))?;
+        file.estates.push(dir);
+        return Ok((i, ()));
+    }
+    let (i, _) = kw("policy")(i)?;
+    let (mut i, first) = policy_ref(src, i)?;
+    file.policies.push(first);
+    while let Ok((rest, _)) = punct(",")(i) {
+        let (rest, p) = policy_ref(src, rest)?;
+        file.policies.push(p);
+        i = rest;
+    }
+    Ok((i, ()))
+}
+
+/// `file = { header | property } ;` Returns the file, or the offset and message of the first error.
+pub fn file(src: &str) -> Result<PropertyFile, (usize, String)> {
+    let mut out = PropertyFile::default();
+    let mut i = src;
+    loop {
+        let (rest, _) = ws(i).map_err(|_| (0, "unreadable input".to_string()))?;
+        if rest.is_empty() {
+            return Ok(out);
+        }
+        let r = match header(src, rest, &mut out) {
+            Err(nom::Err::Error(_)) => property(src, rest).map(|(r, p)| {
+                out.properties.push(p);
+                (r, ())
+            }),
+            other => other,
+        };
+        match r {
+            Ok((r, _)) => i = r,
+            Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
+                let at = src.len() - e.remaining;
+                let expected = if e.remaining == rest.len() {
+                    "`policy`, `estate` or `property`".to_string()
+                } else {
+                    e.expected
+                };
+                return Err((at, format!("expected {expected}")));
+            }
+            Err(nom::Err::Incomplete(_)) => return Err((src.len(), "unexpected end of input".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_design_sketch() {
+        let src = r#"
+# a comment
+policy resource "bucket.json", identity "role.json"
+policy scp "scp.json"
+
+property no-public-put:
+  never allow s3:PutObject, s3:PutObjectAcl on "arn:aws:s3:::examplebucket/*"
+    for principal outside accounts ["111122223333"]
+
+property decrypt-only-via-s3:
+  only allow kms:Decrypt on key "arn:aws:kms:us-east-1:333333333333:key/k"
+    when kms:ViaService like "s3.*.amazonaws.com" and not aws:x is absent
+
+property fsx-can-read:
+  can principal "arn:aws:iam::111111111111:role/r"
+    do kms:Decrypt on "arn:aws:kms:us-east-1:333333333333:key/k"
+    given kms:ViaService = "s3.us-east-1.amazonaws.com", kms:CallerAccount = "111111111111"
+
+property bucket-not-public:   not public "s3/examplebucket.json"
+property no-new-access:       no new access in "policy.new.json" beyond "policy.json"
+property same-meaning:        equivalent "a.json" and "b.json"
+"#;
+        let f = file(src).map_err(|e| format!("{e:?}"));
+        let f = match f {
+            Ok(f) => f,
+            Err(e) => unreachable!("{e}"),
+        };
+        assert_eq!(f.policies.len(), 3);
+        assert_eq!(f.properties.len(), 6);
+        assert_eq!(&src[f.properties[0].name.span.range()], "no-public-put");
+        assert!(matches!(&f.properties[1].kind, PropertyKind::Only { condition: Cond::And(v), .. } if v.len() == 2));
+    }
+
+    #[test]
+    fn errors_point_at_the_token() {
+        let src = "property p:\n  never allow s3:GetObject in \"x\"\n";
+        let (at, msg) = file(src).err().unwrap_or_default();
+        assert_eq!(&src[at..at + 2], "in");
+        assert_eq!(msg, "expected `on`");
+        let src = "property p: frobnicate";
+        let (at, msg) = file(src).err().unwrap_or_default();
+        assert_eq!(&src[at..], "frobnicate");
+        assert!(msg.starts_with("expected a property"), "{msg}");
+    }
+}

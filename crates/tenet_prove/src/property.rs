@@ -1,0 +1,407 @@
+//! Property semantics: each property kind is a function that builds a [`Query`] whose assertions are
+//! unsatisfiable exactly when the property holds (for `can`: satisfiable exactly when the witness
+//! exists), plus the concrete check that a decoded model must pass in the evaluator.
+
+use crate::encode::{Encoder, Estate, KeyType, ACTION, RESOURCE};
+use crate::ir::*;
+use crate::lang::ast::{Cond, PrincipalFilter};
+use crate::principals::FRESH_ACCOUNT;
+use std::net::IpAddr;
+use tenet_ast::eval::{statement_applies, wildcard_match, ContextValue, Request, RequestPrincipal};
+use tenet_ast::{ConditionOperator, Effect, Policy};
+
+/// The request pattern of `never`/`only`.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    /// Action patterns (case-insensitive).
+    pub actions: Vec<String>,
+    /// Resource patterns (case-sensitive).
+    pub resources: Vec<String>,
+    /// The principals.
+    pub principal: Option<PrincipalFilter>,
+}
+
+impl Pattern {
+    /// The pattern as a formula.
+    pub fn formula(&self, enc: &Encoder) -> Formula {
+        let actions = or(self
+            .actions
+            .iter()
+            .map(|a| Encoder::wildcard(&a.to_ascii_lowercase(), Term::str_var(ACTION)))
+            .collect::<Vec<_>>());
+        let resources = or(self
+            .resources
+            .iter()
+            .map(|r| Encoder::wildcard(r, Term::str_var(RESOURCE)))
+            .collect::<Vec<_>>());
+        let principals = match &self.principal {
+            None => TRUE,
+            Some(f) => or(enc
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| principal_in(f, c))
+                .map(|(i, _)| enc.is_candidate(i))
+                .collect::<Vec<_>>()),
+        };
+        and([actions, resources, principals])
+    }
+
+    /// The pattern, concretely.
+    pub fn matches(&self, r: &Request) -> bool {
+        self.actions.iter().any(|a| wildcard_match(a, &r.action, true))
+            && self.resources.iter().any(|p| wildcard_match(p, &r.resource, false))
+            && self.principal.as_ref().is_none_or(|f| principal_in(f, &r.principal))
+    }
+}
+
+/// Whether a principal is covered by a filter.
+pub fn principal_in(f: &PrincipalFilter, who: &RequestPrincipal) -> bool {
+    match f {
+        PrincipalFilter::OutsideAccounts(accts) => who.account().is_none_or(|a| !accts.iter().any(|x| x == a)),
+        PrincipalFilter::InAccounts(accts) => who.account().is_some_and(|a| accts.iter().any(|x| x == a)),
+        PrincipalFilter::Is(list) => list.iter().any(|p| RequestPrincipal::parse(p).is_ok_and(|p| p == *who)),
+    }
+}
+
+/// The condition of `only … when`, symbolically. Equality on typed keys compares typed values;
+/// `like` on a non-string key is over-approximated.
+pub fn cond_formula(c: &Cond, enc: &mut Encoder) -> Formula {
+    match c {
+        Cond::And(cs) => and(cs.iter().map(|c| cond_formula(c, enc)).collect::<Vec<_>>()),
+        Cond::Or(cs) => or(cs.iter().map(|c| cond_formula(c, enc)).collect::<Vec<_>>()),
+        Cond::Not(c) => not(cond_formula(c, enc)),
+        Cond::Present(k) => enc.present(&k.value, true),
+        Cond::Equals(k, vs) | Cond::Like(k, vs) => {
+            let like = matches!(c, Cond::Like(..));
+            let l = k.value.to_lowercase();
+            let Some(model) = enc.keys.get(&l).cloned() else {
+                return FALSE;
+            };
+            if model.mixed || (like && model.ty != KeyType::Str) {
+                return enc.approximate(format!("`{}` in the property condition", k.value));
+            }
+            let mut slots = Vec::new();
+            for i in 0..model.slots {
+                let name = format!("k.{l}.{i}");
+                let active = if model.multi {
+                    lt(Term::Int(i as i64), Term::int_var(format!("k.{l}.n")))
+                } else {
+                    TRUE
+                };
+                let mut alts = Vec::new();
+                for p in vs {
+                    if like {
+                        alts.push(Encoder::wildcard(p, Term::str_var(&name)));
+                    } else {
+                        match crate::encode::fix_slot(&name, model.ty, p) {
+                            Some(f) => alts.push(f),
+                            None => return enc.approximate(format!("value `{p}` of `{}`", k.value)),
+                        }
+                    }
+                }
+                // Every value of a multi-valued key must match.
+                slots.push(implies(active, or(alts)));
+            }
+            and([enc.present(&k.value, true), and(slots)])
+        }
+    }
+}
+
+/// The condition, concretely.
+pub fn cond_holds(c: &Cond, r: &Request) -> bool {
+    match c {
+        Cond::And(cs) => cs.iter().all(|c| cond_holds(c, r)),
+        Cond::Or(cs) => cs.iter().any(|c| cond_holds(c, r)),
+        Cond::Not(c) => !cond_holds(c, r),
+        Cond::Present(k) => r.context.get(&k.value).is_some_and(|v| !v.as_slice().is_empty()),
+        Cond::Equals(k, vs) | Cond::Like(k, vs) => {
+            let like = matches!(c, Cond::Like(..));
+            match r.context.get(&k.value) {
+                Some(v) if !v.as_slice().is_empty() => v.as_slice().iter().all(|x| {
+                    vs.iter().any(|p| {
+                        if like {
+                            wildcard_match(p, x, false)
+                        } else {
+                            p == x
+                                || (p.eq_ignore_ascii_case(x)
+                                    && (p.eq_ignore_ascii_case("true") || p.eq_ignore_ascii_case("false")))
+                        }
+                    })
+                }),
+                _ => false,
+            }
+        }
+    }
+}
+
+/// The condition keys a condition names.
+pub fn cond_keys(c: &Cond, out: &mut Vec<String>) {
+    match c {
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| cond_keys(c, out)),
+        Cond::Not(c) => cond_keys(c, out),
+        Cond::Present(k) | Cond::Equals(k, _) | Cond::Like(k, _) => out.push(k.value.clone()),
+    }
+}
+
+/// Whether `p` alone allows `r`: some Allow statement applies and no Deny does.
+pub fn allowed_alone(p: &Policy, r: &Request) -> bool {
+    let applies = |e: Effect| {
+        p.statements
+            .iter()
+            .any(|s| s.value.effect() == Some(e) && statement_applies(&s.value, p, r))
+    };
+    applies(Effect::Allow) && !applies(Effect::Deny)
+}
+
+/// The Sids (or indexes) of the statements of `p` with effect `e` that apply to `r`.
+pub fn applying(p: &Policy, r: &Request, e: Effect) -> Vec<String> {
+    p.statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.value.effect() == Some(e) && statement_applies(&s.value, p, r))
+        .map(|(i, s)| {
+            s.value
+                .sid
+                .as_ref()
+                .map_or_else(|| format!("statement #{i}"), |s| format!("`{}`", s.value))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// `not public`.
+
+/// The condition keys that pin a grant to non-public callers when given fixed values (S3 Block
+/// Public Access, "The meaning of public"), lowercase.
+pub const PINNING_KEYS: [&str; 11] = [
+    "aws:principalorgid",
+    "aws:sourceip",
+    "aws:sourcearn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceowner",
+    "aws:sourceaccount",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "aws:userid",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+];
+
+/// The fixed values a policy gives a pinning key: literal strings (no wildcard, no variable) and, for
+/// `aws:SourceIp`, CIDRs no broader than /8 (IPv4) or /32 (IPv6).
+#[derive(Clone, Debug, Default)]
+pub struct Fixed {
+    /// Lowercase key -> literal values.
+    pub strings: Vec<(String, Vec<String>)>,
+    /// Narrow CIDRs of `aws:SourceIp`.
+    pub cidrs: Vec<(IpAddr, u8)>,
+}
+
+/// Collects the fixed values of the pinning keys in `p`.
+pub fn fixed_values(p: &Policy) -> Fixed {
+    let mut f = Fixed::default();
+    for s in &p.statements {
+        for c in s.value.conditions() {
+            let l = c.key.value.to_lowercase();
+            if !PINNING_KEYS.contains(&l.as_str()) {
+                continue;
+            }
+            let ip = c.parsed.is_some_and(|o| {
+                matches!(
+                    o.operator,
+                    ConditionOperator::IpAddress | ConditionOperator::NotIpAddress
+                )
+            });
+            for v in &c.values {
+                let t = v.value.as_text();
+                if ip {
+                    if let Some((a, pfx)) = cidr(&t) {
+                        let narrow = if a.is_ipv4() { pfx >= 8 } else { pfx >= 32 };
+                        if narrow && !f.cidrs.contains(&(a, pfx)) {
+                            f.cidrs.push((a, pfx));
+                        }
+                    }
+                } else if !t.contains(['*', '?']) && !t.contains("${") {
+                    match f.strings.iter_mut().find(|(k, _)| *k == l) {
+                        Some((_, vs)) => vs.push(t.into_owned()),
+                        None => f.strings.push((l.clone(), vec![t.into_owned()])),
+                    }
+                }
+            }
+        }
+    }
+    f
+}
+
+fn cidr(s: &str) -> Option<(IpAddr, u8)> {
+    let (a, p) = s.trim().split_once('/').unwrap_or((s.trim(), ""));
+    let a: IpAddr = a.parse().ok()?;
+    let p: u8 = if p.is_empty() {
+        if a.is_ipv4() {
+            32
+        } else {
+            128
+        }
+    } else {
+        p.parse().ok()?
+    };
+    Some((a, p))
+}
+
+fn in_cidr(ip: IpAddr, net: IpAddr, p: u8) -> bool {
+    match (ip, net) {
+        (IpAddr::V4(i), IpAddr::V4(n)) => {
+            p == 0 || (u32::from(i) >> (32 - u32::from(p))) == (u32::from(n) >> (32 - u32::from(p)))
+        }
+        (IpAddr::V6(i), IpAddr::V6(n)) => {
+            p == 0 || (u128::from(i) >> (128 - u32::from(p))) == (u128::from(n) >> (128 - u32::from(p)))
+        }
+        _ => false,
+    }
+}
+
+/// The request comes from an outsider: an anonymous caller or an IAM principal of an account that
+/// no policy names, and every pinning key is absent or has a value the policy does not fix.
+pub fn outsider(enc: &Encoder, fixed: &Fixed) -> Formula {
+    let principals = or(enc
+        .candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| is_outsider_principal(c))
+        .map(|(i, _)| enc.is_candidate(i))
+        .collect::<Vec<_>>());
+    let mut fs = vec![principals];
+    for (l, k) in &enc.keys {
+        if !PINNING_KEYS.contains(&l.as_str()) {
+            continue;
+        }
+        for i in 0..k.slots {
+            let name = format!("k.{l}.{i}");
+            let fresh = if l == "aws:sourceip" {
+                let v6 = bool_var(format!("{name}.v6"));
+                let outside = fixed.cidrs.iter().map(|(a, p)| match a {
+                    IpAddr::V4(n) if *p > 0 => not(and([
+                        not(v6.clone()),
+                        eq(
+                            Term::extract(31, 32 - u32::from(*p), Term::bv_var(&name, 32)),
+                            Term::Bv(u128::from(u32::from(*n)) >> (32 - u32::from(*p)), u32::from(*p)),
+                        ),
+                    ])),
+                    IpAddr::V6(n) if *p > 0 => not(and([
+                        v6.clone(),
+                        eq(
+                            Term::extract(127, 128 - u32::from(*p), Term::bv_var(format!("{name}.ip6"), 128)),
+                            Term::Bv(u128::from(*n) >> (128 - u32::from(*p)), u32::from(*p)),
+                        ),
+                    ])),
+                    _ => TRUE,
+                });
+                and(outside.collect::<Vec<_>>())
+            } else {
+                let lits = fixed
+                    .strings
+                    .iter()
+                    .find(|(kk, _)| kk == l)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                and(lits
+                    .iter()
+                    .map(|v| not(eq(Term::str_var(&name), Term::str(v))))
+                    .collect::<Vec<_>>())
+            };
+            fs.push(fresh);
+        }
+    }
+    and(fs)
+}
+
+/// Whether a principal is an outsider (anonymous, or in the fresh account).
+pub fn is_outsider_principal(p: &RequestPrincipal) -> bool {
+    match p {
+        RequestPrincipal::Anonymous => true,
+        RequestPrincipal::Aws { account, .. } => account == FRESH_ACCOUNT,
+        _ => false,
+    }
+}
+
+/// The outsider condition, concretely.
+pub fn is_outsider(r: &Request, fixed: &Fixed) -> bool {
+    if !is_outsider_principal(&r.principal) {
+        return false;
+    }
+    r.context.iter().all(|(k, v)| {
+        let l = k.to_lowercase();
+        if !PINNING_KEYS.contains(&l.as_str()) {
+            return true;
+        }
+        v.as_slice().iter().all(|x| {
+            if l == "aws:sourceip" {
+                match x.trim().parse::<IpAddr>() {
+                    Ok(ip) => !fixed.cidrs.iter().any(|(n, p)| in_cidr(ip, *n, *p)),
+                    Err(_) => true,
+                }
+            } else {
+                fixed
+                    .strings
+                    .iter()
+                    .find(|(kk, _)| *kk == l)
+                    .is_none_or(|(_, vs)| !vs.contains(x))
+            }
+        })
+    })
+}
+
+/// Fixes the context keys of a `can … given`.
+pub fn given_formula(enc: &Encoder, given: &[(String, Vec<String>)]) -> Formula {
+    let mut fs = Vec::new();
+    for (k, vs) in given {
+        let l = k.to_lowercase();
+        let Some(model) = enc.keys.get(&l) else { continue };
+        let mut req = Request {
+            principal: RequestPrincipal::Anonymous,
+            action: String::new(),
+            resource: String::new(),
+            resource_account: Some(String::new()),
+            context: Default::default(),
+        };
+        let value = if vs.len() == 1 && !model.multi {
+            ContextValue::Single(vs[0].clone())
+        } else {
+            ContextValue::Multi(vs.clone())
+        };
+        req.context.insert(k.clone(), value);
+        match enc.fix(&req) {
+            Some(all) => {
+                // Keep only the constraints on this key.
+                let prefix = format!("k.{l}.");
+                for f in all {
+                    let mut vars = std::collections::BTreeMap::new();
+                    f.collect_vars(&mut vars);
+                    if !vars.is_empty() && vars.keys().all(|v| v.starts_with(&prefix)) {
+                        fs.push(f);
+                    }
+                }
+            }
+            None => fs.push(FALSE),
+        }
+    }
+    and(fs)
+}
+
+/// The estate of a `never`/`only`/`can` property, for the decoded request's re-check.
+pub fn recheck_allowed(e: &Estate, r: &Request) -> (bool, String, Vec<String>) {
+    let ev = tenet_ast::eval::evaluate(r, &e.policy_set());
+    let names = ev
+        .deciding
+        .iter()
+        .map(|s| {
+            let what = s
+                .sid
+                .as_ref()
+                .map_or_else(|| format!("statement #{}", s.statement), |sid| format!("`{sid}`"));
+            format!("{what} ({})", s.source.describe())
+        })
+        .collect();
+    (ev.decision.is_allowed(), ev.reason, names)
+}

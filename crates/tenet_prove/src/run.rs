@@ -1,0 +1,662 @@
+//! Running a `.tenet` file: loading the policies, building each property's query, solving it (in
+//! parallel, one Z3 context per rayon thread), decoding and re-checking counterexamples, and the
+//! verdicts with their JSON form.
+
+use crate::encode::{Encoder, Estate, ACTION, RESOURCE};
+use crate::ir::*;
+use crate::lang::ast::{PropertyFile, PropertyKind, Role};
+use crate::principals::candidates;
+use crate::property::*;
+use crate::smt::{solve, Outcome};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tenet_ast::eval::{ContextValue, Request, RequestPrincipal};
+use tenet_ast::{Effect, Policy, PolicyKind};
+use tenet_diagnostics::{Severity, Span};
+
+/// The default per-property timeout.
+pub const DEFAULT_TIMEOUT_MS: u32 = 5000;
+
+/// A verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The property is proved (for `can`: a witness request exists).
+    Holds,
+    /// The property is false; for `never`/`only`/`not public`/`no new access`/`equivalent` with a
+    /// counterexample.
+    Violated,
+    /// Not decided, with a reason.
+    Unknown,
+}
+
+impl Verdict {
+    /// `holds`, `violated` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Violated => "violated",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// The result of one property.
+#[derive(Clone, Debug)]
+pub struct PropertyResult {
+    /// The property's name.
+    pub name: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why (for `unknown`, and a summary otherwise).
+    pub reason: Option<String>,
+    /// A counterexample (or the witness of `can`), re-checked by the evaluator.
+    pub counterexample: Option<Request>,
+    /// The statements that decided.
+    pub explanation: Option<String>,
+    /// Wall time in milliseconds.
+    pub elapsed_ms: u64,
+    /// The property's span in the `.tenet` file.
+    pub span: Span,
+}
+
+impl PropertyResult {
+    /// The JSON object of DESIGN.md's contract.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut o = serde_json::Map::new();
+        o.insert("name".into(), self.name.clone().into());
+        o.insert("verdict".into(), self.verdict.as_str().into());
+        if let Some(r) = &self.reason {
+            o.insert("reason".into(), r.clone().into());
+        }
+        if let Some(c) = &self.counterexample {
+            o.insert("counterexample".into(), request_json(c));
+        }
+        if let Some(e) = &self.explanation {
+            o.insert("explanation".into(), e.clone().into());
+        }
+        o.insert("elapsed_ms".into(), self.elapsed_ms.into());
+        serde_json::Value::Object(o)
+    }
+}
+
+/// A request as JSON: `{"principal","action","resource","resourceAccount","context"}`.
+pub fn request_json(r: &Request) -> serde_json::Value {
+    let mut ctx = serde_json::Map::new();
+    for (k, v) in r.context.iter() {
+        let v = match v {
+            ContextValue::Single(s) => serde_json::Value::from(s.clone()),
+            ContextValue::Multi(vs) => serde_json::Value::from(vs.clone()),
+        };
+        ctx.insert(k.to_string(), v);
+    }
+    serde_json::json!({
+        "principal": r.principal.as_str(),
+        "action": r.action,
+        "resource": r.resource,
+        "resourceAccount": r.resource_account,
+        "context": ctx,
+    })
+}
+
+/// tenet's own failures (findings about the user's files are verdicts, not errors).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ProveError {
+    /// The `.tenet` file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A syntax error.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(#[from] crate::lang::SyntaxError),
+    /// No property of that name.
+    #[error("no property named `{0}`")]
+    NoSuchProperty(String),
+}
+
+/// A loaded policy file.
+#[derive(Clone, Debug)]
+struct Loaded {
+    policies: Vec<(PolicyKind, Policy)>,
+}
+
+fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<Loaded, String> {
+    let path = base.join(rel);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let parsed = tenet_syntax::parse_policy_file(&path.to_string_lossy(), &text, kind);
+    if let Some(d) = parsed.diagnostics.iter().find(|d| d.severity == Severity::Error) {
+        return Err(format!(
+            "`{rel}` has errors ({}: {}); fix them with `tenet lint`",
+            d.code, d.message
+        ));
+    }
+    if parsed.documents.is_empty() {
+        return Err(format!("`{rel}` holds no policy"));
+    }
+    Ok(Loaded {
+        policies: parsed.documents.into_iter().map(|d| (d.kind, d.policy)).collect(),
+    })
+}
+
+fn role_kind(r: Role) -> PolicyKind {
+    match r {
+        Role::Identity | Role::Boundary | Role::Session => PolicyKind::Identity,
+        Role::Resource => PolicyKind::Resource,
+        Role::Key => PolicyKind::Key,
+        Role::Scp => PolicyKind::Scp,
+        Role::Rcp => PolicyKind::Rcp,
+    }
+}
+
+/// The loaded policies of the `policy` headers, by role.
+#[derive(Clone, Debug, Default)]
+struct Headers {
+    identity: Vec<Policy>,
+    resource: Option<(Policy, bool)>,
+    boundaries: Vec<Policy>,
+    session: Option<Policy>,
+    scps: Vec<Vec<Policy>>,
+    rcps: Vec<Vec<Policy>>,
+    error: Option<String>,
+}
+
+impl Headers {
+    fn estate(&self) -> Estate<'_> {
+        Estate {
+            identity: self.identity.iter().collect(),
+            resource: self.resource.as_ref().map(|(p, _)| p),
+            resource_is_key_policy: self.resource.as_ref().is_some_and(|(_, k)| *k),
+            boundaries: self.boundaries.iter().collect(),
+            session: self.session.as_ref(),
+            scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
+            rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
+        }
+    }
+}
+
+fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
+    let mut h = Headers::default();
+    if !file.estates.is_empty() {
+        h.error = Some("`estate` directories are not supported yet: list the files with `policy` headers".into());
+        return h;
+    }
+    for r in &file.policies {
+        let loaded = match load(base, &r.path.value, Some(role_kind(r.role))) {
+            Ok(l) => l,
+            Err(e) => {
+                h.error = Some(e);
+                return h;
+            }
+        };
+        let ps: Vec<Policy> = loaded.policies.into_iter().map(|(_, p)| p).collect();
+        match r.role {
+            Role::Identity => h.identity.extend(ps),
+            Role::Boundary => h.boundaries.extend(ps),
+            Role::Session | Role::Resource | Role::Key => {
+                if ps.len() != 1 {
+                    h.error = Some(format!("`{}` must hold exactly one policy", r.path.value));
+                    return h;
+                }
+                let p = ps.into_iter().next().unwrap_or_default();
+                if r.role == Role::Session {
+                    h.session = Some(p);
+                } else if h.resource.is_some() {
+                    h.error = Some("only one `resource` or `key` policy can be in play".into());
+                    return h;
+                } else {
+                    h.resource = Some((p, r.role == Role::Key));
+                }
+            }
+            Role::Scp => h.scps.push(ps),
+            Role::Rcp => h.rcps.push(ps),
+        }
+    }
+    h
+}
+
+/// One property ready to solve: its query, encoder and concrete check.
+pub struct Prepared {
+    /// The property name.
+    pub name: String,
+    /// The span.
+    pub span: Span,
+    /// The queries (two for `equivalent`).
+    pub queries: Vec<Query>,
+    /// The encoder (variables and decoding).
+    pub encoder: Option<Encoder>,
+    /// A reason the property cannot be checked at all.
+    pub error: Option<String>,
+    kind: PropertyKind,
+    headers: std::sync::Arc<Headers>,
+    singles: Vec<Policy>,
+}
+
+/// Parses and prepares every property of a `.tenet` file.
+pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ProveError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let file = crate::lang::parse(&path.display().to_string(), &text)?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let headers = std::sync::Arc::new(load_headers(&base, &file));
+    Ok(file
+        .properties
+        .iter()
+        .map(|p| prepare(&base, &headers, p.name.value.clone(), p.span, p.kind.clone()))
+        .collect())
+}
+
+fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: Span, kind: PropertyKind) -> Prepared {
+    let mut out = Prepared {
+        name,
+        span,
+        queries: Vec::new(),
+        encoder: None,
+        error: None,
+        kind: kind.clone(),
+        headers: headers.clone(),
+        singles: Vec::new(),
+    };
+    let single = |f: &str| -> Result<(PolicyKind, Policy), String> {
+        let l = load(base, f, None)?;
+        if l.policies.len() != 1 {
+            return Err(format!("`{f}` must hold exactly one policy"));
+        }
+        l.policies
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("`{f}` holds no policy"))
+    };
+    match &kind {
+        PropertyKind::Never {
+            actions,
+            resources,
+            principal,
+        }
+        | PropertyKind::Only {
+            actions,
+            resources,
+            principal,
+            ..
+        } => {
+            if let Some(e) = &headers.error {
+                out.error = Some(e.clone());
+                return out;
+            }
+            let estate = headers.estate();
+            let policies = estate.all();
+            let (extra_p, extra_a) = filter_literals(principal.as_ref());
+            let mut keys = Vec::new();
+            if let PropertyKind::Only { condition, .. } = &kind {
+                cond_keys(condition, &mut keys);
+            }
+            let mut enc = Encoder::new(
+                &policies,
+                candidates(policies.iter().copied(), &extra_p, &extra_a),
+                &keys,
+            );
+            let pat = Pattern {
+                actions: actions.clone(),
+                resources: resources.clone(),
+                principal: principal.clone(),
+            };
+            let mut asserts = vec![enc.domain(), pat.formula(&enc), enc.allowed(&estate)];
+            if let PropertyKind::Only { condition, .. } = &kind {
+                asserts.push(not(cond_formula(condition, &mut enc)));
+            }
+            out.queries.push(Query { asserts });
+            out.encoder = Some(enc);
+        }
+        PropertyKind::Can {
+            principal,
+            action,
+            resource,
+            given,
+        } => {
+            if let Some(e) = &headers.error {
+                out.error = Some(e.clone());
+                return out;
+            }
+            let who = match RequestPrincipal::parse(&principal.value) {
+                Ok(w) => w,
+                Err(e) => {
+                    out.error = Some(e);
+                    return out;
+                }
+            };
+            let estate = headers.estate();
+            let policies = estate.all();
+            let keys: Vec<String> = given.iter().map(|(k, _)| k.value.clone()).collect();
+            let mut enc = Encoder::new(
+                &policies,
+                candidates(policies.iter().copied(), std::slice::from_ref(&principal.value), &[]),
+                &keys,
+            );
+            let Some(idx) = enc.candidates.iter().position(|c| *c == who) else {
+                out.error = Some("internal: the principal is not a candidate".into());
+                return out;
+            };
+            let given: Vec<(String, Vec<String>)> = given.iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
+            let mut asserts = vec![
+                enc.domain(),
+                enc.is_candidate(idx),
+                eq(Term::str_var(ACTION), Term::str(action.to_ascii_lowercase())),
+                eq(Term::str_var(RESOURCE), Term::str(resource.clone())),
+                given_formula(&enc, &given),
+            ];
+            // The resource's account is the ARN's account field when it has one.
+            if let Some(acct) = resource
+                .split(':')
+                .nth(4)
+                .filter(|a| !a.is_empty() && !a.contains(['*', '?']))
+            {
+                asserts.push(eq(Term::str_var(crate::encode::RESOURCE_ACCOUNT), Term::str(acct)));
+            }
+            asserts.push(enc.allowed(&estate));
+            out.queries.push(Query { asserts });
+            out.encoder = Some(enc);
+        }
+        PropertyKind::NotPublic { file } => match single(&file.value) {
+            Err(e) => out.error = Some(e),
+            Ok((_, p)) => {
+                let mut enc = Encoder::new(&[&p], candidates([&p], &[], &[]), &[]);
+                let fixed = fixed_values(&p);
+                let asserts = vec![enc.domain(), enc.allowed_alone(&p), outsider(&enc, &fixed)];
+                out.queries.push(Query { asserts });
+                out.encoder = Some(enc);
+                out.singles = vec![p];
+            }
+        },
+        PropertyKind::NoNewAccess { new: a, old: b } | PropertyKind::Equivalent { a, b } => {
+            match (single(&a.value), single(&b.value)) {
+                (Err(e), _) | (_, Err(e)) => out.error = Some(e),
+                (Ok((ka, pa)), Ok((kb, pb))) => {
+                    if ka != kb {
+                        out.error = Some(format!(
+                            "`{}` is a {} policy and `{}` a {} policy: compare policies of the same kind",
+                            a.value,
+                            ka.as_str(),
+                            b.value,
+                            kb.as_str()
+                        ));
+                        return out;
+                    }
+                    let mut enc = Encoder::new(&[&pa, &pb], candidates([&pa, &pb], &[], &[]), &[]);
+                    let (aa, ab) = (enc.allowed_alone(&pa), enc.allowed_alone(&pb));
+                    out.queries.push(Query {
+                        asserts: vec![enc.domain(), aa.clone(), not(ab.clone())],
+                    });
+                    if matches!(kind, PropertyKind::Equivalent { .. }) {
+                        out.queries.push(Query {
+                            asserts: vec![enc.domain(), ab, not(aa)],
+                        });
+                    }
+                    out.encoder = Some(enc);
+                    out.singles = vec![pa, pb];
+                }
+            }
+        }
+    }
+    out
+}
+
+fn filter_literals(f: Option<&crate::lang::ast::PrincipalFilter>) -> (Vec<String>, Vec<String>) {
+    use crate::lang::ast::PrincipalFilter as F;
+    match f {
+        None => (Vec::new(), Vec::new()),
+        Some(F::OutsideAccounts(a) | F::InAccounts(a)) => (Vec::new(), a.clone()),
+        Some(F::Is(p)) => (p.clone(), Vec::new()),
+    }
+}
+
+/// The SMT-LIB 2 text of a prepared property (its first query; `equivalent` has two).
+pub fn compile_smt2(p: &Prepared) -> String {
+    let mut out = format!("; property {}\n", p.name);
+    if let Some(e) = &p.error {
+        out.push_str(&format!("; not checkable: {e}\n"));
+    }
+    if let Some(enc) = &p.encoder {
+        for (i, c) in enc.candidates.iter().enumerate() {
+            out.push_str(&format!("; principal = {i}: {}\n", c.as_str()));
+        }
+        for r in enc.approx.over.iter().chain(&enc.approx.under) {
+            out.push_str(&format!("; approximated: {r}\n"));
+        }
+    }
+    for (i, q) in p.queries.iter().enumerate() {
+        if p.queries.len() > 1 {
+            out.push_str(&format!("; query {}\n", i + 1));
+        }
+        out.push_str(&q.to_smt2());
+        out.push_str("(check-sat)\n");
+    }
+    out
+}
+
+/// The SMT-LIB 2 text of every property of a file, or of the one named.
+pub fn compile_smt2_file(path: &Path, name: Option<&str>) -> Result<String, ProveError> {
+    let ps = prepare_file(path)?;
+    let mut out = String::new();
+    let mut found = false;
+    for p in &ps {
+        if name.is_none_or(|n| n == p.name) {
+            found = true;
+            out.push_str(&compile_smt2(p));
+        }
+    }
+    match (found, name) {
+        (false, Some(n)) => Err(ProveError::NoSuchProperty(n.to_string())),
+        _ => Ok(out),
+    }
+}
+
+/// Proves every property of a `.tenet` file with the default timeout.
+pub fn prove_file(path: &Path) -> Result<Vec<PropertyResult>, ProveError> {
+    prove_file_with(path, DEFAULT_TIMEOUT_MS)
+}
+
+/// Proves every property of a `.tenet` file, in parallel, with a per-property timeout.
+pub fn prove_file_with(path: &Path, timeout_ms: u32) -> Result<Vec<PropertyResult>, ProveError> {
+    let prepared = prepare_file(path)?;
+    Ok(prepared.par_iter().map(|p| check(p, timeout_ms)).collect())
+}
+
+fn result(p: &Prepared, start: Instant, verdict: Verdict, reason: Option<String>) -> PropertyResult {
+    PropertyResult {
+        name: p.name.clone(),
+        verdict,
+        reason,
+        counterexample: None,
+        explanation: None,
+        elapsed_ms: start.elapsed().as_millis() as u64,
+        span: p.span,
+    }
+}
+
+/// Checks one prepared property.
+pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
+    let start = Instant::now();
+    let (Some(enc), None) = (&p.encoder, &p.error) else {
+        return result(
+            p,
+            start,
+            Verdict::Unknown,
+            Some(p.error.clone().unwrap_or_else(|| "not checkable".into())),
+        );
+    };
+    let is_can = matches!(p.kind, PropertyKind::Can { .. });
+    for (qi, q) in p.queries.iter().enumerate() {
+        let mut outcome = solve(q, timeout_ms);
+        if let Outcome::Sat(m) = &outcome {
+            if matches!(m.get(ACTION), Some(Value::Str(a)) if !Encoder::action_in_domain(a)) {
+                let mut q = q.clone();
+                q.asserts.push(Encoder::action_domain());
+                outcome = solve(&q, timeout_ms);
+            }
+        }
+        match outcome {
+            Outcome::Unknown(r) => return result(p, start, Verdict::Unknown, Some(r)),
+            Outcome::Unsat => continue,
+            Outcome::Sat(model) => {
+                let Some(req) = enc.decode(&model) else {
+                    return result(
+                        p,
+                        start,
+                        Verdict::Unknown,
+                        Some("internal: could not decode the model".into()),
+                    );
+                };
+                let (confirmed, explanation) = confirm(p, qi, &req);
+                if !confirmed {
+                    let reason = if enc.approx.over.is_empty() {
+                        let r = format!(
+                            "internal: counterexample rejected by evaluator (property `{}`): {}",
+                            p.name,
+                            request_json(&req)
+                        );
+                        eprintln!("tenet: BUG: {r}");
+                        r
+                    } else {
+                        format!("not modelled exactly: {}", enc.approx.over.join("; "))
+                    };
+                    return result(p, start, Verdict::Unknown, Some(reason));
+                }
+                let mut r = result(p, start, if is_can { Verdict::Holds } else { Verdict::Violated }, None);
+                r.reason = Some(if is_can {
+                    "a request is allowed".into()
+                } else {
+                    match &p.kind {
+                        PropertyKind::NoNewAccess { .. } | PropertyKind::Equivalent { .. } => {
+                            let (a, b) = if qi == 0 { (0, 1) } else { (1, 0) };
+                            let names = ["first", "second"];
+                            if matches!(p.kind, PropertyKind::NoNewAccess { .. }) {
+                                "the new policy allows a request that the old one does not".into()
+                            } else {
+                                format!(
+                                    "the {} policy allows a request that the {} does not",
+                                    names[a], names[b]
+                                )
+                            }
+                        }
+                        PropertyKind::NotPublic { .. } => {
+                            "an outsider (anonymous or an unnamed account, with no pinned condition key) is allowed"
+                                .into()
+                        }
+                        _ => "a request matching the pattern is allowed".into(),
+                    }
+                });
+                r.counterexample = Some(req);
+                r.explanation = explanation;
+                r.elapsed_ms = start.elapsed().as_millis() as u64;
+                return r;
+            }
+        }
+    }
+    // Every query is unsatisfiable.
+    if !enc.approx.under.is_empty() {
+        return result(
+            p,
+            start,
+            Verdict::Unknown,
+            Some(format!("bounded model: {}", enc.approx.under.join("; "))),
+        );
+    }
+    if is_can {
+        let mut r = result(
+            p,
+            start,
+            Verdict::Violated,
+            Some("no request with these values is allowed".into()),
+        );
+        if let PropertyKind::Can {
+            principal,
+            action,
+            resource,
+            given,
+        } = &p.kind
+        {
+            if let Ok(mut req) = Request::new(&principal.value, action, resource) {
+                for (k, v) in given {
+                    let v = if v.len() == 1 {
+                        ContextValue::Single(v[0].clone())
+                    } else {
+                        ContextValue::Multi(v.clone())
+                    };
+                    req.context.insert(k.value.clone(), v);
+                }
+                let ev = tenet_ast::eval::evaluate(&req, &p.headers.estate().policy_set());
+                r.explanation = Some(format!("for example, with no other context key: {}", ev.reason));
+            }
+        }
+        return r;
+    }
+    result(p, start, Verdict::Holds, None)
+}
+
+/// Re-checks a decoded request with the evaluator; returns whether it is a genuine counterexample
+/// (or witness) and the statements that decided.
+fn confirm(p: &Prepared, qi: usize, req: &Request) -> (bool, Option<String>) {
+    match &p.kind {
+        PropertyKind::Never {
+            actions,
+            resources,
+            principal,
+        }
+        | PropertyKind::Only {
+            actions,
+            resources,
+            principal,
+            ..
+        } => {
+            let pat = Pattern {
+                actions: actions.clone(),
+                resources: resources.clone(),
+                principal: principal.clone(),
+            };
+            let estate = p.headers.estate();
+            let (allowed, _, names) = recheck_allowed(&estate, req);
+            let cond_ok = match &p.kind {
+                PropertyKind::Only { condition, .. } => !cond_holds(condition, req),
+                _ => true,
+            };
+            (
+                pat.matches(req) && allowed && cond_ok,
+                Some(format!("allowed by {}", names.join(", "))),
+            )
+        }
+        PropertyKind::Can { .. } => {
+            let estate = p.headers.estate();
+            let (allowed, _, names) = recheck_allowed(&estate, req);
+            (allowed, Some(format!("allowed by {}", names.join(", "))))
+        }
+        PropertyKind::NotPublic { .. } => {
+            let Some(pol) = p.singles.first() else {
+                return (false, None);
+            };
+            let ok = allowed_alone(pol, req) && is_outsider(req, &fixed_values(pol));
+            (
+                ok,
+                Some(format!("allowed by {}", applying(pol, req, Effect::Allow).join(", "))),
+            )
+        }
+        PropertyKind::NoNewAccess { .. } | PropertyKind::Equivalent { .. } => {
+            let [a, b] = &p.singles[..] else { return (false, None) };
+            let (x, y) = if qi == 0 { (a, b) } else { (b, a) };
+            let ok = allowed_alone(x, req) && !allowed_alone(y, req);
+            (
+                ok,
+                Some(format!("allowed by {}", applying(x, req, Effect::Allow).join(", "))),
+            )
+        }
+    }
+}

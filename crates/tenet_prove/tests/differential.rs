@@ -1,0 +1,436 @@
+//! Differential test: the Z3 encoding (with every request variable fixed) and the concrete evaluator
+//! must agree on "allowed" for thousands of generated requests, over the fixtures in
+//! `tests/fixtures/prove/` and every policy under `policies/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal};
+use tenet_ast::{Policy, PolicyKind};
+use tenet_prove::encode::{Encoder, Estate, KeyType};
+use tenet_prove::ir::{Assignment, Formula, Query, Sort, Term, Value};
+use tenet_prove::principals::candidates;
+use tenet_prove::property::allowed_alone;
+use tenet_prove::smt::{solve, Outcome};
+
+/// A xorshift64* generator: deterministic, seeded, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn load(path: &Path, kind: Option<PolicyKind>) -> Vec<Policy> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let parsed = tenet_syntax::parse_policy_file(&path.to_string_lossy(), &text, kind);
+    parsed.documents.into_iter().map(|d| d.policy).collect()
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            json_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+/// Literal strings found in the policies: actions, resources, condition values per key.
+#[derive(Default)]
+struct Literals {
+    actions: Vec<String>,
+    resources: Vec<String>,
+    values: Vec<(String, Vec<String>)>,
+}
+
+fn literals(policies: &[&Policy]) -> Literals {
+    let mut l = Literals::default();
+    for p in policies {
+        for s in &p.statements {
+            if let Some(a) = &s.value.action {
+                l.actions.extend(a.value.items.iter().map(|i| i.value.clone()));
+            }
+            if let Some(r) = &s.value.resource {
+                l.resources.extend(r.value.items.iter().map(|i| i.value.clone()));
+            }
+            for c in s.value.conditions() {
+                let k = c.key.value.to_lowercase();
+                let vs: Vec<String> = c.values.iter().map(|v| v.value.as_text().into_owned()).collect();
+                match l.values.iter_mut().find(|(kk, _)| *kk == k) {
+                    Some((_, e)) => e.extend(vs),
+                    None => l.values.push((k, vs)),
+                }
+            }
+        }
+    }
+    l.actions.extend([
+        "s3:GetObject".to_string(),
+        "ec2:RunInstances".into(),
+        "iam:PassRole".into(),
+    ]);
+    l.resources.extend(["arn:aws:s3:::other/x".to_string(), "*".into()]);
+    l
+}
+
+/// Instantiates wildcards and variables of a pattern with random text.
+fn instantiate(rng: &mut Rng, pattern: &str, username: &str) -> String {
+    let pattern = pattern.replace("${aws:username}", username);
+    let mut out = String::new();
+    for c in pattern.chars() {
+        match c {
+            '*' => {
+                let s: &&str = rng.pick(&["", "a", "x/y", "data/", ":", "k"]);
+                out.push_str(s);
+            }
+            '?' => out.push(*rng.pick(&['a', '1', '/', ':'])),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn random_case(rng: &mut Rng, s: &str) -> String {
+    s.chars()
+        .map(|c| if rng.chance(20) { c.to_ascii_uppercase() } else { c })
+        .collect()
+}
+
+fn value(rng: &mut Rng, ty: KeyType, lits: &[String], username: &str) -> String {
+    match ty {
+        KeyType::Str => {
+            if !lits.is_empty() && rng.chance(70) {
+                let chosen = rng_pick_owned(rng, lits);
+                let v = instantiate(rng, &chosen, username);
+                if rng.chance(15) {
+                    random_case(rng, &v)
+                } else {
+                    v
+                }
+            } else {
+                rng.pick(&["", "x", "alice", "team", "keep-me", "us-east-1", "US-EAST-1"])
+                    .to_string()
+            }
+        }
+        KeyType::Num => rng
+            .pick(&["-1", "0", "50", "100", "100.5", "3600", "3601", "abc", "99.5"])
+            .to_string(),
+        KeyType::Date => rng
+            .pick(&[
+                "1893455999",
+                "1893456000",
+                "1893456001",
+                "2029-12-31T23:59:59Z",
+                "2030-01-01T00:00:00Z",
+                "0",
+            ])
+            .to_string(),
+        KeyType::Bool => rng.pick(&["true", "false", "TRUE", "maybe"]).to_string(),
+        KeyType::Ip => rng
+            .pick(&[
+                "10.1.2.3",
+                "11.0.0.1",
+                "2001:db8::1",
+                "2001:db9::1",
+                "not-an-ip",
+                "192.0.2.1",
+            ])
+            .to_string(),
+    }
+}
+
+fn rng_pick_owned(rng: &mut Rng, xs: &[String]) -> String {
+    xs[rng.below(xs.len())].clone()
+}
+
+fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
+    let username = rng.pick(&["alice", "bob"]).to_string();
+    let principal = rng.pick(&enc.candidates).clone();
+    let chosen = rng_pick_owned(rng, &lits.actions);
+    let action = instantiate(rng, &chosen, &username);
+    let action = random_case(rng, &action);
+    let chosen = rng_pick_owned(rng, &lits.resources);
+    let resource = instantiate(rng, &chosen, &username);
+    let mut accounts: Vec<String> = enc
+        .candidates
+        .iter()
+        .filter_map(|c| c.account().map(str::to_string))
+        .collect();
+    accounts.push(String::new());
+    let resource_account = rng_pick_owned(rng, &accounts);
+    let mut context = Context::new();
+    for (l, k) in &enc.keys {
+        if rng.chance(30) {
+            continue;
+        }
+        let key_lits = lits
+            .values
+            .iter()
+            .find(|(kk, _)| kk == l)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let v = if l == "aws:username" {
+            ContextValue::Single(username.clone())
+        } else if k.multi {
+            let n = rng.below(k.slots + 1);
+            ContextValue::Multi((0..n).map(|_| value(rng, k.ty, &key_lits, &username)).collect())
+        } else {
+            ContextValue::Single(value(rng, k.ty, &key_lits, &username))
+        };
+        context.insert(k.name.clone(), v);
+    }
+    Request {
+        principal,
+        action,
+        resource,
+        resource_account: Some(resource_account),
+        context,
+    }
+}
+
+/// The assignment that the fixing formulas describe; variables they leave open (slots of absent
+/// keys, which every use guards) get default values.
+fn assignment(fixed: &[Formula], all: &BTreeMap<String, Sort>) -> Assignment {
+    fn walk(f: &Formula, a: &mut Assignment) {
+        match f {
+            Formula::And(fs) => fs.iter().for_each(|g| walk(g, a)),
+            Formula::Var(v) => {
+                a.insert(v.clone(), Value::Bool(true));
+            }
+            Formula::Not(g) => {
+                if let Formula::Var(v) = &**g {
+                    a.insert(v.clone(), Value::Bool(false));
+                }
+            }
+            Formula::Eq(Term::Var(v, _), t) => {
+                if let Some(x) = t.eval(&Assignment::new()) {
+                    a.insert(v.clone(), x);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut a = Assignment::new();
+    fixed.iter().for_each(|f| walk(f, &mut a));
+    for (v, s) in all {
+        a.entry(v.clone()).or_insert(match s {
+            Sort::Bool => Value::Bool(false),
+            Sort::String => Value::Str(String::new()),
+            Sort::Int => Value::Int(0),
+            Sort::Bv(_) => Value::Bv(0),
+        });
+    }
+    a
+}
+
+static ALLOWED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `n` requests through the formula IR (evaluated concretely) and the evaluator, and every
+/// `z3_every`-th one also through Z3; returns (compared, compared by Z3, skipped).
+#[allow(clippy::too_many_arguments)]
+fn compare(
+    name: &str,
+    enc: &mut Encoder,
+    formula: Formula,
+    concrete: &dyn Fn(&Request) -> bool,
+    lits: &Literals,
+    n: usize,
+    z3_every: usize,
+    seed: u64,
+) -> (usize, usize, usize) {
+    assert!(
+        enc.approx.over.is_empty(),
+        "{name}: the encoding approximates: {:?}",
+        enc.approx.over
+    );
+    let domain = enc.domain();
+    let mut vars = BTreeMap::new();
+    formula.collect_vars(&mut vars);
+    domain.collect_vars(&mut vars);
+    let mut rng = Rng(seed);
+    let (mut compared, mut by_z3, mut skipped) = (0, 0, 0);
+    for i in 0..n {
+        let req = random_request(&mut rng, enc, lits);
+        let Some(fixed) = enc.fix(&req) else {
+            skipped += 1;
+            continue;
+        };
+        let expected = concrete(&req);
+        ALLOWED.fetch_add(usize::from(expected), std::sync::atomic::Ordering::Relaxed);
+        let a = assignment(&fixed, &vars);
+        assert_eq!(
+            domain.eval(&a),
+            Some(true),
+            "{name}: request outside the domain: {req:#?}"
+        );
+        assert_eq!(
+            formula.eval(&a),
+            Some(expected),
+            "{name}: the IR disagrees with the evaluator on {req:#?}"
+        );
+        if i % z3_every == 0 {
+            let mut asserts = vec![domain.clone(), formula.clone()];
+            asserts.extend(fixed);
+            let symbolic = match solve(&Query { asserts }, 20_000) {
+                Outcome::Sat(_) => true,
+                Outcome::Unsat => false,
+                Outcome::Unknown(r) => unreachable!("{name}: solver unknown: {r}"),
+            };
+            assert_eq!(
+                symbolic, expected,
+                "{name}: Z3 disagrees with the evaluator on {req:#?}"
+            );
+            by_z3 += 1;
+        }
+        compared += 1;
+    }
+    (compared, by_z3, skipped)
+}
+
+#[test]
+fn encoding_agrees_with_the_evaluator() {
+    let fixtures = root().join("tests/fixtures/prove");
+    let mut files = Vec::new();
+    json_files(&fixtures, &mut files);
+    json_files(&root().join("policies"), &mut files);
+    let mut total = 0;
+    let mut skipped_total = 0;
+    let mut z3_total = 0;
+    let start = std::time::Instant::now();
+
+    // Each policy alone.
+    for (i, f) in files.iter().enumerate() {
+        for p in load(f, None) {
+            let mut enc = Encoder::new(&[&p], candidates([&p], &[], &[]), &[]);
+            let formula = enc.allowed_alone(&p);
+            let lits = literals(&[&p]);
+            let (a, z, s) = compare(
+                &f.display().to_string(),
+                &mut enc,
+                formula,
+                &|r| allowed_alone(&p, r),
+                &lits,
+                600,
+                15,
+                0x9e37_79b9 + i as u64,
+            );
+            total += a;
+            z3_total += z;
+            skipped_total += s;
+        }
+    }
+
+    // Whole estates through `evaluate`.
+    let one = |name: &str, kind| {
+        load(&fixtures.join(name), Some(kind))
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
+    let pol = |name: &str, kind| {
+        load(&root().join("policies/prove").join(name), Some(kind))
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
+    let ident = one("identity-mixed.json", PolicyKind::Identity);
+    let bucket = one("conditions-resource.json", PolicyKind::Resource);
+    let scp = one("scp-region.json", PolicyKind::Scp);
+    let key = one("key-delegating.json", PolicyKind::Key);
+    let fsx_ident = pol("fsx-identity.json", PolicyKind::Identity);
+    let fsx_key = pol("key-via-s3.json", PolicyKind::Key);
+    let estates: Vec<(&str, Estate)> = vec![
+        (
+            "bucket alone",
+            Estate {
+                resource: Some(&bucket),
+                ..Default::default()
+            },
+        ),
+        (
+            "identity + bucket + scp",
+            Estate {
+                identity: vec![&ident],
+                resource: Some(&bucket),
+                scps: vec![vec![&scp]],
+                ..Default::default()
+            },
+        ),
+        (
+            "identity + key + boundary",
+            Estate {
+                identity: vec![&ident],
+                resource: Some(&key),
+                resource_is_key_policy: true,
+                boundaries: vec![&scp],
+                ..Default::default()
+            },
+        ),
+        (
+            "fsx identity + key",
+            Estate {
+                identity: vec![&fsx_ident],
+                resource: Some(&fsx_key),
+                resource_is_key_policy: true,
+                ..Default::default()
+            },
+        ),
+    ];
+    for (i, (name, e)) in estates.iter().enumerate() {
+        let policies = e.all();
+        let mut enc = Encoder::new(&policies, candidates(policies.iter().copied(), &[], &[]), &[]);
+        let formula = enc.allowed(e);
+        let lits = literals(&policies);
+        let ps = e.policy_set();
+        let (a, z, s) = compare(
+            name,
+            &mut enc,
+            formula,
+            &|r| evaluate(r, &ps).decision.is_allowed(),
+            &lits,
+            2000,
+            20,
+            0x1234_5678 + i as u64,
+        );
+        total += a;
+        z3_total += z;
+        skipped_total += s;
+    }
+    eprintln!(
+        "differential: {total} requests agreed (IR), {z3_total} of them also through Z3, {skipped_total} outside the modelled space, {} allowed, in {:.1} s",
+        ALLOWED.load(std::sync::atomic::Ordering::Relaxed),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(total > 2000, "too few requests compared: {total}");
+}
+
+#[test]
+fn principals_parse_back() {
+    // Every candidate principal is one the evaluator can parse from its own text.
+    let p = Policy::default();
+    for c in candidates([&p], &["arn:aws:iam::123456789012:role/x".to_string()], &[]) {
+        if !matches!(c, RequestPrincipal::Anonymous) {
+            assert_eq!(RequestPrincipal::parse(c.as_str()).ok().as_ref(), Some(&c));
+        }
+    }
+}

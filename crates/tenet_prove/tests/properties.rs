@@ -1,0 +1,202 @@
+//! Verdicts of whole `.tenet` files: the S3 "meaning of public" cases, the example properties under
+//! `policies/prove/` (snapshotted under the top-level `snapshots/`), and the opt-in conformance run
+//! over the Access Analyzer custom-policy-check samples (`cargo test -p tenet_prove -- --ignored`).
+
+use std::path::{Path, PathBuf};
+use tenet_prove::{prove_file, PropertyResult, Verdict};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn table(results: &[PropertyResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        out.push_str(&format!("{}: {}", r.name, r.verdict.as_str()));
+        if r.verdict == Verdict::Unknown {
+            out.push_str(&format!(" ({})", r.reason.clone().unwrap_or_default()));
+        }
+        if let Some(e) = &r.explanation {
+            out.push_str(&format!(" [{e}]"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn assert_no_internal_error(results: &[PropertyResult]) {
+    for r in results {
+        assert!(
+            !r.reason.as_deref().unwrap_or("").starts_with("internal"),
+            "{}: {:?}",
+            r.name,
+            r.reason
+        );
+    }
+}
+
+#[test]
+fn meaning_of_public() {
+    let path = root().join("tests/fixtures/prove/public/meaning-of-public.tenet");
+    let results = prove_file(&path).unwrap_or_default();
+    assert!(results.len() >= 20);
+    assert_no_internal_error(&results);
+    for r in &results {
+        let expected = if r.name.starts_with("public-") {
+            Verdict::Violated
+        } else {
+            Verdict::Holds
+        };
+        assert_eq!(r.verdict, expected, "{}: {:?}", r.name, r.reason);
+        if expected == Verdict::Violated {
+            assert!(r.counterexample.is_some(), "{}", r.name);
+        }
+    }
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("prove_meaning_of_public", table(&results));
+    });
+}
+
+#[test]
+fn example_properties() {
+    let mut all = String::new();
+    for name in ["bucket.tenet", "key.tenet", "key-unrestricted.tenet"] {
+        let results = prove_file(&root().join("policies/prove").join(name)).unwrap_or_default();
+        assert!(!results.is_empty(), "{name}");
+        assert_no_internal_error(&results);
+        assert!(
+            results.iter().all(|r| r.verdict != Verdict::Unknown),
+            "{name}: {}",
+            table(&results)
+        );
+        all.push_str(&format!("# {name}\n{}", table(&results)));
+    }
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("prove_example_properties", all);
+    });
+}
+
+#[test]
+fn syntax_errors_point_at_the_token() {
+    let dir = std::env::temp_dir().join(format!("tenet-prove-syntax-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("bad.tenet");
+    let _ = std::fs::write(&path, "property p:\n  never allow s3:GetObject in \"x\"\n");
+    let err = prove_file(&path).err().map(|e| {
+        let mut out = String::new();
+        let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_links(false)
+            .with_width(80);
+        let _ = handler.render_report(&mut out, &e);
+        out.replace(&path.display().to_string(), "bad.tenet")
+    });
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("prove_syntax_error", err.unwrap_or_default());
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The `json` code blocks of a markdown file, each with the heading line before it.
+fn json_blocks(md: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut heading = String::new();
+    let mut lines = md.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with('#') {
+            heading = line.trim_start_matches('#').trim().to_string();
+        } else if line.trim_start().starts_with("```json") {
+            let mut body = String::new();
+            for l in lines.by_ref() {
+                if l.trim_start().starts_with("```") {
+                    break;
+                }
+                body.push_str(l);
+                body.push('\n');
+            }
+            out.push((heading.clone(), body));
+        }
+    }
+    out
+}
+
+/// Conformance of `no new access` with IAM Access Analyzer's CheckNoNewAccess on the labelled
+/// samples in `../shared/corpora/aa-custom-policy-check-samples` (read in place, never copied).
+#[test]
+#[ignore = "opt-in: needs ../shared/corpora"]
+fn conformance_no_new_access() {
+    let corpus = root().join("../shared/corpora/aa-custom-policy-check-samples");
+    if !corpus.is_dir() {
+        eprintln!("corpus absent: skipped");
+        return;
+    }
+    let mut mds = Vec::new();
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        v.sort();
+        for p in v {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md") {
+                out.push(p);
+            }
+        }
+    }
+    walk(&corpus, &mut mds);
+    let dir = std::env::temp_dir().join(format!("tenet-prove-conformance-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let (mut matched, mut total, mut unknown) = (0, 0, 0);
+    let mut mismatches = Vec::new();
+    for md in &mds {
+        let text = std::fs::read_to_string(md).unwrap_or_default();
+        let blocks = json_blocks(&text);
+        let Some((_, reference)) = blocks
+            .iter()
+            .find(|(h, _)| h.to_lowercase().contains("reference policy"))
+        else {
+            continue;
+        };
+        let _ = std::fs::write(dir.join("reference.json"), reference);
+        for (i, (heading, candidate)) in blocks.iter().enumerate() {
+            let label = if heading.contains("PASS") {
+                Verdict::Holds
+            } else if heading.contains("FAIL") {
+                Verdict::Violated
+            } else {
+                continue;
+            };
+            let _ = std::fs::write(dir.join("candidate.json"), candidate);
+            let _ = std::fs::write(
+                dir.join("check.tenet"),
+                "property p: no new access in \"candidate.json\" beyond \"reference.json\"\n",
+            );
+            let results = prove_file(&dir.join("check.tenet")).unwrap_or_default();
+            let Some(r) = results.first() else { continue };
+            total += 1;
+            if r.verdict == label {
+                matched += 1;
+            } else {
+                if r.verdict == Verdict::Unknown {
+                    unknown += 1;
+                }
+                let file = md.strip_prefix(&corpus).unwrap_or(md).display().to_string();
+                mismatches.push(format!(
+                    "{file} #{i} `{heading}`: {} ({:?})",
+                    r.verdict.as_str(),
+                    r.reason
+                ));
+            }
+            assert!(
+                !r.reason.as_deref().unwrap_or("").starts_with("internal"),
+                "{md:?} {heading}: {:?}",
+                r.reason
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("conformance (no new access): {matched}/{total} labels matched, {unknown} unknown");
+    for m in &mismatches {
+        eprintln!("  mismatch: {m}");
+    }
+    assert!(total > 0);
+}
