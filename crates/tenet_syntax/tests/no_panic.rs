@@ -10,7 +10,7 @@
 //! structural character, a NUL byte or invalid UTF-8), at least one error is reported.
 //!
 //! Mutations use a seeded xorshift, so a failure reproduces; the message names the input.
-#![expect(clippy::unwrap_used, clippy::panic, reason = "a test fails loudly")]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
 use tenet_diagnostics::{Severity, Span};
 use tenet_syntax::{parse_policy_bytes, ParsedFile};
@@ -95,7 +95,10 @@ fn seeds() -> Vec<(&'static str, String)> {
         ("unicode", UNICODE.to_owned()),
         ("policy-string", policy_string(TRUST)),
         ("policy-version", policy_version(&url_encode(BUCKET))),
-        ("authorization-details", authorization_details(TRUST, &url_encode(IDENTITY))),
+        (
+            "authorization-details",
+            authorization_details(TRUST, &url_encode(IDENTITY)),
+        ),
     ]
 }
 
@@ -155,7 +158,11 @@ impl Xorshift {
 
 fn check_span(what: &str, name: &str, bytes: &[u8], text: Option<&str>, span: Span) {
     let (start, end) = (span.start as usize, span.end as usize);
-    assert!(start <= end && end <= bytes.len(), "{name}: {what} span {start}..{end} outside 0..{}", bytes.len());
+    assert!(
+        start <= end && end <= bytes.len(),
+        "{name}: {what} span {start}..{end} outside 0..{}",
+        bytes.len()
+    );
     if let Some(text) = text {
         assert!(
             text.is_char_boundary(start) && text.is_char_boundary(end),
@@ -183,7 +190,10 @@ fn check(name: &str, bytes: &[u8]) -> ParsedFile {
         check_span("document", name, bytes, text, doc.span);
     }
     let starts: Vec<u32> = parsed.diagnostics.iter().map(|d| d.span.start).collect();
-    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{name}: diagnostics not sorted: {starts:?}");
+    assert!(
+        starts.windows(2).all(|w| w[0] <= w[1]),
+        "{name}: diagnostics not sorted: {starts:?}"
+    );
     parsed
 }
 
@@ -228,7 +238,11 @@ fn structural_positions(text: &str) -> Vec<usize> {
 fn seeds_are_valid() {
     for (name, text) in seeds() {
         let parsed = check(name, text.as_bytes());
-        let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let errors: Vec<_> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
         assert!(!parsed.documents.is_empty(), "{name}: no document found");
     }
@@ -299,8 +313,14 @@ fn nul_bytes_anywhere_are_errors() {
     check_error("all NUL", &[0; 4096]);
     check_error("NUL in key", b"{\"Vers\0ion\": \"2012-10-17\", \"Statement\": []}");
     // An escaped NUL is valid JSON: it must not panic anywhere it lands.
-    check("escaped NUL", IDENTITY.replace("ReadRawData", "Read\\u0000Raw").as_bytes());
-    check("escaped NUL in action", IDENTITY.replace("s3:GetObject\"", "s3:Get\\u0000\"").as_bytes());
+    check(
+        "escaped NUL",
+        IDENTITY.replace("ReadRawData", "Read\\u0000Raw").as_bytes(),
+    );
+    check(
+        "escaped NUL in action",
+        IDENTITY.replace("s3:GetObject\"", "s3:Get\\u0000\"").as_bytes(),
+    );
 }
 
 #[test]
@@ -335,7 +355,10 @@ fn invalid_utf8_is_located_at_the_first_bad_byte() {
     // Invalid UTF-8 inside an embedded, URL-encoded document is a located diagnostic too.
     for (i, enc) in ["%E9", "%C3", "%ED%A0%80", "%FF%FE", "%C0%AF"].iter().enumerate() {
         let doc = format!("%7B%22Sid%22%3A%22{enc}%22%7D");
-        check_error(&format!("url-encoded invalid UTF-8 #{i}"), policy_version(&doc).as_bytes());
+        check_error(
+            &format!("url-encoded invalid UTF-8 #{i}"),
+            policy_version(&doc).as_bytes(),
+        );
     }
 }
 
@@ -362,7 +385,7 @@ fn byte_order_mark_shifts_spans_by_three() {
     }
     check_error("BOM only", "\u{feff}".as_bytes());
     check_error("two BOMs", format!("\u{feff}\u{feff}{IDENTITY}").as_bytes());
-    check_error("BOM inside", format!("{{\u{feff}\"Version\": \"2012-10-17\"}}").as_bytes());
+    check_error("BOM inside", "{\u{feff}\"Version\": \"2012-10-17\"}".as_bytes());
     check_error("UTF-16 BOM", b"\xff\xfe{\x00}\x00");
 }
 
@@ -390,7 +413,10 @@ fn deep_nesting() {
     );
     check("deep Condition", in_condition.as_bytes());
     check_error("deep embedded", policy_string(&"[".repeat(N)).as_bytes());
-    check("deep embedded balanced", policy_string(&format!("{}{}", "{\"a\":".repeat(N), "}".repeat(N))).as_bytes());
+    check(
+        "deep embedded balanced",
+        policy_string(&format!("{}{}", "{\"a\":".repeat(N), "}".repeat(N))).as_bytes(),
+    );
 }
 
 #[test]
@@ -443,7 +469,11 @@ fn lone_surrogates_and_bad_escapes() {
         r"\u00e9\u0301",
     ];
     for (i, esc) in escapes.iter().enumerate() {
-        for (slot, from) in [("Sid", "ReadRawData"), ("Action", "s3:GetObject\""), ("Key", "\"Effect\"")] {
+        for (slot, from) in [
+            ("Sid", "ReadRawData"),
+            ("Action", "s3:GetObject\""),
+            ("Key", "\"Effect\""),
+        ] {
             let to = match slot {
                 "Action" => format!("s3:Get{esc}\""),
                 "Key" => format!("\"Eff{esc}ect\""),
@@ -487,7 +517,11 @@ fn huge_and_odd_numbers() {
             ("Action", "\"s3:ListBucket\""),
             ("Statement", "\"Statement\": ["),
         ] {
-            let to = if slot == "Statement" { format!("\"Statement\": [{n}, ") } else { n.to_owned() };
+            let to = if slot == "Statement" {
+                format!("\"Statement\": [{n}, ")
+            } else {
+                n.to_owned()
+            };
             let text = IDENTITY.replacen(from, &to, 1);
             check(&format!("{slot} number #{i}"), text.as_bytes());
         }
@@ -576,7 +610,10 @@ fn wrong_types_in_every_slot() {
                     continue; // a third of the scalar slots get each value, every container slot gets all
                 }
                 let mutated = format!("{}{}{}", &text[..start], wrong, &text[end..]);
-                check(&format!("{name} slot {k} ({:?}) = {wrong}", &text[start..end]), mutated.as_bytes());
+                check(
+                    &format!("{name} slot {k} ({:?}) = {wrong}", &text[start..end]),
+                    mutated.as_bytes(),
+                );
             }
         }
     }
@@ -663,7 +700,10 @@ fn broken_embedded_wrappers() {
     for (i, s) in broken_strings.iter().enumerate() {
         check(&format!("Policy string #{i}"), policy_string(s).as_bytes());
         check(&format!("PolicyVersion.Document #{i}"), policy_version(s).as_bytes());
-        check(&format!("authorization details #{i}"), authorization_details("{}", s).as_bytes());
+        check(
+            &format!("authorization details #{i}"),
+            authorization_details("{}", s).as_bytes(),
+        );
         // Strings that are not a policy must not pass silently when wrapped as one.
         if i < 12 {
             check_error(&format!("Policy string #{i} is an error"), policy_string(s).as_bytes());
@@ -694,8 +734,10 @@ fn authorization_details_with_wrong_types_everywhere() {
         for key in ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"] {
             let text = format!("{{\"{key}\": {top}}}");
             check(&text, text.as_bytes());
-            let text = format!("{{\"{key}\": [{top}, {{\"UserPolicyList\": {top}, \"RolePolicyList\": [{top}], \
-                 \"AssumeRolePolicyDocument\": {top}, \"PolicyVersionList\": [{{\"Document\": {top}}}]}}]}}");
+            let text = format!(
+                "{{\"{key}\": [{top}, {{\"UserPolicyList\": {top}, \"RolePolicyList\": [{top}], \
+                 \"AssumeRolePolicyDocument\": {top}, \"PolicyVersionList\": [{{\"Document\": {top}}}]}}]}}"
+            );
             check(&text, text.as_bytes());
         }
     }
