@@ -37,8 +37,10 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             }
         }
     }
+    // The same file reached by two spellings (`a/x.json`, `a/../a/x.json`) is checked once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     files.sort();
-    files.dedup();
     Ok(files)
 }
 

@@ -23,7 +23,8 @@ pub fn render_json(results: &[FileResult]) -> String {
         "version": 1,
         "diagnostics": diagnostics,
         "summary": {
-            "files": results.len(),
+            "files": results.iter().filter(|r| r.skipped.is_none()).count(),
+            "skipped": results.iter().filter(|r| r.skipped.is_some()).count(),
             "errors": errors,
             "warnings": warnings,
             "infos": infos,
@@ -84,7 +85,7 @@ pub fn render_github(results: &[FileResult]) -> String {
             };
             let mut message = d.message.clone();
             if let Some(h) = &d.help {
-                message.push_str("\n");
+                message.push('\n');
                 message.push_str(h);
             }
             out.push_str(&format!(

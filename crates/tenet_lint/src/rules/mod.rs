@@ -17,41 +17,9 @@ pub mod variable;
 
 use tenet_ast::{Condition, Effect, ElementList, Spanned, Statement};
 
-/// Whether `text` matches the IAM pattern `pattern` (`*` any run, `?` one character).
-pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let eq = |a: char, b: char| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                backtrack = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || eq(c, t[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match backtrack {
-                Some((bp, bt)) => {
-                    pi = bp + 1;
-                    ti = bt + 1;
-                    backtrack = Some((bp, bt + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
+/// IAM's `*`/`?` matcher, shared with the concrete evaluator so the linter and the prover agree on
+/// what a pattern matches (linear on ordinary patterns, no allocation for ASCII).
+pub use tenet_ast::eval::wildcard_match;
 
 /// Whether every string the pattern `specific` matches is also matched by the pattern `general`
 /// (`s3:*` covers `s3:Get*`). Sound, not complete: `true` is always right.
@@ -81,6 +49,9 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
             return false;
         }
     }
+    if !ignore_case && !segments_in_order(general, specific) {
+        return false;
+    }
     let g: Vec<char> = general.chars().collect();
     let s: Vec<char> = specific.chars().collect();
     // next[j]: g[i+1..] covers s[j..]; cur[j]: g[i..] covers s[j..]. Rows are filled from the ends
@@ -103,6 +74,21 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
         std::mem::swap(&mut next, &mut cur);
     }
     next[0]
+}
+
+/// A necessary condition for `general` to cover `specific` (case-sensitively): the literal runs of
+/// `general` occur in `specific` in order. (Expand every wildcard of `specific` to a character
+/// `general` never names: `general` must still match, and its literal runs cannot straddle that
+/// character, so they lie in literal runs of `specific`.)
+fn segments_in_order(general: &str, specific: &str) -> bool {
+    let mut rest = specific;
+    for segment in general.split(['*', '?']).filter(|s| !s.is_empty()) {
+        match rest.find(segment) {
+            Some(at) => rest = &rest[at + segment.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Splits an action `service:Name` into its service prefix and name.

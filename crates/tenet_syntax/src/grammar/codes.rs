@@ -74,27 +74,6 @@ grammar_rules! {
     INVALID_ACCOUNT_ID = "SYN162", "invalid-account-id", Error, "an AWS account id is not 12 digits";
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_and_names_are_unique_and_well_formed() {
-        let mut codes: Vec<_> = GRAMMAR_CODES.iter().map(|(code, _, _)| *code).collect();
-        let mut names: Vec<_> = GRAMMAR_CODES.iter().map(|(_, name, _)| *name).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(codes.len(), GRAMMAR_CODES.len());
-        assert_eq!(names.len(), GRAMMAR_CODES.len());
-        for (code, name, _) in GRAMMAR_CODES {
-            assert!(code.starts_with("SYN1") && code.len() == 6, "{code}");
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{name}");
-        }
-    }
-}
-
 /// The IAM Access Analyzer checks each grammar code covers (exact titles of the check reference).
 pub const GRAMMAR_AA_CHECKS: &[(&str, &[&str])] = &[
     ("SYN101", &["Invalid ARN prefix"]),
@@ -121,3 +100,24 @@ pub const GRAMMAR_AA_CHECKS: &[(&str, &[&str])] = &[
     ("SYN160", &["Invalid vpc format"]),
     ("SYN161", &["Invalid vpce format"]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes: Vec<_> = GRAMMAR_CODES.iter().map(|(code, _, _)| *code).collect();
+        let mut names: Vec<_> = GRAMMAR_CODES.iter().map(|(_, name, _)| *name).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(codes.len(), GRAMMAR_CODES.len());
+        assert_eq!(names.len(), GRAMMAR_CODES.len());
+        for (code, name, _) in GRAMMAR_CODES {
+            assert!(code.starts_with("SYN1") && code.len() == 6, "{code}");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{name}");
+        }
+    }
+}

@@ -19,16 +19,37 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// Inputs longer than this get no suggestion: no name IAM knows is that long, and the distance
+/// costs the product of the lengths.
+pub const MAX_SUGGESTION_INPUT: usize = 128;
+
 /// The candidate closest to `input`, compared case-insensitively, if it is close enough to be a
 /// plausible typo: at most a third of the input's length away (and at least 1 edit is allowed).
 /// Ties go to the earliest candidate.
 pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (input.chars().count() / 3).max(1);
+    closest_within(input, candidates, limit)
+}
+
+/// The candidate closest to `input` (ignoring case) at most `max_distance` edits away; ties go to
+/// the earliest candidate. Candidates whose length alone rules them out are skipped.
+pub fn closest_within<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max_distance: usize,
+) -> Option<&'a str> {
+    if input.len() > MAX_SUGGESTION_INPUT {
+        return None;
+    }
     let needle = input.to_lowercase();
-    let limit = (needle.chars().count() / 3).max(1);
+    let needle_len = needle.chars().count();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
+        if candidate.chars().count().abs_diff(needle_len) > max_distance {
+            continue;
+        }
         let distance = levenshtein(&needle, &candidate.to_lowercase());
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        if distance <= max_distance && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }

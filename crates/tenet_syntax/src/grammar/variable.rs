@@ -131,9 +131,12 @@ fn template(s: &str, span: Span) -> (Template, Vec<Diagnostic>) {
 /// variable, or `None` when it is malformed (the caller keeps its text as a literal).
 fn variable_at(s: &str, start: usize, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
     let input = &s[start..];
-    let raw_name = var_name(&input[2..]).map_or("", |(_, name)| name);
-    if let Some(inner) = raw_name.find("${") {
-        return unclosed(s, start..start + 2 + inner, span, out);
+    // The name is read no further than the next `${`, so a run of `${${${…` costs linear time.
+    let body = &input[2..];
+    let limit = body.find("${").unwrap_or(body.len());
+    let raw_name = var_name(&body[..limit]).map_or("", |(_, name)| name);
+    if limit < body.len() && raw_name.len() == limit {
+        return unclosed(s, start..start + 2 + limit, span, out);
     }
     let Ok((rest, (name, default))) = variable(input) else {
         return malformed(s, start, raw_name, span, out);

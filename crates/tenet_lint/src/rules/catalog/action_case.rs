@@ -8,7 +8,9 @@ use tenet_diagnostics::{Edit, Span};
 declare_rule! {
     /// ## What it does
     /// Checks that every action is written in AWS's case (`s3:GetObject`, not `S3:getobject`) and
-    /// offers a fix to the exact spelling.
+    /// offers a fix to the exact spelling. It is a pedantic rule, off unless selected
+    /// (`select = ["IAM202"]` or `"pedantic"` in `tenet.toml`): AWS's own managed policies spell
+    /// thousands of actions in lower camel case.
     ///
     /// ## Why is this bad?
     /// IAM matches actions case-insensitively, so the policy works; but mixed spellings make reviews,
@@ -29,7 +31,7 @@ declare_rule! {
     pub struct ActionCase {
         code: "IAM202",
         name: "action-case",
-        category: Style,
+        category: Pedantic,
         severity: Info,
         aa_checks: [],
         parliament: [],

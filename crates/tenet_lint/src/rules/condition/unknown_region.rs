@@ -89,26 +89,7 @@ pub const REGIONS: &[&str] = &[
 
 /// The known Region closest to `value` by edit distance, when it is close.
 fn closest(value: &str) -> Option<&'static str> {
-    let distance = |a: &str, b: &str| {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, &cb) in b.iter().enumerate() {
-                let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + usize::from(ca != cb));
-                prev = row[j + 1];
-                row[j + 1] = next;
-            }
-        }
-        row[b.len()]
-    };
-    REGIONS
-        .iter()
-        .map(|r| (distance(value, r), *r))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, r)| r)
+    tenet_syntax::grammar::suggest::closest_within(value, REGIONS.iter().copied(), 2)
 }
 
 impl Rule for UnknownRegionInCondition {

@@ -5,30 +5,18 @@ mod private_ip_address;
 pub use private_ip_address::{PrivateIpAddress, PrivateIpAddressSubset};
 
 use crate::Rule;
-use std::net::IpAddr;
 use tenet_ast::{Condition, ConditionOperator};
 
 /// The family's rules.
 pub static RULES: &[&dyn Rule] = &[&PrivateIpAddress, &PrivateIpAddressSubset];
 
-/// Whether the CIDR block (or single address) lies entirely in private address space: RFC 1918
-/// for IPv4 (`10/8`, `172.16/12`, `192.168/16`) and unique local addresses (`fc00::/7`) for IPv6.
-/// `None` when the text is not an address (the grammar reports malformed ones).
+/// Whether the CIDR block (or single address) lies entirely in address space that never appears as
+/// a public source address (RFC 1918, loopback, link-local, shared `100.64/10`, IPv6 unique local and
+/// link-local), as the reader's CIDR grammar defines it. `None` when the text is not an address (the
+/// grammar reports malformed ones).
 pub fn is_private_cidr(text: &str) -> Option<bool> {
-    let (addr, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
-        None => (text.parse::<IpAddr>().ok()?, None),
-    };
-    Some(match addr {
-        IpAddr::V4(v4) => {
-            let prefix = prefix.unwrap_or(32);
-            let o = v4.octets();
-            (o[0] == 10 && prefix >= 8)
-                || (o[0] == 172 && (16..32).contains(&o[1]) && prefix >= 12)
-                || (o[0] == 192 && o[1] == 168 && prefix >= 16)
-        }
-        IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00 && prefix.unwrap_or(128) >= 7,
-    })
+    let (cidr, _) = tenet_syntax::grammar::cidr::parse_cidr(text, tenet_diagnostics::Span::default());
+    cidr.map(|c| c.is_private())
 }
 
 /// The `IpAddress`/`NotIpAddress` operator of a condition on `aws:SourceIp`, if it is one.

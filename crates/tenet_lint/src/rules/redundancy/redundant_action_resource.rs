@@ -103,9 +103,8 @@ fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> 
             .copied();
         let by = candidates
             .filter(|&j| {
-                j != i
-                    && pattern_covers(&items[j].value, &items[i].value, ignore_case)
-                    && (!pattern_covers(&items[i].value, &items[j].value, ignore_case) || j < i)
+                // The keys are already lowercased when case does not matter.
+                j != i && pattern_covers(&keys[j], k, false) && (!pattern_covers(k, &keys[j], false) || j < i)
             })
             .min();
         if let Some(j) = by {
