@@ -5,5 +5,5 @@
 # else ../shared/corpora relative to the repository root (absent ones are skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet -p tenet_cli -p tenet_bench
+cargo build --release --quiet -p tenet -p tenet_bench
 exec target/release/tenet_bench lint "$@"

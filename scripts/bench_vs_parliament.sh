@@ -24,7 +24,7 @@ fi
 tenet="$root/target/release/tenet"
 if [ ! -x "$tenet" ]; then
   echo "building target/release/tenet ..." >&2
-  (cd "$root" && cargo build --release -p tenet_cli >&2)
+  (cd "$root" && cargo build --release -p tenet >&2)
 fi
 
 venv="$root/target/bench-venv"

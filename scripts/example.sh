@@ -3,7 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || exit 2
-cargo build --release --quiet -p tenet_cli || exit 2
+cargo build --release --quiet -p tenet || exit 2
 echo "== tenet lint policies/"
 ./target/release/tenet lint policies/
 lint=$?

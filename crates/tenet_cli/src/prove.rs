@@ -157,8 +157,14 @@ fn render_human(outcomes: &[FileOutcome]) -> String {
                     c.action,
                     c.resource
                 ));
-                if let Some(a) = &c.resource_account {
-                    out.push_str(&format!(" (resource account `{a}`)"));
+                match (&c.resource_account, tenet_prove::encode::arn_account(&c.resource)) {
+                    (Some(a), None) if c.principal.account() != Some(a.as_str()) => {
+                        out.push_str(&format!(" (resource in account `{a}`)"));
+                    }
+                    (None, None) if c.principal.account().is_none() => {
+                        out.push_str(" (resource account unknown: S3 ARNs carry no account)");
+                    }
+                    _ => {}
                 }
                 out.push('\n');
                 for (k, v) in c.context.iter() {

@@ -22,10 +22,7 @@ use serde_json::Value;
 const TENET: &str = env!("CARGO_BIN_EXE_tenet");
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap()
 }
 
 /// A fixture path relative to the repository root (the working directory of every command).
@@ -849,6 +846,8 @@ const MISCASED: &str = r#"{
 #[test]
 fn diff_prints_fixes_without_changing_the_file() {
     let dir = TempDir::new("diff");
+    // `action-case` is pedantic: selected here, as a project that wants canonical spelling would.
+    dir.write("tenet.toml", "select = [\"ALL\"]\n");
     let path = dir.write("miscased.json", MISCASED);
     let out = tenet_in(dir.path(), &["lint", "--diff", "miscased.json"]);
     assert_eq!(code(&out), 1, "exit 1 when there is a fix: {}", stderr(&out));
@@ -881,6 +880,7 @@ fn diff_prints_fixes_without_changing_the_file() {
 #[test]
 fn fix_rewrites_in_place_and_is_idempotent() {
     let dir = TempDir::new("fix");
+    dir.write("tenet.toml", "select = [\"ALL\"]\n");
     let path = dir.write("miscased.json", MISCASED);
     dir.write("broken.json", BROKEN);
     let (_, before) = lint_json_in(dir.path(), &["--fail-on", "info", "miscased.json"]);
