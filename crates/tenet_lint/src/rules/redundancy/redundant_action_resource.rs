@@ -2,9 +2,10 @@
 //! element already covers (`s3:GetObject` beside `s3:Get*`).
 
 use crate::rules::pattern_covers;
-use std::collections::HashMap;
 use crate::{declare_rule, LintContext, Rule};
+use std::collections::HashMap;
 use tenet_ast::{ElementList, Spanned, Statement};
+use tenet_diagnostics::{Edit, Span};
 
 declare_rule! {
     /// ## What it does
@@ -34,7 +35,7 @@ declare_rule! {
         severity: Info,
         aa_checks: ["Redundant action"],
         parliament: [],
-        fixable: false,
+        fixable: true,
     }
 }
 
@@ -118,15 +119,41 @@ fn report(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, ignore
     let Some(list) = list else { return };
     for (i, j) in covered(&list.items, ignore_case) {
         let (item, by) = (&list.items[i], &list.items[j]);
-        let d = ctx
+        let mut d = ctx
             .diagnostic(
                 item.span,
                 format!("the {what} `{}` is already covered by `{}`", item.value, by.value),
             )
             .with_label(by.span, "covered here")
             .with_help(format!("remove `{}`", item.value));
+        if let Some(edit) = removal(ctx, list, i) {
+            d = d.with_fix(format!("remove `{}`", item.value), vec![edit]);
+        }
         ctx.report(d);
     }
+}
+
+/// The edit that removes item `i` of a JSON array with its separating comma, when the source shows
+/// exactly that: plain string literals separated by a comma and whitespace (not, say, a policy
+/// embedded in a string, where the quotes are escaped).
+fn removal(ctx: &LintContext<'_>, list: &Spanned<ElementList>, i: usize) -> Option<Edit> {
+    let items = &list.value.items;
+    if !list.value.is_array || items.len() < 2 {
+        return None;
+    }
+    let plain = |k: usize| ctx.text(items[k].span) == Some(format!("\"{}\"", items[k].value).as_str());
+    let separator = |a: Span, b: Span| ctx.text(Span::new(a.end as usize, b.start as usize)).map(str::trim) == Some(",");
+    let span = if i > 0 {
+        (plain(i) && plain(i - 1) && separator(items[i - 1].span, items[i].span))
+            .then(|| Span::new(items[i - 1].span.end as usize, items[i].span.end as usize))
+    } else {
+        (plain(0) && plain(1) && separator(items[0].span, items[1].span))
+            .then(|| Span::new(items[0].span.start as usize, items[1].span.start as usize))
+    }?;
+    Some(Edit {
+        span,
+        replacement: String::new(),
+    })
 }
 
 impl Rule for RedundantAction {
