@@ -158,6 +158,9 @@ fn render_human(outcomes: &[FileOutcome]) -> String {
                     c.resource
                 ));
                 match (&c.resource_account, tenet_prove::encode::arn_account(&c.resource)) {
+                    (Some(a), None) if a == tenet_prove::encode::OTHER_ACCOUNT => {
+                        out.push_str(" (resource in another account)");
+                    }
                     (Some(a), None) if c.principal.account() != Some(a.as_str()) => {
                         out.push_str(&format!(" (resource in account `{a}`)"));
                     }

@@ -21,9 +21,10 @@
 //! *under-approximated* (a restricted request space: a model is genuine, `unsat` is `unknown`). Both
 //! are recorded with reasons in [`Approximations`].
 
+use crate::actions::Alphabet;
 use crate::ir::*;
-use crate::principals::{principal_class, Class};
-use std::collections::BTreeMap;
+use crate::principals::{principal_class, stands_for_many, Class, FRESH_ACCOUNT};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use tenet_ast::eval::{AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal};
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
@@ -94,7 +95,36 @@ pub struct Encoder {
     pub keys: BTreeMap<String, KeyModel>,
     /// What is approximated.
     pub approx: Approximations,
+    /// The finite action alphabet (the action is then an index into its representatives); `None`:
+    /// the action is a string.
+    pub alphabet: Option<Alphabet>,
+    /// The action patterns the alphabet is built for (policies, property, `kms:*`).
+    action_patterns: Vec<String>,
+    /// The accounts a resource without an account field can be in, up to equality with principal
+    /// accounts: the candidates' accounts, the accounts in resource patterns, and one more.
+    pub resource_accounts: Vec<String>,
     fresh: usize,
+}
+
+/// The variable of the action's index into [`Alphabet::reps`].
+pub const ACTION_INDEX: &str = "action.index";
+/// An account id named nowhere, distinct from [`FRESH_ACCOUNT`]: a resource account in no
+/// candidate's account.
+pub const OTHER_ACCOUNT: &str = "999999999998";
+
+/// The account field of a resource ARN as the evaluator reads it (`Request::resource_account`).
+pub fn arn_account(resource: &str) -> Option<&str> {
+    let account = resource.split(':').nth(4)?;
+    (!account.is_empty() && account != "*").then_some(account)
+}
+
+/// The account of a resource pattern whose first five components are literal.
+pub fn pattern_account(pattern: &str) -> Option<&str> {
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[..5].iter().any(|p| p.contains(['*', '?', '$'])) {
+        return None;
+    }
+    arn_account(pattern)
 }
 
 /// The variable of the principal index.
@@ -206,11 +236,366 @@ impl Encoder {
                 approx.over(format!("key `{}` is read with several value types", k.name));
             }
         }
+        let mut action_patterns = vec!["kms:*".to_string()];
+        let mut resource_accounts: BTreeSet<String> = candidates
+            .iter()
+            .filter_map(|c| c.account().map(str::to_string))
+            .collect();
+        resource_accounts.insert(OTHER_ACCOUNT.to_string());
+        for p in policies {
+            for s in &p.statements {
+                if let Some(a) = &s.value.action {
+                    action_patterns.extend(a.value.items.iter().map(|i| i.value.clone()));
+                }
+                if let Some(r) = &s.value.resource {
+                    resource_accounts.extend(
+                        r.value
+                            .items
+                            .iter()
+                            .filter_map(|i| pattern_account(&i.value).map(str::to_string)),
+                    );
+                }
+            }
+        }
+        let alphabet = Alphabet::new(action_patterns.iter().map(String::as_str));
         Encoder {
             candidates,
             keys,
             approx,
+            alphabet,
+            action_patterns,
+            resource_accounts: resource_accounts.into_iter().collect(),
             fresh: 0,
+        }
+    }
+
+    /// Adds the action patterns and resource patterns of a property; call before building formulas.
+    pub fn add_property_patterns(&mut self, actions: &[String], resources: &[String]) {
+        self.action_patterns.extend(actions.iter().cloned());
+        self.alphabet = Alphabet::new(self.action_patterns.iter().map(String::as_str));
+        for r in resources {
+            if let Some(a) = pattern_account(r) {
+                if !self.resource_accounts.iter().any(|x| x == a) {
+                    self.resource_accounts.push(a.to_string());
+                }
+            }
+        }
+    }
+
+    /// The action matches the (case-insensitive) pattern.
+    pub fn action_pattern(&mut self, pattern: &str) -> Formula {
+        if !pattern.is_ascii() {
+            return self.fresh_bool(format!("non-ASCII action pattern `{pattern}`"));
+        }
+        match &self.alphabet {
+            None => Self::wildcard(&pattern.to_ascii_lowercase(), Term::str_var(ACTION)),
+            Some(a) => match a.pattern_index(pattern) {
+                Some(p) => or(a
+                    .matches
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m[p])
+                    .map(|(r, _)| eq(Term::int_var(ACTION_INDEX), Term::Int(r as i64)))
+                    .collect::<Vec<_>>()),
+                None => self.fresh_bool(format!("internal: action pattern `{pattern}` outside the alphabet")),
+            },
+        }
+    }
+
+    /// The action of a model.
+    pub fn decode_action(&self, a: &Assignment) -> String {
+        match &self.alphabet {
+            Some(al) => match a.get(ACTION_INDEX) {
+                Some(Value::Int(i)) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| al.reps.get(i).cloned())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
+            None => match a.get(ACTION) {
+                Some(Value::Str(s)) => s.clone(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// A formula fixing the action to `action` (its representative); `None` when not representable.
+    pub fn fix_action(&self, action: &str) -> Option<Formula> {
+        match &self.alphabet {
+            Some(al) => Some(eq(
+                Term::int_var(ACTION_INDEX),
+                Term::Int(al.representative(action)? as i64),
+            )),
+            None => Some(eq(Term::str_var(ACTION), Term::str(action.to_ascii_lowercase()))),
+        }
+    }
+
+    /// The exact domain of the resource account: the ARN's account field when the resource has one
+    /// (a request whose explicit account contradicts its ARN cannot happen in AWS), else one of
+    /// [`Encoder::resource_accounts`] (exact up to equality with the principal accounts).
+    ///
+    /// INVARIANT: [`Encoder::domain`] only says the second part for every resource, which is weaker
+    /// in what matters (every real request has a representative with the same decision, see
+    /// `run::check`); this full constraint, costlier (a regex and string concatenations), is added
+    /// when a model's account contradicts its resource ARN.
+    pub fn resource_account_domain(&self) -> Formula {
+        let no_colon = Regex::Star(Box::new(Regex::Union(vec![
+            Regex::Range('\0', '9'),
+            Regex::Range(';', char::from_u32(MAX_CHAR).unwrap_or('\u{ffff}')),
+        ])));
+        let mut four = Vec::new();
+        for _ in 0..4 {
+            four.push(no_colon.clone());
+            four.push(Regex::Lit(":".into()));
+        }
+        four.push(Regex::All);
+        let r = Term::str_var(RESOURCE);
+        let has_field = in_re(r.clone(), Regex::Concat(four));
+        let f: Vec<Term> = (0..5).map(|i| Term::str_var(format!("resource.field{i}"))).collect();
+        let tail = Term::str_var("resource.tail");
+        let mut parts = Vec::new();
+        for (i, t) in f.iter().enumerate() {
+            if i > 0 {
+                parts.push(Term::str(":"));
+            }
+            parts.push(t.clone());
+        }
+        parts.push(tail.clone());
+        let mut split = vec![eq(r, Term::concat(parts))];
+        split.extend(f.iter().map(|t| in_re(t.clone(), no_colon.clone())));
+        split.push(or([eq(tail.clone(), Term::str("")), str_prefix(":", tail)]));
+        let account = Term::str_var(RESOURCE_ACCOUNT);
+        let field_is_account = not(or([eq(f[4].clone(), Term::str("")), eq(f[4].clone(), Term::str("*"))]));
+        and([
+            implies(has_field.clone(), and(split)),
+            implies(
+                and([has_field.clone(), field_is_account.clone()]),
+                eq(account.clone(), f[4].clone()),
+            ),
+            implies(not(and([has_field, field_is_account])), self.account_in_set()),
+        ])
+    }
+
+    /// The cheap part of the resource account's domain, added to every query (see
+    /// [`Encoder::resource_account_domain`]).
+    pub fn account_in_set(&self) -> Formula {
+        or(self
+            .resource_accounts
+            .iter()
+            .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(a)))
+            .collect::<Vec<_>>())
+    }
+
+    /// Whether a model's resource account agrees with its resource ARN.
+    pub fn resource_account_consistent(&self, a: &Assignment) -> bool {
+        let get = |n: &str| match a.get(n) {
+            Some(Value::Str(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        match (get(RESOURCE), get(RESOURCE_ACCOUNT)) {
+            (Some(r), Some(acct)) => match arn_account(r) {
+                Some(f) => f == acct,
+                None => self.resource_accounts.iter().any(|x| x == acct),
+            },
+            _ => true,
+        }
+    }
+
+    /// The condition keys AWS derives from the principal, tied to each candidate. Each constraint
+    /// is a necessary condition of real requests (it only removes impossible ones): a candidate that
+    /// stands for many principals (a fresh user, role, account or service) only gets what all of
+    /// them share.
+    pub fn derived_keys(&self) -> Formula {
+        let mut fs = Vec::new();
+        let named: BTreeSet<&str> = self.candidates.iter().filter_map(|c| c.account()).collect();
+        let account_exact = self.account_keys_compared_exactly();
+        for (ci, who) in self.candidates.iter().enumerate() {
+            let mut ties = Vec::new();
+            let fresh_name = stands_for_many(who);
+            match who {
+                RequestPrincipal::Aws { arn, account, kind } => {
+                    let partition = arn.split(':').nth(1).unwrap_or("aws");
+                    let fresh_account = account == FRESH_ACCOUNT;
+                    for key in ["aws:PrincipalAccount", "kms:CallerAccount"] {
+                        if fresh_account && !account_exact {
+                            let others: Vec<Formula> = named
+                                .iter()
+                                .filter(|a| **a != FRESH_ACCOUNT)
+                                .filter_map(|a| self.tie_value(key, a))
+                                .map(not)
+                                .collect();
+                            ties.push(implies(self.present(key, false), and(others)));
+                        } else if let Some(v) = self.tie_value(key, account) {
+                            ties.push(implies(self.present(key, false), v));
+                        }
+                    }
+                    if self.keys.contains_key("kms:calleraccount") {
+                        ties.push(implies(
+                            self.action_pattern_ro("kms:*"),
+                            self.present("kms:CallerAccount", false),
+                        ));
+                    }
+                    self.tie_present(
+                        &mut ties,
+                        "aws:PrincipalAccount",
+                        account_exact || !fresh_account,
+                        account,
+                    );
+                    let ty = match kind {
+                        AwsPrincipalKind::Root => "Account",
+                        AwsPrincipalKind::User { .. } | AwsPrincipalKind::Other => "User",
+                        AwsPrincipalKind::Role { .. } | AwsPrincipalKind::AssumedRole { .. } => "AssumedRole",
+                        AwsPrincipalKind::FederatedUser { .. } => "FederatedUser",
+                    };
+                    if !matches!(kind, AwsPrincipalKind::Other) {
+                        self.tie_present(&mut ties, "aws:PrincipalType", true, ty);
+                    }
+                    self.tie_present(&mut ties, "aws:PrincipalIsAWSService", true, "false");
+                    if self.keys.contains_key("aws:principalservicename") {
+                        ties.push(not(self.present("aws:PrincipalServiceName", false)));
+                    }
+                    match kind {
+                        AwsPrincipalKind::User { name } => {
+                            self.tie_present(&mut ties, "aws:username", !fresh_name, name);
+                        }
+                        _ if self.keys.contains_key("aws:username") => {
+                            ties.push(not(self.present("aws:username", false)));
+                        }
+                        _ => {}
+                    }
+                    if let Some(k) = self
+                        .keys
+                        .get("aws:principalarn")
+                        .filter(|k| k.ty == KeyType::Str && !k.mixed)
+                    {
+                        let exact = !fresh_name && !fresh_account;
+                        let value = match kind {
+                            AwsPrincipalKind::AssumedRole { role_name, .. } => {
+                                // The role's path is not in the session ARN.
+                                let prefix = format!("arn:{partition}:iam::{account}:role/");
+                                Some(self.slots_all("aws:principalarn", k, |t| {
+                                    if fresh_name {
+                                        str_prefix(&prefix, t)
+                                    } else {
+                                        and([
+                                            str_prefix(&prefix, t.clone()),
+                                            or([
+                                                eq(t.clone(), Term::str(format!("{prefix}{role_name}"))),
+                                                str_suffix(&format!("/{role_name}"), t),
+                                            ]),
+                                        ])
+                                    }
+                                }))
+                            }
+                            _ if exact => self.tie_value("aws:PrincipalArn", arn),
+                            AwsPrincipalKind::User { .. } if !fresh_account => {
+                                let prefix = format!("arn:{partition}:iam::{account}:user/");
+                                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
+                            }
+                            AwsPrincipalKind::Role { .. } if !fresh_account => {
+                                let prefix = format!("arn:{partition}:iam::{account}:role/");
+                                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
+                            }
+                            _ => None,
+                        };
+                        ties.push(self.present("aws:PrincipalArn", false));
+                        if let Some(v) = value {
+                            ties.push(v);
+                        }
+                    }
+                }
+                RequestPrincipal::Service(name) => {
+                    self.tie_present(&mut ties, "aws:PrincipalServiceName", !fresh_name, name);
+                    self.tie_present(&mut ties, "aws:PrincipalIsAWSService", true, "true");
+                    for key in ["aws:principalarn", "aws:principalaccount", "aws:username"] {
+                        if self.keys.contains_key(key) {
+                            ties.push(not(self.present(key, false)));
+                        }
+                    }
+                }
+                RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => {}
+            }
+            if !ties.is_empty() {
+                fs.push(implies(self.is_candidate(ci), and(ties)));
+            }
+        }
+        and(fs)
+    }
+
+    /// Ties a key to be present with `value` (when `exact`), or only present.
+    fn tie_present(&self, ties: &mut Vec<Formula>, key: &str, exact: bool, value: &str) {
+        if !self.keys.contains_key(&key.to_lowercase()) {
+            return;
+        }
+        ties.push(self.present(key, true));
+        if exact {
+            if let Some(v) = self.tie_value(key, value) {
+                ties.push(v);
+            }
+        }
+    }
+
+    /// Every active value of a (present) key equals `value`; `None` when the key is not modelled
+    /// exactly or is not read by any policy.
+    fn tie_value(&self, key: &str, value: &str) -> Option<Formula> {
+        let l = key.to_lowercase();
+        let k = self.keys.get(&l)?;
+        if k.mixed {
+            return None;
+        }
+        let mut fs = Vec::new();
+        for i in 0..k.slots {
+            fs.push(implies(
+                self.active(&l, k, i),
+                fix_slot(&Self::slot(&l, i), k.ty, value)?,
+            ));
+        }
+        if k.multi {
+            fs.push(eq(Term::int_var(format!("k.{l}.n")), Term::Int(1)));
+        }
+        Some(and(fs))
+    }
+
+    fn slots_all(&self, l: &str, k: &KeyModel, f: impl Fn(Term) -> Formula) -> Formula {
+        and((0..k.slots)
+            .map(|i| implies(self.active(l, k, i), f(Term::str_var(Self::slot(l, i)))))
+            .collect::<Vec<_>>())
+    }
+
+    /// Whether every condition reading an account key compares it by exact string equality, so
+    /// that the fresh account can stand for its own id.
+    fn account_keys_compared_exactly(&self) -> bool {
+        ["aws:principalaccount", "kms:calleraccount"].iter().all(|k| {
+            self.keys.get(*k).is_none_or(|m| {
+                !m.mixed
+                    && m.ty == KeyType::Str
+                    && m.atoms.iter().all(|a| {
+                        a == "null"
+                            || a.starts_with("property:")
+                            || ((a.starts_with("Some(StringEquals)") || a.starts_with("Some(StringNotEquals)"))
+                                && !a.contains('*')
+                                && !a.contains('?')
+                                && !a.contains("${")
+                                && !a.contains(FRESH_ACCOUNT))
+                    })
+            })
+        })
+    }
+
+    /// [`Encoder::action_pattern`] for patterns known to be in the alphabet (no approximation).
+    fn action_pattern_ro(&self, pattern: &str) -> Formula {
+        match &self.alphabet {
+            None => Self::wildcard(&pattern.to_ascii_lowercase(), Term::str_var(ACTION)),
+            Some(a) => match a.pattern_index(pattern) {
+                Some(p) => or(a
+                    .matches
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m[p])
+                    .map(|(r, _)| eq(Term::int_var(ACTION_INDEX), Term::Int(r as i64)))
+                    .collect::<Vec<_>>()),
+                None => TRUE,
+            },
         }
     }
 
@@ -243,6 +628,11 @@ impl Encoder {
                 fs.push(le(n, Term::Int(k.slots as i64)));
             }
         }
+        if let Some(a) = &self.alphabet {
+            fs.push(le(Term::Int(0), Term::int_var(ACTION_INDEX)));
+            fs.push(lt(Term::int_var(ACTION_INDEX), Term::Int(a.reps.len() as i64)));
+        }
+        fs.push(self.derived_keys());
         and(fs)
     }
 
@@ -411,11 +801,7 @@ impl Encoder {
     pub fn action(&mut self, list: &ElementList) -> Formula {
         let mut any = Vec::new();
         for p in &list.items {
-            if !p.value.is_ascii() {
-                any.push(self.fresh_bool(format!("non-ASCII action pattern `{}`", p.value)));
-                continue;
-            }
-            any.push(Self::wildcard(&p.value.to_ascii_lowercase(), Term::str_var(ACTION)));
+            any.push(self.action_pattern(&p.value));
         }
         let f = or(any);
         if list.negated.value {
@@ -613,9 +999,12 @@ impl Encoder {
                 if substitute && policy.contains("${") {
                     return self.fresh_bool(format!("variables in date `{policy}`"));
                 }
-                match parse_date_nanos(policy) {
-                    Some(c) => and([ok, compare(op, Term::int_var(&name), Term::Int(c))]),
-                    None => self.fresh_bool(format!("date `{policy}` is not in a modelled format")),
+                match tenet_ast::eval::parse_date(policy) {
+                    None => FALSE,
+                    Some(c) => match i64::try_from(c) {
+                        Ok(c) => and([ok, compare(op, Term::int_var(&name), Term::Int(c))]),
+                        Err(_) => self.fresh_bool(format!("date `{policy}` is out of range")),
+                    },
                 }
             }
             (Bool, KeyType::Bool) => {
@@ -755,11 +1144,18 @@ impl Encoder {
             Some(Value::Str(s)) => s.clone(),
             _ => String::new(),
         };
+        let resource = s(RESOURCE);
+        // The account is the ARN's when it has one (the query keeps them consistent).
+        let resource_account = if arn_account(&resource).is_some() {
+            None
+        } else {
+            Some(s(RESOURCE_ACCOUNT))
+        };
         Some(Request {
             principal: self.candidates.get(idx)?.clone(),
-            action: s(ACTION),
-            resource: s(RESOURCE),
-            resource_account: Some(s(RESOURCE_ACCOUNT)),
+            action: self.decode_action(a),
+            resource,
+            resource_account,
             context: self.decode_context(a),
         })
     }
@@ -768,14 +1164,21 @@ impl Encoder {
     /// `None` when the request is outside the modelled space.
     pub fn fix(&self, req: &Request) -> Option<Vec<Formula>> {
         let idx = self.candidates.iter().position(|c| *c == req.principal)?;
+        let account = match req.resource_account() {
+            Some(a) => a.to_string(),
+            // The evaluator takes an S3 resource to be in the principal's account.
+            None => req.principal.account().unwrap_or(OTHER_ACCOUNT).to_string(),
+        };
+        let account = if arn_account(&req.resource).is_none() && !self.resource_accounts.contains(&account) {
+            OTHER_ACCOUNT.to_string()
+        } else {
+            account
+        };
         let mut fs = vec![
             self.is_candidate(idx),
-            eq(Term::str_var(ACTION), Term::str(req.action.to_ascii_lowercase())),
+            self.fix_action(&req.action)?,
             eq(Term::str_var(RESOURCE), Term::str(&req.resource)),
-            eq(
-                Term::str_var(RESOURCE_ACCOUNT),
-                Term::str(req.resource_account.clone()?),
-            ),
+            eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(account)),
         ];
         for (l, k) in &self.keys {
             let present = bool_var(format!("k.{l}.present"));
@@ -811,9 +1214,9 @@ pub fn fix_slot(name: &str, ty: KeyType, val: &str) -> Option<Formula> {
             Ok(None) => not(ok),
             Err(NotHalves) => return None,
         },
-        KeyType::Date => match parse_date_nanos(val) {
-            Some(c) => and([ok, eq(Term::int_var(name), Term::Int(c))]),
-            None => return None,
+        KeyType::Date => match tenet_ast::eval::parse_date(val) {
+            Some(c) => and([ok, eq(Term::int_var(name), Term::Int(i64::try_from(c).ok()?))]),
+            None => not(ok),
         },
         KeyType::Bool => {
             if val.eq_ignore_ascii_case("true") {
@@ -889,79 +1292,14 @@ pub fn parse_number_halves(s: &str) -> Result<Option<i64>, NotHalves> {
     }
 }
 
-/// Epoch nanoseconds of an epoch number or an ISO date `YYYY-MM-DD[THH:MM[:SS]][Z]`; `None` for
-/// other shapes (the encoder then over-approximates).
+/// Epoch nanoseconds of a date as the evaluator parses it (`tenet_ast::eval::parse_date`), when it
+/// fits the solver's 64-bit integers.
 pub fn parse_date_nanos(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-        if int.is_empty() || int.len() > 10 || frac.contains('.') {
-            return None;
-        }
-        let frac9 = format!("{:0<9}", &frac[..frac.len().min(9)]);
-        let n = int.parse::<i64>().ok()? * 1_000_000_000 + frac9.parse::<i64>().ok()?;
-        return Some(if s.starts_with('-') { -n } else { n });
-    }
-    let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = b.get(from..from + len)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| std::str::from_utf8(part).ok()?.parse().ok())?
-    };
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let dim = match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    if d < 1 || d > dim {
-        return None;
-    }
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    let mut secs = days * 86_400;
-    let rest = &s[10..];
-    let rest = rest.strip_suffix(['Z', 'z']).unwrap_or(rest);
-    if !rest.is_empty() {
-        let t = rest.strip_prefix(['T', 't', ' '])?;
-        let tb = t.as_bytes();
-        let hm = |from: usize| -> Option<i64> {
-            let part = tb.get(from..from + 2)?;
-            part.iter()
-                .all(u8::is_ascii_digit)
-                .then(|| std::str::from_utf8(part).ok()?.parse().ok())?
-        };
-        match tb.len() {
-            5 if tb[2] == b':' => secs += hm(0)?.min(99) * 3600 + hm(3)? * 60,
-            8 if tb[2] == b':' && tb[5] == b':' => secs += hm(0)? * 3600 + hm(3)? * 60 + hm(6)?,
-            _ => return None,
-        }
-        if hm(0)? > 23 || hm(3)? > 59 || (tb.len() == 8 && hm(6)? > 60) {
-            return None;
-        }
-    }
-    secs.checked_mul(1_000_000_000)
+    tenet_ast::eval::parse_date(s).and_then(|n| i64::try_from(n).ok())
 }
 
 fn parse_cidr(s: &str) -> Option<(IpAddr, u8)> {
-    let s = s.trim();
-    let (addr, prefix) = match s.split_once('/') {
-        Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
-        None => (s.parse::<IpAddr>().ok()?, None),
-    };
-    let width = if addr.is_ipv4() { 32 } else { 128 };
-    let prefix = prefix.unwrap_or(width);
-    (prefix <= width).then_some((addr, prefix))
+    tenet_ast::eval::parse_cidr(s).map(|c| (c.addr(), c.prefix()))
 }
 
 /// A regex for a `*`/`?` glob; with `component`, wildcards do not match `:`.

@@ -1,5 +1,5 @@
 //! tenet's prover: the property language (`lang`), the symbolic encoding of IAM policies into a
-//! small formula IR (`ir`, `principals`, `encode`), property semantics (`property`), the Z3 back end
+//! small formula IR (`ir`, `principals`, `actions`, `encode`), property semantics (`property`), the Z3 back end
 //! (`smt`, the only module that links z3) and the runner (`run`).
 //!
 //! Pipeline: `.tenet` text -> [`lang`] -> policies loaded with `tenet_syntax` -> [`encode`] builds
@@ -12,6 +12,7 @@
 //! encoding whose query is `unsat`.
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod encode;
 pub mod ir;
 pub mod lang;

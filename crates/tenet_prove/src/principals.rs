@@ -6,8 +6,7 @@
 //! per account named (plus one account named nowhere) a fresh root, user, role, role session,
 //! federated user and service-linked role; a fresh service, a fresh identity provider, and the
 //! anonymous caller. The symbolic request picks a candidate by index; matching a candidate against a
-//! statement is computed here, concretely, with the same rules as the evaluator's
-//! `tenet_ast::eval` matching (mirrored because those functions are crate-private there).
+//! statement is computed concretely by the evaluator's own `tenet_ast::eval::principal_match`.
 
 use std::collections::BTreeSet;
 use tenet_ast::eval::{AwsPrincipalKind, RequestPrincipal};
@@ -16,23 +15,31 @@ use tenet_ast::{Policy, PrincipalType, Principals};
 /// An account id that no policy names (the candidates' "anyone else").
 pub const FRESH_ACCOUNT: &str = "999999999999";
 
-/// How a statement's principal element names a principal, weakest first (the evaluator's
-/// `PrincipalMatch`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Class {
-    /// Not named.
-    No,
-    /// Named through its account: a delegation.
-    Account,
-    /// Named through a role of a session, `*`, or `NotPrincipal`.
-    Capped,
-    /// Named exactly, or the statement has no principal element.
-    Direct,
-}
+/// How a statement's principal element names a principal, weakest first: the evaluator's own
+/// classes (`No`, `Account`, `Capped`, `Direct`).
+pub use tenet_ast::eval::PrincipalMatch as Class;
 
 /// Whether `s` is a 12-digit account id.
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+pub use tenet_ast::eval::is_account_id;
+
+/// Whether a candidate stands for many principals (a fresh user, role, session, federated user,
+/// service or identity provider) rather than naming one: then only what all of them share may be
+/// said of it (its account and kind, never its name).
+pub fn stands_for_many(p: &RequestPrincipal) -> bool {
+    match p {
+        RequestPrincipal::Anonymous => false,
+        RequestPrincipal::Aws { kind, .. } => match kind {
+            AwsPrincipalKind::Root => false,
+            AwsPrincipalKind::User { name } => name == "tenet-user",
+            AwsPrincipalKind::Role { name } | AwsPrincipalKind::AssumedRole { role_name: name, .. } => {
+                name == "tenet-role" || name == "AWSServiceRoleForTenet"
+            }
+            AwsPrincipalKind::FederatedUser { name } => name == "tenet-federated",
+            AwsPrincipalKind::Other => true,
+        },
+        RequestPrincipal::Service(s) => s == "tenet-fresh.amazonaws.com",
+        RequestPrincipal::Federated(f) => f.ends_with("/tenet-fresh"),
+    }
 }
 
 /// The candidate principals for the given policies and extra principal strings.
@@ -138,102 +145,7 @@ pub fn candidates<'a>(
     out
 }
 
-/// `Principal`/`NotPrincipal` against a candidate (the evaluator's `principal_match`).
+/// `Principal`/`NotPrincipal` against a candidate: the evaluator's `principal_match`.
 pub fn principal_class(principals: &Principals, who: &RequestPrincipal, boundary_quirk: bool) -> Class {
-    if principals.negated.value {
-        if boundary_quirk || !not_principal_excludes(principals, who) {
-            return Class::Capped;
-        }
-        return Class::No;
-    }
-    if principals.is_any() {
-        return Class::Capped;
-    }
-    principals
-        .entries()
-        .map(|(ty, value)| entry_class(ty, &value.value, who))
-        .max()
-        .unwrap_or(Class::No)
-}
-
-fn not_principal_excludes(principals: &Principals, who: &RequestPrincipal) -> bool {
-    if principals.is_any() {
-        return true;
-    }
-    match who {
-        RequestPrincipal::Aws { kind, .. } => {
-            let mut account_listed = false;
-            let mut self_listed = false;
-            for (ty, value) in principals.entries() {
-                match entry_class(ty, &value.value, who) {
-                    Class::Account => account_listed = true,
-                    Class::Capped | Class::Direct => {
-                        if *kind == AwsPrincipalKind::Root {
-                            account_listed = true;
-                        }
-                        self_listed = true;
-                    }
-                    Class::No => {}
-                }
-            }
-            account_listed && (self_listed || *kind == AwsPrincipalKind::Root)
-        }
-        _ => principals
-            .entries()
-            .any(|(ty, value)| entry_class(ty, &value.value, who) != Class::No),
-    }
-}
-
-fn entry_class(ty: PrincipalType, value: &str, who: &RequestPrincipal) -> Class {
-    match (ty, who) {
-        (PrincipalType::Aws, _) if value == "*" => Class::Capped,
-        (PrincipalType::Aws, RequestPrincipal::Aws { arn, account, kind }) => {
-            aws_entry_class(value, arn, account, kind)
-        }
-        (PrincipalType::Service, RequestPrincipal::Service(s)) if value.eq_ignore_ascii_case(s) => Class::Direct,
-        (PrincipalType::Federated, RequestPrincipal::Federated(f)) if value == f => Class::Direct,
-        _ => Class::No,
-    }
-}
-
-fn aws_entry_class(value: &str, arn: &str, account: &str, kind: &AwsPrincipalKind) -> Class {
-    let named_account = if is_account_id(value) {
-        Some(value)
-    } else {
-        root_account(value)
-    };
-    if let Some(named) = named_account {
-        return match (named == account, kind) {
-            (false, _) => Class::No,
-            (true, AwsPrincipalKind::Root) => Class::Direct,
-            (true, _) => Class::Account,
-        };
-    }
-    if value == arn {
-        return match kind {
-            AwsPrincipalKind::Role { .. } => Class::Capped,
-            _ => Class::Direct,
-        };
-    }
-    if let AwsPrincipalKind::AssumedRole { role_name, .. } = kind {
-        let parts: Vec<&str> = value.splitn(6, ':').collect();
-        if let ["arn", partition, "iam", "", acct, resource] = parts[..] {
-            if let Some(path) = resource.strip_prefix("role/") {
-                let name = path.rsplit('/').next().unwrap_or(path);
-                let request_partition = arn.split(':').nth(1).unwrap_or("");
-                if acct == account && partition == request_partition && name == role_name {
-                    return Class::Capped;
-                }
-            }
-        }
-    }
-    Class::No
-}
-
-fn root_account(value: &str) -> Option<&str> {
-    let rest = value.strip_prefix("arn:")?;
-    let (_partition, rest) = rest.split_once(':')?;
-    let rest = rest.strip_prefix("iam::")?;
-    let account = rest.strip_suffix(":root")?;
-    is_account_id(account).then_some(account)
+    tenet_ast::eval::principal_match(principals, who, boundary_quirk)
 }

@@ -2,12 +2,12 @@
 //! unsatisfiable exactly when the property holds (for `can`: satisfiable exactly when the witness
 //! exists), plus the concrete check that a decoded model must pass in the evaluator.
 
-use crate::encode::{Encoder, Estate, KeyType, ACTION, RESOURCE};
+use crate::encode::{Encoder, Estate, KeyType, RESOURCE};
 use crate::ir::*;
 use crate::lang::ast::{Cond, PrincipalFilter};
 use crate::principals::FRESH_ACCOUNT;
 use std::net::IpAddr;
-use tenet_ast::eval::{statement_applies, wildcard_match, ContextValue, Request, RequestPrincipal};
+use tenet_ast::eval::{parse_cidr, statement_applies, wildcard_match, Cidr, ContextValue, Request, RequestPrincipal};
 use tenet_ast::{ConditionOperator, Effect, Policy};
 
 /// The request pattern of `never`/`only`.
@@ -23,12 +23,8 @@ pub struct Pattern {
 
 impl Pattern {
     /// The pattern as a formula.
-    pub fn formula(&self, enc: &Encoder) -> Formula {
-        let actions = or(self
-            .actions
-            .iter()
-            .map(|a| Encoder::wildcard(&a.to_ascii_lowercase(), Term::str_var(ACTION)))
-            .collect::<Vec<_>>());
+    pub fn formula(&self, enc: &mut Encoder) -> Formula {
+        let actions = or(self.actions.iter().map(|a| enc.action_pattern(a)).collect::<Vec<_>>());
         let resources = or(self
             .resources
             .iter()
@@ -195,7 +191,7 @@ pub struct Fixed {
     /// Lowercase key -> literal values.
     pub strings: Vec<(String, Vec<String>)>,
     /// Narrow CIDRs of `aws:SourceIp`.
-    pub cidrs: Vec<(IpAddr, u8)>,
+    pub cidrs: Vec<Cidr>,
 }
 
 /// Collects the fixed values of the pinning keys in `p`.
@@ -216,10 +212,14 @@ pub fn fixed_values(p: &Policy) -> Fixed {
             for v in &c.values {
                 let t = v.value.as_text();
                 if ip {
-                    if let Some((a, pfx)) = cidr(&t) {
-                        let narrow = if a.is_ipv4() { pfx >= 8 } else { pfx >= 32 };
-                        if narrow && !f.cidrs.contains(&(a, pfx)) {
-                            f.cidrs.push((a, pfx));
+                    if let Some(c) = parse_cidr(&t) {
+                        let narrow = if c.addr().is_ipv4() {
+                            c.prefix() >= 8
+                        } else {
+                            c.prefix() >= 32
+                        };
+                        if narrow && !f.cidrs.contains(&c) {
+                            f.cidrs.push(c);
                         }
                     }
                 } else if !t.contains(['*', '?']) && !t.contains("${") {
@@ -232,33 +232,6 @@ pub fn fixed_values(p: &Policy) -> Fixed {
         }
     }
     f
-}
-
-fn cidr(s: &str) -> Option<(IpAddr, u8)> {
-    let (a, p) = s.trim().split_once('/').unwrap_or((s.trim(), ""));
-    let a: IpAddr = a.parse().ok()?;
-    let p: u8 = if p.is_empty() {
-        if a.is_ipv4() {
-            32
-        } else {
-            128
-        }
-    } else {
-        p.parse().ok()?
-    };
-    Some((a, p))
-}
-
-fn in_cidr(ip: IpAddr, net: IpAddr, p: u8) -> bool {
-    match (ip, net) {
-        (IpAddr::V4(i), IpAddr::V4(n)) => {
-            p == 0 || (u32::from(i) >> (32 - u32::from(p))) == (u32::from(n) >> (32 - u32::from(p)))
-        }
-        (IpAddr::V6(i), IpAddr::V6(n)) => {
-            p == 0 || (u128::from(i) >> (128 - u32::from(p))) == (u128::from(n) >> (128 - u32::from(p)))
-        }
-        _ => false,
-    }
 }
 
 /// The request comes from an outsider: an anonymous caller or an IAM principal of an account that
@@ -280,23 +253,27 @@ pub fn outsider(enc: &Encoder, fixed: &Fixed) -> Formula {
             let name = format!("k.{l}.{i}");
             let fresh = if l == "aws:sourceip" {
                 let v6 = bool_var(format!("{name}.v6"));
-                let outside = fixed.cidrs.iter().map(|(a, p)| match a {
-                    IpAddr::V4(n) if *p > 0 => not(and([
-                        not(v6.clone()),
-                        eq(
-                            Term::extract(31, 32 - u32::from(*p), Term::bv_var(&name, 32)),
-                            Term::Bv(u128::from(u32::from(*n)) >> (32 - u32::from(*p)), u32::from(*p)),
-                        ),
-                    ])),
-                    IpAddr::V6(n) if *p > 0 => not(and([
-                        v6.clone(),
-                        eq(
-                            Term::extract(127, 128 - u32::from(*p), Term::bv_var(format!("{name}.ip6"), 128)),
-                            Term::Bv(u128::from(*n) >> (128 - u32::from(*p)), u32::from(*p)),
-                        ),
-                    ])),
-                    _ => TRUE,
-                });
+                let outside = fixed
+                    .cidrs
+                    .iter()
+                    .map(|c| (c.addr(), c.prefix()))
+                    .map(|(a, p)| match &a {
+                        IpAddr::V4(n) if p > 0 => not(and([
+                            not(v6.clone()),
+                            eq(
+                                Term::extract(31, 32 - u32::from(p), Term::bv_var(&name, 32)),
+                                Term::Bv(u128::from(u32::from(*n)) >> (32 - u32::from(p)), u32::from(p)),
+                            ),
+                        ])),
+                        IpAddr::V6(n) if p > 0 => not(and([
+                            v6.clone(),
+                            eq(
+                                Term::extract(127, 128 - u32::from(p), Term::bv_var(format!("{name}.ip6"), 128)),
+                                Term::Bv(u128::from(*n) >> (128 - u32::from(p)), u32::from(p)),
+                            ),
+                        ])),
+                        _ => TRUE,
+                    });
                 and(outside.collect::<Vec<_>>())
             } else {
                 let lits = fixed
@@ -338,7 +315,7 @@ pub fn is_outsider(r: &Request, fixed: &Fixed) -> bool {
         v.as_slice().iter().all(|x| {
             if l == "aws:sourceip" {
                 match x.trim().parse::<IpAddr>() {
-                    Ok(ip) => !fixed.cidrs.iter().any(|(n, p)| in_cidr(ip, *n, *p)),
+                    Ok(ip) => !fixed.cidrs.iter().any(|c| c.contains(ip)),
                     Err(_) => true,
                 }
             } else {

@@ -2,7 +2,7 @@
 //! parallel, one Z3 context per rayon thread), decoding and re-checking counterexamples, and the
 //! verdicts with their JSON form.
 
-use crate::encode::{Encoder, Estate, ACTION, RESOURCE};
+use crate::encode::{arn_account, pattern_account, Encoder, Estate, ACTION, RESOURCE, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::lang::ast::{PropertyFile, PropertyKind, Role};
 use crate::principals::candidates;
@@ -95,7 +95,7 @@ pub fn request_json(r: &Request) -> serde_json::Value {
         "principal": r.principal.as_str(),
         "action": r.action,
         "resource": r.resource,
-        "resourceAccount": r.resource_account,
+        "resourceAccount": r.resource_account().or(r.principal.account()),
         "context": ctx,
     })
 }
@@ -305,12 +305,21 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
                 candidates(policies.iter().copied(), &extra_p, &extra_a),
                 &keys,
             );
+            enc.add_property_patterns(actions, resources);
             let pat = Pattern {
                 actions: actions.clone(),
                 resources: resources.clone(),
                 principal: principal.clone(),
             };
-            let mut asserts = vec![enc.domain(), pat.formula(&enc), enc.allowed(&estate)];
+            let mut asserts = vec![enc.domain(), enc.account_in_set(), pat.formula(&mut enc)];
+            asserts.extend(resources.iter().filter_map(|r| {
+                let acct = pattern_account(r)?;
+                Some(implies(
+                    Encoder::wildcard(r, Term::str_var(RESOURCE)),
+                    eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)),
+                ))
+            }));
+            asserts.push(enc.allowed(&estate));
             if let PropertyKind::Only { condition, .. } = &kind {
                 asserts.push(not(cond_formula(condition, &mut enc)));
             }
@@ -342,25 +351,27 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
                 candidates(policies.iter().copied(), std::slice::from_ref(&principal.value), &[]),
                 &keys,
             );
+            enc.add_property_patterns(std::slice::from_ref(action), std::slice::from_ref(resource));
             let Some(idx) = enc.candidates.iter().position(|c| *c == who) else {
                 out.error = Some("internal: the principal is not a candidate".into());
                 return out;
             };
             let given: Vec<(String, Vec<String>)> = given.iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
+            let Some(fixed_action) = enc.fix_action(action) else {
+                out.error = Some(format!("internal: action `{action}` outside the alphabet"));
+                return out;
+            };
             let mut asserts = vec![
                 enc.domain(),
+                enc.account_in_set(),
                 enc.is_candidate(idx),
-                eq(Term::str_var(ACTION), Term::str(action.to_ascii_lowercase())),
+                fixed_action,
                 eq(Term::str_var(RESOURCE), Term::str(resource.clone())),
                 given_formula(&enc, &given),
             ];
             // The resource's account is the ARN's account field when it has one.
-            if let Some(acct) = resource
-                .split(':')
-                .nth(4)
-                .filter(|a| !a.is_empty() && !a.contains(['*', '?']))
-            {
-                asserts.push(eq(Term::str_var(crate::encode::RESOURCE_ACCOUNT), Term::str(acct)));
+            if let Some(acct) = arn_account(resource) {
+                asserts.push(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)));
             }
             asserts.push(enc.allowed(&estate));
             out.queries.push(Query { asserts });
@@ -371,7 +382,12 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
             Ok((_, p)) => {
                 let mut enc = Encoder::new(&[&p], candidates([&p], &[], &[]), &[]);
                 let fixed = fixed_values(&p);
-                let asserts = vec![enc.domain(), enc.allowed_alone(&p), outsider(&enc, &fixed)];
+                let asserts = vec![
+                    enc.domain(),
+                    enc.account_in_set(),
+                    enc.allowed_alone(&p),
+                    outsider(&enc, &fixed),
+                ];
                 out.queries.push(Query { asserts });
                 out.encoder = Some(enc);
                 out.singles = vec![p];
@@ -394,11 +410,11 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
                     let mut enc = Encoder::new(&[&pa, &pb], candidates([&pa, &pb], &[], &[]), &[]);
                     let (aa, ab) = (enc.allowed_alone(&pa), enc.allowed_alone(&pb));
                     out.queries.push(Query {
-                        asserts: vec![enc.domain(), aa.clone(), not(ab.clone())],
+                        asserts: vec![enc.domain(), enc.account_in_set(), aa.clone(), not(ab.clone())],
                     });
                     if matches!(kind, PropertyKind::Equivalent { .. }) {
                         out.queries.push(Query {
-                            asserts: vec![enc.domain(), ab, not(aa)],
+                            asserts: vec![enc.domain(), enc.account_in_set(), ab, not(aa)],
                         });
                     }
                     out.encoder = Some(enc);
@@ -504,6 +520,20 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
                 outcome = solve(&q, timeout_ms);
             }
         }
+        if let Outcome::Sat(m) = &outcome {
+            if !enc.resource_account_consistent(m) {
+                // The cheap account constraint admits every real request's decision; this model's
+                // account contradicts its ARN: solve again with the exact constraint instead.
+                let eager = enc.account_in_set();
+                let mut q = q.clone();
+                q.asserts.retain(|f| *f != eager);
+                q.asserts.push(enc.resource_account_domain());
+                if enc.alphabet.is_none() {
+                    q.asserts.push(Encoder::action_domain());
+                }
+                outcome = solve(&q, timeout_ms);
+            }
+        }
         match outcome {
             Outcome::Unknown(r) => return result(p, start, Verdict::Unknown, Some(r)),
             Outcome::Unsat => continue,
@@ -516,6 +546,8 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
                         Some("internal: could not decode the model".into()),
                     );
                 };
+                let (confirmed, _) = confirm(p, qi, &req);
+                let req = if confirmed { polish(p, enc, qi, req) } else { req };
                 let (confirmed, explanation) = confirm(p, qi, &req);
                 if !confirmed {
                     let reason = if enc.approx.over.is_empty() {
@@ -659,4 +691,61 @@ fn confirm(p: &Prepared, qi: usize, req: &Request) -> (bool, Option<String>) {
             )
         }
     }
+}
+
+/// Makes a confirmed counterexample read like a real request, keeping only changes that the
+/// evaluator confirms: the action as AWS spells it (from the IAM catalog, a real action of the same
+/// class when the model's is a stand-in), no explicit resource account when the resource is in the
+/// principal's own account (or the principal has none), and only the context keys that matter.
+fn polish(p: &Prepared, enc: &Encoder, qi: usize, mut req: Request) -> Request {
+    let ok = |r: &Request| confirm(p, qi, r).0;
+    if let Some(spelled) = spell_action(enc, &req.action) {
+        let mut r = req.clone();
+        r.action = spelled;
+        if ok(&r) {
+            req = r;
+        }
+    }
+    if req.resource_account.is_some() {
+        let mut r = req.clone();
+        r.resource_account = None;
+        let same = match (req.principal.account(), &req.resource_account) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if same && ok(&r) {
+            req = r;
+        }
+    }
+    let keys: Vec<String> = req.context.iter().map(|(k, _)| k.to_string()).collect();
+    for k in keys {
+        let mut r = req.clone();
+        r.context.remove(&k);
+        if ok(&r) {
+            req = r;
+        }
+    }
+    req
+}
+
+/// A real action name (as the IAM catalog spells it) that the policies cannot tell from `action`.
+fn spell_action(enc: &Encoder, action: &str) -> Option<String> {
+    let cat = tenet_catalog::try_catalog().ok()?;
+    if let Some((svc, a)) = cat.action(action) {
+        return Some(format!("{}:{}", svc.prefix, a.name));
+    }
+    let al = enc.alphabet.as_ref()?;
+    let class = al.representative(action)?;
+    let prefix = action.split_once(':').map(|(p, _)| p).unwrap_or("");
+    let same_service = cat.service(prefix).into_iter();
+    let others = cat.services().filter(|s| !s.prefix.eq_ignore_ascii_case(prefix));
+    for svc in same_service.chain(others) {
+        for a in svc.actions() {
+            let name = format!("{}:{}", svc.prefix, a.name);
+            if al.representative(&name) == Some(class) {
+                return Some(name);
+            }
+        }
+    }
+    None
 }

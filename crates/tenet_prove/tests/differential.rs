@@ -10,7 +10,7 @@ use tenet_prove::encode::{Encoder, Estate, KeyType};
 use tenet_prove::ir::{Assignment, Formula, Query, Sort, Term, Value};
 use tenet_prove::principals::candidates;
 use tenet_prove::property::allowed_alone;
-use tenet_prove::smt::{solve, Outcome};
+use tenet_prove::smt::{Outcome, Session};
 
 /// A xorshift64* generator: deterministic, seeded, no dependency.
 struct Rng(u64);
@@ -199,13 +199,16 @@ fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
         };
         context.insert(k.name.clone(), v);
     }
-    Request {
+    let mut req = Request {
         principal,
         action,
         resource,
         resource_account: Some(resource_account),
         context,
-    }
+    };
+    // AWS derives these keys from the principal; the encoding ties them to it.
+    req.force_derived_keys();
+    req
 }
 
 /// The assignment that the fixing formulas describe; variables they leave open (slots of absent
@@ -268,6 +271,13 @@ fn compare(
     formula.collect_vars(&mut vars);
     domain.collect_vars(&mut vars);
     let mut rng = Rng(seed);
+    // One solver holds the policies; each request is checked under push/pop.
+    let session = Session::new(
+        &Query {
+            asserts: vec![domain.clone(), formula.clone()],
+        },
+        20_000,
+    );
     let (mut compared, mut by_z3, mut skipped) = (0, 0, 0);
     for i in 0..n {
         let req = random_request(&mut rng, enc, lits);
@@ -289,9 +299,7 @@ fn compare(
             "{name}: the IR disagrees with the evaluator on {req:#?}"
         );
         if i % z3_every == 0 {
-            let mut asserts = vec![domain.clone(), formula.clone()];
-            asserts.extend(fixed);
-            let symbolic = match solve(&Query { asserts }, 20_000) {
+            let symbolic = match session.check_with(&fixed) {
                 Outcome::Sat(_) => true,
                 Outcome::Unsat => false,
                 Outcome::Unknown(r) => unreachable!("{name}: solver unknown: {r}"),

@@ -238,8 +238,11 @@ fn parse_bool(s: &str) -> Option<bool> {
 
 /// Parses a date to nanoseconds since the Unix epoch (UTC). Accepted: epoch seconds (`1563278400`,
 /// also with a fraction or a sign), `YYYY-MM-DD`, and `YYYY-MM-DDThh:mm[:ss[.fff…]]` followed by `Z`,
-/// `±hh:mm`, `±hhmm`, `±hh` or nothing (UTC). A space may replace the `T`.
-pub(crate) fn parse_date(s: &str) -> Option<i128> {
+/// `±hh:mm`, `±hhmm`, `±hh` or nothing (UTC). A space may replace the `T`. `None`: not a date, and
+/// then every `Date*` comparison with it is false.
+///
+/// The prover encodes dates as these nanoseconds, so both sides parse with this one function.
+pub fn parse_date(s: &str) -> Option<i128> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -395,15 +398,26 @@ pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
     (bits < 6).then_some(out)
 }
 
-/// An IP range.
+/// An IP range: an address and a prefix length no longer than the address width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Cidr {
+pub struct Cidr {
     addr: IpAddr,
     prefix: u8,
 }
 
 impl Cidr {
-    fn contains(self, ip: IpAddr) -> bool {
+    /// The address as written (host bits are kept; matching ignores them).
+    pub fn addr(self) -> IpAddr {
+        self.addr
+    }
+
+    /// The prefix length (32 or 128 for a bare address).
+    pub fn prefix(self) -> u8 {
+        self.prefix
+    }
+
+    /// Whether `ip` is in the range; IPv4 and IPv6 never match each other.
+    pub fn contains(self, ip: IpAddr) -> bool {
         fn masked(bits: u128, prefix: u8, width: u8) -> u128 {
             if prefix == 0 {
                 0
@@ -425,8 +439,9 @@ impl Cidr {
     }
 }
 
-/// Parses `203.0.113.0/24`, `2001:db8::/32`, or a bare address (a /32 or /128).
-pub(crate) fn parse_cidr(s: &str) -> Option<Cidr> {
+/// Parses `203.0.113.0/24`, `2001:db8::/32`, or a bare address (a /32 or /128). `None`: not a
+/// CIDR, and then `IpAddress`/`NotIpAddress` with it matches nothing.
+pub fn parse_cidr(s: &str) -> Option<Cidr> {
     let s = s.trim();
     let (addr, prefix) = match s.split_once('/') {
         Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),

@@ -340,8 +340,12 @@ impl Pattern<'_> {
 // Statements.
 
 /// How a statement's principal element names the request principal, weakest first.
+///
+/// The decision logic (`evaluate`) and the prover's symbolic encoding both branch on this class:
+/// `Account` delegates to the account's IAM policies, `Capped` is a grant that boundaries and
+/// session policies cap, `Direct` is a grant that stands alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum PrincipalMatch {
+pub enum PrincipalMatch {
     /// Not named.
     No,
     /// Named only through its account (root ARN or account id): a delegation to the account's IAM
@@ -417,8 +421,13 @@ fn resource_matches(list: &ElementList, resource: &str, substitute: bool, reques
     any != list.negated.value
 }
 
-/// `Principal`/`NotPrincipal`.
-pub(crate) fn principal_match(principals: &Principals, who: &RequestPrincipal, boundary_quirk: bool) -> PrincipalMatch {
+/// How a `Principal`/`NotPrincipal` element names `who`.
+///
+/// `boundary_quirk`: the principal has a permissions boundary and the element belongs to a
+/// resource-policy `Deny`; a `NotPrincipal` element then applies whatever it lists (see
+/// [`PrincipalMatch`] and the IAM User Guide, "NotPrincipal"). This is the one implementation of
+/// principal matching: the prover calls it on each of its enumerated candidate principals.
+pub fn principal_match(principals: &Principals, who: &RequestPrincipal, boundary_quirk: bool) -> PrincipalMatch {
     if principals.negated.value {
         if boundary_quirk || !not_principal_excludes(principals, who) {
             return PrincipalMatch::Capped;

@@ -34,10 +34,9 @@ use std::collections::BTreeMap;
 use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
-pub use matching::wildcard_match;
-pub use principal::{AwsPrincipalKind, RequestPrincipal};
-
-use matching::PrincipalMatch;
+pub use condition::{parse_cidr, parse_date, Cidr};
+pub use matching::{principal_match, wildcard_match, PrincipalMatch};
+pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
 
 /// One request to authorize.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,13 +66,15 @@ impl Request {
         })
     }
 
-    /// The account owning the resource: the explicit one, else the ARN's account field if non-empty.
+    /// The account owning the resource: the ARN's account field when it has one (non-empty, not
+    /// `*`), else the explicit `resource_account` (S3 ARNs carry no account).
+    ///
+    /// NOTE: an explicit account that contradicts the ARN's account field cannot happen in AWS (the
+    /// ARN names the owner); the ARN wins and the explicit value is ignored. The prover never
+    /// produces such requests (its encoding ties the account to the ARN).
     pub fn resource_account(&self) -> Option<&str> {
-        if let Some(account) = &self.resource_account {
-            return Some(account);
-        }
-        let account = self.resource.split(':').nth(4)?;
-        (!account.is_empty() && account != "*").then_some(account)
+        let from_arn = self.resource.split(':').nth(4).filter(|a| !a.is_empty() && *a != "*");
+        from_arn.or(self.resource_account.as_deref())
     }
 
     /// Whether the principal and the resource are in different accounts. Principals that have no
@@ -99,6 +100,17 @@ impl Request {
     /// [`evaluate`] never calls this: the context is exactly what the caller gives. `tenet simulate`
     /// calls it so that scenario files stay short.
     pub fn populate_derived_keys(&mut self) {
+        self.derive_keys(false);
+    }
+
+    /// Like [`Request::populate_derived_keys`], but replaces what the context holds for those keys,
+    /// so that the request is consistent with its principal (the prover's differential test and
+    /// re-checks build requests this way).
+    pub fn force_derived_keys(&mut self) {
+        self.derive_keys(true);
+    }
+
+    fn derive_keys(&mut self, replace: bool) {
         let mut derived: Vec<(&str, String)> = Vec::new();
         match &self.principal {
             RequestPrincipal::Aws { arn, account, kind } => {
@@ -136,8 +148,26 @@ impl Request {
         if let Some(account) = self.resource_account() {
             derived.push(("aws:ResourceAccount", account.to_owned()));
         }
+        if replace {
+            // Keys AWS never sets for this kind of principal.
+            let absent: &[&str] = match &self.principal {
+                RequestPrincipal::Aws { kind, .. } => match kind {
+                    AwsPrincipalKind::User { .. } => &["aws:PrincipalServiceName"],
+                    _ => &["aws:PrincipalServiceName", "aws:username"],
+                },
+                RequestPrincipal::Service(_) => &["aws:PrincipalArn", "aws:PrincipalAccount", "aws:username"],
+                RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => &[],
+            };
+            for key in absent {
+                self.context.remove(key);
+            }
+            let kms = self.action.len() > 4 && self.action[..4].eq_ignore_ascii_case("kms:");
+            if !kms || !matches!(self.principal, RequestPrincipal::Aws { .. }) {
+                self.context.remove("kms:CallerAccount");
+            }
+        }
         for (key, value) in derived {
-            if self.context.get(key).is_none() {
+            if replace || self.context.get(key).is_none() {
                 self.context.insert(key, ContextValue::Single(value));
             }
         }

@@ -153,6 +153,6 @@ impl RequestPrincipal {
 }
 
 /// Whether `s` is a 12-digit AWS account id.
-pub(crate) fn is_account_id(s: &str) -> bool {
+pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
