@@ -15,6 +15,9 @@ pub struct LineCol {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// Whether the whole text is ASCII, where columns are byte distances (minified policies put
+    /// thousands of findings on one line: counting characters for each would be quadratic).
+    ascii: bool,
 }
 
 impl LineIndex {
@@ -26,7 +29,10 @@ impl LineIndex {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     fn line_of(&self, offset: u32) -> usize {
@@ -42,6 +48,13 @@ impl LineIndex {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
         let start = self.line_starts[line] as usize;
+        if self.ascii {
+            return LineCol {
+                line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+                column: offset - self.line_starts[line] + 1,
+                offset,
+            };
+        }
         let prefix = text.get(start..offset as usize).map_or_else(
             || {
                 text.as_bytes()[start..offset as usize]
