@@ -8,6 +8,7 @@ mod empty_condition_values;
 mod forallvalues_single_valued_key;
 mod invalid_condition_key_format;
 mod missing_tag_key;
+mod multivalued_key_without_qualifier;
 mod unknown_region;
 mod wildcard_without_like_operator;
 
@@ -18,6 +19,7 @@ pub use empty_condition_values::EmptyConditionValues;
 pub use forallvalues_single_valued_key::ForAllValuesWithSingleValuedKey;
 pub use invalid_condition_key_format::InvalidConditionKeyFormat;
 pub use missing_tag_key::MissingTagKeyInCondition;
+pub use multivalued_key_without_qualifier::MultivaluedKeyWithoutQualifier;
 pub use unknown_region::{UnknownRegionInCondition, REGIONS};
 pub use wildcard_without_like_operator::WildcardWithoutLikeOperator;
 
@@ -34,4 +36,5 @@ pub static RULES: &[&dyn Rule] = &[
     &WildcardWithoutLikeOperator,
     &ForAllValuesWithSingleValuedKey,
     &UnknownRegionInCondition,
+    &MultivaluedKeyWithoutQualifier,
 ];

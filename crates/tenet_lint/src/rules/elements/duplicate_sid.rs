@@ -27,7 +27,7 @@ declare_rule! {
         category: Correctness,
         severity: Error,
         aa_checks: ["Unique Sids required"],
-        parliament: [],
+        parliament: ["DUPLICATE_SID"],
         fixable: false,
     }
 }
@@ -54,7 +54,7 @@ declare_rule! {
         category: Suspicious,
         severity: Warning,
         aa_checks: ["Unique Sids recommended"],
-        parliament: [],
+        parliament: ["DUPLICATE_SID"],
         fixable: false,
     }
 }

@@ -30,7 +30,7 @@ declare_rule! {
         category: Correctness,
         severity: Warning,
         aa_checks: ["Missing version"],
-        parliament: [],
+        parliament: ["NO_VERSION"],
         fixable: true,
     }
 }

@@ -5,6 +5,7 @@ mod duplicate_sid;
 mod empty_element_array;
 mod empty_sid;
 mod missing_version;
+mod old_policy_version;
 mod policy_size;
 mod unsupported_sid;
 mod wildcard_in_service_name;
@@ -13,6 +14,7 @@ pub use duplicate_sid::{DuplicateSid, DuplicateSidInResourcePolicy};
 pub use empty_element_array::{EmptyActionArray, EmptyResourceArray};
 pub use empty_sid::EmptySid;
 pub use missing_version::MissingVersion;
+pub use old_policy_version::OldPolicyVersion;
 pub use policy_size::{OrganizationsPolicySizeExceedsQuota, PolicySizeExceedsQuota};
 pub use unsupported_sid::UnsupportedSid;
 pub use wildcard_in_service_name::WildcardInServiceName;
@@ -31,4 +33,5 @@ pub static RULES: &[&dyn Rule] = &[
     &PolicySizeExceedsQuota,
     &OrganizationsPolicySizeExceedsQuota,
     &WildcardInServiceName,
+    &OldPolicyVersion,
 ];

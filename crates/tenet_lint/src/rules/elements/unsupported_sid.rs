@@ -30,7 +30,7 @@ declare_rule! {
         category: Correctness,
         severity: Error,
         aa_checks: ["Unsupported Sid"],
-        parliament: [],
+        parliament: ["INVALID_SID"],
         fixable: false,
     }
 }

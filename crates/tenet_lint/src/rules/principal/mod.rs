@@ -1,6 +1,7 @@
 //! Rules about `Principal`/`NotPrincipal` values: empty elements, formats, wildcards, federated
 //! principals outside trust policies, and conditions on grants to AWS service principals.
 
+mod allow_with_not_principal;
 mod empty_principal;
 mod federated_principal_not_supported;
 mod invalid_principal_format;
@@ -9,6 +10,7 @@ mod principal_unique_id;
 mod service_principal_conditions;
 mod unsupported_wildcard_in_principal;
 
+pub use allow_with_not_principal::AllowWithNotPrincipal;
 pub use empty_principal::EmptyPrincipal;
 pub use federated_principal_not_supported::FederatedPrincipalNotSupported;
 pub use invalid_principal_format::InvalidPrincipalFormat;
@@ -32,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ServicePrincipalWithoutSourceCondition,
     &ServicePrincipalWeakCondition,
     &UnsupportedConditionKeyForServicePrincipal,
+    &AllowWithNotPrincipal,
 ];
 
 /// Whether the text has a `*` or `?` wildcard.
