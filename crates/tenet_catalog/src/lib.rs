@@ -7,7 +7,8 @@
 //! deterministic text file `data/catalog.tsv`, which is committed and embedded here with
 //! `include_str!`. [`catalog()`] parses it on first use: the service list and condition keys
 //! at once (about 2 ms in release), each service's actions and resource types the first time
-//! that service is asked about. Lookups by name are binary searches over sorted records.
+//! that service is asked about. Services and actions are found by name through a hash index
+//! (module `index`) beside their sorted lists; the other lookups by name are binary searches.
 //!
 //! Where it sits: lint rules, the estate graph and the prover ask it what an action is, what
 //! `s3:Get*` expands to, what type a condition key has and which resource type an ARN
@@ -25,12 +26,14 @@
 //! Dependent actions are part of the format and the API, but the current source records none.
 #![warn(missing_docs)]
 
+mod index;
 mod matching;
 mod parse;
 
 use std::fmt;
 use std::sync::OnceLock;
 
+use index::NameIndex;
 use matching::{arn_pattern_intersects, cmp_ci, glob_match_ci, template_match_ci, TailExcludes};
 use parse::KeyRef;
 
@@ -61,6 +64,7 @@ static EMPTY: Catalog = Catalog {
     source_version: "",
     updated_at: "",
     services: Vec::new(),
+    service_index: NameIndex::EMPTY,
     global_keys: Vec::new(),
     global_templates: Vec::new(),
     key_index: Vec::new(),
@@ -91,6 +95,8 @@ pub struct Catalog {
     updated_at: &'static str,
     /// Sorted by prefix, ignoring ASCII case.
     services: Vec<Service>,
+    /// `services` by prefix.
+    service_index: NameIndex,
     /// Sorted by name, ignoring ASCII case.
     global_keys: Vec<ConditionKey>,
     /// Indices into `global_keys` of the templated names (`aws:PrincipalTag/${TagKey}`).
@@ -151,8 +157,7 @@ impl Catalog {
 
     /// The service with this prefix (`s3`, `S3`), ignoring ASCII case.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let i = self.services.binary_search_by(|s| cmp_ci(s.prefix, prefix)).ok()?;
-        self.services.get(i)
+        self.service_index.get(&self.services, prefix)
     }
 
     /// The action named `service:Action` (`s3:getobject`), ignoring ASCII case as IAM does.
@@ -175,11 +180,13 @@ impl Catalog {
         if let Some((prefix, name_pattern)) = pattern.split_once(':') {
             if !prefix.contains(['*', '?']) {
                 if let Some(service) = self.service(prefix) {
-                    for action in service.actions() {
-                        if glob_match_ci(name_pattern, action.name) {
-                            out.push((service, action));
-                        }
-                    }
+                    out.extend(
+                        service
+                            .actions_starting_with(literal_prefix(name_pattern))
+                            .iter()
+                            .filter(|action| glob_match_ci(name_pattern, action.name))
+                            .map(|action| (service, action)),
+                    );
                 }
                 return out;
             }
@@ -259,6 +266,11 @@ impl Catalog {
     }
 }
 
+/// The text of an IAM wildcard pattern before its first `*` or `?`.
+fn literal_prefix(pattern: &str) -> &str {
+    pattern.find(['*', '?']).map_or(pattern, |i| &pattern[..i])
+}
+
 /// One AWS service, with the actions, resource types and condition keys its authorization
 /// reference lists.
 #[derive(Debug)]
@@ -291,11 +303,22 @@ impl Service {
         &self.parsed().resource_types
     }
 
+    /// The actions whose names start with `prefix`, ignoring ASCII case: a run of the sorted
+    /// list, found by binary search.
+    fn actions_starting_with(&self, prefix: &str) -> &[Action] {
+        let actions = self.actions();
+        let starts_with = |a: &Action| {
+            a.name.len() >= prefix.len() && a.name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        };
+        let start = actions.partition_point(|a| cmp_ci(a.name, prefix).is_lt());
+        let len = actions[start..].partition_point(starts_with);
+        &actions[start..start + len]
+    }
+
     /// The action with this name (without the prefix), ignoring ASCII case.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        let actions = self.actions();
-        let i = actions.binary_search_by(|a| cmp_ci(a.name, name)).ok()?;
-        actions.get(i)
+        let body = self.parsed();
+        body.action_index.get(&body.actions, name)
     }
 
     /// The resource type with this name, ignoring ASCII case.
@@ -313,7 +336,7 @@ impl Service {
         }
         self.condition_keys
             .iter()
-            .find(|k| k.is_template() && template_match_ci(k.name, key))
+            .find(|k| template_match_ci(k.name, key) && k.is_template())
     }
 }
 
@@ -418,7 +441,7 @@ impl ConditionKey {
     /// Whether a concrete key, as written in a policy, is this key (ignoring ASCII case,
     /// with placeholders standing for one or more characters).
     pub fn matches(&self, key: &str) -> bool {
-        self.name.eq_ignore_ascii_case(key) || (self.is_template() && template_match_ci(self.name, key))
+        self.name.eq_ignore_ascii_case(key) || (template_match_ci(self.name, key) && self.is_template())
     }
 }
 

@@ -16,6 +16,7 @@
 
 use std::sync::OnceLock;
 
+use crate::index::NameIndex;
 use crate::matching::{cmp_ci, is_template, tail_excludes};
 use crate::{
     AccessLevel, Action, ActionResource, Catalog, CatalogError, ConditionKey, ConditionType, ResourceType, Service,
@@ -25,6 +26,8 @@ use crate::{
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceBody {
     pub(crate) actions: Vec<Action>,
+    /// `actions` by name.
+    pub(crate) action_index: NameIndex,
     pub(crate) resource_types: Vec<ResourceType>,
 }
 
@@ -146,6 +149,7 @@ pub(crate) fn parse_body(body: &'static str) -> (ServiceBody, Option<CatalogErro
         }
     }
     out.actions.sort_by(|a, b| cmp_ci(a.name, b.name));
+    out.action_index = NameIndex::new(&out.actions, |a| a.name);
     out.resource_types.sort_by(|a, b| cmp_ci(a.name, b.name));
     let patterns: Vec<&'static str> = out
         .resource_types
@@ -254,12 +258,14 @@ fn finish(
     let key_templates = key_index.iter().copied().filter(|r| is_template(r.name)).collect();
 
     let date = updated_at.get(..10).unwrap_or(updated_at);
+    let service_index = NameIndex::new(&services, |s| s.prefix);
     Catalog {
         version: format!("{source} {source_version} ({date})"),
         source,
         source_version,
         updated_at,
         services,
+        service_index,
         global_keys,
         global_templates,
         key_index,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tenet_ast::PolicyKind;
@@ -37,17 +37,40 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             }
         }
     }
-    // The same file reached by two spellings (`a/x.json`, `a/../a/x.json`) is checked once.
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    // The same file reached by two spellings (`a/x.json`, `a/../a/x.json`) is checked once. One
+    // directory walk (which does not follow links) names each file once, so only several inputs
+    // pay for resolving every path.
+    if paths.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    }
     files.sort();
     Ok(files)
 }
 
+/// The current directory, read once: tenet never changes it, and asking the OS for every file
+/// showed in profiles.
+fn current_dir() -> Option<&'static Path> {
+    static CWD: OnceLock<Option<PathBuf>> = OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok()).as_deref()
+}
+
+/// What `std::path::absolute` returns (links not resolved, `.` components dropped), with the
+/// current directory read once.
+fn absolute(path: &Path) -> PathBuf {
+    match current_dir() {
+        Some(cwd) if path.is_relative() => {
+            let mut out = cwd.to_path_buf();
+            out.extend(path.strip_prefix(".").unwrap_or(path).components());
+            out
+        }
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
 /// The path as shown to users: relative to the current directory when under it, `/`-separated.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let rel = cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
+    let rel = current_dir().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
@@ -56,6 +79,8 @@ pub fn display_path(path: &Path) -> String {
 pub struct Configs {
     explicit: Option<Arc<LintConfig>>,
     by_path: Mutex<HashMap<PathBuf, Arc<LintConfig>>>,
+    /// The `tenet.toml` found for each directory, if any.
+    found_in_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     default: Arc<LintConfig>,
 }
 
@@ -69,6 +94,7 @@ impl Configs {
         Ok(Configs {
             explicit,
             by_path: Mutex::new(HashMap::new()),
+            found_in_dir: Mutex::new(HashMap::new()),
             default: Arc::new(LintConfig::default()),
         })
     }
@@ -78,8 +104,8 @@ impl Configs {
         if let Some(c) = &self.explicit {
             return Ok(c.clone());
         }
-        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        let Some(found) = LintConfig::find_for(&abs) else {
+        let abs = absolute(file);
+        let Some(found) = self.discover(&abs)? else {
             return Ok(self.default.clone());
         };
         let mut cache = self.by_path.lock().map_err(|_| InputError("configuration cache poisoned".into()))?;
@@ -89,6 +115,26 @@ impl Configs {
         let config = Arc::new(LintConfig::load(&found).map_err(|e| InputError(config_error(&e)))?);
         cache.insert(found, config.clone());
         Ok(config)
+    }
+
+    /// The nearest `tenet.toml` for the absolute path `file`, looked up once per directory: every
+    /// file of a directory shares it, unless the file is a link (then its target's directory
+    /// decides, as [`LintConfig::find_for`] does).
+    fn discover(&self, file: &Path) -> Result<Option<PathBuf>, InputError> {
+        let is_link = std::fs::symlink_metadata(file).map_or(true, |m| m.file_type().is_symlink());
+        let Some(dir) = file.parent().filter(|_| !is_link) else {
+            return Ok(LintConfig::find_for(file));
+        };
+        let poisoned = || InputError("configuration cache poisoned".into());
+        if let Some(found) = self.found_in_dir.lock().map_err(|_| poisoned())?.get(dir) {
+            return Ok(found.clone());
+        }
+        let found = LintConfig::find_for(dir);
+        self.found_in_dir
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(dir.to_path_buf(), found.clone());
+        Ok(found)
     }
 }
 
@@ -114,13 +160,13 @@ impl Linter<'_> {
     /// Reads and checks one file's bytes.
     pub fn check_bytes(&self, path: &Path, bytes: &[u8]) -> Result<FileResult, InputError> {
         let config = self.configs.for_file(path)?;
-        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let abs = absolute(path);
         let kind = self.kind.or_else(|| config.kind_for(&abs));
         let display = display_path(path);
         let parsed = parse_policy_bytes(&display, bytes, kind);
-        let source = String::from_utf8_lossy(bytes).into_owned();
-        let mut diagnostics = parsed.diagnostics.clone();
         let text = std::str::from_utf8(bytes).ok();
+        let source = text.map_or_else(|| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
+        let mut diagnostics = parsed.diagnostics.clone();
         for doc in &parsed.documents {
             diagnostics.extend(tenet_lint::lint_with_source(doc, text, &config));
         }

@@ -1,74 +1,159 @@
 //! Human, JSON and GitHub-annotation renderings of lint results.
 
-use serde_json::json;
-use tenet_diagnostics::{render_diagnostics, Diagnostic, RenderOptions, Severity};
+use serde::{Serialize, Serializer};
+use tenet_diagnostics::{render_diagnostics, Diagnostic, LineCol, RenderOptions, Severity};
 
 use crate::report::FileResult;
 
-/// The JSON contract: `{"version":1,"diagnostics":[...],"summary":{...}}`.
+/// The JSON contract: `{"version":1,"diagnostics":[...],"summary":{...}}`, pretty-printed with keys
+/// in alphabetical order. The report is serialized straight from the results, without building a
+/// `serde_json::Value` tree.
 pub fn render_json(results: &[FileResult]) -> String {
-    let mut diagnostics = Vec::new();
     let (mut errors, mut warnings, mut infos) = (0, 0, 0);
-    for r in results {
-        for d in &r.diagnostics {
-            match d.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-                Severity::Info => infos += 1,
-            }
-            diagnostics.push(diagnostic_json(r, d));
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        match d.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+            Severity::Info => infos += 1,
         }
     }
-    let value = json!({
-        "version": 1,
-        "diagnostics": diagnostics,
-        "summary": {
-            "files": results.iter().filter(|r| r.skipped.is_none()).count(),
-            "skipped": results.iter().filter(|r| r.skipped.is_some()).count(),
-            "errors": errors,
-            "warnings": warnings,
-            "infos": infos,
-        }
-    });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let report = JsonReport {
+        diagnostics: JsonDiagnostics(results),
+        summary: JsonSummary {
+            errors,
+            files: results.iter().filter(|r| r.skipped.is_none()).count(),
+            infos,
+            skipped: results.iter().filter(|r| r.skipped.is_some()).count(),
+            warnings,
+        },
+        version: 1,
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');
     s
 }
 
-fn diagnostic_json(r: &FileResult, d: &Diagnostic) -> serde_json::Value {
-    let start = r.line_index.line_col(&r.source, d.span.start);
-    let end = r.line_index.line_col(&r.source, d.span.end);
-    let mut v = json!({
-        "file": r.display,
-        "code": d.code,
-        "rule": d.rule,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "start": start,
-        "end": end,
-    });
-    if let Some(obj) = v.as_object_mut() {
-        if let Some(h) = &d.help {
-            obj.insert("help".into(), json!(h));
-        }
-        if let Some(f) = &d.fix {
-            let edits: Vec<_> = f
-                .edits
+// The JSON report's shapes. Fields are declared in alphabetical order: the format has always listed
+// keys sorted (it was once built as a `serde_json::Value`, whose maps sort their keys).
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: JsonDiagnostics<'a>,
+    summary: JsonSummary,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    files: usize,
+    infos: usize,
+    skipped: usize,
+    warnings: usize,
+}
+
+/// Every diagnostic of every file, in file order.
+struct JsonDiagnostics<'a>(&'a [FileResult]);
+
+impl Serialize for JsonDiagnostics<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
                 .iter()
-                .map(|e| json!({"start": e.span.start, "end": e.span.end, "replacement": e.replacement}))
-                .collect();
-            obj.insert("fix".into(), json!({"title": f.title, "edits": edits}));
-        }
-        if !d.labels.is_empty() {
-            let labels: Vec<_> = d
+                .flat_map(|r| r.diagnostics.iter().map(move |d| JsonDiagnostic::new(r, d))),
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    end: JsonPosition,
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<JsonLabel<'a>>,
+    message: &'a str,
+    rule: &'static str,
+    severity: &'static str,
+    start: JsonPosition,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(r: &'a FileResult, d: &'a Diagnostic) -> Self {
+        let position = |offset| JsonPosition::from(r.line_index.line_col(&r.source, offset));
+        JsonDiagnostic {
+            code: d.code,
+            end: position(d.span.end),
+            file: &r.display,
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        end: e.span.end,
+                        replacement: &e.replacement,
+                        start: e.span.start,
+                    })
+                    .collect(),
+                title: &f.title,
+            }),
+            help: d.help.as_deref(),
+            labels: d
                 .labels
                 .iter()
-                .map(|l| json!({"message": l.message, "start": r.line_index.line_col(&r.source, l.span.start), "end": r.line_index.line_col(&r.source, l.span.end)}))
-                .collect();
-            obj.insert("labels".into(), json!(labels));
+                .map(|l| JsonLabel {
+                    end: position(l.span.end),
+                    message: &l.message,
+                    start: position(l.span.start),
+                })
+                .collect(),
+            message: &d.message,
+            rule: d.rule,
+            severity: d.severity.as_str(),
+            start: position(d.span.start),
         }
     }
-    v
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    column: u32,
+    line: u32,
+    offset: u32,
+}
+
+impl From<LineCol> for JsonPosition {
+    fn from(p: LineCol) -> Self {
+        JsonPosition {
+            column: p.column,
+            line: p.line,
+            offset: p.offset,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    edits: Vec<JsonEdit<'a>>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    end: u32,
+    replacement: &'a str,
+    start: u32,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    end: JsonPosition,
+    message: &'a str,
+    start: JsonPosition,
 }
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.

@@ -71,6 +71,14 @@ impl JsonValue {
         self.as_object()?.iter().find(|m| m.key.value == key).map(|m| &m.value)
     }
 
+    /// The first member named exactly `key`, taken out of this value if it is an object.
+    pub fn into_member(self, key: &str) -> Option<JsonValue> {
+        match self.kind {
+            JsonKind::Object(members) => members.into_iter().find(|m| m.key.value == key).map(|m| m.value),
+            _ => None,
+        }
+    }
+
     /// A short name of the value's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -219,23 +227,29 @@ fn lowercase_first(s: &str) -> String {
 /// RFC 8259 forbids raw control characters inside strings; jsonc-parser accepts them.
 fn control_char_in_string(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let (mut in_string, mut escaped) = (false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            } else if b < 0x20 {
-                return Some(i);
+    let mut i = 0;
+    // From quote to quote: outside strings only a quote matters.
+    while let Some(open) = position_from(bytes, i, |b| b == b'"') {
+        i = open + 1;
+        // Inside, up to the closing quote, skipping the byte after each backslash.
+        loop {
+            let k = position_from(bytes, i, |b| b == b'"' || b == b'\\' || b < 0x20)?;
+            match bytes[k] {
+                b'"' => {
+                    i = k + 1;
+                    break;
+                }
+                b'\\' => i = k + 2,
+                _ => return Some(k),
             }
-        } else if b == b'"' {
-            in_string = true;
         }
     }
     None
+}
+
+/// The index of the first byte at or after `from` that satisfies `pred`.
+fn position_from(bytes: &[u8], from: usize, pred: impl Fn(u8) -> bool) -> Option<usize> {
+    bytes.get(from..)?.iter().position(|&b| pred(b)).map(|k| from + k)
 }
 
 fn convert(value: &ast::Value<'_>, map: &OffsetMap) -> JsonValue {
@@ -379,6 +393,24 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_only_inside_strings() {
+        let cases: [(&str, Option<usize>); 8] = [
+            ("{\n\t\"a\": \"b\"\r\n}", None),
+            ("{\"a\tb\": 1}", Some(3)),
+            ("[\"x\", \"y\nz\"]", Some(8)),
+            ("[\"\\\"\n\"]", Some(4)),
+            // The byte after a backslash is skipped (the parser reports the bad escape).
+            ("[\"\\\n\"]", None),
+            ("[\"unterminated\n", Some(14)),
+            ("[\"ends in a backslash\\", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(control_char_in_string(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn keeps_duplicate_keys_and_spans() {

@@ -111,15 +111,18 @@ pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKin
         diagnostics: Vec::new(),
     };
     match form {
-        InputForm::BarePolicy => walker.document(&root, None, None),
+        InputForm::BarePolicy => walker.document_owned(root, None, None),
         InputForm::PolicyString => {
             if let Some(p) = root.get("Policy") {
                 walker.document(p, None, None);
             }
         }
         InputForm::PolicyVersion => {
-            if let Some(doc) = root.get("PolicyVersion").and_then(|v| v.get("Document")) {
-                walker.document(doc, None, None);
+            if let Some(doc) = root
+                .into_member("PolicyVersion")
+                .and_then(|v| v.into_member("Document"))
+            {
+                walker.document_owned(doc, None, None);
             }
         }
         InputForm::AuthorizationDetails => walker.authorization_details(&root),

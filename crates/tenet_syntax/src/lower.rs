@@ -47,7 +47,7 @@ fn check_grammars(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let variables = policy.substitutes_variables();
     for st in &policy.statements {
         for item in st.value.action.iter().flat_map(|a| &a.value.items) {
-            out.extend(grammar::action::parse_action(&item.value, item.span).1);
+            out.extend(grammar::action::check_action(&item.value, item.span));
         }
         for item in st.value.resource.iter().flat_map(|r| &r.value.items) {
             if item.value != "*" {

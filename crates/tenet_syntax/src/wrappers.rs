@@ -76,6 +76,16 @@ impl Walker<'_> {
         self.found.push(Found { name, json, kind, span });
     }
 
+    /// Like [`Walker::document`] for a value the caller owns: an object is kept without copying it.
+    pub fn document_owned(&mut self, value: JsonValue, name: Option<String>, default_kind: Option<PolicyKind>) {
+        if matches!(value.kind, JsonKind::Object(_)) {
+            let span = value.span;
+            self.add(name, value, default_kind, span);
+        } else {
+            self.document(&value, name, default_kind);
+        }
+    }
+
     /// A document given as an object, a JSON string, or a URL-encoded JSON string.
     pub fn document(&mut self, value: &JsonValue, name: Option<String>, default_kind: Option<PolicyKind>) {
         match &value.kind {

@@ -52,23 +52,31 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
     if !ignore_case && !segments_in_order(general, specific) {
         return false;
     }
+    if general.is_ascii() && specific.is_ascii() {
+        let eq = |a: &u8, b: &u8| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+        return covers_dp(general.as_bytes(), specific.as_bytes(), |c| char::from(*c), eq);
+    }
     let g: Vec<char> = general.chars().collect();
     let s: Vec<char> = specific.chars().collect();
+    let eq = |a: &char, b: &char| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+    covers_dp(&g, &s, |c| *c, eq)
+}
+
+/// The general case of [`pattern_covers`] over characters (or bytes, for ASCII text): whether the
+/// pattern `g` covers the pattern `s`.
+fn covers_dp<T>(g: &[T], s: &[T], as_char: impl Fn(&T) -> char, eq: impl Fn(&T, &T) -> bool) -> bool {
     // next[j]: g[i+1..] covers s[j..]; cur[j]: g[i..] covers s[j..]. Rows are filled from the ends
     // (dynamic programming, O(|g|·|s|) time, O(|s|) space).
     let mut next = vec![false; s.len() + 1];
     next[s.len()] = true;
     let mut cur = vec![false; s.len() + 1];
-    for &gc in g.iter().rev() {
+    for gc in g.iter().rev() {
         for j in (0..=s.len()).rev() {
-            cur[j] = match (gc, s.get(j)) {
+            cur[j] = match (as_char(gc), s.get(j)) {
                 ('*', _) => next[j] || (j < s.len() && cur[j + 1]),
                 (_, None) => false,
-                ('?', Some(&c)) => c != '*' && next[j + 1],
-                (a, Some(&b)) => {
-                    let same = if ignore_case { a.eq_ignore_ascii_case(&b) } else { a == b };
-                    same && b != '*' && b != '?' && next[j + 1]
-                }
+                ('?', Some(c)) => as_char(c) != '*' && next[j + 1],
+                (_, Some(c)) => eq(gc, c) && !matches!(as_char(c), '*' | '?') && next[j + 1],
             };
         }
         std::mem::swap(&mut next, &mut cur);
@@ -81,14 +89,22 @@ pub fn pattern_covers(general: &str, specific: &str, ignore_case: bool) -> bool 
 /// `general` never names: `general` must still match, and its literal runs cannot straddle that
 /// character, so they lie in literal runs of `specific`.)
 fn segments_in_order(general: &str, specific: &str) -> bool {
-    let mut rest = specific;
+    let mut rest = specific.as_bytes();
     for segment in general.split(['*', '?']).filter(|s| !s.is_empty()) {
-        match rest.find(segment) {
+        match find_bytes(rest, segment.as_bytes()) {
             Some(at) => rest = &rest[at + segment.len()..],
             None => return false,
         }
     }
     true
+}
+
+/// Where `needle` first occurs in `haystack`: a plain scan, cheaper than `str::find`'s searcher
+/// for the short texts of ARNs and actions.
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, tail) = needle.split_first()?;
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    (0..=last_start).find(|&i| haystack[i] == first && haystack[i + 1..i + needle.len()] == *tail)
 }
 
 /// Splits an action `service:Name` into its service prefix and name.
@@ -124,8 +140,22 @@ pub fn statement_allows_action(stmt: &Statement, action: &str) -> bool {
     let Some(list) = &stmt.action else {
         return false;
     };
-    let listed = list.items.iter().any(|a| wildcard_match(&a.value, action, true));
+    let listed = list
+        .items
+        .iter()
+        .any(|a| may_match(&a.value, action) && wildcard_match(&a.value, action, true));
     listed != list.negated.value
+}
+
+/// A quick necessary condition for `wildcard_match(pattern, text, true)`: a pattern that starts
+/// with an ASCII letter or digit matches only a text that starts with it (ignoring case). Security
+/// rules ask about every item of every statement for each action they look for, and most items
+/// fail on the first character.
+fn may_match(pattern: &str, text: &str) -> bool {
+    match (pattern.as_bytes().first(), text.as_bytes().first()) {
+        (Some(p), Some(t)) if p.is_ascii_alphanumeric() && t.is_ascii() => p.eq_ignore_ascii_case(t),
+        _ => true,
+    }
 }
 
 /// Whether the statement is an `Allow`.

@@ -9,6 +9,9 @@
 //! relies on IAM folding case is fragile, and other tools (guard rules, SCP scanners) compare
 //! operator names exactly.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use nom::branch::alt;
 use nom::bytes::complete::tag_no_case;
 use nom::character::complete::char;
@@ -36,6 +39,41 @@ struct RawOperator<'a> {
 /// valid but questionable name (`NullIfExists`, `ForAnyValue:Null`, odd case) is returned with
 /// its diagnostics.
 pub fn parse_operator(s: &str, span: Span) -> (Option<QualifiedOperator>, Vec<Diagnostic>) {
+    if let Some(&parsed) = canonical_operators().get(s) {
+        return (Some(parsed), Vec::new());
+    }
+    parse_operator_slowly(s, span)
+}
+
+/// Every operator name written as IAM spells it that [`parse_operator`] accepts without a
+/// diagnostic, with its parse: policies spell their operators this way, and one lookup replaces
+/// trying the 27 base names in turn. Built by the general parser itself, so both agree.
+fn canonical_operators() -> &'static HashMap<String, QualifiedOperator> {
+    static CANONICAL: OnceLock<HashMap<String, QualifiedOperator>> = OnceLock::new();
+    CANONICAL.get_or_init(|| {
+        let qualifiers = [None, Some(SetQualifier::ForAnyValue), Some(SetQualifier::ForAllValues)];
+        let all = qualifiers.into_iter().flat_map(|qualifier| {
+            ConditionOperator::ALL.into_iter().flat_map(move |operator| {
+                [false, true].map(|if_exists| QualifiedOperator {
+                    qualifier,
+                    operator,
+                    if_exists,
+                })
+            })
+        });
+        all.filter_map(|op| {
+            let name = op.to_string();
+            match parse_operator_slowly(&name, Span::new(0, name.len() + 2)) {
+                (Some(parsed), diagnostics) if parsed == op && diagnostics.is_empty() => Some((name, op)),
+                _ => None,
+            }
+        })
+        .collect()
+    })
+}
+
+/// [`parse_operator`] by the grammar.
+fn parse_operator_slowly(s: &str, span: Span) -> (Option<QualifiedOperator>, Vec<Diagnostic>) {
     let Ok((_, raw)) = operator(s) else {
         return (None, vec![invalid_diagnostic(s, span)]);
     };
@@ -184,6 +222,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn canonical_spellings_are_looked_up() {
+        // Every combination but the five that put a qualifier or `IfExists` on `Null`.
+        assert_eq!(canonical_operators().len(), 3 * 2 * ConditionOperator::ALL.len() - 5);
+        assert!(canonical_operators().contains_key("ForAnyValue:StringLikeIfExists"));
+        assert!(!canonical_operators().contains_key("stringequals"));
     }
 
     #[test]

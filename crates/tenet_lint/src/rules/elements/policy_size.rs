@@ -83,22 +83,42 @@ fn document_text<'a>(ctx: &LintContext<'a>) -> Option<&'a str> {
 
 /// Characters outside whitespace that is outside strings.
 fn minified_len(text: &str) -> usize {
-    let (mut n, mut in_string, mut escaped) = (0, false, false);
-    for c in text.chars() {
-        if in_string {
-            n += 1;
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-        } else if !c.is_whitespace() {
-            n += 1;
-            in_string = c == '"';
+    // Every character counts but whitespace outside strings, so count that: byte by byte outside
+    // strings, and skip each string to its closing quote.
+    let bytes = text.as_bytes();
+    let (mut whitespace, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' {
+            i = string_end(bytes, i + 1);
+        } else if b.is_ascii() {
+            whitespace += usize::from(char::from(b).is_whitespace());
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            whitespace += usize::from(c.is_whitespace());
+            i += c.len_utf8();
         }
     }
-    n
+    text.chars().count() - whitespace
+}
+
+/// The index just past the closing quote of the string literal whose text starts at `start`
+/// (the end of `bytes` if it is not closed). Quotes and backslashes are ASCII, so they are never
+/// part of a multi-byte character, and skipping the byte after a backslash is enough.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(k) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'))
+    {
+        if bytes[i + k] == b'"' {
+            return i + k + 1;
+        }
+        i += k + 2;
+    }
+    bytes.len()
 }
 
 impl Rule for PolicySizeExceedsQuota {
@@ -189,4 +209,20 @@ fn estimated_len(policy: &Policy) -> usize {
         n += stmt.condition.as_ref().map_or(0, |_| s("Condition") + 3);
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minified_len;
+
+    #[test]
+    fn minified_length_counts_characters_outside_whitespace() {
+        assert_eq!(minified_len("{ \"a b\" :\t[ 1 ,\n2 ] }"), 13);
+        // Escaped quotes stay inside the string; non-ASCII characters count once.
+        assert_eq!(minified_len(r#"{"Sid": "é \" ü"}"#), 16);
+        // Unicode whitespace outside strings (no-break space, line separator) is not counted.
+        assert_eq!(minified_len("{\u{a0}\"x\"\u{2028}:\u{b}1}"), 7);
+        assert_eq!(minified_len("\"\\é\" x"), 5);
+        assert_eq!(minified_len("\"a\\"), 3);
+    }
 }

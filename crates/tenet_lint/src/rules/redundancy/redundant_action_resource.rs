@@ -3,7 +3,7 @@
 
 use crate::rules::pattern_covers;
 use crate::{declare_rule, LintContext, Rule};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tenet_ast::{ElementList, Spanned, Statement};
 use tenet_diagnostics::{Edit, Span};
 
@@ -83,13 +83,18 @@ declare_rule! {
 fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> {
     let key = |s: &str| if ignore_case { s.to_ascii_lowercase() } else { s.to_owned() };
     let keys: Vec<String> = items.iter().map(|i| key(&i.value)).collect();
-    let mut by_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_prefix: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (j, k) in keys.iter().enumerate() {
         if let Some(cut) = k.find(['*', '?']) {
             by_prefix.entry(&k[..cut]).or_default().push(j);
         }
     }
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    // Only cuts at the length of some indexed prefix can find patterns.
+    let mut prefix_lens: Vec<usize> = by_prefix.keys().map(|p| p.len()).collect();
+    prefix_lens.sort_unstable();
+    prefix_lens.dedup();
+    let mut first: FxHashMap<&str, usize> = FxHashMap::default();
+    first.reserve(items.len());
     let mut out = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         if let Some(&j) = first.get(k.as_str()) {
@@ -97,9 +102,10 @@ fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> 
             continue;
         }
         first.insert(k, i);
-        let candidates = (0..=k.len())
-            .filter(|&cut| k.is_char_boundary(cut))
-            .filter_map(|cut| by_prefix.get(&k[..cut]))
+        let candidates = prefix_lens
+            .iter()
+            .filter_map(|&cut| k.get(..cut))
+            .filter_map(|prefix| by_prefix.get(prefix))
             .flatten()
             .copied();
         let by = candidates
