@@ -1,6 +1,7 @@
 //! The prover benchmark: median and p99 time per property over the example properties in
-//! `policies/prove/`, and over `not public` on every resource and key policy found in `../shared/corpora` and `policies/`
-//! (skipped when absent). Run with `cargo run --release -p tenet_prove --example prove_bench`.
+//! `policies/prove/`, over `not public` on every resource and key policy found in `../shared/corpora` and `policies/`,
+//! and over `no new access` on the labelled IAM Access Analyzer samples in
+//! `../shared/corpora/aa-custom-policy-check-samples` (the corpora are skipped when absent). Run with `cargo run --release -p tenet_prove --example prove_bench`.
 //!
 //! Options: `--limit N` (at most N corpus policies), `--timeout MS` (per property, default 5000).
 
@@ -137,5 +138,86 @@ fn main() {
     );
     for u in unknown_reasons.iter().take(10) {
         println!("  unknown: {u}");
+    }
+    no_new_access(&corpora.join("aa-custom-policy-check-samples"), timeout);
+}
+
+/// `no new access` of every candidate against the reference policy of each Access Analyzer sample
+/// (the `json` blocks of its markdown file; the reference is the block under "Reference policy").
+fn no_new_access(samples: &Path, timeout: u32) {
+    let mut mds = Vec::new();
+    md_files(samples, &mut mds);
+    let dir = std::env::temp_dir().join(format!("tenet-prove-bench-nna-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let (mut times, mut verdicts, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    for md in mds {
+        let text = std::fs::read_to_string(&md).unwrap_or_default();
+        let mut heading = String::new();
+        let mut blocks: Vec<(String, String)> = Vec::new();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if line.starts_with('#') {
+                heading = line.trim_start_matches('#').trim().to_string();
+            } else if line.trim_start().starts_with("```json") {
+                let body: Vec<&str> = lines
+                    .by_ref()
+                    .take_while(|l| !l.trim_start().starts_with("```"))
+                    .collect();
+                blocks.push((heading.clone(), body.join("\n")));
+            }
+        }
+        let Some((_, reference)) = blocks
+            .iter()
+            .find(|(h, _)| h.to_lowercase().contains("reference policy"))
+        else {
+            continue;
+        };
+        let _ = std::fs::write(
+            dir.join("reference.json"),
+            reference.replace("<ACCOUNT ID>", "111111111111"),
+        );
+        for (h, candidate) in &blocks {
+            if !h.contains("PASS") && !h.contains("FAIL") {
+                continue;
+            }
+            let _ = std::fs::write(dir.join("candidate.json"), candidate);
+            let tenet = dir.join("check.tenet");
+            let _ = std::fs::write(
+                &tenet,
+                "property p: no new access in \"candidate.json\" beyond \"reference.json\"\n",
+            );
+            let start = Instant::now();
+            let Ok(prepared) = prepare_file(&tenet) else { continue };
+            let Some(p) = prepared.first() else { continue };
+            let r = check(p, timeout);
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            if r.verdict == Verdict::Unknown {
+                let name = md.strip_prefix(samples).unwrap_or(&md).display().to_string();
+                unknown.push(format!("{name} `{h}`: {}", r.reason.clone().unwrap_or_default()));
+            }
+            verdicts.push(r.verdict);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    report(
+        "no new access over the Access Analyzer samples (load + solve)",
+        &mut times,
+        &verdicts,
+    );
+    for u in &unknown {
+        println!("  unknown: {u}");
+    }
+}
+
+fn md_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    v.sort();
+    for p in v {
+        if p.is_dir() {
+            md_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md") {
+            out.push(p);
+        }
     }
 }

@@ -3,8 +3,11 @@
 //!
 //! The symbolic request has: a principal index into the enumerated candidates (see `principals`),
 //! `action` (lowercase ASCII; patterns are lowercased too, which makes matching case-insensitive),
-//! `resource`, `resource.account` (always given explicitly in decoded requests), and per condition
-//! key a presence flag and typed value slots:
+//! `resource` (an index into the representatives of [`crate::resources`] when the alphabet is
+//! exact and small enough, else a string; `Resource` patterns follow the ARN wildcard rules of
+//! `tenet_ast::eval::arn_pattern_match`, with the readings the IAM User Guide leaves open kept open,
+//! see [`Encoder::resource_match`]), `resource.account` (always given explicitly in decoded
+//! requests), and per condition key a presence flag and typed value slots:
 //!
 //! - keys read only by single-valued operators have one slot (IAM's single-valued keys);
 //! - keys read by a `ForAnyValue:`/`ForAllValues:` operator are bounded sets of `n <= B` values with
@@ -24,9 +27,10 @@
 use crate::actions::Alphabet;
 use crate::ir::*;
 use crate::principals::{principal_class, stands_for_many, Class, FRESH_ACCOUNT};
+use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
-use tenet_ast::eval::{AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal};
+use tenet_ast::eval::{ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal};
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
 
 /// The largest number of value slots a multi-valued key gets.
@@ -103,11 +107,29 @@ pub struct Encoder {
     /// The accounts a resource without an account field can be in, up to equality with principal
     /// accounts: the candidates' accounts, the accounts in resource patterns, and one more.
     pub resource_accounts: Vec<String>,
+    /// The finite resource alphabet (the resource is then an index into its representatives);
+    /// `None`: the resource is a string.
+    pub resource_alphabet: Option<ResourceAlphabet>,
+    /// The resource patterns the resource alphabet is built for (policies without variables,
+    /// property).
+    resource_patterns: Vec<String>,
+    /// Some policy's resource pattern has variables: the resource stays a string.
+    resource_strings: bool,
+    /// The possibly ambiguous policy resource patterns encoded so far (see
+    /// [`Encoder::unambiguous`]).
+    question_patterns: BTreeSet<String>,
     fresh: usize,
 }
 
 /// The variable of the action's index into [`Alphabet::reps`].
 pub const ACTION_INDEX: &str = "action.index";
+/// The reading of the ARN wildcard rules: a `*` ending one of the first five components may match
+/// `:` (see [`ArnReading`]).
+pub const READING_EARLY_STARS: &str = "reading.early_stars_cross";
+/// The reading of the ARN wildcard rules: `?` may match `:`.
+pub const READING_QUESTION: &str = "reading.question_matches_colon";
+/// The variable of the resource's index into [`ResourceAlphabet::reps`].
+pub const RESOURCE_INDEX: &str = "resource.index";
 /// An account id named nowhere, distinct from [`FRESH_ACCOUNT`]: a resource account in no
 /// candidate's account.
 pub const OTHER_ACCOUNT: &str = "999999999998";
@@ -237,6 +259,8 @@ impl Encoder {
             }
         }
         let mut action_patterns = vec!["kms:*".to_string()];
+        let mut resource_patterns = Vec::new();
+        let mut resource_strings = false;
         let mut resource_accounts: BTreeSet<String> = candidates
             .iter()
             .filter_map(|c| c.account().map(str::to_string))
@@ -248,6 +272,13 @@ impl Encoder {
                     action_patterns.extend(a.value.items.iter().map(|i| i.value.clone()));
                 }
                 if let Some(r) = &s.value.resource {
+                    for i in &r.value.items {
+                        if p.substitutes_variables() && i.value.contains("${") {
+                            resource_strings = true;
+                        } else {
+                            resource_patterns.push(i.value.clone());
+                        }
+                    }
                     resource_accounts.extend(
                         r.value
                             .items
@@ -258,15 +289,39 @@ impl Encoder {
             }
         }
         let alphabet = Alphabet::new(action_patterns.iter().map(String::as_str));
-        Encoder {
+        let mut enc = Encoder {
             candidates,
             keys,
             approx,
             alphabet,
             action_patterns,
             resource_accounts: resource_accounts.into_iter().collect(),
+            resource_alphabet: None,
+            resource_patterns,
+            resource_strings,
+            question_patterns: BTreeSet::new(),
             fresh: 0,
-        }
+        };
+        enc.rebuild_resource_alphabet();
+        enc
+    }
+
+    /// Keeps the resource a string (no alphabet), as when the alphabet would be too large; call
+    /// before building formulas (the differential test compares both encodings).
+    pub fn use_resource_strings(&mut self) {
+        self.resource_strings = true;
+        self.resource_alphabet = None;
+    }
+
+    fn rebuild_resource_alphabet(&mut self) {
+        self.resource_alphabet = if self.resource_strings {
+            None
+        } else {
+            ResourceAlphabet::new(
+                self.resource_patterns.iter().map(String::as_str),
+                &self.resource_accounts,
+            )
+        };
     }
 
     /// Adds the action patterns and resource patterns of a property; call before building formulas.
@@ -280,6 +335,120 @@ impl Encoder {
                 }
             }
         }
+        if !resources.is_empty() {
+            self.resource_patterns.extend(resources.iter().cloned());
+            self.rebuild_resource_alphabet();
+        }
+    }
+
+    /// The resource matches the `Resource` pattern `pattern` (no variables) with the ARN wildcard
+    /// rules of [`tenet_ast::eval::arn_pattern_match`].
+    ///
+    /// With `policy`, a pattern whose readings can disagree (see [`ArnReading`]) leaves the reading
+    /// open: two request-independent booleans, [`READING_EARLY_STARS`] and [`READING_QUESTION`],
+    /// choose AWS's one reading for every pattern, so an `unsat` answer holds in each reading; a
+    /// model must then pass [`Encoder::unambiguous`] to be reported (see `run::check`). A property's
+    /// own patterns are read as the evaluator reads them.
+    pub fn resource_match(&mut self, pattern: &str, policy: bool) -> Formula {
+        if !(policy && possibly_ambiguous(pattern)) {
+            return self.resource_reading(pattern, ArnReading::DOCUMENTED);
+        }
+        self.question_patterns.insert(pattern.to_string());
+        let mut alts = Vec::new();
+        for reading in ArnReading::ALL {
+            let flag = |on: bool, name: &str| if on { bool_var(name) } else { not(bool_var(name)) };
+            alts.push(and([
+                flag(reading.early_stars_cross, READING_EARLY_STARS),
+                flag(reading.question_matches_colon, READING_QUESTION),
+                self.resource_reading(pattern, reading),
+            ]));
+        }
+        or(alts)
+    }
+
+    /// The resource matches `pattern` in a reading of the ARN wildcard rules.
+    fn resource_reading(&mut self, pattern: &str, reading: ArnReading) -> Formula {
+        match &self.resource_alphabet {
+            Some(a) => match a.pattern_index(pattern) {
+                Some(p) => {
+                    let table = a.table(reading);
+                    or(table
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| m[p])
+                        .map(|(r, _)| eq(Term::int_var(RESOURCE_INDEX), Term::Int(r as i64)))
+                        .collect::<Vec<_>>())
+                }
+                None => self.fresh_bool(format!("internal: resource pattern `{pattern}` outside the alphabet")),
+            },
+            None => Self::arn_wildcard_resource(pattern, reading, Term::str_var(RESOURCE)),
+        }
+    }
+
+    /// Every reading of every policy pattern agrees on the resource (it puts no `:` where only a
+    /// `?`, or a `*` ending one of the first five components, could match it).
+    pub fn unambiguous(&mut self) -> Formula {
+        let pats: Vec<String> = self.question_patterns.iter().cloned().collect();
+        and(pats
+            .iter()
+            .map(|p| {
+                let lenient = self.resource_reading(p, ArnReading::LENIENT);
+                implies(lenient, self.resource_reading(p, ArnReading::STRICT))
+            })
+            .collect::<Vec<_>>())
+    }
+
+    /// The resource is `resource` (its representative with the alphabet); `None` when not
+    /// representable.
+    pub fn fix_resource(&self, resource: &str) -> Option<Formula> {
+        match &self.resource_alphabet {
+            Some(a) => Some(eq(
+                Term::int_var(RESOURCE_INDEX),
+                Term::Int(a.representative(resource)? as i64),
+            )),
+            None => Some(eq(Term::str_var(RESOURCE), Term::str(resource))),
+        }
+    }
+
+    /// The resource of a model.
+    pub fn decode_resource(&self, a: &Assignment) -> String {
+        match &self.resource_alphabet {
+            Some(al) => match a.get(RESOURCE_INDEX) {
+                Some(Value::Int(i)) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| al.reps.get(i).cloned())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
+            None => match a.get(RESOURCE) {
+                Some(Value::Str(s)) => s.clone(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// With the resource alphabet: the resource index is in range and the resource account is the
+    /// representative's account field when it has one (an unnamed one decides like
+    /// [`OTHER_ACCOUNT`]).
+    fn resource_index_domain(&self) -> Formula {
+        let Some(a) = &self.resource_alphabet else { return TRUE };
+        let idx = Term::int_var(RESOURCE_INDEX);
+        let mut fs = vec![
+            le(Term::Int(0), idx.clone()),
+            lt(idx.clone(), Term::Int(a.reps.len() as i64)),
+        ];
+        for (r, class) in a.class.iter().enumerate() {
+            let account = match class {
+                AccountClass::Free => continue,
+                AccountClass::Named(i) => a.accounts[*i].clone(),
+                AccountClass::Fresh => OTHER_ACCOUNT.to_string(),
+            };
+            fs.push(implies(
+                eq(idx.clone(), Term::Int(r as i64)),
+                eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(account)),
+            ));
+        }
+        and(fs)
     }
 
     /// The action matches the (case-insensitive) pattern.
@@ -388,6 +557,10 @@ impl Encoder {
 
     /// Whether a model's resource account agrees with its resource ARN.
     pub fn resource_account_consistent(&self, a: &Assignment) -> bool {
+        if self.resource_alphabet.is_some() {
+            // INVARIANT: `resource_index_domain` already ties the account to the ARN.
+            return true;
+        }
         let get = |n: &str| match a.get(n) {
             Some(Value::Str(s)) => Some(s.as_str()),
             _ => None,
@@ -632,6 +805,7 @@ impl Encoder {
             fs.push(le(Term::Int(0), Term::int_var(ACTION_INDEX)));
             fs.push(lt(Term::int_var(ACTION_INDEX), Term::Int(a.reps.len() as i64)));
         }
+        fs.push(self.resource_index_domain());
         fs.push(self.derived_keys());
         and(fs)
     }
@@ -682,6 +856,49 @@ impl Encoder {
             }
         }
         in_re(t, glob_regex(pattern, false))
+    }
+
+    /// `t` matches the `Resource` pattern `pattern` (no variables) in a reading of the ARN wildcard
+    /// rules of [`tenet_ast::eval::arn_pattern_match_in`].
+    pub fn arn_wildcard_resource(pattern: &str, reading: ArnReading, t: Term) -> Formula {
+        // Under the strict reading, a `*` before the pattern's fifth colon never matches `:`.
+        let first_five = if reading.early_stars_cross {
+            0
+        } else {
+            pattern.match_indices(':').nth(4).map_or(0, |(i, _)| i)
+        };
+        let cross = |i: usize| i >= first_five && matches!(pattern[i..].chars().find(|c| *c != '*'), None | Some(':'));
+        let crossing_only =
+            !pattern.contains('?') && pattern.char_indices().filter(|(_, c)| *c == '*').all(|(i, _)| cross(i));
+        if crossing_only {
+            // Every `*` may match `:`: plain glob matching.
+            return Self::wildcard(pattern, t);
+        }
+        let no_colon = Regex::Union(vec![
+            Regex::Range('\0', '9'),
+            Regex::Range(';', char::from_u32(MAX_CHAR).unwrap_or('\u{ffff}')),
+        ]);
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        for (i, c) in pattern.char_indices() {
+            if !matches!(c, '*' | '?') {
+                lit.push(c);
+                continue;
+            }
+            if !lit.is_empty() {
+                parts.push(Regex::Lit(std::mem::take(&mut lit)));
+            }
+            parts.push(match c {
+                '*' if cross(i) => Regex::All,
+                '*' => Regex::Star(Box::new(no_colon.clone())),
+                _ if reading.question_matches_colon => Regex::AnyChar,
+                _ => no_colon.clone(),
+            });
+        }
+        if !lit.is_empty() {
+            parts.push(Regex::Lit(lit));
+        }
+        in_re(t, Regex::Concat(parts))
     }
 
     /// `t` matches `pattern` with the `Arn*` operators' rules (component by component).
@@ -816,7 +1033,15 @@ impl Encoder {
         let any: Vec<Formula> = list
             .items
             .iter()
-            .map(|p| self.pattern(&p.value, substitute, Term::str_var(RESOURCE)))
+            .map(|p| {
+                if substitute && p.value.contains("${") {
+                    // INVARIANT: `segs_match` models only exact text and one trailing `*` (which
+                    // crosses colons, as in `arn_pattern_match`); anything else is a fresh boolean.
+                    self.pattern(&p.value, substitute, Term::str_var(RESOURCE))
+                } else {
+                    self.resource_match(&p.value, true)
+                }
+            })
             .collect();
         let f = or(any);
         if list.negated.value {
@@ -1144,7 +1369,7 @@ impl Encoder {
             Some(Value::Str(s)) => s.clone(),
             _ => String::new(),
         };
-        let resource = s(RESOURCE);
+        let resource = self.decode_resource(a);
         // The account is the ARN's when it has one (the query keeps them consistent).
         let resource_account = if arn_account(&resource).is_some() {
             None
@@ -1169,7 +1394,9 @@ impl Encoder {
             // The evaluator takes an S3 resource to be in the principal's account.
             None => req.principal.account().unwrap_or(OTHER_ACCOUNT).to_string(),
         };
-        let account = if arn_account(&req.resource).is_none() && !self.resource_accounts.contains(&account) {
+        let account = if !self.resource_accounts.contains(&account)
+            && (arn_account(&req.resource).is_none() || self.resource_alphabet.is_some())
+        {
             OTHER_ACCOUNT.to_string()
         } else {
             account
@@ -1177,9 +1404,12 @@ impl Encoder {
         let mut fs = vec![
             self.is_candidate(idx),
             self.fix_action(&req.action)?,
-            eq(Term::str_var(RESOURCE), Term::str(&req.resource)),
+            self.fix_resource(&req.resource)?,
             eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(account)),
         ];
+        // The evaluator's reading.
+        fs.push(bool_var(READING_EARLY_STARS));
+        fs.push(not(bool_var(READING_QUESTION)));
         for (l, k) in &self.keys {
             let present = bool_var(format!("k.{l}.present"));
             let Some(v) = req.context.get(&k.name) else {

@@ -1,5 +1,5 @@
 //! tenet's prover: the property language (`lang`), the symbolic encoding of IAM policies into a
-//! small formula IR (`ir`, `principals`, `actions`, `encode`), property semantics (`property`), the Z3 back end
+//! small formula IR (`ir`, `principals`, `actions`, `resources`, `encode`), property semantics (`property`), the Z3 back end
 //! (`smt`, the only module that links z3) and the runner (`run`).
 //!
 //! Pipeline: `.tenet` text -> [`lang`] -> policies loaded with `tenet_syntax` -> [`encode`] builds
@@ -18,6 +18,7 @@ pub mod ir;
 pub mod lang;
 pub mod principals;
 pub mod property;
+pub mod resources;
 pub mod run;
 pub mod smt;
 

@@ -2,12 +2,14 @@
 //! unsatisfiable exactly when the property holds (for `can`: satisfiable exactly when the witness
 //! exists), plus the concrete check that a decoded model must pass in the evaluator.
 
-use crate::encode::{Encoder, Estate, KeyType, RESOURCE};
+use crate::encode::{Encoder, Estate, KeyType};
 use crate::ir::*;
 use crate::lang::ast::{Cond, PrincipalFilter};
 use crate::principals::FRESH_ACCOUNT;
 use std::net::IpAddr;
-use tenet_ast::eval::{parse_cidr, statement_applies, wildcard_match, Cidr, ContextValue, Request, RequestPrincipal};
+use tenet_ast::eval::{
+    arn_pattern_match, parse_cidr, statement_applies, wildcard_match, Cidr, ContextValue, Request, RequestPrincipal,
+};
 use tenet_ast::{ConditionOperator, Effect, Policy};
 
 /// The request pattern of `never`/`only`.
@@ -28,7 +30,7 @@ impl Pattern {
         let resources = or(self
             .resources
             .iter()
-            .map(|r| Encoder::wildcard(r, Term::str_var(RESOURCE)))
+            .map(|r| enc.resource_match(r, false))
             .collect::<Vec<_>>());
         let principals = match &self.principal {
             None => TRUE,
@@ -46,7 +48,7 @@ impl Pattern {
     /// The pattern, concretely.
     pub fn matches(&self, r: &Request) -> bool {
         self.actions.iter().any(|a| wildcard_match(a, &r.action, true))
-            && self.resources.iter().any(|p| wildcard_match(p, &r.resource, false))
+            && self.resources.iter().any(|p| arn_pattern_match(p, &r.resource))
             && self.principal.as_ref().is_none_or(|f| principal_in(f, &r.principal))
     }
 }

@@ -2,7 +2,7 @@
 //! parallel, one Z3 context per rayon thread), decoding and re-checking counterexamples, and the
 //! verdicts with their JSON form.
 
-use crate::encode::{arn_account, pattern_account, Encoder, Estate, ACTION, RESOURCE, RESOURCE_ACCOUNT};
+use crate::encode::{arn_account, pattern_account, Encoder, Estate, ACTION, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::lang::ast::{PropertyFile, PropertyKind, Role};
 use crate::principals::candidates;
@@ -235,6 +235,9 @@ pub struct Prepared {
     kind: PropertyKind,
     headers: std::sync::Arc<Headers>,
     singles: Vec<Policy>,
+    /// The resource puts no `:` where only a `?` of a policy pattern could match it
+    /// ([`Encoder::unambiguous`]).
+    unambiguous: Formula,
 }
 
 /// Parses and prepares every property of a `.tenet` file.
@@ -257,6 +260,20 @@ pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
 }
 
 fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: Span, kind: PropertyKind) -> Prepared {
+    let mut out = prepare_queries(base, headers, name, span, kind);
+    if let Some(enc) = out.encoder.as_mut() {
+        out.unambiguous = enc.unambiguous();
+    }
+    out
+}
+
+fn prepare_queries(
+    base: &Path,
+    headers: &std::sync::Arc<Headers>,
+    name: String,
+    span: Span,
+    kind: PropertyKind,
+) -> Prepared {
     let mut out = Prepared {
         name,
         span,
@@ -266,6 +283,7 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
         kind: kind.clone(),
         headers: headers.clone(),
         singles: Vec::new(),
+        unambiguous: TRUE,
     };
     let single = |f: &str| -> Result<(PolicyKind, Policy), String> {
         let l = load(base, f, None)?;
@@ -312,13 +330,14 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
                 principal: principal.clone(),
             };
             let mut asserts = vec![enc.domain(), enc.account_in_set(), pat.formula(&mut enc)];
-            asserts.extend(resources.iter().filter_map(|r| {
-                let acct = pattern_account(r)?;
-                Some(implies(
-                    Encoder::wildcard(r, Term::str_var(RESOURCE)),
-                    eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)),
-                ))
-            }));
+            for r in resources {
+                if let Some(acct) = pattern_account(r) {
+                    asserts.push(implies(
+                        enc.resource_match(r, false),
+                        eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)),
+                    ));
+                }
+            }
             asserts.push(enc.allowed(&estate));
             if let PropertyKind::Only { condition, .. } = &kind {
                 asserts.push(not(cond_formula(condition, &mut enc)));
@@ -361,12 +380,16 @@ fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: S
                 out.error = Some(format!("internal: action `{action}` outside the alphabet"));
                 return out;
             };
+            let Some(fixed_resource) = enc.fix_resource(resource) else {
+                out.error = Some(format!("internal: resource `{resource}` outside the alphabet"));
+                return out;
+            };
             let mut asserts = vec![
                 enc.domain(),
                 enc.account_in_set(),
                 enc.is_candidate(idx),
                 fixed_action,
-                eq(Term::str_var(RESOURCE), Term::str(resource.clone())),
+                fixed_resource,
                 given_formula(&enc, &given),
             ];
             // The resource's account is the ARN's account field when it has one.
@@ -445,6 +468,16 @@ pub fn compile_smt2(p: &Prepared) -> String {
         for (i, c) in enc.candidates.iter().enumerate() {
             out.push_str(&format!("; principal = {i}: {}\n", c.as_str()));
         }
+        if let Some(a) = &enc.alphabet {
+            for (i, r) in a.reps.iter().enumerate() {
+                out.push_str(&format!("; action.index = {i}: {r}\n"));
+            }
+        }
+        if let Some(a) = &enc.resource_alphabet {
+            for (i, r) in a.reps.iter().enumerate() {
+                out.push_str(&format!("; resource.index = {i}: {r:?}\n"));
+            }
+        }
         for r in enc.approx.over.iter().chain(&enc.approx.under) {
             out.push_str(&format!("; approximated: {r}\n"));
         }
@@ -512,26 +545,33 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
     };
     let is_can = matches!(p.kind, PropertyKind::Can { .. });
     for (qi, q) in p.queries.iter().enumerate() {
-        let mut outcome = solve(q, timeout_ms);
-        if let Outcome::Sat(m) = &outcome {
-            if matches!(m.get(ACTION), Some(Value::Str(a)) if !Encoder::action_in_domain(a)) {
-                let mut q = q.clone();
-                q.asserts.push(Encoder::action_domain());
-                outcome = solve(&q, timeout_ms);
-            }
-        }
-        if let Outcome::Sat(m) = &outcome {
-            if !enc.resource_account_consistent(m) {
-                // The cheap account constraint admits every real request's decision; this model's
-                // account contradicts its ARN: solve again with the exact constraint instead.
-                let eager = enc.account_in_set();
-                let mut q = q.clone();
-                q.asserts.retain(|f| *f != eager);
-                q.asserts.push(enc.resource_account_domain());
-                if enc.alphabet.is_none() {
-                    q.asserts.push(Encoder::action_domain());
-                }
-                outcome = solve(&q, timeout_ms);
+        let mut outcome = solve_refined(enc, q, timeout_ms);
+        // A model whose decision depends on whether `?` matches `:` proves nothing: look for one
+        // that does not, and say so when there is none.
+        let ambiguous = |m: &crate::ir::Assignment| enc.decode(m).and_then(|r| ambiguous_resource(p, &r));
+        if let Some(pattern) = match &outcome {
+            Outcome::Sat(m) => ambiguous(m),
+            _ => None,
+        } {
+            let mut q = q.clone();
+            q.asserts.push(p.unambiguous.clone());
+            outcome = solve_refined(enc, &q, timeout_ms);
+            let still = match &outcome {
+                Outcome::Sat(m) => ambiguous(m).is_some(),
+                Outcome::Unsat => true,
+                Outcome::Unknown(_) => false,
+            };
+            if still {
+                return result(
+                    p,
+                    start,
+                    Verdict::Unknown,
+                    Some(format!(
+                        "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with \
+                         extra colons (whether `?`, or a `*` ending one of the first five segments, matches \
+                         `:`; the IAM User Guide does not say)"
+                    )),
+                );
             }
         }
         match outcome {
@@ -633,6 +673,92 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
         return r;
     }
     result(p, start, Verdict::Holds, None)
+}
+
+/// Solves a query, refining it when a model breaks a lazily added domain constraint.
+fn solve_refined(enc: &Encoder, q: &Query, timeout_ms: u32) -> Outcome {
+    let mut outcome = solve_split(enc, q, timeout_ms);
+    if let Outcome::Sat(m) = &outcome {
+        if matches!(m.get(ACTION), Some(Value::Str(a)) if !Encoder::action_in_domain(a)) {
+            let mut q = q.clone();
+            q.asserts.push(Encoder::action_domain());
+            outcome = solve(&q, timeout_ms);
+        }
+    }
+    if let Outcome::Sat(m) = &outcome {
+        if !enc.resource_account_consistent(m) {
+            // The cheap account constraint admits every real request's decision; this model's
+            // account contradicts its ARN: solve again with the exact constraint instead.
+            let eager = enc.account_in_set();
+            let mut q = q.clone();
+            q.asserts.retain(|f| *f != eager);
+            q.asserts.push(enc.resource_account_domain());
+            if enc.alphabet.is_none() {
+                q.asserts.push(Encoder::action_domain());
+            }
+            outcome = solve(&q, timeout_ms);
+        }
+    }
+    outcome
+}
+
+/// The timeout of the first, whole attempt of [`solve_split`].
+const WHOLE_TIMEOUT_MS: u32 = 1000;
+
+/// Solves a query; when the whole query times out, solves it once per candidate principal.
+///
+/// Z3 4.8.12 can time out on a query whose principal ties (prefix and suffix constraints on
+/// `aws:PrincipalArn` for every candidate) it would answer in milliseconds with the principal
+/// fixed. The principal index ranges over the candidates (the domain says so), so the query is
+/// unsatisfiable exactly when each split is: any `sat` split is a model of the query, and the query
+/// is `unsat` only when every split is. A split that times out leaves the answer unknown, unless a
+/// later split finds a model.
+fn solve_split(enc: &Encoder, q: &Query, timeout_ms: u32) -> Outcome {
+    let first = solve(q, timeout_ms.min(WHOLE_TIMEOUT_MS));
+    if !matches!(&first, Outcome::Unknown(_)) || timeout_ms <= WHOLE_TIMEOUT_MS {
+        return first;
+    }
+    // INVARIANT: the splits share one budget of `timeout_ms`, so a property takes at most about
+    // `WHOLE_TIMEOUT_MS + timeout_ms`.
+    let deadline = Instant::now() + std::time::Duration::from_millis(u64::from(timeout_ms));
+    let mut unknown = None;
+    for i in 0..enc.candidates.len() {
+        let left = deadline.saturating_duration_since(Instant::now()).as_millis();
+        if left == 0 {
+            return Outcome::Unknown("solver timeout".into());
+        }
+        let mut split = q.clone();
+        split.asserts.push(enc.is_candidate(i));
+        match solve(&split, u32::try_from(left).unwrap_or(timeout_ms)) {
+            Outcome::Sat(m) => return Outcome::Sat(m),
+            Outcome::Unsat => {}
+            Outcome::Unknown(r) => unknown = Some(r),
+        }
+    }
+    match unknown {
+        None => Outcome::Unsat,
+        Some(r) => Outcome::Unknown(r),
+    }
+}
+
+/// A policy `Resource` pattern that matches `req.resource` under one reading of `?` and not the
+/// other, if any.
+fn ambiguous_resource(p: &Prepared, req: &Request) -> Option<String> {
+    let estate;
+    let policies: Vec<&Policy> = if p.singles.is_empty() {
+        estate = p.headers.estate();
+        estate.all()
+    } else {
+        p.singles.iter().collect()
+    };
+    policies.iter().find_map(|pol| {
+        pol.statements.iter().find_map(|s| {
+            s.value.resource.as_ref()?.value.items.iter().find_map(|i| {
+                tenet_ast::eval::resource_pattern_ambiguous(&i.value, pol.substitutes_variables(), req)
+                    .then(|| i.value.clone())
+            })
+        })
+    })
 }
 
 /// Re-checks a decoded request with the evaluator; returns whether it is a genuine counterexample

@@ -35,7 +35,10 @@ use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
 pub use condition::{parse_cidr, parse_date, Cidr};
-pub use matching::{principal_match, wildcard_match, PrincipalMatch};
+pub use matching::{
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, principal_match, resource_pattern_ambiguous,
+    wildcard_match, ArnReading, PrincipalMatch,
+};
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
 
 /// One request to authorize.

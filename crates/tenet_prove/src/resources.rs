@@ -1,0 +1,408 @@
+//! The resource alphabet: a finite set of representative resource ARNs that is exact for the
+//! resource patterns in play, so that the encoding picks a resource by index instead of reasoning
+//! about strings and regexes (the counterpart of [`crate::actions`] for resources).
+//!
+//! A resource takes part in IAM decisions only through "does it match pattern `p`" (the
+//! `Resource`/`NotResource` patterns of the policies and the property's, with the ARN wildcard
+//! rules of [`tenet_ast::eval::arn_pattern_match`]) and through its account field (the ARN's fifth
+//! field, compared for equality with the principals' accounts and the accounts named in patterns).
+//! So the resource space is partitioned into cells: two ARNs with the same membership in every
+//! pattern and the same [`AccountClass`] are indistinguishable. The cells are found by a
+//! breadth-first search of the product of the patterns' position automata and an automaton that
+//! reads the account field, over the characters the patterns and accounts use, `:` and `*`, plus one
+//! character that none of them uses (every other character behaves like it). Each reachable product
+//! state is a class of prefixes with the same future, so every realizable cell is found, with a
+//! shortest ARN in it as its representative; a literal ARN of the patterns represents its own cell.
+//!
+//! Every pattern is tracked in the evaluator's reading ([`ArnReading::DOCUMENTED`]); a pattern whose
+//! readings can disagree ([`possibly_ambiguous`]: a `?`, or a `*` ending one of the first five
+//! components) is tracked in every reading ([`ArnReading::ALL`]), so that the encoding can leave
+//! the choice open.
+//!
+//! The search is bounded ([`MAX_STATES`]); above the bound the encoder keeps the string encoding.
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use tenet_ast::eval::{arn_pattern_match_in, ArnReading};
+
+/// The largest number of product states explored before giving up (the string encoding is used).
+pub const MAX_STATES: usize = 20_000;
+
+/// The glob positions reachable after the text read so far.
+type Positions = Vec<u16>;
+
+/// What a resource's account is, as far as decisions can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccountClass {
+    /// The ARN has no account field (fewer than five colons, empty, or `*`): the request says it.
+    Free,
+    /// The account field is `accounts[i]`.
+    Named(usize),
+    /// The account field is an account named nowhere (decides like [`crate::encode::OTHER_ACCOUNT`]).
+    Fresh,
+}
+
+/// One pattern token: a literal, `*` (`cross`: it may match `:`), or `?` (`colon`: it may match
+/// `:`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Ch(char),
+    Star { cross: bool },
+    One { colon: bool },
+}
+
+/// The tokens of a pattern in a reading (the rules of `tenet_ast::eval::arn_pattern_match_in`).
+fn tokens(pattern: &str, reading: ArnReading) -> Vec<Tok> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let first_five = if reading.early_stars_cross {
+        0
+    } else {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == ':')
+            .nth(4)
+            .map_or(0, |(i, _)| i)
+    };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c {
+            '*' => Tok::Star {
+                cross: i >= first_five && matches!(chars[i + 1..].iter().find(|c| **c != '*'), None | Some(':')),
+            },
+            '?' => Tok::One {
+                colon: reading.question_matches_colon,
+            },
+            c => Tok::Ch(*c),
+        })
+        .collect()
+}
+
+/// Whether the readings of the ARN wildcard rules can disagree on this pattern (`?`, or a `*`
+/// ending one of the first five components of a pattern with five colons).
+pub fn possibly_ambiguous(pattern: &str) -> bool {
+    pattern != "*" && tokens(pattern, ArnReading::STRICT) != tokens(pattern, ArnReading::LENIENT)
+}
+
+/// One automaton of the product: a pattern in one reading.
+#[derive(Clone, Debug)]
+struct Automaton {
+    toks: Vec<Tok>,
+}
+
+impl Automaton {
+    fn closure(&self, mut set: Positions) -> Positions {
+        let mut i = 0;
+        while i < set.len() {
+            let p = set[i] as usize;
+            if matches!(self.toks.get(p), Some(Tok::Star { .. })) && !set.contains(&((p + 1) as u16)) {
+                set.push((p + 1) as u16);
+            }
+            i += 1;
+        }
+        set.sort_unstable();
+        set.dedup();
+        set
+    }
+
+    fn step(&self, set: &Positions, c: char) -> Positions {
+        let mut next = Vec::new();
+        for &p in set {
+            match self.toks.get(p as usize) {
+                Some(Tok::Star { cross }) if *cross || c != ':' => next.push(p),
+                Some(Tok::One { colon }) if *colon || c != ':' => next.push(p + 1),
+                Some(Tok::Ch(x)) if *x == c => next.push(p + 1),
+                _ => {}
+            }
+        }
+        next.dedup();
+        self.closure(next)
+    }
+
+    /// Dead, or inside a trailing crossing `*` (every extension matches).
+    fn settled(&self, set: &Positions) -> bool {
+        set.is_empty()
+            || (matches!(self.toks.last(), Some(Tok::Star { cross: true }))
+                && set.contains(&((self.toks.len() - 1) as u16)))
+    }
+
+    fn accepts(&self, set: &Positions) -> bool {
+        set.contains(&(self.toks.len() as u16))
+    }
+
+    /// Whether the whole text matches.
+    fn matches(&self, text: &str) -> bool {
+        let mut set = self.closure(vec![0]);
+        for c in text.chars() {
+            set = self.step(&set, c);
+            if set.is_empty() {
+                return false;
+            }
+        }
+        self.accepts(&set)
+    }
+}
+
+/// The automaton reading the account field (the text between the fourth and fifth colons).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Tracker {
+    /// Fewer than four colons read.
+    Before(u8),
+    /// In the account field; the text so far is a prefix of `*` or of a named account.
+    In(String),
+    /// In the account field; the text so far is a prefix of no named account.
+    InOther,
+    /// Past the account field.
+    Done(AccountClass),
+}
+
+fn classify(field: &str, accounts: &[String]) -> AccountClass {
+    if field.is_empty() || field == "*" {
+        AccountClass::Free
+    } else {
+        match accounts.iter().position(|a| a == field) {
+            Some(i) => AccountClass::Named(i),
+            None => AccountClass::Fresh,
+        }
+    }
+}
+
+impl Tracker {
+    fn step(&self, c: char, accounts: &[String]) -> Tracker {
+        match self {
+            Tracker::Before(3) if c == ':' => Tracker::In(String::new()),
+            Tracker::Before(k) if c == ':' => Tracker::Before(k + 1),
+            Tracker::Before(k) => Tracker::Before(*k),
+            Tracker::In(s) if c == ':' => Tracker::Done(classify(s, accounts)),
+            Tracker::In(s) => {
+                let mut t = s.clone();
+                t.push(c);
+                if t == "*" || accounts.iter().any(|a| a.starts_with(&t)) {
+                    Tracker::In(t)
+                } else {
+                    Tracker::InOther
+                }
+            }
+            Tracker::InOther if c == ':' => Tracker::Done(AccountClass::Fresh),
+            Tracker::InOther => Tracker::InOther,
+            Tracker::Done(k) => Tracker::Done(*k),
+        }
+    }
+
+    fn class(&self, accounts: &[String]) -> AccountClass {
+        match self {
+            Tracker::Before(_) => AccountClass::Free,
+            Tracker::In(s) => classify(s, accounts),
+            Tracker::InOther => AccountClass::Fresh,
+            Tracker::Done(k) => *k,
+        }
+    }
+}
+
+/// A finite, exact set of representative resources for a set of patterns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceAlphabet {
+    /// The patterns, deduplicated and sorted.
+    pub patterns: Vec<String>,
+    /// The accounts that [`AccountClass::Named`] indexes.
+    pub accounts: Vec<String>,
+    /// The representatives.
+    pub reps: Vec<String>,
+    /// `tables[k][r][p]`: representative `r` matches pattern `p` in reading `ArnReading::ALL[k]`
+    /// (the evaluator's for patterns that are not [`possibly_ambiguous`]).
+    pub tables: Vec<Vec<Vec<bool>>>,
+    /// The account class of each representative.
+    pub class: Vec<AccountClass>,
+}
+
+impl ResourceAlphabet {
+    /// The alphabet of these patterns and accounts; `None` when a pattern is not ASCII or the search
+    /// exceeds [`MAX_STATES`].
+    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>, accounts: &[String]) -> Option<ResourceAlphabet> {
+        let mut pats: Vec<String> = patterns.into_iter().map(str::to_string).collect();
+        if pats.iter().any(|p| !p.is_ascii()) || accounts.iter().any(|a| !a.is_ascii()) {
+            return None;
+        }
+        pats.sort();
+        pats.dedup();
+        // Automata: every pattern in the evaluator's reading, then the possibly ambiguous ones in
+        // the narrowest and the widest readings.
+        let mut autos: Vec<Automaton> = pats
+            .iter()
+            .map(|p| Automaton {
+                toks: tokens(p, ArnReading::DOCUMENTED),
+            })
+            .collect();
+        // `columns[k][p]`: the automaton of pattern `p` in reading `k` (identical automata shared).
+        let mut columns: Vec<Vec<usize>> = Vec::new();
+        for reading in ArnReading::ALL {
+            let mut col = Vec::new();
+            for (i, p) in pats.iter().enumerate() {
+                let toks = tokens(p, reading);
+                let found = std::iter::once(i)
+                    .chain(columns.iter().map(|c: &Vec<usize>| c[i]))
+                    .find(|&a| autos[a].toks == toks);
+                col.push(found.unwrap_or_else(|| {
+                    autos.push(Automaton { toks });
+                    autos.len() - 1
+                }));
+            }
+            columns.push(col);
+        }
+        let mut sigma: Vec<char> = pats
+            .iter()
+            .flat_map(|p| p.chars())
+            .chain(accounts.iter().flat_map(|a| a.chars()))
+            .chain([':', '*'])
+            .filter(|c| *c != '?')
+            .collect();
+        sigma.sort_unstable();
+        sigma.dedup();
+        let fresh = "x0-_./abcdefghijklmnopqrstuvwyz123456789"
+            .chars()
+            .chain(' '..='~')
+            .find(|c| !sigma.contains(c) && *c != '?')?;
+        sigma.push(fresh);
+
+        type State = (Vec<Positions>, Tracker);
+        let start: State = (autos.iter().map(|a| a.closure(vec![0])).collect(), Tracker::Before(0));
+        let key = |s: &State| -> (Vec<bool>, AccountClass) {
+            (
+                s.0.iter().zip(&autos).map(|(set, a)| a.accepts(set)).collect(),
+                s.1.class(accounts),
+            )
+        };
+        let mut seen: HashSet<State> = HashSet::new();
+        let mut cells: BTreeMap<(Vec<bool>, AccountClass), String> = BTreeMap::new();
+        let mut queue: VecDeque<(State, String)> = VecDeque::new();
+        seen.insert(start.clone());
+        queue.push_back((start, String::new()));
+        while let Some((state, text)) = queue.pop_front() {
+            cells.entry(key(&state)).or_insert_with(|| text.clone());
+            if matches!(state.1, Tracker::Done(_)) && state.0.iter().zip(&autos).all(|(s, a)| a.settled(s)) {
+                continue;
+            }
+            for &c in &sigma {
+                let next: State = (
+                    state.0.iter().zip(&autos).map(|(s, a)| a.step(s, c)).collect(),
+                    state.1.step(c, accounts),
+                );
+                if seen.contains(&next) {
+                    continue;
+                }
+                if seen.len() >= MAX_STATES {
+                    return None;
+                }
+                seen.insert(next.clone());
+                let mut t = text.clone();
+                t.push(c);
+                queue.push_back((next, t));
+            }
+        }
+        let mut alphabet = ResourceAlphabet {
+            patterns: pats,
+            accounts: accounts.to_vec(),
+            reps: Vec::new(),
+            tables: vec![Vec::new(); ArnReading::ALL.len()],
+            class: Vec::new(),
+        };
+        // A literal ARN of the patterns represents its own cell.
+        for p in alphabet.patterns.clone().iter().filter(|p| !p.contains(['*', '?'])) {
+            cells.insert(alphabet.key_of(&autos, p), p.clone());
+        }
+        for ((bits, class), rep) in cells {
+            for (table, col) in alphabet.tables.iter_mut().zip(&columns) {
+                table.push(col.iter().map(|&i| bits[i]).collect());
+            }
+            alphabet.class.push(class);
+            alphabet.reps.push(rep);
+        }
+        Some(alphabet)
+    }
+
+    fn key_of(&self, autos: &[Automaton], text: &str) -> (Vec<bool>, AccountClass) {
+        let mut t = Tracker::Before(0);
+        for c in text.chars() {
+            t = t.step(c, &self.accounts);
+        }
+        (autos.iter().map(|a| a.matches(text)).collect(), t.class(&self.accounts))
+    }
+
+    /// The index of a pattern, if it is one of the alphabet's.
+    pub fn pattern_index(&self, pattern: &str) -> Option<usize> {
+        self.patterns.binary_search_by(|p| p.as_str().cmp(pattern)).ok()
+    }
+
+    /// The account class of an ARN.
+    pub fn class_of(&self, resource: &str) -> AccountClass {
+        match resource.split(':').nth(4) {
+            None => AccountClass::Free,
+            Some(f) => classify(f, &self.accounts),
+        }
+    }
+
+    /// The representative indistinguishable from `resource` (in every reading), found with the
+    /// evaluator's matcher.
+    pub fn representative(&self, resource: &str) -> Option<usize> {
+        let vectors: Vec<Vec<bool>> = ArnReading::ALL
+            .iter()
+            .map(|reading| {
+                self.patterns
+                    .iter()
+                    .map(|p| arn_pattern_match_in(p, resource, *reading))
+                    .collect()
+            })
+            .collect();
+        let class = self.class_of(resource);
+        (0..self.reps.len())
+            .find(|&r| self.class[r] == class && self.tables.iter().zip(&vectors).all(|(t, v)| t[r] == *v))
+    }
+
+    /// The match table of a reading.
+    pub fn table(&self, reading: ArnReading) -> &[Vec<bool>] {
+        let k = ArnReading::ALL.iter().position(|r| *r == reading).unwrap_or(0);
+        &self.tables[k]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accounts() -> Vec<String> {
+        vec!["111111111111".into(), "999999999998".into()]
+    }
+
+    #[test]
+    fn cells_cover_every_probe() {
+        let pats = [
+            "arn:aws:cloudformation:*:*:stack/MySensitiveStack/*",
+            "arn:aws:cloudformation:*:*:stack/NotMySensitiveStack/*",
+            "arn:aws:cloudformation:*:*:stack/*Sensitive*/*",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a?c",
+            "arn:aws:kms:us-east-1:111111111111:key/k",
+            "*",
+        ];
+        let a = ResourceAlphabet::new(pats, &accounts()).unwrap_or_else(|| unreachable!());
+        for probe in [
+            "arn:aws:cloudformation:us-east-1:1:stack/MySensitiveStack/x",
+            "arn:aws:cloudformation:us-east-1:111111111111:stack/NotMySensitiveStack/x:y:stack/MySensitiveStack/z",
+            "arn:aws:cloudformation:r:a:stack/xSensitive:/x",
+            "arn:aws:s3:::bucket/a:c",
+            "arn:aws:s3:::bucket/abc",
+            "arn:aws:kms:us-east-1:111111111111:key/k",
+            "arn:aws:kms:us-east-1:999999999998:key/k",
+            "arn:aws:kms:us-east-1:*:key/k",
+            "",
+            "x:y",
+        ] {
+            let r = a.representative(probe);
+            assert!(r.is_some(), "{probe}");
+        }
+        for (i, r) in a.reps.iter().enumerate() {
+            assert_eq!(a.representative(r), Some(i), "{r}");
+        }
+        assert!(a.reps.contains(&"arn:aws:kms:us-east-1:111111111111:key/k".to_string()));
+    }
+}
