@@ -108,7 +108,10 @@ impl Configs {
         let Some(found) = self.discover(&abs)? else {
             return Ok(self.default.clone());
         };
-        let mut cache = self.by_path.lock().map_err(|_| InputError("configuration cache poisoned".into()))?;
+        let mut cache = self
+            .by_path
+            .lock()
+            .map_err(|_| InputError("configuration cache poisoned".into()))?;
         if let Some(c) = cache.get(&found) {
             return Ok(c.clone());
         }
@@ -227,9 +230,9 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
     let mut count = 0;
     for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
         let overlaps = fix.edits.iter().any(|e| {
-            chosen
-                .iter()
-                .any(|c| e.span.start < c.span.end.max(c.span.start + 1) && c.span.start < e.span.end.max(e.span.start + 1))
+            chosen.iter().any(|c| {
+                e.span.start < c.span.end.max(c.span.start + 1) && c.span.start < e.span.end.max(e.span.start + 1)
+            })
         });
         let in_bounds = fix
             .edits
@@ -258,7 +261,10 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{}", name.trim_start_matches('/')), &format!("b/{}", name.trim_start_matches('/')))
+        .header(
+            &format!("a/{}", name.trim_start_matches('/')),
+            &format!("b/{}", name.trim_start_matches('/')),
+        )
         .to_string()
 }
 

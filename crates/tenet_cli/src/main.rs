@@ -234,7 +234,11 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     };
     if args.diff {
         let diff: String = results.iter().filter_map(|(_, d)| d.as_deref()).collect();
-        let code = if diff.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FINDINGS) };
+        let code = if diff.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_FINDINGS)
+        };
         return match std::io::stdout().lock().write_all(diff.as_bytes()) {
             Ok(()) => code,
             Err(_) => ExitCode::from(EXIT_TOOL_ERROR),
@@ -242,7 +246,11 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     }
     let results: Vec<_> = results.into_iter().map(|(r, _)| r).collect();
     let text = match args.format {
-        Format::Human => output::render_human(&results, std::io::IsTerminal::is_terminal(&std::io::stdout()), args.verbose),
+        Format::Human => output::render_human(
+            &results,
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            args.verbose,
+        ),
         Format::Json => output::render_json(&results),
         Format::Github => output::render_github(&results),
         Format::Sarif => sarif::render_sarif(&results, &rules::entries()),
@@ -267,7 +275,10 @@ fn run_lint(args: &LintArgs) -> ExitCode {
 fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<String>)>, lint::InputError> {
     let files = lint::collect_files(&args.paths)?;
     let configs = lint::Configs::new(args.config.as_deref())?;
-    let linter = lint::Linter { kind: args.kind, configs: &configs };
+    let linter = lint::Linter {
+        kind: args.kind,
+        configs: &configs,
+    };
     let results = linter.check_files(&files)?;
     if !args.fix && !args.diff {
         return Ok(results.into_iter().map(|r| (r, None)).collect());
@@ -285,7 +296,11 @@ fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<Strin
         }
         std::fs::write(&result.path, &fixed)
             .map_err(|e| lint::InputError(format!("cannot write `{}`: {e}", result.display)))?;
-        eprintln!("fixed {count} finding{} in {}", if count == 1 { "" } else { "s" }, result.display);
+        eprintln!(
+            "fixed {count} finding{} in {}",
+            if count == 1 { "" } else { "s" },
+            result.display
+        );
         out.push((linter.check_file(&result.path)?, None));
     }
     Ok(out)

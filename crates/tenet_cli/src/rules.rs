@@ -70,7 +70,9 @@ pub fn render(format: RulesFormat) -> String {
             format!("{value:#}\n")
         }
         RulesFormat::Markdown => {
-            let mut out = String::from("# tenet rules\n\n| code | name | category | severity | summary |\n|---|---|---|---|---|\n");
+            let mut out = String::from(
+                "# tenet rules\n\n| code | name | category | severity | summary |\n|---|---|---|---|---|\n",
+            );
             for e in &entries {
                 out.push_str(&format!(
                     "| `{}` | `{}` | {} | {} | {} |\n",
@@ -91,7 +93,14 @@ pub fn render(format: RulesFormat) -> String {
         RulesFormat::Human => {
             let mut out = String::new();
             for e in &entries {
-                out.push_str(&format!("{:<7} {:<44} {:<11} {:<8} {}\n", e.code, e.name, category(e), severity(e), e.summary));
+                out.push_str(&format!(
+                    "{:<7} {:<44} {:<11} {:<8} {}\n",
+                    e.code,
+                    e.name,
+                    category(e),
+                    severity(e),
+                    e.summary
+                ));
             }
             out.push_str(&format!("{} rules\n", entries.len()));
             out
@@ -111,7 +120,10 @@ pub fn explain(rule: &str) -> Option<String> {
         CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
     }
     if !e.aa_checks.is_empty() {
-        out.push_str(&format!("\nIAM Access Analyzer checks covered: {}\n", e.aa_checks.join("; ")));
+        out.push_str(&format!(
+            "\nIAM Access Analyzer checks covered: {}\n",
+            e.aa_checks.join("; ")
+        ));
     }
     Some(out)
 }

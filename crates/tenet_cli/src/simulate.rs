@@ -57,7 +57,13 @@ impl Reader<'_> {
 
     fn policy_file(&mut self, path: &Path, kind: PolicyKind, origin: String) -> Option<Loaded> {
         let Ok(bytes) = std::fs::read(path) else {
-            let d = Diagnostic::new("SIM001", "unreadable-policy", Severity::Error, Default::default(), format!("cannot read `{}`", path.display()));
+            let d = Diagnostic::new(
+                "SIM001",
+                "unreadable-policy",
+                Severity::Error,
+                Default::default(),
+                format!("cannot read `{}`", path.display()),
+            );
             self.errors.push((self.file.to_owned(), String::new(), vec![d]));
             return None;
         };
@@ -67,7 +73,12 @@ impl Reader<'_> {
         let doc = docs.next();
         let source = String::from_utf8_lossy(&bytes).into_owned();
         match doc {
-            Some(d) => self.keep(d.policy, parsed.diagnostics, format!("{origin} ({name})"), Some((name, source))),
+            Some(d) => self.keep(
+                d.policy,
+                parsed.diagnostics,
+                format!("{origin} ({name})"),
+                Some((name, source)),
+            ),
             None => {
                 self.errors.push((name, source, parsed.diagnostics));
                 None
@@ -75,8 +86,17 @@ impl Reader<'_> {
         }
     }
 
-    fn keep(&mut self, policy: Policy, diagnostics: Vec<Diagnostic>, origin: String, file: Option<(String, String)>) -> Option<Loaded> {
-        let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect();
+    fn keep(
+        &mut self,
+        policy: Policy,
+        diagnostics: Vec<Diagnostic>,
+        origin: String,
+        file: Option<(String, String)>,
+    ) -> Option<Loaded> {
+        let errors: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         if errors.is_empty() {
             return Some(Loaded { policy, origin });
         }
@@ -92,7 +112,11 @@ impl Reader<'_> {
                 .enumerate()
                 .filter_map(|(i, v)| self.policy(v, kind, format!("{key}[{i}]")))
                 .collect(),
-            Some(_) => root.get(key).and_then(|v| self.policy(v, kind, key.to_owned())).into_iter().collect(),
+            Some(_) => root
+                .get(key)
+                .and_then(|v| self.policy(v, kind, key.to_owned()))
+                .into_iter()
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -118,24 +142,35 @@ impl Reader<'_> {
 
 /// Reads a scenario file.
 pub fn load(path: &Path) -> Result<LoadedScenario, SimulateError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SimulateError::Tool(format!("cannot read `{}`: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SimulateError::Tool(format!("cannot read `{}`: {e}", path.display())))?;
     let file = crate::lint::display_path(path);
-    let root = parse_json(&text, &OffsetMap::identity()).map_err(|d| {
-        SimulateError::Invalid(render_diagnostics(&file, &text, &[*d], RenderOptions::default()))
-    })?;
+    let root = parse_json(&text, &OffsetMap::identity())
+        .map_err(|d| SimulateError::Invalid(render_diagnostics(&file, &text, &[*d], RenderOptions::default())))?;
     let scenario: Scenario = serde_json::from_str(&text).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;
-    let mut request = scenario.to_request().map_err(|e| SimulateError::Tool(format!("`{file}`: request: {e}")))?;
+    let mut request = scenario
+        .to_request()
+        .map_err(|e| SimulateError::Tool(format!("`{file}`: request: {e}")))?;
     request.populate_derived_keys();
     let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let is_key = scenario.resource_is_key_policy();
-    let mut r = Reader { dir: &dir, file: &file, source: &text, errors: Vec::new() };
+    let mut r = Reader {
+        dir: &dir,
+        file: &file,
+        source: &text,
+        errors: Vec::new(),
+    };
     let resource_kind = if is_key { PolicyKind::Key } else { PolicyKind::Resource };
     let loaded = LoadedScenario {
         identity: r.list(&root, "identityPolicies", PolicyKind::Identity),
-        resource: root.get("resourcePolicy").and_then(|v| r.policy(v, resource_kind, "resourcePolicy".into())),
+        resource: root
+            .get("resourcePolicy")
+            .and_then(|v| r.policy(v, resource_kind, "resourcePolicy".into())),
         resource_is_key_policy: is_key,
         boundaries: r.list(&root, "permissionBoundaries", PolicyKind::Identity),
-        session: root.get("sessionPolicy").and_then(|v| r.policy(v, PolicyKind::Identity, "sessionPolicy".into())),
+        session: root
+            .get("sessionPolicy")
+            .and_then(|v| r.policy(v, PolicyKind::Identity, "sessionPolicy".into())),
         scps: r.levels(&root, "serviceControlPolicies", PolicyKind::Scp),
         rcps: r.levels(&root, "resourceControlPolicies", PolicyKind::Rcp),
         grants: scenario.grants(),
@@ -161,8 +196,16 @@ impl LoadedScenario {
             resource_is_key_policy: self.resource_is_key_policy,
             boundaries: self.boundaries.iter().map(|l| &l.policy).collect(),
             session: self.session.as_ref().map(|l| &l.policy),
-            scps: self.scps.iter().map(|l| l.iter().map(|p| &p.policy).collect()).collect(),
-            rcps: self.rcps.iter().map(|l| l.iter().map(|p| &p.policy).collect()).collect(),
+            scps: self
+                .scps
+                .iter()
+                .map(|l| l.iter().map(|p| &p.policy).collect())
+                .collect(),
+            rcps: self
+                .rcps
+                .iter()
+                .map(|l| l.iter().map(|p| &p.policy).collect())
+                .collect(),
             grants: self.grants.clone(),
         };
         evaluate(&self.request, &set)
@@ -174,8 +217,16 @@ impl LoadedScenario {
             PolicySource::Resource => self.resource.as_ref().map(|l| l.origin.clone()),
             PolicySource::Boundary(i) => self.boundaries.get(*i).map(|l| l.origin.clone()),
             PolicySource::Session => self.session.as_ref().map(|l| l.origin.clone()),
-            PolicySource::Scp { level, index } => self.scps.get(*level).and_then(|l| l.get(*index)).map(|l| l.origin.clone()),
-            PolicySource::Rcp { level, index } => self.rcps.get(*level).and_then(|l| l.get(*index)).map(|l| l.origin.clone()),
+            PolicySource::Scp { level, index } => self
+                .scps
+                .get(*level)
+                .and_then(|l| l.get(*index))
+                .map(|l| l.origin.clone()),
+            PolicySource::Rcp { level, index } => self
+                .rcps
+                .get(*level)
+                .and_then(|l| l.get(*index))
+                .map(|l| l.origin.clone()),
             PolicySource::Grant(i) => Some(format!("kmsGrants[{i}]")),
         };
         name.unwrap_or_else(|| source.describe())
@@ -228,7 +279,13 @@ impl LoadedScenario {
             out.push_str("deciding statements:\n");
             for s in &e.deciding {
                 let sid = s.sid.as_deref().map(|s| format!(" `{s}`")).unwrap_or_default();
-                out.push_str(&format!("  {:?} {}, statement #{}{}\n", s.effect, self.origin(&s.source), s.statement, sid));
+                out.push_str(&format!(
+                    "  {:?} {}, statement #{}{}\n",
+                    s.effect,
+                    self.origin(&s.source),
+                    s.statement,
+                    sid
+                ));
             }
         }
         out

@@ -54,7 +54,6 @@ pub const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
-
 /// Services whose ARNs always name an account.
 const ACCOUNT_REQUIRED: &[&str] = &["iam", "sts"];
 
@@ -399,7 +398,10 @@ mod tests {
 
     #[test]
     fn account_aws_is_the_owner_of_aws_managed_resources() {
-        for s in ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:eks::aws:cluster-access-policy/X"] {
+        for s in [
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:eks::aws:cluster-access-policy/X",
+        ] {
             let (_, diagnostics) = parse_arn(s, lit(s));
             assert!(diagnostics.is_empty(), "{s}");
         }

@@ -93,9 +93,14 @@ fn undocumented(ctx: &mut LintContext<'_>, c: &Condition, key: &str) -> bool {
     if !super::retired::listed(super::retired::UNDOCUMENTED_CONDITION_KEYS, key) {
         return false;
     }
-    let mut d = ctx.diagnostic(c.key.span, format!("the condition key `{key}` is not documented by AWS"));
+    let mut d = ctx.diagnostic(
+        c.key.span,
+        format!("the condition key `{key}` is not documented by AWS"),
+    );
     d.severity = d.severity.min(crate::Severity::Warning);
-    ctx.report(d.with_help("AWS managed policies use it, but AWS's references do not list it: prefer a documented key"));
+    ctx.report(
+        d.with_help("AWS managed policies use it, but AWS's references do not list it: prefer a documented key"),
+    );
     true
 }
 

@@ -42,7 +42,10 @@ impl Rule for AllowWithNotPrincipal {
             return;
         }
         let mut d = ctx
-            .diagnostic(principal.value.negated.span, "`Allow` with `NotPrincipal` grants access to everyone not listed")
+            .diagnostic(
+                principal.value.negated.span,
+                "`Allow` with `NotPrincipal` grants access to everyone not listed",
+            )
             .with_help("name the principals to allow in `Principal` instead");
         if let Some(effect) = &stmt.value.effect {
             d = d.with_label(effect.span, "this statement allows");

@@ -81,7 +81,13 @@ declare_rule! {
 /// duplicates are found by hashing: AWS ships policies with thousands of actions in one statement
 /// (`ReadOnlyAccess`), where comparing all pairs dominated the whole lint run.
 fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> {
-    let key = |s: &str| if ignore_case { s.to_ascii_lowercase() } else { s.to_owned() };
+    let key = |s: &str| {
+        if ignore_case {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_owned()
+        }
+    };
     let keys: Vec<String> = items.iter().map(|i| key(&i.value)).collect();
     let mut by_prefix: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (j, k) in keys.iter().enumerate() {
@@ -148,7 +154,8 @@ fn removal(ctx: &LintContext<'_>, list: &Spanned<ElementList>, i: usize) -> Opti
         return None;
     }
     let plain = |k: usize| ctx.text(items[k].span) == Some(format!("\"{}\"", items[k].value).as_str());
-    let separator = |a: Span, b: Span| ctx.text(Span::new(a.end as usize, b.start as usize)).map(str::trim) == Some(",");
+    let separator =
+        |a: Span, b: Span| ctx.text(Span::new(a.end as usize, b.start as usize)).map(str::trim) == Some(",");
     let span = if i > 0 {
         (plain(i) && plain(i - 1) && separator(items[i - 1].span, items[i].span))
             .then(|| Span::new(items[i - 1].span.end as usize, items[i].span.end as usize))

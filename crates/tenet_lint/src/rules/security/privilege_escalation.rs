@@ -1,8 +1,8 @@
 //! `IAM304 privilege-escalation`: an identity policy that lets its holder gain more permissions.
 
-use std::collections::HashMap;
 use crate::rules::{is_allow, statement_allows_action};
 use crate::{declare_rule, LintContext, Rule};
+use std::collections::HashMap;
 use tenet_ast::{PolicyKind, Spanned, Statement};
 
 /// Known escalation paths (Rhino Security Labs' list, as checkov and cloudsplaining use it): every
