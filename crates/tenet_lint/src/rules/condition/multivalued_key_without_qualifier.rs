@@ -12,8 +12,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A request can carry several values of such a key; IAM requires a set operator to say whether
-    /// one value or every value must match. Without it the intent is ambiguous and IAM Access
-    /// Analyzer rejects the policy.
+    /// one value or every value must match. Without it the intent is ambiguous; IAM Access Analyzer
+    /// reports it as an error. IAM itself accepts such policies (three AWS managed policies test
+    /// `events:detail-type` this way), so tenet warns.
     ///
     /// ## Example
     /// ```json
@@ -31,7 +32,7 @@ declare_rule! {
         code: "IAM029",
         name: "multivalued-key-without-qualifier",
         category: Correctness,
-        severity: Error,
+        severity: Warning,
         aa_checks: ["Missing qualifier"],
         parliament: [],
         fixable: false,
