@@ -244,15 +244,6 @@ fn codes_reported(report: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Whether `tenet SUBCOMMAND --help` (or `tenet --help` for `None`) mentions `word`.
-fn help_mentions(subcommand: Option<&str>, word: &str) -> bool {
-    let out = match subcommand {
-        Some(s) => tenet(&[s, "--help"]),
-        None => tenet(&["--help"]),
-    };
-    code(&out) == 0 && stdout(&out).contains(word)
-}
-
 const VALID: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [
@@ -748,8 +739,7 @@ fn simulate_missing_or_broken_scenario_exits_2() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// SARIF, `rules`, `explain`, `--diff` and `--fix`. `prove` is being wired: its test checks whether the
-// build has it and says so when it is skipped.
+// SARIF, `rules`, `explain`, `--diff`, `--fix` and `prove`.
 
 #[test]
 fn sarif_format() {
@@ -914,11 +904,39 @@ fn fix_rewrites_in_place_and_is_idempotent() {
 }
 
 #[test]
-fn prove_when_available() {
-    if !help_mentions(None, "prove") {
-        eprintln!("skipped: `tenet prove` does not exist in this build");
-        return;
+fn prove_reports_verdicts_counterexamples_and_exit_codes() {
+    let out = tenet(&["prove", "--format", "json", "policies/prove"]);
+    assert_eq!(code(&out), 1, "the examples hold a violated property: {}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["summary"]["violated"], 2, "{v:#}");
+    assert_eq!(v["summary"]["unknown"], 0, "{v:#}");
+    let properties: Vec<&Value> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["properties"].as_array().unwrap())
+        .collect();
+    for p in &properties {
+        assert!(p["elapsed_ms"].is_u64(), "{p}");
+        if p["verdict"] == "violated" {
+            let c = &p["counterexample"];
+            for key in ["principal", "action", "resource", "context"] {
+                assert!(c.get(key).is_some(), "counterexample lacks `{key}`: {p}");
+            }
+        }
     }
+    let holding = properties.iter().find(|p| p["name"] == "only-over-tls").unwrap();
+    assert_eq!(holding["verdict"], "holds");
+
+    let one = tenet(&["prove", "policies/prove/key.tenet"]);
+    assert_eq!(code(&one), 0, "every property of key.tenet holds: {}", stdout(&one));
+
+    let sarif = tenet(&["prove", "--format", "sarif", "policies/prove"]);
+    let log: Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "one SARIF result per violated property");
+    assert!(results.iter().all(|r| r["ruleId"] == "PRV001"));
+
     let out = tenet(&["prove", "no-such-file.tenet"]);
     assert_eq!(
         code(&out),

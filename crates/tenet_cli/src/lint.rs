@@ -17,10 +17,10 @@ use crate::report::FileResult;
 #[derive(Debug)]
 pub struct InputError(pub String);
 
-/// Expands `paths` into the policy files to check, sorted and deduplicated. Directories are walked
-/// (respecting `.gitignore`, skipping hidden entries) for `*.json`; files named explicitly are taken
-/// whatever their extension.
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+/// Expands `paths` into the files to check, sorted and deduplicated. Directories are walked
+/// (respecting `.gitignore`, skipping hidden entries) for files ending in `.{extension}`; files named
+/// explicitly are taken whatever their extension.
+pub fn collect_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
@@ -32,7 +32,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
         for entry in walker {
             let entry = entry.map_err(|e| InputError(format!("cannot walk `{}`: {e}", path.display())))?;
             let p = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(|e| e == "json") {
+            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(|e| e == extension) {
                 files.push(p.to_path_buf());
             }
         }

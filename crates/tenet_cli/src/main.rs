@@ -273,7 +273,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
 /// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
 /// each file's diff.
 fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<String>)>, lint::InputError> {
-    let files = lint::collect_files(&args.paths)?;
+    let files = lint::collect_files(&args.paths, "json")?;
     let configs = lint::Configs::new(args.config.as_deref())?;
     let linter = lint::Linter {
         kind: args.kind,

@@ -4,9 +4,12 @@
 //! Exit codes: 0 every property holds; 1 some property is violated; 2 tenet could not run (bad
 //! path, syntax error in a `.tenet` file, internal error); 3 none violated but some unknown.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use tenet_diagnostics::LineIndex;
+use tenet_diagnostics::{Diagnostic, LineIndex, Severity};
+use tenet_lint::registry::{CodeEntry, CodeSource};
+
+use crate::report::FileResult;
 use tenet_prove::{PropertyResult, Verdict};
 
 /// The output formats of `tenet prove`.
@@ -29,49 +32,12 @@ struct FileOutcome {
     results: Vec<PropertyResult>,
 }
 
-/// Finds the `.tenet` files of the arguments (directories are searched recursively, sorted).
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let rd = std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        entries.sort();
-        for p in entries {
-            let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden || p.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else if p.extension().is_some_and(|e| e == "tenet") {
-                out.push(p);
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    for p in paths {
-        if p.is_dir() {
-            walk(&p, &mut out)?;
-        } else if p.is_file() {
-            out.push(p);
-        } else {
-            return Err(format!("`{}` does not exist", p.display()));
-        }
-    }
-    Ok(out)
-}
-
 /// Runs `tenet prove` and returns the exit code. `timeout_ms` is per property.
 pub fn run_prove(paths: &[PathBuf], format: ProveFormat, timeout_ms: u32) -> i32 {
-    let files = match collect(paths) {
+    let files = match crate::lint::collect_files(paths, "tenet") {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", e.0);
             return 2;
         }
     };
@@ -94,8 +60,8 @@ pub fn run_prove(paths: &[PathBuf], format: ProveFormat, timeout_ms: u32) -> i32
     let out = match format {
         ProveFormat::Human => render_human(&outcomes),
         ProveFormat::Json => render_json(&outcomes),
-        ProveFormat::Sarif => render_sarif(&outcomes),
-        ProveFormat::Github => render_github(&outcomes),
+        ProveFormat::Sarif => crate::sarif::render_sarif(&as_file_results(&outcomes), &prove_codes()),
+        ProveFormat::Github => crate::output::render_github(&as_file_results(&outcomes)),
     };
     print!("{out}");
     exit_code(outcomes.iter().flat_map(|o| &o.results))
@@ -115,10 +81,6 @@ fn exit_code<'a>(results: impl Iterator<Item = &'a PropertyResult>) -> i32 {
     } else {
         0
     }
-}
-
-fn line_of(text: &str, offset: u32) -> u32 {
-    LineIndex::new(text).line_col(text, offset).line
 }
 
 fn render_human(outcomes: &[FileOutcome]) -> String {
@@ -228,75 +190,41 @@ fn message(r: &PropertyResult) -> String {
     m
 }
 
-fn render_github(outcomes: &[FileOutcome]) -> String {
-    let mut out = String::new();
-    for o in outcomes {
-        for r in &o.results {
-            let level = match r.verdict {
-                Verdict::Holds => continue,
-                Verdict::Violated => "error",
-                Verdict::Unknown => "warning",
-            };
-            let msg = message(r).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-            out.push_str(&format!(
-                "::{level} file={},line={},title=tenet prove::{msg}\n",
-                o.path.display(),
-                line_of(&o.text, r.span.start)
-            ));
-        }
-    }
-    out
+/// Violated and unknown properties as diagnostics at the property, so SARIF and GitHub annotations
+/// come from the same writers as the linter's.
+fn as_file_results(outcomes: &[FileOutcome]) -> Vec<FileResult> {
+    outcomes
+        .iter()
+        .map(|o| FileResult {
+            path: o.path.clone(),
+            display: crate::lint::display_path(&o.path),
+            line_index: LineIndex::new(&o.text),
+            source: o.text.clone(),
+            diagnostics: o.results.iter().filter_map(as_diagnostic).collect(),
+            skipped: None,
+        })
+        .collect()
 }
 
-fn render_sarif(outcomes: &[FileOutcome]) -> String {
-    let mut results = Vec::new();
-    for o in outcomes {
-        for r in &o.results {
-            let level = match r.verdict {
-                Verdict::Holds => continue,
-                Verdict::Violated => "error",
-                Verdict::Unknown => "warning",
-            };
-            let rule = if r.verdict == Verdict::Violated {
-                "property-violated"
-            } else {
-                "property-unknown"
-            };
-            let mut props = serde_json::Map::new();
-            if let Some(c) = &r.counterexample {
-                props.insert("counterexample".into(), tenet_prove::run::request_json(c));
-            }
-            results.push(serde_json::json!({
-                "ruleId": rule,
-                "level": level,
-                "message": { "text": message(r) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": o.path.display().to_string().replace('\\', "/"), "uriBaseId": "%SRCROOT%" },
-                        "region": { "startLine": line_of(&o.text, r.span.start), "endLine": line_of(&o.text, r.span.end) },
-                    }
-                }],
-                "partialFingerprints": { "tenet/prove/v1": format!("{}:{}", o.path.display(), r.name) },
-                "properties": props,
-            }));
-        }
-    }
-    let doc = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "tenet",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/tenet-policy/tenet",
-                "rules": [
-                    { "id": "property-violated", "shortDescription": { "text": "a property of the policies is violated" } },
-                    { "id": "property-unknown", "shortDescription": { "text": "tenet could not decide a property" } },
-                ],
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    format!("{doc:#}\n")
+fn as_diagnostic(r: &PropertyResult) -> Option<Diagnostic> {
+    let (code, severity) = match r.verdict {
+        Verdict::Holds => return None,
+        Verdict::Violated => (PROPERTY_VIOLATED, Severity::Error),
+        Verdict::Unknown => (PROPERTY_UNKNOWN, Severity::Warning),
+    };
+    Some(Diagnostic::new(code.0, code.1, severity, r.span, message(r)))
+}
+
+const PROPERTY_VIOLATED: (&str, &str, &str) = ("PRV001", "property-violated", "a property of the policies is violated");
+const PROPERTY_UNKNOWN: (&str, &str, &str) = ("PRV002", "property-unknown", "tenet could not decide a property");
+
+/// The rule metadata of the two prover results, for SARIF.
+fn prove_codes() -> [CodeEntry; 2] {
+    [PROPERTY_VIOLATED, PROPERTY_UNKNOWN].map(|(code, name, summary)| CodeEntry {
+        code,
+        name,
+        summary,
+        aa_checks: &[],
+        source: CodeSource::Structural,
+    })
 }
