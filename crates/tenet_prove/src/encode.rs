@@ -30,7 +30,10 @@ use crate::principals::{principal_class, stands_for_many, Class, FRESH_ACCOUNT};
 use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
-use tenet_ast::eval::{ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal};
+use tenet_ast::eval::{
+    scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
+    VariablePiece as Piece,
+};
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
 
 /// The largest number of value slots a multi-valued key gets.
@@ -172,10 +175,10 @@ fn family_type(op: ConditionOperator) -> Option<KeyType> {
 
 /// The `${key}` references of a string (keys only; `${*}`, `${?}`, `${$}` excluded).
 fn variable_keys(s: &str) -> Vec<String> {
-    scan(s)
+    scan_variables(s)
         .into_iter()
         .filter_map(|p| match p {
-            Piece::Var { key, .. } => Some(key),
+            Piece::Var { key, .. } => Some(key.to_owned()),
             _ => None,
         })
         .collect()
@@ -931,7 +934,7 @@ impl Encoder {
             return Ok(None);
         }
         // Each variable: present (its value) or absent (its default, or unresolvable).
-        let pieces = scan(s);
+        let pieces = scan_variables(s);
         let mut alts: Vec<(Formula, Vec<Seg>)> = vec![(TRUE, Vec::new())];
         for piece in pieces {
             match piece {
@@ -1643,106 +1646,6 @@ fn segs_match(segs: &[Seg], t: Term) -> Option<Formula> {
     } else {
         eq(t, whole)
     })
-}
-
-/// One piece of a string with policy variables (the evaluator's `scan`).
-#[derive(Debug, PartialEq, Eq)]
-enum Piece<'a> {
-    Text(&'a str),
-    Var { key: String, default: Option<&'a str> },
-    Literal(char),
-    Invalid,
-}
-
-fn scan(s: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        if start > 0 {
-            pieces.push(Piece::Text(&rest[..start]));
-        }
-        let body = &rest[start + 2..];
-        match parse_var(body) {
-            Some((piece, used)) => {
-                pieces.push(piece);
-                rest = &body[used..];
-            }
-            None => {
-                pieces.push(Piece::Text(&rest[start..]));
-                rest = "";
-            }
-        }
-    }
-    if !rest.is_empty() {
-        pieces.push(Piece::Text(rest));
-    }
-    pieces
-}
-
-fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    let skip_ws = |i: &mut usize| {
-        while *i < bytes.len() && bytes[*i] == b' ' {
-            *i += 1;
-        }
-    };
-    let invalid = |from: usize| body[from..].find('}').map(|j| (Piece::Invalid, from + j + 1));
-    skip_ws(&mut i);
-    let key_start = i;
-    while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b' ') {
-        i += 1;
-    }
-    let key = &body[key_start..i];
-    skip_ws(&mut i);
-    if key.is_empty() {
-        return invalid(i);
-    }
-    match bytes.get(i) {
-        Some(b'}') => {
-            let piece = match key {
-                "*" => Piece::Literal('*'),
-                "?" => Piece::Literal('?'),
-                "$" => Piece::Literal('$'),
-                _ => Piece::Var {
-                    key: key.to_string(),
-                    default: None,
-                },
-            };
-            Some((piece, i + 1))
-        }
-        Some(b',') => {
-            i += 1;
-            skip_ws(&mut i);
-            if bytes.get(i) != Some(&b'\'') {
-                return invalid(i);
-            }
-            i += 1;
-            let default_start = i;
-            loop {
-                match bytes.get(i) {
-                    None => return invalid(default_start),
-                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
-                    Some(b'\'') => break,
-                    Some(_) => i += 1,
-                }
-            }
-            let default = &body[default_start..i];
-            i += 1;
-            skip_ws(&mut i);
-            if bytes.get(i) != Some(&b'}') {
-                return invalid(i);
-            }
-            Some((
-                Piece::Var {
-                    key: key.to_string(),
-                    default: Some(default),
-                },
-                i + 1,
-            ))
-        }
-        _ => invalid(i),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

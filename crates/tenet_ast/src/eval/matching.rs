@@ -103,19 +103,25 @@ fn glob<P, T>(
 
 /// One piece of a string that may hold policy variables.
 #[derive(Debug, PartialEq, Eq)]
-enum Piece<'a> {
+pub enum Piece<'a> {
     /// Policy text (wildcards active).
     Text(&'a str),
     /// `${key}` or `${key, 'default'}` (the default still has its `''` escapes).
-    Var { key: &'a str, default: Option<&'a str> },
+    Var {
+        /// The context key.
+        key: &'a str,
+        /// The default, with its `''` escapes.
+        default: Option<&'a str>,
+    },
     /// `${*}`, `${?}` or `${$}`: a literal character.
     Literal(char),
     /// A malformed `${…}` with a closing brace: it resolves to nothing.
     Invalid,
 }
 
-/// Splits a string into pieces. An unclosed `${` is plain text.
-fn scan(s: &str) -> Vec<Piece<'_>> {
+/// Splits a string into pieces. An unclosed `${` is plain text. The prover encodes the same pieces,
+/// so both read variables alike.
+pub fn scan(s: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = s;
     while let Some(start) = rest.find("${") {
