@@ -31,7 +31,7 @@ use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use tenet_ast::eval::{
-    scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
+    scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, PolicySet, Request, RequestPrincipal,
     VariablePiece as Piece,
 };
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
@@ -1651,52 +1651,6 @@ fn segs_match(segs: &[Seg], t: Term) -> Option<Formula> {
 // ---------------------------------------------------------------------------------------------
 // Policies and the decision.
 
-/// The policies in play, by role (the symbolic counterpart of `PolicySet`).
-#[derive(Clone, Debug, Default)]
-pub struct Estate<'a> {
-    /// Identity policies.
-    pub identity: Vec<&'a Policy>,
-    /// The resource or key policy.
-    pub resource: Option<&'a Policy>,
-    /// Whether `resource` is a key policy.
-    pub resource_is_key_policy: bool,
-    /// Permissions boundaries.
-    pub boundaries: Vec<&'a Policy>,
-    /// The session policy.
-    pub session: Option<&'a Policy>,
-    /// SCPs per level.
-    pub scps: Vec<Vec<&'a Policy>>,
-    /// RCPs per level.
-    pub rcps: Vec<Vec<&'a Policy>>,
-}
-
-impl<'a> Estate<'a> {
-    /// Every policy.
-    pub fn all(&self) -> Vec<&'a Policy> {
-        let mut v: Vec<&'a Policy> = self.identity.clone();
-        v.extend(self.resource);
-        v.extend(self.boundaries.iter().copied());
-        v.extend(self.session);
-        v.extend(self.scps.iter().flatten().copied());
-        v.extend(self.rcps.iter().flatten().copied());
-        v
-    }
-
-    /// The evaluator's `PolicySet` of these policies.
-    pub fn policy_set(&self) -> tenet_ast::eval::PolicySet<'a> {
-        tenet_ast::eval::PolicySet {
-            identity: self.identity.clone(),
-            resource: self.resource,
-            resource_is_key_policy: self.resource_is_key_policy,
-            boundaries: self.boundaries.clone(),
-            session: self.session,
-            scps: self.scps.clone(),
-            rcps: self.rcps.clone(),
-            grants: Vec::new(),
-        }
-    }
-}
-
 /// Statement bodies computed once per policy.
 struct Bodies {
     allow: Vec<(usize, Formula)>,
@@ -1748,7 +1702,7 @@ impl Encoder {
     }
 
     /// The request is allowed by the estate, mirroring `tenet_ast::eval::evaluate`.
-    pub fn allowed(&mut self, e: &Estate) -> Formula {
+    pub fn allowed(&mut self, e: &PolicySet) -> Formula {
         let ident: Vec<(&Policy, Bodies)> = e.identity.iter().map(|p| (*p, self.bodies(p))).collect();
         let res: Option<(&Policy, Bodies)> = e.resource.map(|p| (p, self.bodies(p)));
         let bounds: Vec<(&Policy, Bodies)> = e.boundaries.iter().map(|p| (*p, self.bodies(p))).collect();

@@ -2,11 +2,12 @@
 //! unsatisfiable exactly when the property holds (for `can`: satisfiable exactly when the witness
 //! exists), plus the concrete check that a decoded model must pass in the evaluator.
 
-use crate::encode::{Encoder, Estate, KeyType};
+use crate::encode::{Encoder, KeyType};
 use crate::ir::*;
 use crate::lang::ast::{Cond, PrincipalFilter};
 use crate::principals::FRESH_ACCOUNT;
 use std::net::IpAddr;
+use tenet_ast::eval::PolicySet;
 use tenet_ast::eval::{
     arn_pattern_match, parse_cidr, statement_applies, wildcard_match, Cidr, ContextValue, Request, RequestPrincipal,
 };
@@ -369,8 +370,8 @@ pub fn given_formula(enc: &Encoder, given: &[(String, Vec<String>)]) -> Formula 
 }
 
 /// The estate of a `never`/`only`/`can` property, for the decoded request's re-check.
-pub fn recheck_allowed(e: &Estate, r: &Request) -> (bool, String, Vec<String>) {
-    let ev = tenet_ast::eval::evaluate(r, &e.policy_set());
+pub fn recheck_allowed(e: &PolicySet, r: &Request) -> (bool, String, Vec<String>) {
+    let ev = tenet_ast::eval::evaluate(r, e);
     let names = ev
         .deciding
         .iter()

@@ -2,7 +2,7 @@
 //! parallel, one Z3 context per rayon thread), decoding and re-checking counterexamples, and the
 //! verdicts with their JSON form.
 
-use crate::encode::{arn_account, pattern_account, Encoder, Estate, ACTION, RESOURCE_ACCOUNT};
+use crate::encode::{arn_account, pattern_account, Encoder, ACTION, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::lang::ast::{PropertyFile, PropertyKind, Role};
 use crate::principals::candidates;
@@ -11,6 +11,7 @@ use crate::smt::{solve, Outcome};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use tenet_ast::eval::PolicySet;
 use tenet_ast::eval::{ContextValue, Request, RequestPrincipal};
 use tenet_ast::{Effect, Policy, PolicyKind};
 use tenet_diagnostics::{Severity, Span};
@@ -167,8 +168,9 @@ struct Headers {
 }
 
 impl Headers {
-    fn estate(&self) -> Estate<'_> {
-        Estate {
+    /// The policies the headers name. KMS grants are not an input of `prove`: the set has none.
+    fn estate(&self) -> PolicySet<'_> {
+        PolicySet {
             identity: self.identity.iter().collect(),
             resource: self.resource.as_ref().map(|(p, _)| p),
             resource_is_key_policy: self.resource.as_ref().is_some_and(|(_, k)| *k),
@@ -176,6 +178,7 @@ impl Headers {
             session: self.session.as_ref(),
             scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
             rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
+            grants: Vec::new(),
         }
     }
 }
@@ -312,7 +315,7 @@ fn prepare_queries(
                 return out;
             }
             let estate = headers.estate();
-            let policies = estate.all();
+            let policies = estate.policies();
             let (extra_p, extra_a) = filter_literals(principal.as_ref());
             let mut keys = Vec::new();
             if let PropertyKind::Only { condition, .. } = &kind {
@@ -363,7 +366,7 @@ fn prepare_queries(
                 }
             };
             let estate = headers.estate();
-            let policies = estate.all();
+            let policies = estate.policies();
             let keys: Vec<String> = given.iter().map(|(k, _)| k.value.clone()).collect();
             let mut enc = Encoder::new(
                 &policies,
@@ -666,7 +669,7 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
                     };
                     req.context.insert(k.value.clone(), v);
                 }
-                let ev = tenet_ast::eval::evaluate(&req, &p.headers.estate().policy_set());
+                let ev = tenet_ast::eval::evaluate(&req, &p.headers.estate());
                 r.explanation = Some(format!("for example, with no other context key: {}", ev.reason));
             }
         }
@@ -747,7 +750,7 @@ fn ambiguous_resource(p: &Prepared, req: &Request) -> Option<String> {
     let estate;
     let policies: Vec<&Policy> = if p.singles.is_empty() {
         estate = p.headers.estate();
-        estate.all()
+        estate.policies()
     } else {
         p.singles.iter().collect()
     };

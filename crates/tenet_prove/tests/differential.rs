@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use tenet_ast::eval::PolicySet;
 use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal};
 use tenet_ast::{Policy, PolicyKind};
-use tenet_prove::encode::{Encoder, Estate, KeyType};
+use tenet_prove::encode::{Encoder, KeyType};
 use tenet_prove::ir::{Assignment, Formula, Query, Sort, Term, Value};
 use tenet_prove::principals::candidates;
 use tenet_prove::property::allowed_alone;
@@ -383,17 +384,17 @@ fn encoding_agrees_with_the_evaluator() {
     let key = one("key-delegating.json", PolicyKind::Key);
     let fsx_ident = pol("fsx-identity.json", PolicyKind::Identity);
     let fsx_key = pol("key-via-s3.json", PolicyKind::Key);
-    let estates: Vec<(&str, Estate)> = vec![
+    let estates: Vec<(&str, PolicySet)> = vec![
         (
             "bucket alone",
-            Estate {
+            PolicySet {
                 resource: Some(&bucket),
                 ..Default::default()
             },
         ),
         (
             "identity + bucket + scp",
-            Estate {
+            PolicySet {
                 identity: vec![&ident],
                 resource: Some(&bucket),
                 scps: vec![vec![&scp]],
@@ -402,7 +403,7 @@ fn encoding_agrees_with_the_evaluator() {
         ),
         (
             "identity + key + boundary",
-            Estate {
+            PolicySet {
                 identity: vec![&ident],
                 resource: Some(&key),
                 resource_is_key_policy: true,
@@ -412,7 +413,7 @@ fn encoding_agrees_with_the_evaluator() {
         ),
         (
             "fsx identity + key",
-            Estate {
+            PolicySet {
                 identity: vec![&fsx_ident],
                 resource: Some(&fsx_key),
                 resource_is_key_policy: true,
@@ -425,19 +426,18 @@ fn encoding_agrees_with_the_evaluator() {
         .flat_map(|(n, e)| [(n, e, false), (n, e, true)])
         .enumerate()
     {
-        let policies = e.all();
+        let policies = e.policies();
         let mut enc = Encoder::new(&policies, candidates(policies.iter().copied(), &[], &[]), &[]);
         if strings {
             enc.use_resource_strings();
         }
         let formula = enc.allowed(e);
         let lits = literals(&policies);
-        let ps = e.policy_set();
         let (a, z, s) = compare(
             name,
             &mut enc,
             formula,
-            &|r| evaluate(r, &ps).decision.is_allowed(),
+            &|r| evaluate(r, e).decision.is_allowed(),
             &lits,
             if strings { 600 } else { 2000 },
             20,

@@ -342,6 +342,19 @@ pub struct PolicySet<'a> {
     pub grants: Vec<KmsGrant>,
 }
 
+impl<'a> PolicySet<'a> {
+    /// Every policy of the set, in role order (identity, resource, boundaries, session, SCPs, RCPs).
+    pub fn policies(&self) -> Vec<&'a Policy> {
+        let mut v: Vec<&'a Policy> = self.identity.clone();
+        v.extend(self.resource);
+        v.extend(self.boundaries.iter().copied());
+        v.extend(self.session);
+        v.extend(self.scps.iter().flatten().copied());
+        v.extend(self.rcps.iter().flatten().copied());
+        v
+    }
+}
+
 /// The outcome of an evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
