@@ -12,10 +12,32 @@ pub enum SetQualifier {
     ForAllValues,
 }
 
-/// The base operators of IAM's condition language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[expect(missing_docs, reason = "the variants are IAM's operator names")]
-pub enum ConditionOperator {
+/// Declares the base operators once: the enum, [`ConditionOperator::ALL`] and
+/// [`ConditionOperator::name`] come from one list.
+macro_rules! condition_operators {
+    ($($op:ident),* $(,)?) => {
+        /// The base operators of IAM's condition language.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[expect(missing_docs, reason = "the variants are IAM's operator names")]
+        pub enum ConditionOperator {
+            $($op,)*
+        }
+
+        impl ConditionOperator {
+            /// Every base operator, in IAM's documentation order.
+            pub const ALL: [ConditionOperator; [$(ConditionOperator::$op),*].len()] = [$(ConditionOperator::$op),*];
+
+            /// IAM's name for the operator.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ConditionOperator::$op => stringify!($op),)*
+                }
+            }
+        }
+    };
+}
+
+condition_operators! {
     StringEquals,
     StringNotEquals,
     StringEqualsIgnoreCase,
@@ -60,74 +82,6 @@ pub enum OperatorFamily {
 }
 
 impl ConditionOperator {
-    /// Every base operator, in IAM's documentation order.
-    pub const ALL: [ConditionOperator; 27] = {
-        use ConditionOperator::*;
-        [
-            StringEquals,
-            StringNotEquals,
-            StringEqualsIgnoreCase,
-            StringNotEqualsIgnoreCase,
-            StringLike,
-            StringNotLike,
-            NumericEquals,
-            NumericNotEquals,
-            NumericLessThan,
-            NumericLessThanEquals,
-            NumericGreaterThan,
-            NumericGreaterThanEquals,
-            DateEquals,
-            DateNotEquals,
-            DateLessThan,
-            DateLessThanEquals,
-            DateGreaterThan,
-            DateGreaterThanEquals,
-            Bool,
-            BinaryEquals,
-            IpAddress,
-            NotIpAddress,
-            ArnEquals,
-            ArnLike,
-            ArnNotEquals,
-            ArnNotLike,
-            Null,
-        ]
-    };
-
-    /// IAM's name for the operator.
-    pub fn name(self) -> &'static str {
-        use ConditionOperator::*;
-        match self {
-            StringEquals => "StringEquals",
-            StringNotEquals => "StringNotEquals",
-            StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
-            StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
-            StringLike => "StringLike",
-            StringNotLike => "StringNotLike",
-            NumericEquals => "NumericEquals",
-            NumericNotEquals => "NumericNotEquals",
-            NumericLessThan => "NumericLessThan",
-            NumericLessThanEquals => "NumericLessThanEquals",
-            NumericGreaterThan => "NumericGreaterThan",
-            NumericGreaterThanEquals => "NumericGreaterThanEquals",
-            DateEquals => "DateEquals",
-            DateNotEquals => "DateNotEquals",
-            DateLessThan => "DateLessThan",
-            DateLessThanEquals => "DateLessThanEquals",
-            DateGreaterThan => "DateGreaterThan",
-            DateGreaterThanEquals => "DateGreaterThanEquals",
-            Bool => "Bool",
-            BinaryEquals => "BinaryEquals",
-            IpAddress => "IpAddress",
-            NotIpAddress => "NotIpAddress",
-            ArnEquals => "ArnEquals",
-            ArnLike => "ArnLike",
-            ArnNotEquals => "ArnNotEquals",
-            ArnNotLike => "ArnNotLike",
-            Null => "Null",
-        }
-    }
-
     /// The operator with this exact name (IAM operator names are case-sensitive... in practice IAM
     /// accepts them case-insensitively; callers that want the strict form compare `name()`).
     pub fn from_name(name: &str) -> Option<Self> {
