@@ -415,19 +415,12 @@ impl Encoder {
 
     /// The resource of a model.
     pub fn decode_resource(&self, a: &Assignment) -> String {
-        match &self.resource_alphabet {
-            Some(al) => match a.get(RESOURCE_INDEX) {
-                Some(Value::Int(i)) => usize::try_from(*i)
-                    .ok()
-                    .and_then(|i| al.reps.get(i).cloned())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            },
-            None => match a.get(RESOURCE) {
-                Some(Value::Str(s)) => s.clone(),
-                _ => String::new(),
-            },
-        }
+        decode_choice(
+            a,
+            self.resource_alphabet.as_ref().map(|al| &al.reps[..]),
+            RESOURCE_INDEX,
+            RESOURCE,
+        )
     }
 
     /// With the resource alphabet: the resource index is in range and the resource account is the
@@ -476,19 +469,7 @@ impl Encoder {
 
     /// The action of a model.
     pub fn decode_action(&self, a: &Assignment) -> String {
-        match &self.alphabet {
-            Some(al) => match a.get(ACTION_INDEX) {
-                Some(Value::Int(i)) => usize::try_from(*i)
-                    .ok()
-                    .and_then(|i| al.reps.get(i).cloned())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            },
-            None => match a.get(ACTION) {
-                Some(Value::Str(s)) => s.clone(),
-                _ => String::new(),
-            },
-        }
+        decode_choice(a, self.alphabet.as_ref().map(|al| &al.reps[..]), ACTION_INDEX, ACTION)
     }
 
     /// A formula fixing the action to `action` (its representative); `None` when not representable.
@@ -1818,5 +1799,23 @@ impl Encoder {
             alts.push(and(all));
         }
         or(alts)
+    }
+}
+
+/// The value a model gives a request part that is either chosen by index from representatives
+/// (`reps`, read from `index_var`) or a free string (`string_var`); empty when the model omits it.
+fn decode_choice(a: &Assignment, reps: Option<&[String]>, index_var: &str, string_var: &str) -> String {
+    match reps {
+        Some(reps) => match a.get(index_var) {
+            Some(Value::Int(i)) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| reps.get(i).cloned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
+        None => match a.get(string_var) {
+            Some(Value::Str(s)) => s.clone(),
+            _ => String::new(),
+        },
     }
 }

@@ -296,56 +296,35 @@ pub fn not(f: Formula) -> Formula {
 
 /// Conjunction: flattens, drops `true`, returns `false` on a `false` operand, removes duplicates.
 pub fn and(fs: impl IntoIterator<Item = Formula>) -> Formula {
-    let mut out: Vec<Formula> = Vec::new();
-    for f in fs {
-        match f {
-            Formula::Const(true) => {}
-            Formula::Const(false) => return FALSE,
-            Formula::And(inner) => {
-                for g in inner {
-                    if !out.contains(&g) {
-                        out.push(g);
-                    }
-                }
-            }
-            g => {
-                if !out.contains(&g) {
-                    out.push(g);
-                }
-            }
-        }
-    }
-    match out.len() {
-        0 => TRUE,
-        1 => out.pop().unwrap_or(TRUE),
-        _ => Formula::And(out),
-    }
+    junction(fs, true)
 }
 
 /// Disjunction: flattens, drops `false`, returns `true` on a `true` operand, removes duplicates.
 pub fn or(fs: impl IntoIterator<Item = Formula>) -> Formula {
+    junction(fs, false)
+}
+
+/// `and` (`unit == true`) or `or` (`unit == false`): `unit` is the identity, its negation absorbs.
+fn junction(fs: impl IntoIterator<Item = Formula>, unit: bool) -> Formula {
     let mut out: Vec<Formula> = Vec::new();
+    let push = |g: Formula, out: &mut Vec<Formula>| {
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    };
     for f in fs {
         match f {
-            Formula::Const(false) => {}
-            Formula::Const(true) => return TRUE,
-            Formula::Or(inner) => {
-                for g in inner {
-                    if !out.contains(&g) {
-                        out.push(g);
-                    }
-                }
-            }
-            g => {
-                if !out.contains(&g) {
-                    out.push(g);
-                }
-            }
+            Formula::Const(c) if c == unit => {}
+            Formula::Const(_) => return Formula::Const(!unit),
+            Formula::And(inner) if unit => inner.into_iter().for_each(|g| push(g, &mut out)),
+            Formula::Or(inner) if !unit => inner.into_iter().for_each(|g| push(g, &mut out)),
+            g => push(g, &mut out),
         }
     }
     match out.len() {
-        0 => FALSE,
-        1 => out.pop().unwrap_or(FALSE),
+        0 => Formula::Const(unit),
+        1 => out.pop().unwrap_or(Formula::Const(unit)),
+        _ if unit => Formula::And(out),
         _ => Formula::Or(out),
     }
 }
