@@ -3,7 +3,10 @@
 
 use super::matching::{grantee_match, statement_match, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
-use super::{ContextValue, Decision, Evaluation, Gap, KmsGrant, PolicySet, PolicySource, Request, StatementRef};
+use super::{
+    is_assume_role, is_get_caller_identity, is_kms_action, ContextValue, Decision, Evaluation, Gap, KmsGrant,
+    PolicySet, PolicySource, Request, StatementRef,
+};
 use crate::policy::{Effect, Policy};
 
 /// A statement found to apply: where it is and how it names the principal.
@@ -96,6 +99,24 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     let action = request.action.as_str();
     let principal = &request.principal;
     let is_aws = matches!(principal, RequestPrincipal::Aws { .. });
+    if is_aws && is_get_caller_identity(action) {
+        return Evaluation {
+            decision: Decision::Allowed,
+            deciding: Vec::new(),
+            gap: None,
+            reason: "sts:GetCallerIdentity needs no permission".to_owned(),
+        };
+    }
+    let is_root = matches!(
+        principal,
+        RequestPrincipal::Aws {
+            kind: AwsPrincipalKind::Root,
+            ..
+        }
+    );
+    // The identity side is known from policies (`Some`) or always allows (`None`): the root user,
+    // and a principal of the open world whose administrators may attach any policy.
+    let identity_by_policies = is_aws && !is_root && !ps.identity_open;
     let is_slr = principal.is_service_linked_role();
     // SCPs cap the principals of member accounts; service-linked roles are exempt (AWS Organizations
     // User Guide, "SCPs do not affect service-linked roles"). RCPs cap every request to the
@@ -115,7 +136,7 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
 
     // NOTE: principals without an account (anonymous, service, federated) have no identity
     // policies, boundaries or session policies; any given are ignored, for denies as for allows.
-    let (identity_policies, boundaries, session): (&[&Policy], &[&Policy], Option<&Policy>) = if is_aws {
+    let (identity_policies, boundaries, session): (&[&Policy], &[&Policy], Option<&Policy>) = if identity_by_policies {
         (&ps.identity, &ps.boundaries, ps.session)
     } else {
         (&[], &[], None)
@@ -165,7 +186,7 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     if let Some(first) = denies.first() {
         let reason = format!(
             "explicit deny in {} for the {action} action",
-            describe_policy_type(first.source, ps.resource_is_key_policy)
+            describe_policy_type(first.source, resource_policy_name(ps))
         );
         return Evaluation {
             decision: Decision::ExplicitlyDenied,
@@ -176,19 +197,13 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     }
 
     // 2. Organization caps: at every level some policy must allow.
+    // RCPs only deny: `RCPFullAWSAccess` allows at every level, so they are no cap here.
     let mut allows: Vec<StatementRef> = Vec::new();
-    if rcps_apply {
-        for (level, policies) in ps.rcps.iter().enumerate() {
-            match any_allow(policies, |index| PolicySource::Rcp { level, index }, request) {
-                Some(hit) => allows.push(hit.to_ref(Effect::Allow)),
-                None => {
-                    return implicit(
-                        Gap::Rcp { level },
-                        format!("no resource control policy allows the {action} action"),
-                    )
-                }
-            }
-        }
+    if is_root && is_assume_role(action) {
+        return implicit(
+            Gap::Identity,
+            format!("the root user cannot call {action}: STS refuses root credentials"),
+        );
     }
     if scps_apply {
         for (level, policies) in ps.scps.iter().enumerate() {
@@ -205,11 +220,12 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     }
 
     // 3. The identity side: identity policies capped by the boundary and the session policy.
-    let identity = if is_aws {
+    let identity = if identity_by_policies {
         any_allow(identity_policies, PolicySource::Identity, request)
     } else {
         None
     };
+    let identity_allows = identity.is_some() || (is_aws && !identity_by_policies);
     let mut boundary_hits = Vec::with_capacity(boundaries.len());
     let mut boundary_ok = true;
     for (i, p) in boundaries.iter().enumerate() {
@@ -218,12 +234,12 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             None => boundary_ok = false,
         }
     }
-    let session_hit = ps.session.and_then(|p| best_allow(p, PolicySource::Session, request));
+    let session_hit = session.and_then(|p| best_allow(p, PolicySource::Session, request));
     let session_ok = session.is_none() || session_hit.is_some();
     let caps_ok = boundary_ok && session_ok;
-    let identity_side = identity.is_some() && caps_ok;
+    let identity_side = identity_allows && caps_ok;
     // The first cap that fails, when the identity side is needed and missing.
-    let identity_gap = if identity.is_none() {
+    let identity_gap = if !identity_allows {
         Gap::Identity
     } else if !boundary_ok {
         Gap::Boundary
@@ -257,7 +273,8 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     // (KMS Developer Guide, "Grants in AWS KMS": a grant gives the grantee permission by itself).
     let by_grant = stands_alone(grant_match) || (grant_match == PrincipalMatch::Account && identity_side);
 
-    let (allowed, gap, reason) = if ps.resource_is_key_policy {
+    let gated = ps.resource_is_key_policy || (ps.resource_is_trust_policy && is_assume_role(action));
+    let (allowed, gap, reason) = if gated {
         let by_key = if cross {
             resource_match >= PrincipalMatch::Account && identity_side
         } else {
@@ -267,14 +284,15 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             (true, None, String::new())
         } else if resource_match == PrincipalMatch::No && grant_match == PrincipalMatch::No {
             let account = principal.account().unwrap_or("of the principal");
-            (
-                false,
-                Some(Gap::KeyPolicy),
+            let reason = if ps.resource_is_key_policy {
                 format!(
                     "the key policy neither allows the {action} action nor delegates it to account {account}, and no grant allows it"
-                ),
-            )
-        } else if resource_match == PrincipalMatch::Capped && !cross && identity.is_none() {
+                )
+            } else {
+                format!("the role trust policy neither allows the {action} action nor delegates it to account {account}")
+            };
+            (false, Some(Gap::KeyPolicy), reason)
+        } else if resource_match == PrincipalMatch::Capped && !cross && !identity_allows {
             (false, Some(caps_gap), gap_reason(caps_gap, action))
         } else {
             (false, Some(identity_gap), gap_reason(identity_gap, action))
@@ -295,7 +313,7 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
         }
     } else if identity_side || stands_alone(resource_match) || by_grant {
         (true, None, String::new())
-    } else if resource_match == PrincipalMatch::Capped && identity.is_none() {
+    } else if resource_match == PrincipalMatch::Capped && !identity_allows {
         (false, Some(caps_gap), gap_reason(caps_gap, action))
     } else {
         (false, Some(identity_gap), gap_reason(identity_gap, action))
@@ -358,7 +376,6 @@ fn implicit(gap: Gap, reason: String) -> Evaluation {
 
 fn gap_reason(gap: Gap, action: &str) -> String {
     let what = match gap {
-        Gap::Rcp { .. } => "no resource control policy",
         Gap::Scp { .. } => "no service control policy",
         Gap::Identity => "no identity-based policy",
         Gap::Boundary => "no permissions boundary",
@@ -369,16 +386,25 @@ fn gap_reason(gap: Gap, action: &str) -> String {
     format!("{what} allows the {action} action")
 }
 
-fn describe_policy_type(source: PolicySource, key_policy: bool) -> &'static str {
+fn describe_policy_type(source: PolicySource, resource_name: &'static str) -> &'static str {
     match source {
         PolicySource::Identity(_) => "an identity-based policy",
-        PolicySource::Resource if key_policy => "the key policy",
-        PolicySource::Resource => "a resource-based policy",
+        PolicySource::Resource => resource_name,
         PolicySource::Boundary(_) => "a permissions boundary",
         PolicySource::Session => "a session policy",
         PolicySource::Scp { .. } => "a service control policy",
         PolicySource::Rcp { .. } => "a resource control policy",
         PolicySource::Grant(_) => "a KMS grant",
+    }
+}
+
+fn resource_policy_name(ps: &PolicySet) -> &'static str {
+    if ps.resource_is_key_policy {
+        "the key policy"
+    } else if ps.resource_is_trust_policy {
+        "the role trust policy"
+    } else {
+        "a resource-based policy"
     }
 }
 
@@ -391,13 +417,12 @@ fn describe_ref(r: &StatementRef) -> String {
     }
 }
 
-fn is_kms_action(action: &str) -> bool {
-    action.len() > 4 && action.is_char_boundary(4) && action[..4].eq_ignore_ascii_case("kms:")
-}
 
 /// Whether a grant covers the request's key, operation and encryption context (not its principal).
 fn grant_covers(grant: &KmsGrant, request: &Request) -> bool {
-    let operation = &request.action[4..];
+    let Some(operation) = request.action.get(4..) else {
+        return false;
+    };
     if !grant.operations.iter().any(|op| op.eq_ignore_ascii_case(operation)) {
         return false;
     }

@@ -16,8 +16,15 @@
 //!    and the session policy) **or** the resource policy suffices; across accounts both are needed.
 //!    A resource-policy grant that names the exact IAM user, role-session or federated-user ARN is not
 //!    capped by the boundary or session policy; a grant through the role ARN or `*` is.
-//! 4. A KMS key policy must allow: directly, or by naming the account (root ARN or account id), which
-//!    delegates to that account's IAM policies. Grants only allow.
+//! 4. A KMS key policy, and a role trust policy for `sts:AssumeRole*`, must allow: directly, or by
+//!    naming the account (root ARN or account id), which delegates to that account's IAM policies.
+//!    Grants only allow.
+//! 5. The account root user has full access in its own account: its identity side always allows
+//!    (it has no identity policies, boundaries or session policies), and denies, SCPs, the key-policy
+//!    gate and trust policies still apply. It cannot assume roles (STS refuses root credentials).
+//! 6. RCPs only deny: `RCPFullAWSAccess` is attached at every level and cannot be detached, so no
+//!    level ever lacks an allow.
+//! 7. `sts:GetCallerIdentity` is allowed to every authenticated caller, whatever denies.
 //!
 //! Everything not decided by AWS's documentation is marked with a `// NOTE:` comment where it is
 //! decided, so the prover can implement the same choice.
@@ -76,8 +83,7 @@ impl Request {
     /// ARN names the owner); the ARN wins and the explicit value is ignored. The prover never
     /// produces such requests (its encoding ties the account to the ARN).
     pub fn resource_account(&self) -> Option<&str> {
-        let from_arn = self.resource.split(':').nth(4).filter(|a| !a.is_empty() && *a != "*");
-        from_arn.or(self.resource_account.as_deref())
+        arn_account(&self.resource).or(self.resource_account.as_deref())
     }
 
     /// Whether the principal and the resource are in different accounts. Principals that have no
@@ -138,7 +144,7 @@ impl Request {
                     derived.push(("aws:username", name.clone()));
                 }
                 derived.push(("aws:PrincipalIsAWSService", "false".to_owned()));
-                if self.action.len() > 4 && self.action[..4].eq_ignore_ascii_case("kms:") {
+                if is_kms_action(&self.action) {
                     derived.push(("kms:CallerAccount", account.clone()));
                 }
             }
@@ -164,7 +170,7 @@ impl Request {
             for key in absent {
                 self.context.remove(key);
             }
-            let kms = self.action.len() > 4 && self.action[..4].eq_ignore_ascii_case("kms:");
+            let kms = is_kms_action(&self.action);
             if !kms || !matches!(self.principal, RequestPrincipal::Aws { .. }) {
                 self.context.remove("kms:CallerAccount");
             }
@@ -175,6 +181,35 @@ impl Request {
             }
         }
     }
+}
+
+/// The account field of an ARN as IAM reads it for ownership: `None` when it is empty (S3 ARNs), `*`,
+/// or `aws` (resources AWS owns, such as `arn:aws:iam::aws:policy/ReadOnlyAccess`, belong to no
+/// customer account, so reading them is never cross-account: the caller's identity side decides).
+///
+/// This is the one reading of "which account owns this ARN": the evaluator, the prover's encoding
+/// and its decoding all call it.
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (!account.is_empty() && account != "*" && account != "aws").then_some(account)
+}
+
+/// Whether an action is `sts:GetCallerIdentity`, which every authenticated caller may make: the STS
+/// API reference says no permission is required, and an explicit `Deny` does not stop it.
+pub fn is_get_caller_identity(action: &str) -> bool {
+    action.eq_ignore_ascii_case("sts:GetCallerIdentity")
+}
+
+/// Whether an action assumes a role (`sts:AssumeRole`, `sts:AssumeRoleWithSAML`,
+/// `sts:AssumeRoleWithWebIdentity`), the actions a role trust policy decides.
+pub fn is_assume_role(action: &str) -> bool {
+    action.get(..14).is_some_and(|head| head.eq_ignore_ascii_case("sts:AssumeRole"))
+}
+
+/// Whether an action is a KMS action (`kms:` prefix, any case). Safe on any text: the one place
+/// that answers "is this a KMS action" (key-policy gates, grants and `kms:CallerAccount` ask it).
+pub fn is_kms_action(action: &str) -> bool {
+    action.len() > 4 && action.get(..4).is_some_and(|head| head.eq_ignore_ascii_case("kms:"))
 }
 
 /// The value of one context key: IAM types it by the operator that reads it, so it is kept as text.
@@ -329,6 +364,14 @@ pub struct PolicySet<'a> {
     pub resource: Option<&'a Policy>,
     /// Whether `resource` is a KMS key policy (which must allow, see the module docs).
     pub resource_is_key_policy: bool,
+    /// Whether `resource` is a role trust policy: like a key policy it must allow, directly or by
+    /// naming the account (which delegates to that account's IAM policies), even within one account.
+    pub resource_is_trust_policy: bool,
+    /// The principal's identity side is not known (open world): an administrator of its account
+    /// may attach any policy, so the identity side is taken to allow (the most permissive case; the
+    /// given `identity`, `boundaries` and `session` are then ignored). `never`/`only` proofs read the
+    /// identity side of every principal whose policies were not given this way.
+    pub identity_open: bool,
     /// The permissions boundary of the principal (empty: none). Every one listed must allow.
     pub boundaries: Vec<&'a Policy>,
     /// The session policy, if the session was created with one.
@@ -442,11 +485,6 @@ pub struct StatementRef {
 /// The link that was missing when a request is implicitly denied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gap {
-    /// No RCP at this organization level allows.
-    Rcp {
-        /// The level.
-        level: usize,
-    },
     /// No SCP at this organization level allows.
     Scp {
         /// The level.

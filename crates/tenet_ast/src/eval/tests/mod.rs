@@ -922,7 +922,10 @@ fn rcp_caps_resource_access() {
         rcps: vec![vec![&rcp_perimeter]],
         ..PolicySet::default()
     };
-    assert_eq!(evaluate(&inside, &no_allow).gap, Some(Gap::Rcp { level: 0 }));
+    // RCPFullAWSAccess is attached at every level and cannot be detached: a level of Deny-only
+    // RCPs caps nothing (AWS Organizations User Guide, "Resource control policies").
+    assert_eq!(decision(&inside, &no_allow), Decision::Allowed);
+    assert_eq!(decision(&outside, &no_allow), Decision::ExplicitlyDenied);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1797,3 +1800,5 @@ fn allowed_reason_names_statement() {
         "allowed by resource policy statement `Public`"
     );
 }
+
+mod soundness;
