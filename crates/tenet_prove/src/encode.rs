@@ -26,12 +26,12 @@
 
 use crate::actions::Alphabet;
 use crate::ir::*;
-use crate::principals::{principal_class, stands_for_many, Class, FRESH_ACCOUNT};
+use crate::principals::{stands_for_many, FRESH_ACCOUNT};
 use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use tenet_ast::eval::{
-    scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, PolicySet, Request, RequestPrincipal,
+    scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
     VariablePiece as Piece,
 };
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
@@ -138,10 +138,7 @@ pub const RESOURCE_INDEX: &str = "resource.index";
 pub const OTHER_ACCOUNT: &str = "999999999998";
 
 /// The account field of a resource ARN as the evaluator reads it (`Request::resource_account`).
-pub fn arn_account(resource: &str) -> Option<&str> {
-    let account = resource.split(':').nth(4)?;
-    (!account.is_empty() && account != "*").then_some(account)
-}
+pub use tenet_ast::eval::arn_account;
 
 /// The account of a resource pattern whose first five components are literal.
 pub fn pattern_account(pattern: &str) -> Option<&str> {
@@ -261,7 +258,12 @@ impl Encoder {
                 approx.over(format!("key `{}` is read with several value types", k.name));
             }
         }
-        let mut action_patterns = vec!["kms:*".to_string()];
+        // The actions the decision treats apart get representatives of their own.
+        let mut action_patterns = vec![
+            "kms:*".to_string(),
+            "sts:GetCallerIdentity".to_string(),
+            "sts:AssumeRole*".to_string(),
+        ];
         let mut resource_patterns = Vec::new();
         let mut resource_strings = false;
         let mut resource_accounts: BTreeSet<String> = candidates
@@ -1633,175 +1635,6 @@ fn segs_match(segs: &[Seg], t: Term) -> Option<Formula> {
 // Policies and the decision.
 
 /// Statement bodies computed once per policy.
-struct Bodies {
-    allow: Vec<(usize, Formula)>,
-    deny: Vec<(usize, Formula)>,
-}
-
-impl Encoder {
-    fn bodies(&mut self, p: &Policy) -> Bodies {
-        let mut b = Bodies {
-            allow: Vec::new(),
-            deny: Vec::new(),
-        };
-        for (i, s) in p.statements.iter().enumerate() {
-            let Some(effect) = s.value.effect() else { continue };
-            let f = self.statement_body(&s.value, p);
-            match effect {
-                tenet_ast::Effect::Allow => b.allow.push((i, f)),
-                tenet_ast::Effect::Deny => b.deny.push((i, f)),
-            }
-        }
-        b
-    }
-
-    /// The statements of `p` of one effect that apply to candidate `c` with class at least `min`.
-    fn applies(p: &Policy, bodies: &[(usize, Formula)], who: &RequestPrincipal, quirk: bool, min: Class) -> Formula {
-        or(bodies
-            .iter()
-            .filter(|(i, _)| {
-                let class = match &p.statements[*i].value.principal {
-                    None => Class::Direct,
-                    Some(pr) => principal_class(&pr.value, who, quirk),
-                };
-                class >= min && class != Class::No
-            })
-            .map(|(_, f)| f.clone())
-            .collect::<Vec<_>>())
-    }
-
-    /// The request is allowed by `p` alone: some Allow applies (any principal class) and no Deny.
-    pub fn allowed_alone(&mut self, p: &Policy) -> Formula {
-        let b = self.bodies(p);
-        let mut alts = Vec::new();
-        for (ci, c) in self.candidates.clone().iter().enumerate() {
-            let allow = Self::applies(p, &b.allow, c, false, Class::Account);
-            let deny = Self::applies(p, &b.deny, c, false, Class::Account);
-            alts.push(and([self.is_candidate(ci), allow, not(deny)]));
-        }
-        or(alts)
-    }
-
-    /// The request is allowed by the estate, mirroring `tenet_ast::eval::evaluate`.
-    pub fn allowed(&mut self, e: &PolicySet) -> Formula {
-        let ident: Vec<(&Policy, Bodies)> = e.identity.iter().map(|p| (*p, self.bodies(p))).collect();
-        let res: Option<(&Policy, Bodies)> = e.resource.map(|p| (p, self.bodies(p)));
-        let bounds: Vec<(&Policy, Bodies)> = e.boundaries.iter().map(|p| (*p, self.bodies(p))).collect();
-        let sess: Option<(&Policy, Bodies)> = e.session.map(|p| (p, self.bodies(p)));
-        let scps: Vec<Vec<(&Policy, Bodies)>> = e
-            .scps
-            .iter()
-            .map(|l| l.iter().map(|p| (*p, self.bodies(p))).collect())
-            .collect();
-        let rcps: Vec<Vec<(&Policy, Bodies)>> = e
-            .rcps
-            .iter()
-            .map(|l| l.iter().map(|p| (*p, self.bodies(p))).collect())
-            .collect();
-        let any = Class::Account;
-        let mut alts = Vec::new();
-        for (ci, who) in self.candidates.iter().enumerate() {
-            let is_aws = matches!(who, RequestPrincipal::Aws { .. });
-            let is_slr = who.is_service_linked_role();
-            let scps_apply = is_aws && !is_slr;
-            let rcps_apply = !is_slr;
-            let quirk = !e.boundaries.is_empty()
-                && matches!(
-                    who,
-                    RequestPrincipal::Aws {
-                        kind: AwsPrincipalKind::User { .. }
-                            | AwsPrincipalKind::Role { .. }
-                            | AwsPrincipalKind::AssumedRole { .. },
-                        ..
-                    }
-                );
-            let mut denies = Vec::new();
-            for (p, b) in &ident {
-                denies.push(Self::applies(p, &b.deny, who, false, any));
-            }
-            if let Some((p, b)) = &res {
-                denies.push(Self::applies(p, &b.deny, who, quirk, any));
-            }
-            for (p, b) in bounds.iter().chain(sess.iter()) {
-                denies.push(Self::applies(p, &b.deny, who, false, any));
-            }
-            if scps_apply {
-                for (p, b) in scps.iter().flatten() {
-                    denies.push(Self::applies(p, &b.deny, who, false, any));
-                }
-            }
-            if rcps_apply {
-                for (p, b) in rcps.iter().flatten() {
-                    denies.push(Self::applies(p, &b.deny, who, false, any));
-                }
-            }
-            let mut caps = Vec::new();
-            if rcps_apply {
-                for level in &rcps {
-                    caps.push(or(level
-                        .iter()
-                        .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
-                        .collect::<Vec<_>>()));
-                }
-            }
-            if scps_apply {
-                for level in &scps {
-                    caps.push(or(level
-                        .iter()
-                        .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
-                        .collect::<Vec<_>>()));
-                }
-            }
-            let identity = if is_aws {
-                or(ident
-                    .iter()
-                    .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
-                    .collect::<Vec<_>>())
-            } else {
-                FALSE
-            };
-            let boundary_ok = and(bounds
-                .iter()
-                .map(|(p, b)| Self::applies(p, &b.allow, who, false, any))
-                .collect::<Vec<_>>());
-            let session_ok = match &sess {
-                None => TRUE,
-                Some((p, b)) => Self::applies(p, &b.allow, who, false, any),
-            };
-            let caps_ok = and([boundary_ok, session_ok]);
-            let identity_side = and([identity, caps_ok.clone()]);
-            let ge = |min: Class| match &res {
-                None => FALSE,
-                Some((p, b)) => Self::applies(p, &b.allow, who, false, min),
-            };
-            let stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
-            let cross = match who.account() {
-                Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
-                None => FALSE,
-            };
-            let main = if e.resource_is_key_policy {
-                let delegated = and([ge(Class::Account), identity_side.clone()]);
-                or([
-                    and([cross.clone(), delegated.clone()]),
-                    and([not(cross), or([stands_alone, delegated])]),
-                ])
-            } else if !is_aws {
-                ge(Class::Capped)
-            } else {
-                or([
-                    and([cross.clone(), identity_side.clone(), ge(Class::Account)]),
-                    and([not(cross), or([identity_side, stands_alone])]),
-                ])
-            };
-            let mut all = vec![self.is_candidate(ci), not(or(denies))];
-            all.extend(caps);
-            all.push(main);
-            alts.push(and(all));
-        }
-        or(alts)
-    }
-}
-
 /// The value a model gives a request part that is either chosen by index from representatives
 /// (`reps`, read from `index_var`) or a free string (`string_var`); empty when the model omits it.
 fn decode_choice(a: &Assignment, reps: Option<&[String]>, index_var: &str, string_var: &str) -> String {

@@ -13,7 +13,9 @@
 #![warn(missing_docs)]
 
 pub mod actions;
+pub mod decision;
 pub mod encode;
+mod headers;
 pub mod ir;
 pub mod lang;
 pub mod principals;

@@ -3,18 +3,19 @@
 //! verdicts with their JSON form.
 
 use crate::encode::{arn_account, pattern_account, Encoder, ACTION, RESOURCE_ACCOUNT};
+use crate::headers::{load, load_headers, Headers};
 use crate::ir::*;
-use crate::lang::ast::{PropertyFile, PropertyKind, Role};
-use crate::principals::candidates;
+use crate::lang::ast::PropertyKind;
+use crate::principals::{candidates, stands_for_many};
 use crate::property::*;
 use crate::smt::{solve, Outcome};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tenet_ast::eval::PolicySet;
+use tenet_ast::eval::IdentityWorld;
 use tenet_ast::eval::{ContextValue, Request, RequestPrincipal};
 use tenet_ast::{Effect, Policy, PolicyKind};
-use tenet_diagnostics::{Severity, Span};
+use tenet_diagnostics::Span;
 
 /// The default per-property timeout.
 pub const DEFAULT_TIMEOUT_MS: u32 = 5000;
@@ -121,108 +122,6 @@ pub enum ProveError {
     NoSuchProperty(String),
 }
 
-/// A loaded policy file.
-#[derive(Clone, Debug)]
-struct Loaded {
-    policies: Vec<(PolicyKind, Policy)>,
-}
-
-fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<Loaded, String> {
-    let path = base.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let parsed = tenet_syntax::parse_policy_file(&path.to_string_lossy(), &text, kind);
-    if let Some(d) = parsed.diagnostics.iter().find(|d| d.severity == Severity::Error) {
-        return Err(format!(
-            "`{rel}` has errors ({}: {}); fix them with `tenet lint`",
-            d.code, d.message
-        ));
-    }
-    if parsed.documents.is_empty() {
-        return Err(format!("`{rel}` holds no policy"));
-    }
-    Ok(Loaded {
-        policies: parsed.documents.into_iter().map(|d| (d.kind, d.policy)).collect(),
-    })
-}
-
-fn role_kind(r: Role) -> PolicyKind {
-    match r {
-        Role::Identity | Role::Boundary | Role::Session => PolicyKind::Identity,
-        Role::Resource => PolicyKind::Resource,
-        Role::Key => PolicyKind::Key,
-        Role::Scp => PolicyKind::Scp,
-        Role::Rcp => PolicyKind::Rcp,
-    }
-}
-
-/// The loaded policies of the `policy` headers, by role.
-#[derive(Clone, Debug, Default)]
-struct Headers {
-    identity: Vec<Policy>,
-    resource: Option<(Policy, bool)>,
-    boundaries: Vec<Policy>,
-    session: Option<Policy>,
-    scps: Vec<Vec<Policy>>,
-    rcps: Vec<Vec<Policy>>,
-    error: Option<String>,
-}
-
-impl Headers {
-    /// The policies the headers name. KMS grants are not an input of `prove`: the set has none.
-    fn estate(&self) -> PolicySet<'_> {
-        PolicySet {
-            identity: self.identity.iter().collect(),
-            resource: self.resource.as_ref().map(|(p, _)| p),
-            resource_is_key_policy: self.resource.as_ref().is_some_and(|(_, k)| *k),
-            boundaries: self.boundaries.iter().collect(),
-            session: self.session.as_ref(),
-            scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
-            rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
-            grants: Vec::new(),
-        }
-    }
-}
-
-fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
-    let mut h = Headers::default();
-    if !file.estates.is_empty() {
-        h.error = Some("`estate` directories are not supported yet: list the files with `policy` headers".into());
-        return h;
-    }
-    for r in &file.policies {
-        let loaded = match load(base, &r.path.value, Some(role_kind(r.role))) {
-            Ok(l) => l,
-            Err(e) => {
-                h.error = Some(e);
-                return h;
-            }
-        };
-        let ps: Vec<Policy> = loaded.policies.into_iter().map(|(_, p)| p).collect();
-        match r.role {
-            Role::Identity => h.identity.extend(ps),
-            Role::Boundary => h.boundaries.extend(ps),
-            Role::Session | Role::Resource | Role::Key => {
-                if ps.len() != 1 {
-                    h.error = Some(format!("`{}` must hold exactly one policy", r.path.value));
-                    return h;
-                }
-                let p = ps.into_iter().next().unwrap_or_default();
-                if r.role == Role::Session {
-                    h.session = Some(p);
-                } else if h.resource.is_some() {
-                    h.error = Some("only one `resource` or `key` policy can be in play".into());
-                    return h;
-                } else {
-                    h.resource = Some((p, r.role == Role::Key));
-                }
-            }
-            Role::Scp => h.scps.push(ps),
-            Role::Rcp => h.rcps.push(ps),
-        }
-    }
-    h
-}
-
 /// One property ready to solve: its query, encoder and concrete check.
 pub struct Prepared {
     /// The property name.
@@ -314,16 +213,17 @@ fn prepare_queries(
                 out.error = Some(e.clone());
                 return out;
             }
-            let estate = headers.estate();
-            let policies = estate.policies();
-            let (extra_p, extra_a) = filter_literals(principal.as_ref());
+            let world = headers.world();
+            let policies = world.policies();
+            let (mut extra_p, extra_a) = filter_literals(principal.as_ref());
+            extra_p.extend(headers.owner_arns());
             let mut keys = Vec::new();
             if let PropertyKind::Only { condition, .. } = &kind {
                 cond_keys(condition, &mut keys);
             }
             let mut enc = Encoder::new(
                 &policies,
-                candidates(policies.iter().copied(), &extra_p, &extra_a),
+                world_candidates(headers, &policies, &extra_p, &extra_a),
                 &keys,
             );
             enc.add_property_patterns(actions, resources);
@@ -341,7 +241,7 @@ fn prepare_queries(
                     ));
                 }
             }
-            asserts.push(enc.allowed(&estate));
+            asserts.push(enc.allowed(&world));
             if let PropertyKind::Only { condition, .. } = &kind {
                 asserts.push(not(cond_formula(condition, &mut enc)));
             }
@@ -365,12 +265,37 @@ fn prepare_queries(
                     return out;
                 }
             };
-            let estate = headers.estate();
-            let policies = estate.policies();
+            let world = headers.world();
+            if world.identity_world(&who) == IdentityWorld::Open {
+                out.error = Some(format!(
+                    "the identity policies of `{}` are not given (open world): an attached policy may allow or deny \
+                     it; name them with `policy identity \"…\" of \"{}\"`, or declare its account `closed`",
+                    principal.value, principal.value
+                ));
+                return out;
+            }
+            let stated_owner = given
+                .iter()
+                .find(|(k, _)| k.value.eq_ignore_ascii_case("aws:ResourceAccount"))
+                .and_then(|(_, v)| v.first().cloned());
+            let owner = match (arn_account(resource), stated_owner) {
+                (Some(a), _) => a.to_owned(),
+                (None, Some(a)) => a,
+                (None, None) => {
+                    out.error = Some(format!(
+                        "the account that owns `{resource}` is not stated (its ARN carries none): add \
+                         `given aws:ResourceAccount = \"…\"`"
+                    ));
+                    return out;
+                }
+            };
+            let policies = world.policies();
             let keys: Vec<String> = given.iter().map(|(k, _)| k.value.clone()).collect();
+            let mut extra_p = headers.owner_arns();
+            extra_p.push(principal.value.clone());
             let mut enc = Encoder::new(
                 &policies,
-                candidates(policies.iter().copied(), std::slice::from_ref(&principal.value), &[]),
+                world_candidates(headers, &policies, &extra_p, std::slice::from_ref(&owner)),
                 &keys,
             );
             enc.add_property_patterns(std::slice::from_ref(action), std::slice::from_ref(resource));
@@ -395,11 +320,9 @@ fn prepare_queries(
                 fixed_resource,
                 given_formula(&enc, &given),
             ];
-            // The resource's account is the ARN's account field when it has one.
-            if let Some(acct) = arn_account(resource) {
-                asserts.push(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)));
-            }
-            asserts.push(enc.allowed(&estate));
+            // The resource's owner: the ARN's account field, or the stated `aws:ResourceAccount`.
+            asserts.push(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(&owner)));
+            asserts.push(enc.allowed(&world));
             out.queries.push(Query { asserts });
             out.encoder = Some(enc);
         }
@@ -515,6 +438,21 @@ pub fn compile_smt2_file(path: &Path, name: Option<&str>) -> Result<String, Prov
 /// Proves every property of a `.tenet` file with the default timeout.
 pub fn prove_file(path: &Path) -> Result<Vec<PropertyResult>, ProveError> {
     prove_file_with(path, DEFAULT_TIMEOUT_MS)
+}
+
+/// The candidate principals of a world: those the policies and the property name, the owners, and
+/// fresh ones per account, except in closed accounts, whose principals are exactly the root and the
+/// owners named.
+fn world_candidates(
+    headers: &Headers,
+    policies: &[&Policy],
+    extra_principals: &[String],
+    extra_accounts: &[String],
+) -> Vec<RequestPrincipal> {
+    let mut all = candidates(policies.iter().copied(), extra_principals, extra_accounts);
+    let closed = headers.closed_accounts();
+    all.retain(|c| !(stands_for_many(c) && c.account().is_some_and(|a| closed.contains(a))));
+    all
 }
 
 /// Proves every property of a `.tenet` file, in parallel, with a per-property timeout.
@@ -669,7 +607,7 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
                     };
                     req.context.insert(k.value.clone(), v);
                 }
-                let ev = tenet_ast::eval::evaluate(&req, &p.headers.estate());
+                let ev = tenet_ast::eval::evaluate(&req, &p.headers.policy_set_for(&req));
                 r.explanation = Some(format!("for example, with no other context key: {}", ev.reason));
             }
         }
@@ -747,10 +685,8 @@ fn solve_split(enc: &Encoder, q: &Query, timeout_ms: u32) -> Outcome {
 /// A policy `Resource` pattern that matches `req.resource` under one reading of `?` and not the
 /// other, if any.
 fn ambiguous_resource(p: &Prepared, req: &Request) -> Option<String> {
-    let estate;
     let policies: Vec<&Policy> = if p.singles.is_empty() {
-        estate = p.headers.estate();
-        estate.policies()
+        p.headers.world().policies()
     } else {
         p.singles.iter().collect()
     };
@@ -784,8 +720,7 @@ fn confirm(p: &Prepared, qi: usize, req: &Request) -> (bool, Option<String>) {
                 resources: resources.clone(),
                 principal: principal.clone(),
             };
-            let estate = p.headers.estate();
-            let (allowed, _, names) = recheck_allowed(&estate, req);
+            let (allowed, _, names) = recheck_allowed(&p.headers.policy_set_for(req), req);
             let cond_ok = match &p.kind {
                 PropertyKind::Only { condition, .. } => !cond_holds(condition, req),
                 _ => true,
@@ -796,8 +731,7 @@ fn confirm(p: &Prepared, qi: usize, req: &Request) -> (bool, Option<String>) {
             )
         }
         PropertyKind::Can { .. } => {
-            let estate = p.headers.estate();
-            let (allowed, _, names) = recheck_allowed(&estate, req);
+            let (allowed, _, names) = recheck_allowed(&p.headers.policy_set_for(req), req);
             (allowed, Some(format!("allowed by {}", names.join(", "))))
         }
         PropertyKind::NotPublic { .. } => {

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tenet_ast::eval::PolicySet;
 use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal};
+use tenet_ast::eval::{Owned, World};
 use tenet_ast::{Policy, PolicyKind};
 use tenet_prove::encode::{Encoder, KeyType};
 use tenet_prove::ir::{Assignment, Formula, Query, Sort, Term, Value};
-use tenet_prove::principals::candidates;
+use tenet_prove::principals::{candidates, stands_for_many};
 use tenet_prove::property::allowed_alone;
 use tenet_prove::smt::{Outcome, Session};
 
@@ -382,62 +382,115 @@ fn encoding_agrees_with_the_evaluator() {
     let bucket = one("conditions-resource.json", PolicyKind::Resource);
     let scp = one("scp-region.json", PolicyKind::Scp);
     let key = one("key-delegating.json", PolicyKind::Key);
+    let trust = one("trust-mixed.json", PolicyKind::Trust);
+    let rcp = one("rcp-perimeter.json", PolicyKind::Rcp);
     let fsx_ident = pol("fsx-identity.json", PolicyKind::Identity);
     let fsx_key = pol("key-via-s3.json", PolicyKind::Key);
-    let estates: Vec<(&str, PolicySet)> = vec![
+    let principal = |arn: &str| RequestPrincipal::parse(arn).unwrap_or(RequestPrincipal::Anonymous);
+    let owned = |arn: &str, identity: Vec<&'static Policy>, boundaries: Vec<&'static Policy>| Owned {
+        owner: principal(arn),
+        identity,
+        boundaries,
+        session: None,
+    };
+    // The policies live for the whole test: leak them so that worlds can borrow them freely.
+    let leak = |p: Policy| -> &'static Policy { Box::leak(Box::new(p)) };
+    let (ident, bucket, scp, key, trust, rcp, fsx_ident, fsx_key) = (
+        leak(ident),
+        leak(bucket),
+        leak(scp),
+        leak(key),
+        leak(trust),
+        leak(rcp),
+        leak(fsx_ident),
+        leak(fsx_key),
+    );
+    let set = |accounts: &[&str]| {
+        accounts
+            .iter()
+            .map(|a| (*a).to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let app = "arn:aws:iam::111111111111:role/app";
+    let worlds: Vec<(&str, World<'static>)> = vec![
         (
-            "bucket alone",
-            PolicySet {
-                resource: Some(&bucket),
+            "bucket alone, open world",
+            World {
+                resource: Some(bucket),
                 ..Default::default()
             },
         ),
         (
-            "identity + bucket + scp",
-            PolicySet {
-                identity: vec![&ident],
-                resource: Some(&bucket),
-                scps: vec![vec![&scp]],
+            "owned identity + bucket + scp + rcp, closed account",
+            World {
+                owned: vec![owned(app, vec![ident], vec![])],
+                closed_accounts: set(&["111111111111"]),
+                organization: set(&["111111111111", "222222222222"]),
+                resource: Some(bucket),
+                scps: vec![vec![scp]],
+                rcps: vec![vec![rcp]],
                 ..Default::default()
             },
         ),
         (
-            "identity + key + boundary",
-            PolicySet {
-                identity: vec![&ident],
-                resource: Some(&key),
+            "owned identity + key + boundary, open world",
+            World {
+                owned: vec![owned(app, vec![ident], vec![scp])],
+                resource: Some(key),
                 resource_is_key_policy: true,
-                boundaries: vec![&scp],
+                ..Default::default()
+            },
+        ),
+        (
+            "trust policy + owned identity",
+            World {
+                owned: vec![owned("arn:aws:iam::111111111111:role/deployer", vec![ident], vec![])],
+                closed_accounts: set(&["111111111111"]),
+                resource: Some(trust),
+                resource_is_trust_policy: true,
                 ..Default::default()
             },
         ),
         (
             "fsx identity + key",
-            PolicySet {
-                identity: vec![&fsx_ident],
-                resource: Some(&fsx_key),
+            World {
+                owned: vec![owned(
+                    "arn:aws:iam::111111111111:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_fs-0123456789abcdef0",
+                    vec![fsx_ident],
+                    vec![],
+                )],
+                resource: Some(fsx_key),
                 resource_is_key_policy: true,
                 ..Default::default()
             },
         ),
     ];
-    for (i, (name, e, strings)) in estates
+    for (i, (name, w, strings)) in worlds
         .iter()
-        .flat_map(|(n, e)| [(n, e, false), (n, e, true)])
+        .flat_map(|(n, w)| [(n, w, false), (n, w, true)])
         .enumerate()
     {
-        let policies = e.policies();
-        let mut enc = Encoder::new(&policies, candidates(policies.iter().copied(), &[], &[]), &[]);
+        let policies = w.policies();
+        let owners: Vec<String> = w.owned.iter().map(|o| o.owner.as_str().to_owned()).collect();
+        let mut all = candidates(policies.iter().copied(), &owners, &[]);
+        all.retain(|c| !(stands_for_many(c) && c.account().is_some_and(|a| w.closed_accounts.contains(a))));
+        let mut enc = Encoder::new(&policies, all, &[]);
         if strings {
             enc.use_resource_strings();
         }
-        let formula = enc.allowed(e);
-        let lits = literals(&policies);
+        let formula = enc.allowed(w);
+        let mut lits = literals(&policies);
+        lits.actions.push("sts:GetCallerIdentity".into());
+        lits.actions.push("sts:AssumeRole".into());
         let (a, z, s) = compare(
             name,
             &mut enc,
             formula,
-            &|r| evaluate(r, e).decision.is_allowed(),
+            &|r| {
+                evaluate(r, &w.policy_set_for(&r.principal, r.resource_account()))
+                    .decision
+                    .is_allowed()
+            },
             &lits,
             if strings { 600 } else { 2000 },
             20,

@@ -289,7 +289,9 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
                     "the key policy neither allows the {action} action nor delegates it to account {account}, and no grant allows it"
                 )
             } else {
-                format!("the role trust policy neither allows the {action} action nor delegates it to account {account}")
+                format!(
+                    "the role trust policy neither allows the {action} action nor delegates it to account {account}"
+                )
             };
             (false, Some(Gap::KeyPolicy), reason)
         } else if resource_match == PrincipalMatch::Capped && !cross && !identity_allows {
@@ -416,7 +418,6 @@ fn describe_ref(r: &StatementRef) -> String {
         (None, _) => format!("{} statement #{}", r.source.describe(), r.statement),
     }
 }
-
 
 /// Whether a grant covers the request's key, operation and encryption context (not its principal).
 fn grant_covers(grant: &KmsGrant, request: &Request) -> bool {

@@ -35,6 +35,7 @@ mod principal;
 pub mod scenario;
 #[cfg(test)]
 mod tests;
+mod world;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,7 @@ pub use matching::{
     scan as scan_variables, wildcard_match, ArnReading, Piece as VariablePiece, PrincipalMatch,
 };
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
+pub use world::{owns, IdentityWorld, Owned, World};
 
 /// One request to authorize.
 #[derive(Clone, Debug, PartialEq)]
@@ -203,7 +205,9 @@ pub fn is_get_caller_identity(action: &str) -> bool {
 /// Whether an action assumes a role (`sts:AssumeRole`, `sts:AssumeRoleWithSAML`,
 /// `sts:AssumeRoleWithWebIdentity`), the actions a role trust policy decides.
 pub fn is_assume_role(action: &str) -> bool {
-    action.get(..14).is_some_and(|head| head.eq_ignore_ascii_case("sts:AssumeRole"))
+    action
+        .get(..14)
+        .is_some_and(|head| head.eq_ignore_ascii_case("sts:AssumeRole"))
 }
 
 /// Whether an action is a KMS action (`kms:` prefix, any case). Safe on any text: the one place

@@ -19,6 +19,9 @@ pub enum Role {
     Scp,
     /// A resource control policy (`rcp`); each `rcp` line is one organization level.
     Rcp,
+    /// A role trust policy (`trust "file" of "role ARN"`): the resource policy of the role, which
+    /// must allow `sts:AssumeRole*` even within the role's account.
+    Trust,
 }
 
 impl Role {
@@ -32,7 +35,13 @@ impl Role {
             Role::Session => "session",
             Role::Scp => "scp",
             Role::Rcp => "rcp",
+            Role::Trust => "trust",
         }
+    }
+
+    /// Whether a policy of this role belongs to a principal, named with `of "ARN"`.
+    pub fn has_owner(self) -> bool {
+        matches!(self, Role::Identity | Role::Boundary | Role::Session | Role::Trust)
     }
 }
 
@@ -43,6 +52,9 @@ pub struct PolicyRef {
     pub role: Role,
     /// The path, relative to the `.tenet` file.
     pub path: Spanned<String>,
+    /// `of "ARN"`: the user or role an identity policy, boundary or session policy belongs to, or
+    /// the role a trust policy protects.
+    pub owner: Option<Spanned<String>>,
 }
 
 /// Who a `never`/`only` pattern is about.
@@ -146,6 +158,11 @@ pub struct PropertyFile {
     pub policies: Vec<PolicyRef>,
     /// `estate "dir"` headers.
     pub estates: Vec<Spanned<String>>,
+    /// `organization accounts [...]`: the member accounts the `scp`/`rcp` policies govern.
+    pub organization: Vec<Spanned<String>>,
+    /// `closed accounts [...]`: accounts whose principals are exactly the root and the owners named
+    /// by `of`, with exactly the policies given (every other account is open world).
+    pub closed_accounts: Vec<Spanned<String>>,
     /// The properties, in order.
     pub properties: Vec<Property>,
 }

@@ -473,6 +473,7 @@ pub fn role<'a>(i: &'a str) -> R<'a, Role> {
         ("session", Role::Session),
         ("scp", Role::Scp),
         ("rcp", Role::Rcp),
+        ("trust", Role::Trust),
     ] {
         if let Ok((rest, _)) = kw(w)(i) {
             return Ok((rest, r));
@@ -481,19 +482,77 @@ pub fn role<'a>(i: &'a str) -> R<'a, Role> {
     let (i, _) = ws(i)?;
     cut(fail(
         i,
-        "a policy role: `identity`, `resource`, `bucket`, `key`, `boundary`, `session`, `scp` or `rcp`",
+        "a policy role: `identity`, `resource`, `bucket`, `key`, `boundary`, `session`, `scp`, `rcp` or `trust`",
     ))
 }
 
-/// `policy_ref = role string ;`
+/// `policy_ref = role string [ "of" string ] ;` (`of` is required for the roles that belong to a
+/// principal: identity, boundary, session, trust).
 pub fn policy_ref<'a>(src: &'a str, i: &'a str) -> R<'a, PolicyRef> {
     let (i, role) = role(i)?;
     let (i, path) = cut(string(src, i))?;
-    Ok((i, PolicyRef { role, path }))
+    if !role.has_owner() {
+        return Ok((
+            i,
+            PolicyRef {
+                role,
+                path,
+                owner: None,
+            },
+        ));
+    }
+    let (i, _) = match kw("of")(i) {
+        Ok(r) => r,
+        Err(_) => {
+            let (i, _) = ws(i)?;
+            let what = if role == Role::Trust {
+                "`of` and the ARN of the role the trust policy protects"
+            } else {
+                "`of` and the ARN of the user or role the policy belongs to (identity policies are never shared by every principal)"
+            };
+            return cut(fail(i, what));
+        }
+    };
+    let (i, owner) = cut(string(src, i))?;
+    Ok((
+        i,
+        PolicyRef {
+            role,
+            path,
+            owner: Some(owner),
+        },
+    ))
 }
 
-/// `header = "policy" policy_ref { "," policy_ref } | "estate" string ;`
+/// `accounts = "accounts" strings ;` with every item a 12-digit account id.
+fn accounts<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<Spanned<String>>> {
+    let (i, _) = cut(kw("accounts")(i))?;
+    let (i, _) = ws(i)?;
+    let start = i;
+    let (rest, list) = cut(strings(src, i))?;
+    if let Some(bad) = list
+        .iter()
+        .find(|a| !(a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())))
+    {
+        return cut(fail(start, format!("12-digit account ids (`{bad}` is not one)")));
+    }
+    let sp = span(src, start, rest);
+    Ok((rest, list.into_iter().map(|a| Spanned::new(a, sp)).collect()))
+}
+
+/// `header = "policy" policy_ref { "," policy_ref } | "organization" accounts | "closed" accounts
+///          | "estate" string ;`
 pub fn header<'a>(src: &'a str, i: &'a str, file: &mut PropertyFile) -> R<'a, ()> {
+    if let Ok((i, _)) = kw("organization")(i) {
+        let (i, list) = accounts(src, i)?;
+        file.organization.extend(list);
+        return Ok((i, ()));
+    }
+    if let Ok((i, _)) = kw("closed")(i) {
+        let (i, list) = accounts(src, i)?;
+        file.closed_accounts.extend(list);
+        return Ok((i, ()));
+    }
     if let Ok((i, _)) = kw("estate")(i) {
         let (i, dir) = cut(string(src, i))?;
         file.estates.push(dir);
@@ -531,7 +590,7 @@ pub fn file(src: &str) -> Result<PropertyFile, (usize, String)> {
             Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
                 let at = src.len() - e.remaining;
                 let expected = if e.remaining == rest.len() {
-                    "`policy`, `estate` or `property`".to_string()
+                    "`policy`, `organization`, `closed`, `estate` or `property`".to_string()
                 } else {
                     e.expected
                 };
@@ -550,8 +609,10 @@ mod tests {
     fn parses_the_design_sketch() {
         let src = r#"
 # a comment
-policy resource "bucket.json", identity "role.json"
+policy resource "bucket.json", identity "role.json" of "arn:aws:iam::111111111111:role/r"
 policy scp "scp.json"
+organization accounts ["111111111111"]
+closed accounts "111111111111"
 
 property no-public-put:
   never allow s3:PutObject, s3:PutObjectAcl on "arn:aws:s3:::examplebucket/*"
@@ -576,6 +637,12 @@ property same-meaning:        equivalent "a.json" and "b.json"
             Err(e) => unreachable!("{e}"),
         };
         assert_eq!(f.policies.len(), 3);
+        assert_eq!(
+            f.policies[1].owner.as_ref().map(|o| o.value.as_str()),
+            Some("arn:aws:iam::111111111111:role/r")
+        );
+        assert_eq!(f.organization.len(), 1);
+        assert_eq!(f.closed_accounts.len(), 1);
         assert_eq!(f.properties.len(), 6);
         assert_eq!(&src[f.properties[0].name.span.range()], "no-public-put");
         assert!(matches!(&f.properties[1].kind, PropertyKind::Only { condition: Cond::And(v), .. } if v.len() == 2));
@@ -591,5 +658,17 @@ property same-meaning:        equivalent "a.json" and "b.json"
         let (at, msg) = file(src).err().unwrap_or_default();
         assert_eq!(&src[at..], "frobnicate");
         assert!(msg.starts_with("expected a property"), "{msg}");
+    }
+
+    #[test]
+    fn identity_policies_name_their_owner() {
+        let src = "policy identity \"a.json\"\nproperty p: not public \"b.json\"\n";
+        let (at, msg) = file(src).err().unwrap_or_default();
+        assert_eq!(&src[at..at + 8], "property");
+        assert!(msg.contains("`of`"), "{msg}");
+        let src = "organization accounts [\"12\"]\n";
+        let (at, msg) = file(src).err().unwrap_or_default();
+        assert_eq!(&src[at..at + 1], "[");
+        assert!(msg.contains("`12` is not one"), "{msg}");
     }
 }

@@ -14,7 +14,10 @@ fn root_user_has_full_access_in_its_account() {
     let none = PolicySet::default();
     let own = req(ROOT, "s3:DeleteBucket", "arn:aws:s3:::bucket");
     assert_eq!(decision(&own, &none), Decision::Allowed);
-    assert_eq!(decision(&req(ROOT, "iam:CreateUser", "arn:aws:iam::111111111111:user/x"), &none), Decision::Allowed);
+    assert_eq!(
+        decision(&req(ROOT, "iam:CreateUser", "arn:aws:iam::111111111111:user/x"), &none),
+        Decision::Allowed
+    );
 }
 
 #[test]
@@ -56,7 +59,10 @@ fn root_user_meets_the_key_policy_gate_and_cross_account_rules() {
     assert_eq!(decision(&decrypt, &ps), Decision::Allowed);
     // Another account's root: its identity side is full, so a bucket policy naming that account
     // is enough across accounts.
-    let bucket = policy(vec![allow().aws("222222222222").action("s3:GetObject").resource("arn:aws:s3:::bucket/*")]);
+    let bucket = policy(vec![allow()
+        .aws("222222222222")
+        .action("s3:GetObject")
+        .resource("arn:aws:s3:::bucket/*")]);
     let mut other = get_obj(OTHER_ROOT);
     other.resource_account = Some("111111111111".into());
     let ps = PolicySet {
@@ -140,7 +146,9 @@ fn trust_policy_must_allow_even_in_the_same_account() {
     // IAM User Guide, "Cross-account policy evaluation logic" / "How IAM roles differ": a role
     // trust policy must allow sts:AssumeRole even for a principal of the role's own account.
     let identity = policy(vec![allow().action("sts:AssumeRole").resource("*")]);
-    let trust_other = policy(vec![allow().aws("arn:aws:iam::111111111111:user/bob").action("sts:AssumeRole")]);
+    let trust_other = policy(vec![allow()
+        .aws("arn:aws:iam::111111111111:user/bob")
+        .action("sts:AssumeRole")]);
     let role = "arn:aws:iam::111111111111:role/Target";
     let ps = PolicySet {
         identity: vec![&identity],
@@ -166,7 +174,10 @@ fn trust_policy_must_allow_even_in_the_same_account() {
         resource_is_trust_policy: true,
         ..PolicySet::default()
     };
-    assert_eq!(evaluate(&req(ALICE, "sts:AssumeRole", role), &ps_no_identity).gap, Some(Gap::Identity));
+    assert_eq!(
+        evaluate(&req(ALICE, "sts:AssumeRole", role), &ps_no_identity).gap,
+        Some(Gap::Identity)
+    );
 }
 
 #[test]

@@ -1,0 +1,158 @@
+//! Whose policies are whose: the identity side of each principal, the open and closed world, and the
+//! organization that SCPs and RCPs govern.
+//!
+//! [`super::evaluate`] decides one request against one [`PolicySet`]. A proof is about every
+//! principal at once, and the principals do not share their identity policies: a role's policies
+//! say nothing of another role, and an account whose IAM policies were not given may have any
+//! (its administrators can attach whatever they like). A [`World`] holds the policies in play once
+//! and gives each principal its own [`PolicySet`], so that the evaluator (re-checking a
+//! counterexample) and the prover's encoding (per candidate principal) read ownership the same way.
+//!
+//! The rules:
+//! - identity policies, permissions boundaries and session policies belong to an owner: an IAM
+//!   user, or an IAM role (and then to every session of the role);
+//! - a principal of a *closed* account has exactly the policies given for it (none when none were
+//!   given); the account has no principals besides the root and those named (the prover drops its
+//!   "fresh" principals);
+//! - any other IAM principal (not the root) is in the *open* world: its identity side allows
+//!   whatever it is asked ([`PolicySet::identity_open`]), the most permissive case, so that `never`
+//!   and `only` hold whatever its administrators attach;
+//! - SCPs govern the principals of the organization's member accounts, RCPs the resources they own;
+//!   without a list of member accounts they govern nobody (a proof then covers principals outside
+//!   the organization too).
+
+use std::collections::BTreeSet;
+
+use super::{AwsPrincipalKind, KmsGrant, PolicySet, RequestPrincipal};
+use crate::policy::Policy;
+
+/// The identity-side policies of one principal.
+#[derive(Clone, Debug)]
+pub struct Owned<'a> {
+    /// The owner: an IAM user or role ARN.
+    pub owner: RequestPrincipal,
+    /// Its identity policies (inline, managed, group).
+    pub identity: Vec<&'a Policy>,
+    /// Its permissions boundaries.
+    pub boundaries: Vec<&'a Policy>,
+    /// The session policy of its sessions.
+    pub session: Option<&'a Policy>,
+}
+
+/// The policies in play for every principal, with their owners.
+#[derive(Clone, Debug, Default)]
+pub struct World<'a> {
+    /// The principals whose identity side is given.
+    pub owned: Vec<Owned<'a>>,
+    /// Accounts whose identity side is known exactly (closed world).
+    pub closed_accounts: BTreeSet<String>,
+    /// The member accounts of the organization the SCPs and RCPs belong to.
+    pub organization: BTreeSet<String>,
+    /// The resource's policy (bucket, key or trust policy), if any.
+    pub resource: Option<&'a Policy>,
+    /// Whether `resource` is a KMS key policy.
+    pub resource_is_key_policy: bool,
+    /// Whether `resource` is a role trust policy.
+    pub resource_is_trust_policy: bool,
+    /// Service control policies, one `Vec` per organization level.
+    pub scps: Vec<Vec<&'a Policy>>,
+    /// Resource control policies, one `Vec` per organization level.
+    pub rcps: Vec<Vec<&'a Policy>>,
+    /// KMS grants on the key.
+    pub grants: Vec<KmsGrant>,
+}
+
+/// Whether `owner` (a user or role) is `who` or, for a role, the role of session `who`.
+pub fn owns(owner: &RequestPrincipal, who: &RequestPrincipal) -> bool {
+    if owner == who {
+        return true;
+    }
+    match (owner, who) {
+        (
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::Role { name },
+                account,
+                ..
+            },
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::AssumedRole { role_name, .. },
+                account: session_account,
+                ..
+            },
+        ) => name == role_name && account == session_account,
+        _ => false,
+    }
+}
+
+/// How a principal's identity side is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityWorld {
+    /// Not an IAM principal (anonymous, service, identity provider): no identity side.
+    None,
+    /// The account root user: full access in its account, no policies.
+    Root,
+    /// Given exactly (an owner, or a principal of a closed account).
+    Closed,
+    /// Not given: any policy may be attached.
+    Open,
+}
+
+impl<'a> World<'a> {
+    /// How `who`'s identity side is known.
+    pub fn identity_world(&self, who: &RequestPrincipal) -> IdentityWorld {
+        match who {
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::Root,
+                ..
+            } => IdentityWorld::Root,
+            RequestPrincipal::Aws { account, .. } => {
+                if self.owned.iter().any(|o| owns(&o.owner, who)) || self.closed_accounts.contains(account) {
+                    IdentityWorld::Closed
+                } else {
+                    IdentityWorld::Open
+                }
+            }
+            _ => IdentityWorld::None,
+        }
+    }
+
+    /// The policies in play when `who` makes a request to a resource of `resource_account`.
+    pub fn policy_set_for(&self, who: &RequestPrincipal, resource_account: Option<&str>) -> PolicySet<'a> {
+        let mut ps = PolicySet {
+            resource: self.resource,
+            resource_is_key_policy: self.resource_is_key_policy,
+            resource_is_trust_policy: self.resource_is_trust_policy,
+            grants: self.grants.clone(),
+            identity_open: self.identity_world(who) == IdentityWorld::Open,
+            ..PolicySet::default()
+        };
+        for o in self.owned.iter().filter(|o| owns(&o.owner, who)) {
+            ps.identity.extend(o.identity.iter().copied());
+            ps.boundaries.extend(o.boundaries.iter().copied());
+            if ps.session.is_none() {
+                ps.session = o.session;
+            }
+        }
+        if who.account().is_some_and(|a| self.organization.contains(a)) {
+            ps.scps = self.scps.clone();
+        }
+        if resource_account.is_some_and(|a| self.organization.contains(a)) {
+            ps.rcps = self.rcps.clone();
+        }
+        ps
+    }
+
+    /// Every policy of the world (owned ones first), for building alphabets and key models.
+    pub fn policies(&self) -> Vec<&'a Policy> {
+        let mut v: Vec<&'a Policy> = Vec::new();
+        for o in &self.owned {
+            v.extend(o.identity.iter().copied());
+            v.extend(o.boundaries.iter().copied());
+            v.extend(o.session);
+        }
+        v.extend(self.resource);
+        v.extend(self.scps.iter().flatten().copied());
+        v.extend(self.rcps.iter().flatten().copied());
+        v
+    }
+}

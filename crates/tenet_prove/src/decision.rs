@@ -1,0 +1,245 @@
+//! The decision skeleton, symbolically: `tenet_ast::eval`'s decision procedure (`decide.rs`) as a
+//! formula over the symbolic request, one candidate principal at a time.
+//!
+//! Each candidate gets its own policies from the [`World`] (its identity side: given, root, open or
+//! none), exactly as the evaluator's re-check of a counterexample gets them; what depends on the
+//! symbolic resource account (whether RCPs govern the resource, whether the request crosses
+//! accounts) stays symbolic. The order and the rules are those of `tenet_ast::eval::evaluate`:
+//! `sts:GetCallerIdentity` first, then explicit denies, the SCP levels, the identity side capped by
+//! boundaries and the session policy, and the resource side with the key-policy and trust gates.
+
+use std::collections::HashMap;
+
+use crate::encode::{Encoder, RESOURCE_ACCOUNT};
+use crate::ir::*;
+use crate::principals::{principal_class, Class};
+use tenet_ast::eval::{AwsPrincipalKind, IdentityWorld, PolicySet, RequestPrincipal, World};
+use tenet_ast::Policy;
+
+/// The encoded statements of one policy, by effect: `(statement index, body)`.
+pub(crate) struct Bodies {
+    allow: Vec<(usize, Formula)>,
+    deny: Vec<(usize, Formula)>,
+}
+
+/// Statement bodies, encoded once per policy and shared by every candidate.
+#[derive(Default)]
+struct BodyCache(HashMap<*const Policy, Bodies>);
+
+impl BodyCache {
+    fn get(&mut self, enc: &mut Encoder, p: &Policy) -> &Bodies {
+        self.0.entry(p as *const Policy).or_insert_with(|| enc.bodies(p))
+    }
+}
+
+impl Encoder {
+    pub(crate) fn bodies(&mut self, p: &Policy) -> Bodies {
+        let mut b = Bodies {
+            allow: Vec::new(),
+            deny: Vec::new(),
+        };
+        for (i, s) in p.statements.iter().enumerate() {
+            let Some(effect) = s.value.effect() else { continue };
+            let f = self.statement_body(&s.value, p);
+            match effect {
+                tenet_ast::Effect::Allow => b.allow.push((i, f)),
+                tenet_ast::Effect::Deny => b.deny.push((i, f)),
+            }
+        }
+        b
+    }
+
+    /// The statements of `p` of one effect that apply to candidate `who` with class at least `min`.
+    fn applies(p: &Policy, bodies: &[(usize, Formula)], who: &RequestPrincipal, quirk: bool, min: Class) -> Formula {
+        or(bodies
+            .iter()
+            .filter(|(i, _)| {
+                let class = match p.statements.get(*i).and_then(|s| s.value.principal.as_ref()) {
+                    None => Class::Direct,
+                    Some(pr) => principal_class(&pr.value, who, quirk),
+                };
+                class >= min && class != Class::No
+            })
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>())
+    }
+
+    /// The request is allowed by `p` alone: some Allow applies (any principal class) and no Deny.
+    pub fn allowed_alone(&mut self, p: &Policy) -> Formula {
+        let b = self.bodies(p);
+        let mut alts = Vec::new();
+        for (ci, c) in self.candidates.clone().iter().enumerate() {
+            let allow = Self::applies(p, &b.allow, c, false, Class::Account);
+            let deny = Self::applies(p, &b.deny, c, false, Class::Account);
+            alts.push(and([self.is_candidate(ci), allow, not(deny)]));
+        }
+        or(alts)
+    }
+
+    /// The request is allowed in `world`, mirroring `tenet_ast::eval::evaluate` on
+    /// `world.policy_set_for(principal, resource account)`.
+    pub fn allowed(&mut self, world: &World) -> Formula {
+        let mut cache = BodyCache::default();
+        let get_caller_identity = self.action_pattern("sts:GetCallerIdentity");
+        let assume_role = self.action_pattern("sts:AssumeRole*");
+        let in_org = or(world
+            .organization
+            .iter()
+            .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(a)))
+            .collect::<Vec<_>>());
+        let mut alts = Vec::new();
+        for (ci, who) in self.candidates.clone().iter().enumerate() {
+            // RCPs are added below, guarded by the symbolic resource account.
+            let ps = world.policy_set_for(who, None);
+            let decision = self.decision(&mut cache, who, world, &ps, &in_org, &get_caller_identity, &assume_role);
+            alts.push(and([self.is_candidate(ci), decision]));
+        }
+        or(alts)
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the shared formulas of one `allowed` call")]
+    fn decision(
+        &mut self,
+        cache: &mut BodyCache,
+        who: &RequestPrincipal,
+        world: &World,
+        ps: &PolicySet,
+        in_org: &Formula,
+        get_caller_identity: &Formula,
+        assume_role: &Formula,
+    ) -> Formula {
+        let any = Class::Account;
+        let is_aws = matches!(who, RequestPrincipal::Aws { .. });
+        let identity_world = world.identity_world(who);
+        let by_policies = identity_world == IdentityWorld::Closed;
+        let is_root = identity_world == IdentityWorld::Root;
+        let is_slr = who.is_service_linked_role();
+        let scps_apply = is_aws && !is_slr;
+        let rcps_apply = !is_slr;
+        let quirk = !ps.boundaries.is_empty()
+            && matches!(
+                who,
+                RequestPrincipal::Aws {
+                    kind: AwsPrincipalKind::User { .. }
+                        | AwsPrincipalKind::Role { .. }
+                        | AwsPrincipalKind::AssumedRole { .. },
+                    ..
+                }
+            );
+        let (identity, boundaries, session): (&[&Policy], &[&Policy], Option<&Policy>) = if by_policies {
+            (&ps.identity, &ps.boundaries, ps.session)
+        } else {
+            (&[], &[], None)
+        };
+
+        // 1. Explicit denies.
+        let mut denies = Vec::new();
+        for p in identity.iter().chain(boundaries).chain(session.iter()) {
+            let b = cache.get(self, p);
+            denies.push(Self::applies(p, &b.deny, who, false, any));
+        }
+        if let Some(p) = ps.resource {
+            let b = cache.get(self, p);
+            denies.push(Self::applies(p, &b.deny, who, quirk, any));
+        }
+        if scps_apply {
+            for p in ps.scps.iter().flatten() {
+                let b = cache.get(self, p);
+                denies.push(Self::applies(p, &b.deny, who, false, any));
+            }
+        }
+        if rcps_apply {
+            for p in world.rcps.iter().flatten() {
+                let b = cache.get(self, p);
+                let deny = Self::applies(p, &b.deny, who, false, any);
+                denies.push(and([in_org.clone(), deny]));
+            }
+        }
+
+        // 2. SCP levels (RCPs only deny: RCPFullAWSAccess allows at every level).
+        let mut caps = Vec::new();
+        if scps_apply {
+            for level in &ps.scps {
+                let mut level_allows = Vec::new();
+                for p in level {
+                    let b = cache.get(self, p);
+                    level_allows.push(Self::applies(p, &b.allow, who, false, any));
+                }
+                caps.push(or(level_allows));
+            }
+        }
+
+        // 3. The identity side.
+        let identity_allows = match identity_world {
+            IdentityWorld::None => FALSE,
+            IdentityWorld::Root | IdentityWorld::Open => TRUE,
+            IdentityWorld::Closed => {
+                let mut allows = Vec::new();
+                for p in identity {
+                    let b = cache.get(self, p);
+                    allows.push(Self::applies(p, &b.allow, who, false, any));
+                }
+                or(allows)
+            }
+        };
+        let mut cap_allows = Vec::new();
+        for p in boundaries.iter().chain(session.iter()) {
+            let b = cache.get(self, p);
+            cap_allows.push(Self::applies(p, &b.allow, who, false, any));
+        }
+        let caps_ok = and(cap_allows);
+        let identity_side = and([identity_allows, caps_ok.clone()]);
+
+        // 4. The resource side.
+        let res = ps.resource.map(|p| (p, cache.get(self, p).allow.clone()));
+        let ge = |min: Class| match &res {
+            None => FALSE,
+            Some((p, allow)) => Self::applies(p, allow, who, false, min),
+        };
+        let stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
+        let cross = match who.account() {
+            Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
+            None => FALSE,
+        };
+        let key_gate = {
+            let delegated = and([ge(Class::Account), identity_side.clone()]);
+            or([
+                and([cross.clone(), delegated.clone()]),
+                and([not(cross.clone()), or([stands_alone.clone(), delegated])]),
+            ])
+        };
+        let plain = if !is_aws {
+            ge(Class::Capped)
+        } else {
+            or([
+                and([cross.clone(), identity_side.clone(), ge(Class::Account)]),
+                and([not(cross), or([identity_side, stands_alone])]),
+            ])
+        };
+        let main = if ps.resource_is_key_policy {
+            key_gate
+        } else if ps.resource_is_trust_policy {
+            ite_formula(assume_role.clone(), key_gate, plain)
+        } else {
+            plain
+        };
+        let mut all = vec![not(or(denies))];
+        all.extend(caps);
+        all.push(main);
+        if is_root {
+            // STS refuses root credentials.
+            all.push(not(assume_role.clone()));
+        }
+        let decided = and(all);
+        if is_aws {
+            or([get_caller_identity.clone(), decided])
+        } else {
+            decided
+        }
+    }
+}
+
+/// `if c then a else b` over formulas.
+fn ite_formula(c: Formula, a: Formula, b: Formula) -> Formula {
+    or([and([c.clone(), a]), and([not(c), b])])
+}

@@ -1,0 +1,229 @@
+//! The `policy`, `organization` and `closed` headers of a `.tenet` file, loaded: the policy files
+//! they name, parsed, with their owners, as a [`World`] that gives each principal its policies.
+
+use crate::lang::ast::{PolicyRef, PropertyFile, Role};
+use std::collections::BTreeSet;
+use std::path::Path;
+use tenet_ast::eval::{AwsPrincipalKind, Owned, PolicySet, Request, RequestPrincipal, World};
+use tenet_ast::{Policy, PolicyKind};
+use tenet_diagnostics::Severity;
+
+/// A loaded policy file: every policy document it holds, with its kind.
+#[derive(Clone, Debug)]
+pub(crate) struct Loaded {
+    pub(crate) policies: Vec<(PolicyKind, Policy)>,
+}
+
+/// Reads and parses a policy file (relative to `base`); a file with errors is refused.
+pub(crate) fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<Loaded, String> {
+    let path = base.join(rel);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let parsed = tenet_syntax::parse_policy_file(&path.to_string_lossy(), &text, kind);
+    if let Some(d) = parsed.diagnostics.iter().find(|d| d.severity == Severity::Error) {
+        return Err(format!(
+            "`{rel}` has errors ({}: {}); fix them with `tenet lint`",
+            d.code, d.message
+        ));
+    }
+    if parsed.documents.is_empty() {
+        return Err(format!("`{rel}` holds no policy"));
+    }
+    Ok(Loaded {
+        policies: parsed.documents.into_iter().map(|d| (d.kind, d.policy)).collect(),
+    })
+}
+
+fn role_kind(r: Role) -> PolicyKind {
+    match r {
+        Role::Identity | Role::Boundary | Role::Session => PolicyKind::Identity,
+        Role::Resource => PolicyKind::Resource,
+        Role::Key => PolicyKind::Key,
+        Role::Trust => PolicyKind::Trust,
+        Role::Scp => PolicyKind::Scp,
+        Role::Rcp => PolicyKind::Rcp,
+    }
+}
+
+/// The identity-side policies of one owner, owned.
+#[derive(Clone, Debug)]
+struct OwnedPolicies {
+    owner: RequestPrincipal,
+    identity: Vec<Policy>,
+    boundaries: Vec<Policy>,
+    session: Option<Policy>,
+}
+
+/// What kind of resource policy is in play.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ResourceRole {
+    Plain,
+    Key,
+    Trust,
+}
+
+/// The loaded headers.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Headers {
+    owned: Vec<OwnedPolicies>,
+    resource: Option<(Policy, ResourceRole)>,
+    scps: Vec<Vec<Policy>>,
+    rcps: Vec<Vec<Policy>>,
+    organization: BTreeSet<String>,
+    closed_accounts: BTreeSet<String>,
+    /// Why the headers cannot be used (a missing file, a policy with errors, …).
+    pub(crate) error: Option<String>,
+}
+
+impl Headers {
+    /// The policies, with their owners.
+    pub(crate) fn world(&self) -> World<'_> {
+        World {
+            owned: self
+                .owned
+                .iter()
+                .map(|o| Owned {
+                    owner: o.owner.clone(),
+                    identity: o.identity.iter().collect(),
+                    boundaries: o.boundaries.iter().collect(),
+                    session: o.session.as_ref(),
+                })
+                .collect(),
+            closed_accounts: self.closed_accounts.clone(),
+            organization: self.organization.clone(),
+            resource: self.resource.as_ref().map(|(p, _)| p),
+            resource_is_key_policy: self.resource.as_ref().is_some_and(|(_, r)| *r == ResourceRole::Key),
+            resource_is_trust_policy: self.resource.as_ref().is_some_and(|(_, r)| *r == ResourceRole::Trust),
+            scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
+            rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
+            // KMS grants are not an input of `prove` yet (see the README).
+            grants: Vec::new(),
+        }
+    }
+
+    /// The policies in play for a concrete request (the re-check of a counterexample).
+    pub(crate) fn policy_set_for(&self, req: &Request) -> PolicySet<'_> {
+        self.world().policy_set_for(&req.principal, req.resource_account())
+    }
+
+    /// The owners' ARNs: they must be candidate principals.
+    pub(crate) fn owner_arns(&self) -> Vec<String> {
+        self.owned.iter().map(|o| o.owner.as_str().to_owned()).collect()
+    }
+
+    /// The accounts declared closed.
+    pub(crate) fn closed_accounts(&self) -> &BTreeSet<String> {
+        &self.closed_accounts
+    }
+
+    fn owned_mut(&mut self, owner: RequestPrincipal) -> &mut OwnedPolicies {
+        let i = match self.owned.iter().position(|o| o.owner == owner) {
+            Some(i) => i,
+            None => {
+                self.owned.push(OwnedPolicies {
+                    owner,
+                    identity: Vec::new(),
+                    boundaries: Vec::new(),
+                    session: None,
+                });
+                self.owned.len() - 1
+            }
+        };
+        &mut self.owned[i]
+    }
+
+    fn add(&mut self, r: &PolicyRef, mut ps: Vec<Policy>) -> Result<(), String> {
+        let owner = match &r.owner {
+            None => None,
+            Some(o) => Some(parse_owner(&o.value, r.role)?),
+        };
+        let one = |ps: &mut Vec<Policy>| -> Result<Policy, String> {
+            if ps.len() != 1 {
+                return Err(format!("`{}` must hold exactly one policy", r.path.value));
+            }
+            ps.pop().ok_or_else(|| format!("`{}` holds no policy", r.path.value))
+        };
+        match (r.role, owner) {
+            (Role::Identity, Some(o)) => self.owned_mut(o).identity.extend(ps),
+            (Role::Boundary, Some(o)) => self.owned_mut(o).boundaries.extend(ps),
+            (Role::Session, Some(o)) => {
+                let p = one(&mut ps)?;
+                let owned = self.owned_mut(o);
+                if owned.session.is_some() {
+                    return Err(format!("`{}` has two session policies", owned.owner.as_str()));
+                }
+                owned.session = Some(p);
+            }
+            (Role::Resource | Role::Key | Role::Trust, _) => {
+                let p = one(&mut ps)?;
+                if self.resource.is_some() {
+                    return Err("only one `resource`, `key` or `trust` policy can be in play".into());
+                }
+                let role = match r.role {
+                    Role::Key => ResourceRole::Key,
+                    Role::Trust => ResourceRole::Trust,
+                    _ => ResourceRole::Plain,
+                };
+                self.resource = Some((p, role));
+            }
+            (Role::Scp, _) => self.scps.push(ps),
+            (Role::Rcp, _) => self.rcps.push(ps),
+            (role, None) => {
+                return Err(format!("a `{}` policy needs `of` and its owner's ARN", role.as_str()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The owner of a policy: a user or role ARN (a role for `trust`).
+fn parse_owner(arn: &str, role: Role) -> Result<RequestPrincipal, String> {
+    let who = RequestPrincipal::parse(arn)?;
+    let ok = match &who {
+        RequestPrincipal::Aws { kind, .. } => match kind {
+            AwsPrincipalKind::Role { .. } => true,
+            AwsPrincipalKind::User { .. } => role != Role::Trust,
+            _ => false,
+        },
+        _ => false,
+    };
+    if ok {
+        Ok(who)
+    } else if role == Role::Trust {
+        Err(format!(
+            "`{arn}` is not an IAM role ARN (`arn:aws:iam::ACCOUNT:role/NAME`)"
+        ))
+    } else {
+        Err(format!(
+            "`{arn}` is not an IAM user or role ARN: identity policies, boundaries and session policies belong to one"
+        ))
+    }
+}
+
+/// Loads every policy the headers of `file` name, relative to `base`.
+pub(crate) fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
+    let mut h = Headers {
+        organization: file.organization.iter().map(|a| a.value.clone()).collect(),
+        closed_accounts: file.closed_accounts.iter().map(|a| a.value.clone()).collect(),
+        ..Headers::default()
+    };
+    if !file.estates.is_empty() {
+        h.error = Some("`estate` directories are not supported yet: list the files with `policy` headers".into());
+        return h;
+    }
+    for r in &file.policies {
+        let loaded = load(base, &r.path.value, Some(role_kind(r.role)))
+            .and_then(|l| h.add(r, l.policies.into_iter().map(|(_, p)| p).collect()));
+        if let Err(e) = loaded {
+            h.error = Some(e);
+            return h;
+        }
+    }
+    if (!h.scps.is_empty() || !h.rcps.is_empty()) && h.organization.is_empty() {
+        h.error = Some(
+            "say which accounts the SCPs and RCPs govern with `organization accounts [\"…\"]`: a proof must not \
+             assume that every account is a member"
+                .into(),
+        );
+    }
+    h
+}
