@@ -24,6 +24,7 @@ pub struct LoadedScenario {
     identity: Vec<Loaded>,
     resource: Option<Loaded>,
     resource_is_key_policy: bool,
+    resource_is_trust_policy: bool,
     boundaries: Vec<Loaded>,
     session: Option<Loaded>,
     scps: Vec<Vec<Loaded>>,
@@ -160,13 +161,21 @@ pub fn load(path: &Path) -> Result<LoadedScenario, SimulateError> {
         source: &text,
         errors: Vec::new(),
     };
-    let resource_kind = if is_key { PolicyKind::Key } else { PolicyKind::Resource };
+    let is_trust = !is_key && scenario.resource_is_trust_policy();
+    let resource_kind = if is_key {
+        PolicyKind::Key
+    } else if is_trust {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    };
     let loaded = LoadedScenario {
         identity: r.list(&root, "identityPolicies", PolicyKind::Identity),
         resource: root
             .get("resourcePolicy")
             .and_then(|v| r.policy(v, resource_kind, "resourcePolicy".into())),
         resource_is_key_policy: is_key,
+        resource_is_trust_policy: is_trust,
         boundaries: r.list(&root, "permissionBoundaries", PolicyKind::Identity),
         session: root
             .get("sessionPolicy")
@@ -194,6 +203,9 @@ impl LoadedScenario {
             identity: self.identity.iter().map(|l| &l.policy).collect(),
             resource: self.resource.as_ref().map(|l| &l.policy),
             resource_is_key_policy: self.resource_is_key_policy,
+            resource_is_trust_policy: self.resource_is_trust_policy,
+            // A scenario lists the principal's policies: none given means none attached.
+            identity_open: false,
             boundaries: self.boundaries.iter().map(|l| &l.policy).collect(),
             session: self.session.as_ref().map(|l| &l.policy),
             scps: self

@@ -372,7 +372,7 @@ pub fn given_formula(enc: &Encoder, given: &[(String, Vec<String>)]) -> Formula 
 /// The estate of a `never`/`only`/`can` property, for the decoded request's re-check.
 pub fn recheck_allowed(e: &PolicySet, r: &Request) -> (bool, String, Vec<String>) {
     let ev = tenet_ast::eval::evaluate(r, e);
-    let names = ev
+    let mut names: Vec<String> = ev
         .deciding
         .iter()
         .map(|s| {
@@ -383,5 +383,10 @@ pub fn recheck_allowed(e: &PolicySet, r: &Request) -> (bool, String, Vec<String>
             format!("{what} ({})", s.source.describe())
         })
         .collect();
+    // Allowed with no statement on the path (the root user, the open world, GetCallerIdentity):
+    // the reason says why.
+    if names.is_empty() {
+        names.push(ev.reason.trim_start_matches("allowed: ").to_owned());
+    }
     (ev.decision.is_allowed(), ev.reason, names)
 }

@@ -33,7 +33,7 @@ type Positions = Vec<u16>;
 /// What a resource's account is, as far as decisions can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AccountClass {
-    /// The ARN has no account field (fewer than five colons, empty, or `*`): the request says it.
+    /// The ARN names no owner (fewer than five colons, or empty, `*` or `aws`): the request says it.
     Free,
     /// The account field is `accounts[i]`.
     Named(usize),
@@ -157,7 +157,7 @@ enum Tracker {
 }
 
 fn classify(field: &str, accounts: &[String]) -> AccountClass {
-    if field.is_empty() || field == "*" {
+    if !tenet_ast::eval::names_owner(field) {
         AccountClass::Free
     } else {
         match accounts.iter().position(|a| a == field) {
@@ -177,7 +177,8 @@ impl Tracker {
             Tracker::In(s) => {
                 let mut t = s.clone();
                 t.push(c);
-                if t == "*" || accounts.iter().any(|a| a.starts_with(&t)) {
+                // `aws` (resources AWS owns) names no owner, like `*`: track it too.
+                if t == "*" || "aws".starts_with(t.as_str()) || accounts.iter().any(|a| a.starts_with(&t)) {
                     Tracker::In(t)
                 } else {
                     Tracker::InOther

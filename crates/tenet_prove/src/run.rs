@@ -201,11 +201,13 @@ fn prepare_queries(
         PropertyKind::Never {
             actions,
             resources,
+            owner,
             principal,
         }
         | PropertyKind::Only {
             actions,
             resources,
+            owner,
             principal,
             ..
         } => {
@@ -215,8 +217,9 @@ fn prepare_queries(
             }
             let world = headers.world();
             let policies = world.policies();
-            let (mut extra_p, extra_a) = filter_literals(principal.as_ref());
+            let (mut extra_p, mut extra_a) = filter_literals(principal.as_ref());
             extra_p.extend(headers.owner_arns());
+            extra_a.extend(owner.iter().cloned());
             let mut keys = Vec::new();
             if let PropertyKind::Only { condition, .. } = &kind {
                 cond_keys(condition, &mut keys);
@@ -233,6 +236,10 @@ fn prepare_queries(
                 principal: principal.clone(),
             };
             let mut asserts = vec![enc.domain(), enc.account_in_set(), pat.formula(&mut enc)];
+            // `owned by`: the resources' account; else every account the ARNs allow.
+            if let Some(acct) = owner {
+                asserts.push(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)));
+            }
             for r in resources {
                 if let Some(acct) = pattern_account(r) {
                     asserts.push(implies(
@@ -252,6 +259,7 @@ fn prepare_queries(
             principal,
             action,
             resource,
+            owner: owned_by,
             given,
         } => {
             if let Some(e) = &headers.error {
@@ -278,13 +286,17 @@ fn prepare_queries(
                 .iter()
                 .find(|(k, _)| k.value.eq_ignore_ascii_case("aws:ResourceAccount"))
                 .and_then(|(_, v)| v.first().cloned());
-            let owner = match (arn_account(resource), stated_owner) {
+            // A resource AWS owns (`arn:aws:iam::aws:…`) is in no customer account: never
+            // cross-account, which the caller's own account models exactly.
+            let aws_owned = resource.split(':').nth(4) == Some("aws");
+            let owner = match (arn_account(resource), owned_by.clone().or(stated_owner)) {
                 (Some(a), _) => a.to_owned(),
+                (None, _) if aws_owned && who.account().is_some() => who.account().unwrap_or_default().to_owned(),
                 (None, Some(a)) => a,
                 (None, None) => {
                     out.error = Some(format!(
                         "the account that owns `{resource}` is not stated (its ARN carries none): add \
-                         `given aws:ResourceAccount = \"…\"`"
+                         `owned by \"…\"` after the resource"
                     ));
                     return out;
                 }
@@ -596,6 +608,7 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
             action,
             resource,
             given,
+            ..
         } = &p.kind
         {
             if let Ok(mut req) = Request::new(&principal.value, action, resource) {
@@ -708,6 +721,7 @@ fn confirm(p: &Prepared, qi: usize, req: &Request) -> (bool, Option<String>) {
             actions,
             resources,
             principal,
+            ..
         }
         | PropertyKind::Only {
             actions,

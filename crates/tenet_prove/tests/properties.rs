@@ -283,3 +283,71 @@ fn conformance_no_new_access() {
     }
     assert!(total > 0);
 }
+
+/// The soundness classes of the evaluation rules (root user, open and closed world, RCPs, SCP scope,
+/// AWS-owned ARNs, `sts:GetCallerIdentity`, trust policies): every property's name starts with the
+/// verdict AWS's rules give it.
+#[test]
+fn soundness_classes() {
+    let dir = root().join("tests/fixtures/prove/soundness");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "tenet"));
+    files.sort();
+    assert!(files.len() >= 9, "{files:?}");
+    let mut all = String::new();
+    for f in &files {
+        let results = prove_file(f).unwrap_or_else(|e| unreachable!("{}: {e}", f.display()));
+        assert!(!results.is_empty(), "{}", f.display());
+        assert_no_internal_error(&results);
+        for r in &results {
+            let expected = match r.name.split('-').next() {
+                Some("holds") => Verdict::Holds,
+                Some("violated") => Verdict::Violated,
+                Some("unknown") => Verdict::Unknown,
+                _ => unreachable!("{}: name must start with the expected verdict", r.name),
+            };
+            assert_eq!(r.verdict, expected, "{}: {}: {:?}", f.display(), r.name, r.reason);
+            if expected == Verdict::Violated {
+                assert!(r.counterexample.is_some(), "{}", r.name);
+            }
+        }
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        all.push_str(&format!("# {name}\n{}", table(&results)));
+    }
+    insta::with_settings!({ snapshot_path => "../../../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("prove_soundness_classes", all);
+    });
+}
+
+/// A property about an action or a condition key that does not exist would hold vacuously: it is a
+/// located error instead, and so is a property name used twice.
+#[test]
+fn vacuous_properties_are_errors() {
+    let dir = std::env::temp_dir().join(format!("tenet-vacuous-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let cases = [
+        ("property p: never allow s3:GetObjekt on \"*\"\n", "`s3:GetObjekt`"),
+        (
+            "property p: only allow s3:GetObject on \"*\" when aws:SecureTransportt = \"true\"\n",
+            "`aws:SecureTransportt`",
+        ),
+        (
+            "property p: never allow s3:GetObject on \"*\"\nproperty p: never allow s3:PutObject on \"*\"\n",
+            "already defined",
+        ),
+    ];
+    for (i, (text, needle)) in cases.iter().enumerate() {
+        let path = dir.join(format!("case{i}.tenet"));
+        let _ = std::fs::write(&path, text);
+        match prove_file(&path) {
+            Ok(r) => unreachable!("{text}: expected an error, got {} results", r.len()),
+            Err(e) => assert!(e.to_string().contains(needle), "{text}: {e}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -349,6 +349,14 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             )
         }) {
             Some(r) => format!("allowed by {}", describe_ref(r)),
+            None if is_root => format!(
+                "allowed: the root user has full access in account {}",
+                principal.account().unwrap_or_default()
+            ),
+            None if is_aws && ps.identity_open => format!(
+                "allowed: the identity policies of {} are not given (open world), so its administrators may attach one that allows the {action} action",
+                principal.as_str()
+            ),
             None => "allowed".to_owned(),
         };
         Evaluation {

@@ -192,8 +192,13 @@ impl Request {
 /// This is the one reading of "which account owns this ARN": the evaluator, the prover's encoding
 /// and its decoding all call it.
 pub fn arn_account(arn: &str) -> Option<&str> {
-    let account = arn.split(':').nth(4)?;
-    (!account.is_empty() && account != "*" && account != "aws").then_some(account)
+    arn.split(':').nth(4).filter(|field| names_owner(field))
+}
+
+/// Whether an ARN's account field names a customer account that owns the resource (not empty, `*`
+/// or `aws`).
+pub fn names_owner(account_field: &str) -> bool {
+    !account_field.is_empty() && account_field != "*" && account_field != "aws"
 }
 
 /// Whether an action is `sts:GetCallerIdentity`, which every authenticated caller may make: the STS

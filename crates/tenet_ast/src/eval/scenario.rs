@@ -63,6 +63,9 @@ pub struct Scenario {
     /// Whether the resource policy is a KMS key policy; `None`: decided from the resource ARN.
     #[serde(default)]
     pub resource_is_key_policy: Option<bool>,
+    /// Whether the resource policy is a role trust policy; `None`: whether the resource is a role.
+    #[serde(default)]
+    pub resource_is_trust_policy: Option<bool>,
     /// The KMS grants on the key.
     #[serde(default)]
     pub kms_grants: Option<GrantList>,
@@ -78,6 +81,15 @@ impl Scenario {
     pub fn resource_is_key_policy(&self) -> bool {
         self.resource_is_key_policy
             .unwrap_or_else(|| is_kms_key_arn(&self.request.resource))
+    }
+
+    /// Whether the resource policy is a role trust policy: as given, else whether the resource is an
+    /// IAM role ARN (the only resource policy a role has is its trust policy).
+    pub fn resource_is_trust_policy(&self) -> bool {
+        self.resource_is_trust_policy.unwrap_or_else(|| {
+            let mut parts = self.request.resource.splitn(6, ':');
+            parts.nth(2) == Some("iam") && parts.nth(2).is_some_and(|r| r.starts_with("role/"))
+        })
     }
 
     /// The grants (empty when none are given).

@@ -94,6 +94,9 @@ pub enum PropertyKind {
         actions: Vec<String>,
         /// Resource patterns.
         resources: Vec<String>,
+        /// `owned by`: the account that owns the resources (S3 ARNs carry none); every account
+        /// when absent and the ARNs do not say.
+        owner: Option<String>,
         /// The principals the property is about (all when absent).
         principal: Option<PrincipalFilter>,
     },
@@ -103,6 +106,9 @@ pub enum PropertyKind {
         actions: Vec<String>,
         /// Resource patterns.
         resources: Vec<String>,
+        /// `owned by`: the account that owns the resources (S3 ARNs carry none); every account
+        /// when absent and the ARNs do not say.
+        owner: Option<String>,
         /// The principals the property is about (all when absent).
         principal: Option<PrincipalFilter>,
         /// What every allowed request must satisfy.
@@ -116,6 +122,8 @@ pub enum PropertyKind {
         action: String,
         /// The resource ARN.
         resource: String,
+        /// `owned by`: the account that owns the resource, when its ARN carries none.
+        owner: Option<String>,
         /// Fixed context values; other keys are free.
         given: Vec<(Spanned<String>, Vec<String>)>,
     },

@@ -215,6 +215,25 @@ pub fn resources<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<String>> {
     Ok((i, out))
 }
 
+/// `owned_by = "owned" "by" string ;` (a 12-digit account id): the account that owns the resources
+/// of a property, which S3 ARNs do not carry.
+pub fn owned_by<'a>(src: &'a str, i: &'a str) -> R<'a, Option<String>> {
+    let Ok((i, _)) = kw("owned")(i) else {
+        return Ok((i, None));
+    };
+    let (i, _) = cut(kw("by")(i))?;
+    let (i, _) = ws(i)?;
+    let start = i;
+    let (i, acct) = cut(string(src, i))?;
+    if !(acct.value.len() == 12 && acct.value.bytes().all(|b| b.is_ascii_digit())) {
+        return cut(fail(
+            start,
+            format!("a 12-digit account id (`{}` is not one)", acct.value),
+        ));
+    }
+    Ok((i, Some(acct.value)))
+}
+
 /// `principal_filter = "for" "principal" ( "outside" "accounts" string_list
 ///                   | "in" "accounts" string_list | strings ) ;`
 pub fn principal_filter<'a>(src: &'a str, i: &'a str) -> R<'a, Option<PrincipalFilter>> {
@@ -320,31 +339,34 @@ pub fn given<'a>(src: &'a str, i: &'a str) -> R<'a, (Spanned<String>, Vec<String
     Ok((i, (key, v)))
 }
 
-/// `never = "never" "allow" actions "on" resources [ principal_filter ] ;`
+/// `never = "never" "allow" actions "on" resources [ owned_by ] [ principal_filter ] ;`
 pub fn never<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
     let (i, _) = kw("never")(i)?;
     let (i, _) = cut(kw("allow")(i))?;
     let (i, actions) = actions(src, i)?;
     let (i, _) = cut(kw("on")(i))?;
     let (i, resources) = resources(src, i)?;
+    let (i, owner) = owned_by(src, i)?;
     let (i, principal) = principal_filter(src, i)?;
     Ok((
         i,
         PropertyKind::Never {
             actions,
             resources,
+            owner,
             principal,
         },
     ))
 }
 
-/// `only = "only" "allow" actions "on" resources [ principal_filter ] "when" condition ;`
+/// `only = "only" "allow" actions "on" resources [ owned_by ] [ principal_filter ] "when" condition ;`
 pub fn only<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
     let (i, _) = kw("only")(i)?;
     let (i, _) = cut(kw("allow")(i))?;
     let (i, actions) = actions(src, i)?;
     let (i, _) = cut(kw("on")(i))?;
     let (i, resources) = resources(src, i)?;
+    let (i, owner) = owned_by(src, i)?;
     let (i, principal) = principal_filter(src, i)?;
     let (i, _) = cut(kw("when")(i))?;
     let (i, condition) = cut(condition(src, i))?;
@@ -353,13 +375,14 @@ pub fn only<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
         PropertyKind::Only {
             actions,
             resources,
+            owner,
             principal,
             condition,
         },
     ))
 }
 
-/// `can = "can" "principal" string "do" action "on" string [ "given" given { "," given } ] ;`
+/// `can = "can" "principal" string "do" action "on" resource [ owned_by ] [ "given" given { "," given } ] ;`
 pub fn can<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
     let (i, _) = kw("can")(i)?;
     let (i, _) = cut(kw("principal")(i))?;
@@ -367,7 +390,8 @@ pub fn can<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
     let (i, _) = cut(kw("do")(i))?;
     let (i, action) = cut(action(src, i))?;
     let (i, _) = cut(kw("on")(i))?;
-    let (mut i, resource) = resource(src, i)?;
+    let (i, resource) = resource(src, i)?;
+    let (mut i, owner) = owned_by(src, i)?;
     let mut givens = Vec::new();
     if let Ok((rest, _)) = kw("given")(i) {
         let (mut rest, g) = given(src, rest)?;
@@ -385,6 +409,7 @@ pub fn can<'a>(src: &'a str, i: &'a str) -> R<'a, PropertyKind> {
             principal,
             action,
             resource,
+            owner,
             given: givens,
         },
     ))
