@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use crate::encode::{Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::principals::{principal_class, Class};
-use tenet_ast::eval::{AwsPrincipalKind, IdentityWorld, PolicySet, RequestPrincipal, World};
+use tenet_ast::eval::{grantee_match, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World};
 use tenet_ast::Policy;
 
 /// The encoded statements of one policy, by effect: `(statement index, body)`.
@@ -197,6 +197,27 @@ impl Encoder {
             Some((p, allow)) => Self::applies(p, allow, who, false, min),
         };
         let stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
+        // KMS grants: each allows its operations on its key to its grantee, within its constraints.
+        let mut by_grant = Vec::new();
+        for g in &ps.grants {
+            let class = grantee_match(&g.grantee_principal, who);
+            if class == Class::No {
+                continue;
+            }
+            let covers = self.grant_covers(g);
+            let alone = match class {
+                Class::Direct => TRUE,
+                Class::Capped => caps_ok.clone(),
+                _ => FALSE,
+            };
+            let delegated = if class == Class::Account {
+                identity_side.clone()
+            } else {
+                FALSE
+            };
+            by_grant.push(and([covers, or([alone, delegated])]));
+        }
+        let by_grant = or(by_grant);
         let cross = match who.account() {
             Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
             None => FALSE,
@@ -206,14 +227,16 @@ impl Encoder {
             or([
                 and([cross.clone(), delegated.clone()]),
                 and([not(cross.clone()), or([stands_alone.clone(), delegated])]),
+                by_grant.clone(),
             ])
         };
         let plain = if !is_aws {
-            ge(Class::Capped)
+            or([ge(Class::Capped), by_grant])
         } else {
             or([
                 and([cross.clone(), identity_side.clone(), ge(Class::Account)]),
                 and([not(cross), or([identity_side, stands_alone])]),
+                by_grant,
             ])
         };
         let main = if ps.resource_is_key_policy {
@@ -238,6 +261,73 @@ impl Encoder {
         }
     }
 }
+
+impl Encoder {
+    /// The grant covers the request's operation, key and encryption context (not its principal),
+    /// mirroring the evaluator's `grant_covers`.
+    fn grant_covers(&mut self, g: &KmsGrant) -> Formula {
+        let ops = or(g
+            .operations
+            .iter()
+            .map(|op| self.action_pattern(&format!("kms:{op}")))
+            .collect::<Vec<_>>());
+        let key = match &g.key_arn {
+            None => TRUE,
+            Some(k) if k.starts_with("arn:") && !k.contains(['*', '?']) => self.resource_match(k, false),
+            Some(k) => self.approximate(format!("grant key id `{k}` (not an ARN)")),
+        };
+        let mut context = Vec::new();
+        if let Some(c) = &g.constraints {
+            let subset = c.encryption_context_subset.iter().flatten();
+            for (k, v) in c.encryption_context_equals.iter().flatten().chain(subset) {
+                context.push(self.context_pair(k, v));
+            }
+            if let Some(equals) = &c.encryption_context_equals {
+                // No other encryption-context key may be present.
+                let others: Vec<String> = self
+                    .keys
+                    .keys()
+                    .filter(|l| {
+                        l.strip_prefix(EC_PREFIX)
+                            .is_some_and(|name| !equals.keys().any(|k| k.eq_ignore_ascii_case(name)))
+                    })
+                    .cloned()
+                    .collect();
+                for l in others {
+                    context.push(not(self.present(&l, false)));
+                }
+            }
+        }
+        and([ops, key, and(context)])
+    }
+
+    /// The request carries the encryption-context pair `name = value` (one value, exact case).
+    fn context_pair(&mut self, name: &str, value: &str) -> Formula {
+        let full = format!("kms:EncryptionContext:{name}");
+        let Some(model) = self.keys.get(&full.to_lowercase()).cloned() else {
+            // INVARIANT: run.rs registers every grant's context keys before encoding.
+            return self.approximate(format!("grant encryption context `{name}` not modelled"));
+        };
+        if model.ty != crate::encode::KeyType::Str || model.mixed {
+            return self.approximate(format!("grant encryption context `{name}` read with another type"));
+        }
+        if model.multi {
+            // The evaluator's rule: a multi-valued pair fails the constraint.
+            return FALSE;
+        }
+        if model.name.get(EC_PREFIX.len()..) != Some(name) {
+            return self.approximate(format!("grant encryption context key `{name}` written in another case"));
+        }
+        let l = full.to_lowercase();
+        and([
+            self.present(&full, false),
+            eq(Term::str_var(format!("k.{l}.0")), Term::str(value)),
+        ])
+    }
+}
+
+/// The lowercase prefix of encryption-context condition keys.
+const EC_PREFIX: &str = "kms:encryptioncontext:";
 
 /// `if c then a else b` over formulas.
 fn ite_formula(c: Formula, a: Formula, b: Formula) -> Formula {

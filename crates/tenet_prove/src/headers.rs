@@ -4,7 +4,8 @@
 use crate::lang::ast::{PolicyRef, PropertyFile, Role};
 use std::collections::BTreeSet;
 use std::path::Path;
-use tenet_ast::eval::{AwsPrincipalKind, Owned, PolicySet, Request, RequestPrincipal, World};
+use tenet_ast::eval::scenario::GrantList;
+use tenet_ast::eval::{AwsPrincipalKind, KmsGrant, Owned, PolicySet, Request, RequestPrincipal, World};
 use tenet_ast::{Policy, PolicyKind};
 use tenet_diagnostics::Severity;
 
@@ -41,6 +42,8 @@ fn role_kind(r: Role) -> PolicyKind {
         Role::Trust => PolicyKind::Trust,
         Role::Scp => PolicyKind::Scp,
         Role::Rcp => PolicyKind::Rcp,
+        // Grants are not policies; `load_grants` reads them.
+        Role::Grants => PolicyKind::Key,
     }
 }
 
@@ -70,6 +73,7 @@ pub(crate) struct Headers {
     rcps: Vec<Vec<Policy>>,
     organization: BTreeSet<String>,
     closed_accounts: BTreeSet<String>,
+    grants: Vec<KmsGrant>,
     /// Why the headers cannot be used (a missing file, a policy with errors, …).
     pub(crate) error: Option<String>,
 }
@@ -95,8 +99,7 @@ impl Headers {
             resource_is_trust_policy: self.resource.as_ref().is_some_and(|(_, r)| *r == ResourceRole::Trust),
             scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
             rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
-            // KMS grants are not an input of `prove` yet (see the README).
-            grants: Vec::new(),
+            grants: self.grants.clone(),
         }
     }
 
@@ -108,6 +111,28 @@ impl Headers {
     /// The owners' ARNs: they must be candidate principals.
     pub(crate) fn owner_arns(&self) -> Vec<String> {
         self.owned.iter().map(|o| o.owner.as_str().to_owned()).collect()
+    }
+
+    /// What the grants add to the symbolic request: their grantees (candidate principals), their
+    /// operations (actions), their key ARNs (resources) and their encryption-context keys.
+    pub(crate) fn grant_vocabulary(&self) -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>) {
+        let mut principals = Vec::new();
+        let mut actions = Vec::new();
+        let mut keys = Vec::new();
+        let mut context = Vec::new();
+        for g in &self.grants {
+            principals.push(g.grantee_principal.clone());
+            actions.extend(g.operations.iter().map(|op| format!("kms:{op}")));
+            keys.extend(g.key_arn.iter().filter(|k| k.starts_with("arn:")).cloned());
+            if let Some(c) = &g.constraints {
+                let pairs = c
+                    .encryption_context_equals
+                    .iter()
+                    .chain(c.encryption_context_subset.iter());
+                context.extend(pairs.flatten().map(|(k, _)| format!("kms:EncryptionContext:{k}")));
+            }
+        }
+        (principals, actions, keys, context)
     }
 
     /// The accounts declared closed.
@@ -167,6 +192,7 @@ impl Headers {
             }
             (Role::Scp, _) => self.scps.push(ps),
             (Role::Rcp, _) => self.rcps.push(ps),
+            (Role::Grants, _) => return Err("internal: grants are not policies".into()),
             (role, None) => {
                 return Err(format!("a `{}` policy needs `of` and its owner's ARN", role.as_str()));
             }
@@ -199,6 +225,16 @@ fn parse_owner(arn: &str, role: Role) -> Result<RequestPrincipal, String> {
     }
 }
 
+/// Reads a `grants` file: `aws kms list-grants` output or a bare list of its entries.
+fn load_grants(base: &Path, rel: &str) -> Result<Vec<KmsGrant>, String> {
+    let path = base.join(rel);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    match serde_json::from_str::<GrantList>(&text) {
+        Ok(GrantList::ListGrants { grants }) | Ok(GrantList::Bare(grants)) => Ok(grants),
+        Err(e) => Err(format!("`{rel}` is not `aws kms list-grants` output: {e}")),
+    }
+}
+
 /// Loads every policy the headers of `file` name, relative to `base`.
 pub(crate) fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
     let mut h = Headers {
@@ -211,6 +247,16 @@ pub(crate) fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
         return h;
     }
     for r in &file.policies {
+        if r.role == Role::Grants {
+            match load_grants(base, &r.path.value) {
+                Ok(g) => h.grants.extend(g),
+                Err(e) => {
+                    h.error = Some(e);
+                    return h;
+                }
+            }
+            continue;
+        }
         let loaded = load(base, &r.path.value, Some(role_kind(r.role)))
             .and_then(|l| h.add(r, l.policies.into_iter().map(|(_, p)| p).collect()));
         if let Err(e) = loaded {

@@ -220,7 +220,9 @@ fn prepare_queries(
             let (mut extra_p, mut extra_a) = filter_literals(principal.as_ref());
             extra_p.extend(headers.owner_arns());
             extra_a.extend(owner.iter().cloned());
-            let mut keys = Vec::new();
+            let (grantees, grant_actions, grant_keys, grant_context) = headers.grant_vocabulary();
+            extra_p.extend(grantees);
+            let mut keys = grant_context;
             if let PropertyKind::Only { condition, .. } = &kind {
                 cond_keys(condition, &mut keys);
             }
@@ -230,6 +232,7 @@ fn prepare_queries(
                 &keys,
             );
             enc.add_property_patterns(actions, resources);
+            enc.add_property_patterns(&grant_actions, &grant_keys);
             let pat = Pattern {
                 actions: actions.clone(),
                 resources: resources.clone(),
@@ -302,8 +305,10 @@ fn prepare_queries(
                 }
             };
             let policies = world.policies();
-            let keys: Vec<String> = given.iter().map(|(k, _)| k.value.clone()).collect();
+            let (grantees, grant_actions, grant_keys, mut keys) = headers.grant_vocabulary();
+            keys.extend(given.iter().map(|(k, _)| k.value.clone()));
             let mut extra_p = headers.owner_arns();
+            extra_p.extend(grantees);
             extra_p.push(principal.value.clone());
             let mut enc = Encoder::new(
                 &policies,
@@ -311,6 +316,7 @@ fn prepare_queries(
                 &keys,
             );
             enc.add_property_patterns(std::slice::from_ref(action), std::slice::from_ref(resource));
+            enc.add_property_patterns(&grant_actions, &grant_keys);
             let Some(idx) = enc.candidates.iter().position(|c| *c == who) else {
                 out.error = Some("internal: the principal is not a candidate".into());
                 return out;

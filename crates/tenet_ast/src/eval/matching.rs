@@ -772,7 +772,7 @@ fn root_account(value: &str) -> Option<&str> {
 }
 
 /// How a KMS grant's grantee principal names the request principal (same classes as statements).
-pub(crate) fn grantee_match(grantee: &str, who: &RequestPrincipal) -> PrincipalMatch {
+pub fn grantee_match(grantee: &str, who: &RequestPrincipal) -> PrincipalMatch {
     match who {
         RequestPrincipal::Aws { arn, account, kind } => aws_entry_match(grantee, arn, account, kind),
         RequestPrincipal::Service(s) if grantee.eq_ignore_ascii_case(s) => PrincipalMatch::Direct,

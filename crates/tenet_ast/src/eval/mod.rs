@@ -44,8 +44,9 @@ use crate::Condition;
 
 pub use condition::{parse_cidr, parse_date, Cidr};
 pub use matching::{
-    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, principal_match, resource_pattern_ambiguous,
-    scan as scan_variables, wildcard_match, ArnReading, Piece as VariablePiece, PrincipalMatch,
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, grantee_match, principal_match,
+    resource_pattern_ambiguous, scan as scan_variables, wildcard_match, ArnReading, Piece as VariablePiece,
+    PrincipalMatch,
 };
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
 pub use world::{owns, IdentityWorld, Owned, World};

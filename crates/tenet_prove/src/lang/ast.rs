@@ -22,6 +22,9 @@ pub enum Role {
     /// A role trust policy (`trust "file" of "role ARN"`): the resource policy of the role, which
     /// must allow `sts:AssumeRole*` even within the role's account.
     Trust,
+    /// KMS grants on the key (`grants "list-grants.json"`: `aws kms list-grants` output or a bare
+    /// list of its entries).
+    Grants,
 }
 
 impl Role {
@@ -36,6 +39,7 @@ impl Role {
             Role::Scp => "scp",
             Role::Rcp => "rcp",
             Role::Trust => "trust",
+            Role::Grants => "grants",
         }
     }
 

@@ -499,6 +499,7 @@ pub fn role<'a>(i: &'a str) -> R<'a, Role> {
         ("scp", Role::Scp),
         ("rcp", Role::Rcp),
         ("trust", Role::Trust),
+        ("grants", Role::Grants),
     ] {
         if let Ok((rest, _)) = kw(w)(i) {
             return Ok((rest, r));
@@ -507,7 +508,7 @@ pub fn role<'a>(i: &'a str) -> R<'a, Role> {
     let (i, _) = ws(i)?;
     cut(fail(
         i,
-        "a policy role: `identity`, `resource`, `bucket`, `key`, `boundary`, `session`, `scp`, `rcp` or `trust`",
+        "a policy role: `identity`, `resource`, `bucket`, `key`, `boundary`, `session`, `scp`, `rcp`, `trust` or `grants`",
     ))
 }
 
