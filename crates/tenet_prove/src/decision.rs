@@ -13,7 +13,10 @@ use std::collections::HashMap;
 use crate::encode::{Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::principals::{principal_class, Class};
-use tenet_ast::eval::{grantee_match, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World};
+use tenet_ast::eval::{
+    grantee_match, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World,
+    RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
+};
 use tenet_ast::Policy;
 
 /// The encoded statements of one policy, by effect: `(statement index, body)`.
@@ -87,12 +90,18 @@ impl Encoder {
             .iter()
             .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(a)))
             .collect::<Vec<_>>());
+        // Service-enforced: KMS refuses changes to the aliases of AWS managed keys.
+        let reserved_actions = RESERVED_ALIAS_ACTIONS
+            .iter()
+            .map(|a| self.action_pattern(a))
+            .collect::<Vec<_>>();
+        let reserved = and([or(reserved_actions), self.resource_match(RESERVED_ALIAS_PATTERN, false)]);
         let mut alts = Vec::new();
         for (ci, who) in self.candidates.clone().iter().enumerate() {
             // RCPs are added below, guarded by the symbolic resource account.
             let ps = world.policy_set_for(who, None);
             let decision = self.decision(&mut cache, who, world, &ps, &in_org, &get_caller_identity, &assume_role);
-            alts.push(and([self.is_candidate(ci), decision]));
+            alts.push(and([self.is_candidate(ci), not(reserved.clone()), decision]));
         }
         or(alts)
     }

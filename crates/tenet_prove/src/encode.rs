@@ -121,6 +121,12 @@ pub struct Encoder {
     /// The possibly ambiguous policy resource patterns encoded so far (see
     /// [`Encoder::unambiguous`]).
     question_patterns: BTreeSet<String>,
+    /// Multi-valued keys read by an operator without `ForAnyValue:`/`ForAllValues:` (lowercase):
+    /// AWS leaves the meaning open for sets of other than one value (see [`Encoder::unambiguous`]).
+    reading_keys: BTreeSet<String>,
+    /// The fractional digits of the unit numbers are counted in (see [`number_units`]): the most
+    /// any numeric policy constant has, between [`MIN_NUM_DIGITS`] and [`MAX_NUM_DIGITS`].
+    pub num_digits: u32,
     fresh: usize,
 }
 
@@ -243,7 +249,16 @@ impl Encoder {
             note(&mut keys, k, None, false, format!("property:{k}"));
         }
         let mut approx = Approximations::default();
+        let catalog = tenet_catalog::try_catalog().ok();
         for k in keys.values_mut() {
+            // A key the service reference calls multi-valued (`ArrayOf…`, `aws:TagKeys`, …) is a set
+            // whatever operators read it.
+            if catalog
+                .and_then(|c| c.condition_key(&k.name))
+                .is_some_and(|ck| ck.multivalued)
+            {
+                k.multi = true;
+            }
             if k.multi {
                 let m = k.atoms.len();
                 k.slots = (m + 1).min(MAX_SLOTS);
@@ -264,7 +279,8 @@ impl Encoder {
             "sts:GetCallerIdentity".to_string(),
             "sts:AssumeRole*".to_string(),
         ];
-        let mut resource_patterns = Vec::new();
+        action_patterns.extend(tenet_ast::eval::RESERVED_ALIAS_ACTIONS.iter().map(|a| a.to_string()));
+        let mut resource_patterns = vec![tenet_ast::eval::RESERVED_ALIAS_PATTERN.to_string()];
         let mut resource_strings = false;
         let mut resource_accounts: BTreeSet<String> = candidates
             .iter()
@@ -293,6 +309,17 @@ impl Encoder {
                 }
             }
         }
+        // Numbers are counted in units fine enough for every numeric constant of the policies.
+        let num_digits = policies
+            .iter()
+            .flat_map(|p| p.statements.iter())
+            .flat_map(|s| s.value.conditions())
+            .filter(|c| c.parsed.is_some_and(|o| family_type(o.operator) == Some(KeyType::Num)))
+            .flat_map(|c| c.values.iter())
+            .filter_map(|v| tenet_ast::eval::parse_decimal(&v.value.as_text()))
+            .map(|d| d.scale)
+            .filter(|s| *s <= MAX_NUM_DIGITS)
+            .fold(MIN_NUM_DIGITS, u32::max);
         let alphabet = Alphabet::new(action_patterns.iter().map(String::as_str));
         let mut enc = Encoder {
             candidates,
@@ -305,6 +332,8 @@ impl Encoder {
             resource_patterns,
             resource_strings,
             question_patterns: BTreeSet::new(),
+            reading_keys: BTreeSet::new(),
+            num_digits,
             fresh: 0,
         };
         enc.rebuild_resource_alphabet();
@@ -392,15 +421,40 @@ impl Encoder {
 
     /// Every reading of every policy pattern agrees on the resource (it puts no `:` where only a
     /// `?`, or a `*` ending one of the first five components, could match it).
+    ///
+    /// Also: every multi-valued key that an operator without a set qualifier reads holds exactly
+    /// one value when present (where every reading of such an operator agrees).
     pub fn unambiguous(&mut self) -> Formula {
         let pats: Vec<String> = self.question_patterns.iter().cloned().collect();
-        and(pats
+        let mut fs: Vec<Formula> = pats
             .iter()
             .map(|p| {
                 let lenient = self.resource_reading(p, ArnReading::LENIENT);
                 implies(lenient, self.resource_reading(p, ArnReading::STRICT))
             })
-            .collect::<Vec<_>>())
+            .collect();
+        for l in &self.reading_keys {
+            fs.push(implies(
+                bool_var(format!("k.{l}.present")),
+                eq(Term::int_var(format!("k.{l}.n")), Term::Int(1)),
+            ));
+        }
+        and(fs)
+    }
+
+    /// A multi-valued key of the request whose value count makes an unqualified operator's
+    /// meaning open (AWS documents only `ForAnyValue:`/`ForAllValues:` on sets), with the reason.
+    pub fn reading_dependent(&self, r: &Request) -> Option<String> {
+        self.reading_keys.iter().find_map(|l| {
+            let n = r.context.get(l)?.as_slice().len();
+            (n != 1).then(|| {
+                format!(
+                    "the answer depends on how AWS reads an operator without `ForAnyValue:`/`ForAllValues:` on \
+                     the multi-valued key `{}` when it holds {n} values (the IAM User Guide does not say)",
+                    self.keys.get(l).map_or(l.as_str(), |k| k.name.as_str())
+                )
+            })
+        })
     }
 
     /// The resource is `resource` (its representative with the alphabet); `None` when not
@@ -706,7 +760,7 @@ impl Encoder {
         for i in 0..k.slots {
             fs.push(implies(
                 self.active(&l, k, i),
-                fix_slot(&Self::slot(&l, i), k.ty, value)?,
+                fix_slot(&Self::slot(&l, i), k.ty, value, self.num_digits)?,
             ));
         }
         if k.multi {
@@ -759,8 +813,23 @@ impl Encoder {
     }
 
     /// A fresh unconstrained boolean standing for something not modelled (an over-approximation).
+    /// Only for formulas that occur positively in the query (the policies' allows): there, more
+    /// freedom only adds models, which the evaluator then confirms.
     pub fn approximate(&mut self, why: String) -> Formula {
         self.fresh_bool(why)
+    }
+
+    /// A fresh boolean for something not modelled in a formula that may occur negated (a
+    /// property's own condition or fixed values): a model must be confirmed, and `unsat` proves
+    /// nothing.
+    pub fn unmodelled(&mut self, why: String) -> Formula {
+        self.approx.under(why.clone());
+        self.fresh_bool(why)
+    }
+
+    /// Records that the request space is restricted (a model is genuine, `unsat` proves nothing).
+    pub fn restricted(&mut self, why: String) {
+        self.approx.under(why);
     }
 
     fn fresh_bool(&mut self, why: String) -> Formula {
@@ -1121,6 +1190,8 @@ impl Encoder {
             slots.push((self.active(&l, &k, i), positive));
         }
         let flip = |f: Formula| if negated { not(f) } else { f };
+        // An unqualified operator on a set: only the one-value case has a documented meaning.
+        let open_reading = op.qualifier.is_none() && k.multi;
         let present_result = match op.qualifier {
             None => flip(or(slots
                 .iter()
@@ -1134,6 +1205,17 @@ impl Encoder {
                 .iter()
                 .map(|(a, p)| implies(a.clone(), flip(p.clone())))
                 .collect::<Vec<_>>()),
+        };
+        let present_result = if open_reading {
+            self.reading_keys.insert(l.clone());
+            let one = eq(Term::int_var(format!("k.{l}.n")), Term::Int(1));
+            // Any answer: `unsat` then holds under every reading, and a model that needs one is
+            // caught by `reading_dependent` before it is confirmed (so this is no approximation).
+            self.fresh += 1;
+            let other = bool_var(format!("reading.{}", self.fresh));
+            or([and([one.clone(), present_result]), and([not(one), other])])
+        } else {
+            present_result
         };
         let present = bool_var(format!("k.{l}.present"));
         or([
@@ -1192,10 +1274,10 @@ impl Encoder {
                 if substitute && policy.contains("${") {
                     return self.fresh_bool(format!("variables in number `{policy}`"));
                 }
-                match parse_number_halves(policy) {
+                match number_units(policy, self.num_digits) {
                     Ok(Some(c)) => and([ok, compare(op, Term::int_var(&name), Term::Int(c))]),
                     Ok(None) => FALSE,
-                    Err(NotHalves) => self.fresh_bool(format!("number `{policy}` is not an integer or a half")),
+                    Err(NotRepresentable) => self.fresh_bool(format!("number `{policy}` is out of the modelled range")),
                 }
             }
             (
@@ -1308,8 +1390,7 @@ impl Encoder {
             },
             _ if !ok => "tenet-unparsable".to_string(),
             KeyType::Num => match a.get(&name) {
-                Some(Value::Int(v)) if v % 2 == 0 => format!("{}", v / 2),
-                Some(Value::Int(v)) => format!("{}{}.5", if *v < 0 { "-" } else { "" }, (v / 2).abs()),
+                Some(Value::Int(v)) => units_text(*v, self.num_digits),
                 _ => "0".into(),
             },
             KeyType::Date => match a.get(&name) {
@@ -1413,22 +1494,23 @@ impl Encoder {
                 return None;
             }
             for (i, val) in values.iter().enumerate() {
-                fs.push(fix_slot(&Self::slot(l, i), k.ty, val)?);
+                fs.push(fix_slot(&Self::slot(l, i), k.ty, val, self.num_digits)?);
             }
         }
         Some(fs)
     }
 }
 
-/// Fixes slot `name` of type `ty` to the text `val` (`None` when not representable).
-pub fn fix_slot(name: &str, ty: KeyType, val: &str) -> Option<Formula> {
+/// Fixes slot `name` of type `ty` to the text `val` (`None` when not representable); numbers are
+/// counted in units of `1 / (2 * 10^num_digits)` (see [`number_units`]).
+pub fn fix_slot(name: &str, ty: KeyType, val: &str, num_digits: u32) -> Option<Formula> {
     let ok = bool_var(format!("{name}.ok"));
     Some(match ty {
         KeyType::Str => eq(Term::str_var(name), Term::str(val)),
-        KeyType::Num => match parse_number_halves(val) {
+        KeyType::Num => match number_units(val, num_digits) {
             Ok(Some(c)) => and([ok, eq(Term::int_var(name), Term::Int(c))]),
             Ok(None) => not(ok),
-            Err(NotHalves) => return None,
+            Err(NotRepresentable) => return None,
         },
         KeyType::Date => match tenet_ast::eval::parse_date(val) {
             Some(c) => and([ok, eq(Term::int_var(name), Term::Int(i64::try_from(c).ok()?))]),
@@ -1471,41 +1553,58 @@ fn compare(op: ConditionOperator, r: Term, p: Term) -> Formula {
     }
 }
 
-/// A number that is not a multiple of one half (not modelled).
+/// A number finer than the encoding's unit, or too large for it (not modelled).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NotHalves;
+pub struct NotRepresentable;
 
-/// A number as a count of halves: `Ok(None)` when the evaluator cannot parse it (matches nothing),
-/// `Err` when it parses but is not a multiple of one half.
-pub fn parse_number_halves(s: &str) -> Result<Option<i64>, NotHalves> {
-    let s = s.trim();
-    if s.is_empty() {
+/// The largest number of fractional digits the encoding of numbers keeps.
+pub const MAX_NUM_DIGITS: u32 = 9;
+
+/// The fractional digits numbers are always counted in, so that a property's own values (`given`,
+/// `when`) up to micro-units are exact too; integers up to 4.6e12 still fit.
+pub const MIN_NUM_DIGITS: u32 = 6;
+
+/// A number as an integer count of units of `1 / (2 * 10^digits)`, with the evaluator's own reader
+/// (`tenet_ast::eval::parse_decimal`): `Ok(None)` when it does not parse (matches nothing), `Err`
+/// when it has more than `digits` fractional digits or does not fit.
+///
+/// Why the half unit: with every policy constant a whole number of `10^-digits`, a request value
+/// strictly between two constants, or beyond them, behaves like a value at a half unit, so the
+/// encoding is exact for every request (the decoded value is such a half).
+pub fn number_units(s: &str, digits: u32) -> Result<Option<i64>, NotRepresentable> {
+    let Some(d) = tenet_ast::eval::parse_decimal(s) else {
         return Ok(None);
+    };
+    if d.scale > digits {
+        return Err(NotRepresentable);
     }
-    if let Ok(i) = s.parse::<i128>() {
-        return i64::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_mul(2))
-            .map(Some)
-            .ok_or(NotHalves);
+    10i128
+        .checked_pow(digits - d.scale)
+        .and_then(|f| d.mantissa.checked_mul(f))
+        .and_then(|m| m.checked_mul(2))
+        .and_then(|m| i64::try_from(m).ok())
+        .map(Some)
+        .ok_or(NotRepresentable)
+}
+
+/// The text of a number given in units of `1 / (2 * 10^digits)`: exact, shortest form.
+pub fn units_text(units: i64, digits: u32) -> String {
+    // units / (2 * 10^d) = (units * 5) / 10^(d + 1).
+    let mut mantissa = i128::from(units) * 5;
+    let mut scale = digits + 1;
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
     }
-    let valid = s
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
-    if !valid {
-        return Ok(None);
+    let sign = if mantissa < 0 { "-" } else { "" };
+    let m = mantissa.unsigned_abs().to_string();
+    if scale == 0 {
+        return format!("{sign}{m}");
     }
-    match s.parse::<f64>() {
-        Ok(f) if f.is_finite() => {
-            let h = f * 2.0;
-            if h.fract() == 0.0 && h.abs() < 1e15 {
-                Ok(Some(h as i64))
-            } else {
-                Err(NotHalves)
-            }
-        }
-        _ => Ok(None),
-    }
+    let scale = scale as usize;
+    let padded = format!("{m:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    format!("{sign}{int}.{frac}")
 }
 
 /// Epoch nanoseconds of a date as the evaluator parses it (`tenet_ast::eval::parse_date`), when it

@@ -1,7 +1,7 @@
 //! The `policy`, `organization` and `closed` headers of a `.tenet` file, loaded: the policy files
 //! they name, parsed, with their owners, as a [`World`] that gives each principal its policies.
 
-use crate::lang::ast::{PolicyRef, PropertyFile, Role};
+use crate::lang::ast::{PolicyRef, PropertyFile, PropertyKind, Role};
 use std::collections::BTreeSet;
 use std::path::Path;
 use tenet_ast::eval::scenario::GrantList;
@@ -272,4 +272,31 @@ pub(crate) fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
         );
     }
     h
+}
+
+/// The first policy file a `.tenet` file names that cannot be read, with the error: a missing file
+/// is tenet's failure to run (exit 2), never an `unknown` verdict.
+pub(crate) fn unreadable_file(base: &Path, file: &PropertyFile) -> Option<(String, std::io::Error)> {
+    let mut paths: Vec<&str> = file.policies.iter().map(|r| r.path.value.as_str()).collect();
+    for p in &file.properties {
+        match &p.kind {
+            PropertyKind::NotPublic { file } => paths.push(&file.value),
+            PropertyKind::NoNewAccess { new, old } => paths.extend([new.value.as_str(), old.value.as_str()]),
+            PropertyKind::Equivalent { a, b } => paths.extend([a.value.as_str(), b.value.as_str()]),
+            _ => {}
+        }
+    }
+    paths.into_iter().find_map(|rel| {
+        let path = base.join(rel);
+        std::fs::metadata(&path)
+            .and_then(|m| {
+                if m.is_file() {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other("not a file"))
+                }
+            })
+            .err()
+            .map(|e| (path.display().to_string(), e))
+    })
 }

@@ -78,7 +78,7 @@ pub fn cond_formula(c: &Cond, enc: &mut Encoder) -> Formula {
                 return FALSE;
             };
             if model.mixed || (like && model.ty != KeyType::Str) {
-                return enc.approximate(format!("`{}` in the property condition", k.value));
+                return enc.unmodelled(format!("`{}` in the property condition", k.value));
             }
             let mut slots = Vec::new();
             for i in 0..model.slots {
@@ -93,9 +93,11 @@ pub fn cond_formula(c: &Cond, enc: &mut Encoder) -> Formula {
                     if like {
                         alts.push(Encoder::wildcard(p, Term::str_var(&name)));
                     } else {
-                        match crate::encode::fix_slot(&name, model.ty, p) {
+                        match crate::encode::fix_slot(&name, model.ty, p, enc.num_digits) {
                             Some(f) => alts.push(f),
-                            None => return enc.approximate(format!("value `{p}` of `{}`", k.value)),
+                            None => {
+                                return enc.unmodelled(format!("value `{p}` of `{}` cannot be represented", k.value))
+                            }
                         }
                     }
                 }
@@ -333,7 +335,7 @@ pub fn is_outsider(r: &Request, fixed: &Fixed) -> bool {
 }
 
 /// Fixes the context keys of a `can … given`.
-pub fn given_formula(enc: &Encoder, given: &[(String, Vec<String>)]) -> Formula {
+pub fn given_formula(enc: &mut Encoder, given: &[(String, Vec<String>)]) -> Formula {
     let mut fs = Vec::new();
     for (k, vs) in given {
         let l = k.to_lowercase();
@@ -363,7 +365,11 @@ pub fn given_formula(enc: &Encoder, given: &[(String, Vec<String>)]) -> Formula 
                     }
                 }
             }
-            None => fs.push(FALSE),
+            // Not representable: no witness can be claimed, and a miss proves nothing.
+            None => {
+                enc.restricted(format!("the value given to `{k}` cannot be represented exactly"));
+                fs.push(FALSE);
+            }
         }
     }
     and(fs)

@@ -153,6 +153,9 @@ pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    if let Some((path, source)) = crate::headers::unreadable_file(&base, &file) {
+        return Err(ProveError::Io { path, source });
+    }
     let headers = std::sync::Arc::new(load_headers(&base, &file));
     Ok(file
         .properties
@@ -336,7 +339,7 @@ fn prepare_queries(
                 enc.is_candidate(idx),
                 fixed_action,
                 fixed_resource,
-                given_formula(&enc, &given),
+                given_formula(&mut enc, &given),
             ];
             // The resource's owner: the ARN's account field, or the stated `aws:ResourceAccount`.
             asserts.push(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(&owner)));
@@ -507,8 +510,20 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
         let mut outcome = solve_refined(enc, q, timeout_ms);
         // A model whose decision depends on whether `?` matches `:` proves nothing: look for one
         // that does not, and say so when there is none.
-        let ambiguous = |m: &crate::ir::Assignment| enc.decode(m).and_then(|r| ambiguous_resource(p, &r));
-        if let Some(pattern) = match &outcome {
+        let ambiguous = |m: &crate::ir::Assignment| {
+            enc.decode(m).and_then(|r| {
+                ambiguous_resource(p, &r)
+                    .map(|pattern| {
+                        format!(
+                            "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with \
+                             extra colons (whether `?`, or a `*` ending one of the first five segments, matches \
+                             `:`; the IAM User Guide does not say)"
+                        )
+                    })
+                    .or_else(|| enc.reading_dependent(&r))
+            })
+        };
+        if let Some(why) = match &outcome {
             Outcome::Sat(m) => ambiguous(m),
             _ => None,
         } {
@@ -521,16 +536,7 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
                 Outcome::Unknown(_) => false,
             };
             if still {
-                return result(
-                    p,
-                    start,
-                    Verdict::Unknown,
-                    Some(format!(
-                        "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with \
-                         extra colons (whether `?`, or a `*` ending one of the first five segments, matches \
-                         `:`; the IAM User Guide does not say)"
-                    )),
-                );
+                return result(p, start, Verdict::Unknown, Some(why));
             }
         }
         match outcome {

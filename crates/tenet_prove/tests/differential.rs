@@ -298,7 +298,9 @@ fn compare(
     let (mut compared, mut by_z3, mut skipped) = (0, 0, 0);
     for i in 0..n {
         let req = random_request(&mut rng, enc, lits);
-        let Some(fixed) = enc.fix(&req) else {
+        // A multi-valued key read without a set qualifier has no documented meaning for other than
+        // one value: the encoding leaves it open, the evaluator picks one reading.
+        let Some(fixed) = enc.fix(&req).filter(|_| enc.reading_dependent(&req).is_none()) else {
             skipped += 1;
             continue;
         };

@@ -108,12 +108,12 @@ fn value_matches(
         | NumericGreaterThan
         | NumericGreaterThanEquals => {
             let (Some(p), Some(r)) = (
-                text(policy, substitute, request).and_then(|p| parse_number(&p)),
-                parse_number(request_value),
+                text(policy, substitute, request).and_then(|p| parse_decimal(&p)),
+                parse_decimal(request_value),
             ) else {
                 return false;
             };
-            compare(op, r.cmp_to(&p))
+            compare(op, Some(r.cmp_exact(&p)))
         }
         DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
             let (Some(p), Some(r)) = (
@@ -184,46 +184,85 @@ fn compare(op: ConditionOperator, ord: Option<std::cmp::Ordering>) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Value types.
 
-/// A number: exact for integers, `f64` otherwise.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Number {
-    Int(i128),
-    Float(f64),
+/// An exact decimal number: `mantissa / 10^scale`. IAM's numeric operators compare integers and
+/// decimals (`s3:TlsVersion` is `1.2` or `1.3`); reading them as `f64` would make `1.1 + tiny`
+/// and `1.1` equal, so they are kept exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    /// The digits, with the sign.
+    pub mantissa: i128,
+    /// The number of digits after the decimal point.
+    pub scale: u32,
 }
 
-impl Number {
-    fn as_f64(self) -> f64 {
-        match self {
-            Number::Int(i) => i as f64,
-            Number::Float(f) => f,
+impl Decimal {
+    /// The largest scale kept (digits after the point); longer fractions are refused.
+    pub const MAX_SCALE: u32 = 30;
+
+    /// Compares two decimals exactly.
+    pub fn cmp_exact(&self, other: &Decimal) -> std::cmp::Ordering {
+        let scale = self.scale.max(other.scale);
+        let lift = |d: &Decimal| {
+            10i128
+                .checked_pow(scale - d.scale)
+                .and_then(|f| d.mantissa.checked_mul(f))
+        };
+        match (lift(self), lift(other)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            // Out of range after lifting: the one with the larger integer part wins, and that
+            // comparison only needs the sign and the magnitude of the lifted value.
+            _ => self.mantissa.signum().cmp(&other.mantissa.signum()).then_with(|| {
+                let (a, b) = (self.as_f64(), other.as_f64());
+                a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal)
+            }),
         }
     }
 
-    fn cmp_to(&self, other: &Number) -> Option<std::cmp::Ordering> {
-        match (self, other) {
-            (Number::Int(a), Number::Int(b)) => Some(a.cmp(b)),
-            _ => self.as_f64().partial_cmp(&other.as_f64()),
-        }
+    /// The value as a float (only for magnitudes beyond exact comparison).
+    fn as_f64(&self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.scale as i32)
     }
 }
 
-/// Parses an integer or a decimal (`-3`, `2.5`, `1e3`). NOTE: integers compare exactly; anything with
-/// a fraction or exponent compares as `f64`.
-pub(crate) fn parse_number(s: &str) -> Option<Number> {
+/// Parses a number as IAM's numeric operators read it: an optional sign, digits, an optional
+/// fraction, an optional exponent (`-3`, `2.5`, `1e3`, `1.5E-2`). `None` for anything else, and for
+/// numbers beyond 38 significant digits or [`Decimal::MAX_SCALE`] fractional digits.
+///
+/// This is the one number reader: the evaluator, the linter's value checks and the prover's
+/// encoding of numeric keys all use it.
+pub fn parse_decimal(s: &str) -> Option<Decimal> {
     let s = s.trim();
-    if s.is_empty() {
+    let (negative, body) = match s.as_bytes().first()? {
+        b'-' => (true, s.get(1..)?),
+        b'+' => (false, s.get(1..)?),
+        _ => (false, s),
+    };
+    let (number, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (body.get(..at)?, body.get(at + 1..)?.parse::<i32>().ok()?),
+        None => (body, 0),
+    };
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    if (int.is_empty() && frac.is_empty()) || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
-    if let Ok(i) = s.parse::<i128>() {
-        return Some(Number::Int(i));
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let mut mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+    let mut scale = i64::try_from(frac.len()).ok()? - i64::from(exponent);
+    if scale < 0 {
+        mantissa = mantissa.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?;
+        scale = 0;
     }
-    let valid = s
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
-    if !valid {
-        return None;
+    // Trailing zeros of the fraction say nothing: `1.50` is `1.5`.
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
     }
-    s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float)
+    let scale = u32::try_from(scale).ok().filter(|s| *s <= Decimal::MAX_SCALE)?;
+    Some(Decimal {
+        mantissa: if negative { -mantissa } else { mantissa },
+        scale,
+    })
 }
 
 fn parse_bool(s: &str) -> Option<bool> {

@@ -4,8 +4,8 @@
 use super::matching::{grantee_match, statement_match, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
 use super::{
-    is_assume_role, is_get_caller_identity, is_kms_action, ContextValue, Decision, Evaluation, Gap, KmsGrant,
-    PolicySet, PolicySource, Request, StatementRef,
+    is_assume_role, is_get_caller_identity, is_kms_action, is_reserved_alias_change, ContextValue, Decision,
+    Evaluation, Gap, KmsGrant, PolicySet, PolicySource, Request, StatementRef,
 };
 use crate::policy::{Effect, Policy};
 
@@ -106,6 +106,12 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             gap: None,
             reason: "sts:GetCallerIdentity needs no permission".to_owned(),
         };
+    }
+    if is_reserved_alias_change(action, &request.resource) {
+        return implicit(
+            Gap::Service,
+            format!("KMS refuses {action} on aliases under alias/aws/ (they belong to AWS managed keys)"),
+        );
     }
     let is_root = matches!(
         principal,
@@ -392,6 +398,7 @@ fn gap_reason(gap: Gap, action: &str) -> String {
         Gap::Session => "no session policy",
         Gap::Resource => "no resource-based policy",
         Gap::KeyPolicy => "no key policy",
+        Gap::Service => "the service never",
     };
     format!("{what} allows the {action} action")
 }

@@ -25,6 +25,8 @@
 //! 6. RCPs only deny: `RCPFullAWSAccess` is attached at every level and cannot be detached, so no
 //!    level ever lacks an allow.
 //! 7. `sts:GetCallerIdentity` is allowed to every authenticated caller, whatever denies.
+//! 8. Service-enforced denials come first: KMS refuses to create, update or delete aliases under
+//!    `alias/aws/`, whatever the policies allow.
 //!
 //! Everything not decided by AWS's documentation is marked with a `// NOTE:` comment where it is
 //! decided, so the prover can implement the same choice.
@@ -33,6 +35,7 @@ mod condition;
 mod matching;
 mod principal;
 pub mod scenario;
+pub mod semantics;
 #[cfg(test)]
 mod tests;
 mod world;
@@ -42,7 +45,7 @@ use std::collections::BTreeMap;
 use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
-pub use condition::{parse_cidr, parse_date, Cidr};
+pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
 pub use matching::{
     arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, grantee_match, principal_match,
     resource_pattern_ambiguous, scan as scan_variables, wildcard_match, ArnReading, Piece as VariablePiece,
@@ -215,6 +218,20 @@ pub fn is_assume_role(action: &str) -> bool {
         .get(..14)
         .is_some_and(|head| head.eq_ignore_ascii_case("sts:AssumeRole"))
 }
+
+/// Whether a request changes an AWS managed KMS key's alias (`alias/aws/…`): KMS refuses
+/// `CreateAlias`, `UpdateAlias` and `DeleteAlias` on them whatever the policies say ("Aliases in
+/// AWS KMS": "you cannot create, update or delete aliases that begin with `alias/aws/`").
+pub fn is_reserved_alias_change(action: &str, resource: &str) -> bool {
+    RESERVED_ALIAS_ACTIONS.iter().any(|a| action.eq_ignore_ascii_case(a))
+        && arn_pattern_match(RESERVED_ALIAS_PATTERN, resource)
+}
+
+/// The `Resource` pattern of the aliases KMS reserves (see [`is_reserved_alias_change`]).
+pub const RESERVED_ALIAS_PATTERN: &str = "arn:*:kms:*:*:alias/aws/*";
+
+/// The actions KMS refuses on reserved aliases (see [`is_reserved_alias_change`]).
+pub const RESERVED_ALIAS_ACTIONS: [&str; 3] = ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"];
 
 /// Whether an action is a KMS action (`kms:` prefix, any case). Safe on any text: the one place
 /// that answers "is this a KMS action" (key-policy gates, grants and `kms:CallerAccount` ask it).
@@ -511,6 +528,8 @@ pub enum Gap {
     Resource,
     /// The KMS key policy neither allows nor delegates to the principal's account, and no grant allows.
     KeyPolicy,
+    /// The service refuses the request whatever the policies say (a reserved KMS alias).
+    Service,
 }
 
 /// The answer of [`evaluate`].

@@ -209,3 +209,76 @@ fn multibyte_actions_do_not_panic() {
     assert_eq!(decision(&req(ALICE, "é", KEY), &grants), Decision::ImplicitlyDenied);
     assert!(is_kms_action("KMS:Decrypt") && !is_kms_action("kmsé:x") && !is_kms_action("é"));
 }
+
+#[test]
+fn decimals_compare_exactly() {
+    let d = |s: &str| parse_decimal(s).unwrap_or_else(|| unreachable!("{s} should parse"));
+    assert_eq!(d("1.50"), d("1.5"));
+    assert_eq!(d("15e-1"), d("1.5"));
+    assert_eq!(d("1e3"), d("1000"));
+    assert_eq!(d("-0.25").mantissa, -25);
+    assert!(d("1.2").cmp_exact(&d("1.3")).is_lt());
+    // f64 cannot tell these apart; IAM's operators must.
+    assert!(d("1.00000000000000000001").cmp_exact(&d("1")).is_gt());
+    for bad in ["", "-", "1.2.3", "abc", "1e", "0x10", "1,5"] {
+        assert!(parse_decimal(bad).is_none(), "{bad}");
+    }
+    let tls = policy(vec![allow().action("s3:GetObject").resource("*").cond(
+        "NumericLessThan",
+        "s3:TlsVersion",
+        &["1.3"],
+    )]);
+    let ps = PolicySet {
+        identity: vec![&tls],
+        ..PolicySet::default()
+    };
+    assert_eq!(
+        decision(&with(get_obj(ALICE), "s3:TlsVersion", "1.2"), &ps),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&with(get_obj(ALICE), "s3:TlsVersion", "1.3"), &ps),
+        Decision::ImplicitlyDenied
+    );
+    assert_eq!(
+        decision(&with(get_obj(ALICE), "s3:TlsVersion", "1.29999999999999999999"), &ps),
+        Decision::Allowed
+    );
+}
+
+#[test]
+fn aws_managed_key_aliases_are_reserved() {
+    let admin = policy(vec![allow().action("kms:*").resource("*")]);
+    let ps = PolicySet {
+        identity: vec![&admin],
+        ..PolicySet::default()
+    };
+    let reserved = "arn:aws:kms:us-east-1:111111111111:alias/aws/s3";
+    let ev = evaluate(&req(ALICE, "kms:DeleteAlias", reserved), &ps);
+    assert_eq!((ev.decision, ev.gap), (Decision::ImplicitlyDenied, Some(Gap::Service)));
+    assert_eq!(
+        decision(&req(ROOT, "kms:CreateAlias", reserved), &ps),
+        Decision::ImplicitlyDenied
+    );
+    let own = "arn:aws:kms:us-east-1:111111111111:alias/app";
+    assert_eq!(decision(&req(ALICE, "kms:DeleteAlias", own), &ps), Decision::Allowed);
+    assert_eq!(
+        decision(&req(ALICE, "kms:ListAliases", reserved), &ps),
+        Decision::Allowed
+    );
+}
+
+/// `docs/semantics.md` is generated from the table of rules: it must say what the code does.
+#[test]
+fn semantics_doc_is_generated_from_the_table() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/semantics.md");
+    let expected = crate::eval::semantics::markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let _ = std::fs::write(&path, &expected);
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/semantics.md is stale: run `UPDATE_DOCS=1 cargo test -p tenet_ast semantics_doc`"
+    );
+}

@@ -1,0 +1,254 @@
+//! The table of IAM evaluation rules tenet implements, how exactly, and where the AWS guides leave
+//! a point open. `docs/semantics.md` is generated from it (a test fails when the file is stale), so
+//! the documentation says what the code does.
+//!
+//! Every entry names the module that implements the rule in the evaluator (`tenet_ast::eval`) and,
+//! where the prover treats it in a way of its own, how (`tenet_prove`). A rule that changes must
+//! change here too: the tests named in `checked_by` exercise it.
+
+/// How tenet treats a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Treatment {
+    /// Modelled exactly, in the evaluator and the encoding.
+    Exact,
+    /// The AWS guides leave the point open: a proof holds under every reading, and a verdict that
+    /// depends on the reading is `unknown`.
+    OpenReadingIsUnknown,
+    /// The prover approximates in the direction named; `holds` stays a proof.
+    Approximated(&'static str),
+    /// Not modelled: a property that needs it is `unknown` (or the input is refused).
+    NotModelled(&'static str),
+}
+
+/// One rule.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// The area (`decision`, `principals`, `conditions`, …).
+    pub area: &'static str,
+    /// The rule, in one sentence.
+    pub rule: &'static str,
+    /// The AWS documentation that decides it.
+    pub source: &'static str,
+    /// How tenet treats it.
+    pub treatment: Treatment,
+    /// Where it is implemented and tested.
+    pub checked_by: &'static str,
+}
+
+use Treatment::*;
+
+/// Every rule, in the order of the evaluation.
+pub const RULES: &[Rule] = &[
+    Rule {
+        area: "decision",
+        rule: "An applicable Deny in any policy in play wins; without an applicable Allow the request is implicitly denied.",
+        source: "IAM User Guide, Policy evaluation logic",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision; differential test",
+    },
+    Rule {
+        area: "decision",
+        rule: "Within one account the identity side (identity policies capped by boundaries and the session policy) or the resource policy suffices; across accounts both must allow.",
+        source: "IAM User Guide, Cross-account policy evaluation logic",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision; differential test",
+    },
+    Rule {
+        area: "decision",
+        rule: "A KMS key policy must allow, directly or by naming the account (delegation to its IAM policies); grants only allow, without any IAM policy of the grantee.",
+        source: "KMS Developer Guide, Key policies; Grants in AWS KMS",
+        treatment: Exact,
+        checked_by: "eval::decide (grant_covers), prove::decision (grant_covers); soundness/grants.tenet",
+    },
+    Rule {
+        area: "decision",
+        rule: "A role trust policy must allow sts:AssumeRole* even for a principal of the role's own account (naming the account delegates to its IAM policies).",
+        source: "IAM User Guide, Cross-account policy evaluation logic (role trust policies)",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision; soundness/trust.tenet",
+    },
+    Rule {
+        area: "decision",
+        rule: "SCPs: at every organization level some SCP must allow; they govern the principals of member accounts only, never service-linked roles, and not the management account.",
+        source: "AWS Organizations User Guide, SCP evaluation",
+        treatment: Exact,
+        checked_by: "eval::world (organization accounts), prove::decision; soundness/scp-needs-organization.tenet",
+    },
+    Rule {
+        area: "decision",
+        rule: "RCPs only deny: RCPFullAWSAccess is attached at every level and cannot be detached; they govern resources of member accounts and not service-linked roles.",
+        source: "AWS Organizations User Guide, Resource control policies",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision; soundness/rcp.tenet",
+    },
+    Rule {
+        area: "decision",
+        rule: "sts:GetCallerIdentity needs no permission and an explicit Deny does not stop it.",
+        source: "STS API Reference, GetCallerIdentity",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision; soundness/caller-identity.tenet",
+    },
+    Rule {
+        area: "decision",
+        rule: "KMS refuses CreateAlias, UpdateAlias and DeleteAlias on aliases under alias/aws/, whatever the policies allow.",
+        source: "KMS Developer Guide, Aliases in AWS KMS",
+        treatment: Exact,
+        checked_by: "eval::is_reserved_alias_change, prove::decision",
+    },
+    Rule {
+        area: "principals",
+        rule: "The account root user has full access in its own account (no identity policy), subject to explicit denies, SCPs, the key-policy gate and trust policies; it cannot assume roles.",
+        source: "IAM User Guide, AWS account root user; STS AssumeRole",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision; soundness/root.tenet",
+    },
+    Rule {
+        area: "principals",
+        rule: "An IAM principal whose identity policies were not given, in an account not declared closed, may have any policy attached (open world): never/only read its identity side as allowing; a can about it is unknown.",
+        source: "IAM User Guide, Policy evaluation logic (identity-based policies are the account's to attach)",
+        treatment: Approximated("towards allowing: the most permissive identity side, so never/only proofs hold whatever is attached"),
+        checked_by: "eval::world, prove::decision; soundness/open-world.tenet, closed-world.tenet",
+    },
+    Rule {
+        area: "principals",
+        rule: "A resource-policy grant naming a user, a role session or a federated user exactly is not capped by its boundary or session policy; a grant through the role ARN or `*` is.",
+        source: "IAM User Guide, Policy evaluation logic (resource-based policies and permissions boundaries)",
+        treatment: Exact,
+        checked_by: "eval::matching (PrincipalMatch), prove::decision",
+    },
+    Rule {
+        area: "principals",
+        rule: "NotPrincipal with Allow grants everyone except those listed (a legacy form AWS advises against); with Deny, an IAM principal is spared only when its account is listed too.",
+        source: "IAM User Guide, AWS JSON policy elements: NotPrincipal",
+        treatment: Exact,
+        checked_by: "eval::matching::not_principal_excludes",
+    },
+    Rule {
+        area: "principals",
+        rule: "Service-linked roles are not subject to SCPs or RCPs.",
+        source: "AWS Organizations User Guide; IAM User Guide, Service-linked roles",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision",
+    },
+    Rule {
+        area: "resources",
+        rule: "The account that owns a resource is its ARN's account field; S3 ARNs carry none (a property states it with `owned by`), and `aws` names resources AWS owns, which are in no customer account.",
+        source: "IAM User Guide, IAM identifiers (ARNs)",
+        treatment: Exact,
+        checked_by: "eval::arn_account; soundness/aws-owned.tenet",
+    },
+    Rule {
+        area: "resources",
+        rule: "ARN wildcards: `*` stays within a segment except when it ends one, `?` matches one character.",
+        source: "IAM User Guide, IAM JSON policy elements: Resource",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::matching (ArnReading), prove resources alphabet; whether `?` or a segment-ending `*` of the first five segments matches `:` is open",
+    },
+    Rule {
+        area: "conditions",
+        rule: "Several values of one key are ORed; negated operators hold when no value matches; a missing key makes IfExists and ForAllValues true, ForAnyValue false, negated operators true and others false.",
+        source: "IAM User Guide, Condition operators; Single-valued vs. multivalued context keys",
+        treatment: Exact,
+        checked_by: "eval::condition, prove encode::condition; differential test",
+    },
+    Rule {
+        area: "conditions",
+        rule: "A multi-valued key (the catalog's ArrayOf* keys, aws:TagKeys, …) is a set whatever operator reads it; an empty set is present but has no value.",
+        source: "IAM User Guide, Single-valued vs. multivalued context keys",
+        treatment: Exact,
+        checked_by: "eval::condition, prove encode (catalog multivalued keys)",
+    },
+    Rule {
+        area: "conditions",
+        rule: "An operator without ForAnyValue:/ForAllValues: on a multi-valued key holding other than one value.",
+        source: "IAM User Guide (not specified)",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "prove encode::reading_dependent; soundness/multivalued.tenet",
+    },
+    Rule {
+        area: "conditions",
+        rule: "Numeric operators compare decimals exactly (s3:TlsVersion 1.2 < 1.3).",
+        source: "IAM User Guide, Numeric condition operators",
+        treatment: Exact,
+        checked_by: "eval::parse_decimal, prove encode::number_units; soundness/decimals.tenet",
+    },
+    Rule {
+        area: "conditions",
+        rule: "A value that a property gives (`given`, `when`) and that cannot be represented exactly makes the verdict unknown.",
+        source: "tenet's soundness rule",
+        treatment: NotModelled("numbers with more than 9 fractional digits or beyond 4.6e12"),
+        checked_by: "prove property::given_formula; soundness/decimals.tenet",
+    },
+    Rule {
+        area: "conditions",
+        rule: "BinaryEquals compares base64-decoded bytes.",
+        source: "IAM User Guide, Binary condition operators",
+        treatment: Approximated("the encoding leaves it free (over-approximation): a model is confirmed by the evaluator"),
+        checked_by: "eval::condition, prove encode::value_matches",
+    },
+    Rule {
+        area: "variables",
+        rule: "Policy variables resolve from the request under Version 2012-10-17 and are literal under 2008-10-17; a missing or multi-valued key makes the element match nothing.",
+        source: "IAM User Guide, IAM policy elements: Variables and tags",
+        treatment: Exact,
+        checked_by: "eval::matching::scan, prove encode::resolve",
+    },
+    Rule {
+        area: "open points",
+        rule: "A `*` principal in a same-account resource policy against a permissions boundary or a session policy: tenet caps it like a grant to the role ARN.",
+        source: "IAM User Guide, Permissions boundaries (does not cover `*`)",
+        treatment: Approximated("towards denying for a principal with a boundary or session policy; documented, not yet reported as unknown"),
+        checked_by: "eval::matching::principal_match",
+    },
+    Rule {
+        area: "open points",
+        rule: "NotPrincipal with Deny naming a principal but not its account: tenet applies the Deny to that principal too.",
+        source: "IAM User Guide, NotPrincipal (says the account must be listed)",
+        treatment: Exact,
+        checked_by: "eval::matching::not_principal_excludes",
+    },
+    Rule {
+        area: "not modelled",
+        rule: "KMS grants given by key id rather than key ARN; grant tokens; retiring principals.",
+        source: "KMS Developer Guide, Grants",
+        treatment: NotModelled("a bare key id is over-approximated in proofs; retired or revoked grants are absent from list-grants output"),
+        checked_by: "prove::decision::grant_covers",
+    },
+    Rule {
+        area: "not modelled",
+        rule: "Federated users (GetFederationToken): the permissions of the IAM user who federated, capped by the session policy.",
+        source: "IAM User Guide, Session policies",
+        treatment: NotModelled("a federated-user session is an open-world principal of its account in proofs"),
+        checked_by: "eval::world",
+    },
+];
+
+/// `docs/semantics.md`, from [`RULES`].
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# IAM semantics in tenet\n\n\
+         Generated from `crates/tenet_ast/src/eval/semantics.rs` (`UPDATE_DOCS=1 cargo test -p tenet_ast semantics_doc`\n\
+         rewrites it; the test fails when it is stale). Each rule says how the evaluator (`tenet simulate`,\n\
+         the re-check of every counterexample) and the prover's encoding treat it.\n\n\
+         - **exact**: modelled exactly in both, tested against each other on generated requests;\n\
+         - **open → unknown**: the AWS guides leave the point open; `holds` is proved under every reading and a\n\
+           verdict that depends on the reading is `unknown`;\n\
+         - **approximated**: the direction is given; `holds` stays a proof;\n\
+         - **not modelled**: a verdict that needs it is `unknown`.\n\n\
+         | area | rule | AWS source | treatment | implemented and checked by |\n|---|---|---|---|---|\n",
+    );
+    for r in RULES {
+        let treatment = match r.treatment {
+            Exact => "exact".to_owned(),
+            OpenReadingIsUnknown => "open → unknown".to_owned(),
+            Approximated(how) => format!("approximated: {how}"),
+            NotModelled(what) => format!("not modelled: {what}"),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.area, r.rule, r.source, treatment, r.checked_by
+        ));
+    }
+    out.push_str("\nConformance with the peer simulator `@cloud-copilot/iam-simulate` is measured by `scripts/conformance.sh`; its disagreement classes are in `docs/conformance.md`.\n");
+    out
+}
