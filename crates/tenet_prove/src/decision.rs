@@ -205,7 +205,36 @@ impl Encoder {
             None => FALSE,
             Some((p, allow)) => Self::applies(p, allow, who, false, min),
         };
-        let stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
+        let cross = match who.account() {
+            Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
+            None => FALSE,
+        };
+        let mut stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
+        // A `*` grant against a boundary or session policy: the guides do not say whether it is
+        // capped, so either answer is possible there (`Encoder::unambiguous` excludes the case).
+        if by_policies && (!boundaries.is_empty() || session.is_some()) && is_aws {
+            if let Some((p, allow)) = &res {
+                let stars: Vec<(usize, Formula)> = allow
+                    .iter()
+                    .filter(|(i, _)| {
+                        p.statements
+                            .get(*i)
+                            .and_then(|s| s.value.principal.as_ref())
+                            .is_some_and(|pr| !pr.value.negated.value && pr.value.is_any())
+                    })
+                    .cloned()
+                    .collect();
+                if !stars.is_empty() {
+                    let open = and([
+                        Self::applies(p, &stars, who, false, Class::Capped),
+                        not(caps_ok.clone()),
+                        not(cross.clone()),
+                    ]);
+                    let reading = self.open_reading(open.clone());
+                    stands_alone = or([stands_alone, and([open, reading])]);
+                }
+            }
+        }
         // KMS grants: each allows its operations on its key to its grantee, within its constraints.
         let mut by_grant = Vec::new();
         for g in &ps.grants {
@@ -227,10 +256,6 @@ impl Encoder {
             by_grant.push(and([covers, or([alone, delegated])]));
         }
         let by_grant = or(by_grant);
-        let cross = match who.account() {
-            Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
-            None => FALSE,
-        };
         let key_gate = {
             let delegated = and([ge(Class::Account), identity_side.clone()]);
             or([

@@ -124,6 +124,9 @@ pub struct Encoder {
     /// Multi-valued keys read by an operator without `ForAnyValue:`/`ForAllValues:` (lowercase):
     /// AWS leaves the meaning open for sets of other than one value (see [`Encoder::unambiguous`]).
     reading_keys: BTreeSet<String>,
+    /// Request cases where the decision depends on a point the guides leave open (a `*` grant
+    /// against a boundary or session policy); each has a free reading variable.
+    open_cases: Vec<Formula>,
     /// The fractional digits of the unit numbers are counted in (see [`number_units`]): the most
     /// any numeric policy constant has, between [`MIN_NUM_DIGITS`] and [`MAX_NUM_DIGITS`].
     pub num_digits: u32,
@@ -333,6 +336,7 @@ impl Encoder {
             resource_strings,
             question_patterns: BTreeSet::new(),
             reading_keys: BTreeSet::new(),
+            open_cases: Vec::new(),
             num_digits,
             fresh: 0,
         };
@@ -433,6 +437,7 @@ impl Encoder {
                 implies(lenient, self.resource_reading(p, ArnReading::STRICT))
             })
             .collect();
+        fs.push(not(or(self.open_cases.clone())));
         for l in &self.reading_keys {
             fs.push(implies(
                 bool_var(format!("k.{l}.present")),
@@ -440,6 +445,14 @@ impl Encoder {
             ));
         }
         and(fs)
+    }
+
+    /// A free boolean for an open reading in the request case `case` (recorded so that
+    /// [`Encoder::unambiguous`] can exclude the case): `unsat` then holds under every reading.
+    pub fn open_reading(&mut self, case: Formula) -> Formula {
+        self.open_cases.push(case);
+        self.fresh += 1;
+        bool_var(format!("reading.{}", self.fresh))
     }
 
     /// A multi-valued key of the request whose value count makes an unqualified operator's

@@ -521,6 +521,16 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
                         )
                     })
                     .or_else(|| enc.reading_dependent(&r))
+                    .or_else(|| {
+                        (p.singles.is_empty()
+                            && tenet_ast::eval::star_grant_reading_matters(&r, &p.headers.policy_set_for(&r)))
+                        .then(|| {
+                            "the answer depends on whether a `Principal: \"*\"` grant of a same-account resource \
+                             policy is capped by the caller's permissions boundary or session policy (the IAM \
+                             User Guide does not say)"
+                                .to_owned()
+                        })
+                    })
             })
         };
         if let Some(why) = match &outcome {

@@ -486,3 +486,29 @@ fn grant_covers(grant: &KmsGrant, request: &Request) -> bool {
     }
     true
 }
+
+/// Whether the decision depends on a point the IAM User Guide leaves open: a same-account request
+/// that the identity side does not allow because a permissions boundary or session policy caps it,
+/// and that an `Allow` of the resource policy with `Principal: "*"` would allow if `*` grants stood
+/// alone like grants to the exact principal. tenet reads them as capped (like a grant to a role
+/// ARN); the prover answers `unknown` when a verdict depends on it.
+pub fn star_grant_reading_matters(request: &Request, ps: &PolicySet) -> bool {
+    let has_caps = !ps.identity_open && (!ps.boundaries.is_empty() || ps.session.is_some());
+    if !has_caps || request.is_cross_account() || !matches!(request.principal, RequestPrincipal::Aws { .. }) {
+        return false;
+    }
+    let ev = evaluate(request, ps);
+    if ev.decision != Decision::ImplicitlyDenied || !matches!(ev.gap, Some(Gap::Boundary | Gap::Session)) {
+        return false;
+    }
+    ps.resource.is_some_and(|p| {
+        p.statements.iter().any(|s| {
+            s.value.effect() == Some(Effect::Allow)
+                && s.value
+                    .principal
+                    .as_ref()
+                    .is_some_and(|pr| !pr.value.negated.value && pr.value.is_any())
+                && statement_match(&s.value, p, request, false) != PrincipalMatch::No
+        })
+    })
+}

@@ -567,3 +567,5 @@ pub fn condition_holds(cond: &Condition, policy: &Policy, request: &Request) -> 
 }
 
 mod decide;
+
+pub use decide::star_grant_reading_matters;

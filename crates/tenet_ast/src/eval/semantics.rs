@@ -195,10 +195,10 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         area: "open points",
-        rule: "A `*` principal in a same-account resource policy against a permissions boundary or a session policy: tenet caps it like a grant to the role ARN.",
+        rule: "A `*` principal in a same-account resource policy against a permissions boundary or a session policy: the simulator caps it like a grant to the role ARN.",
         source: "IAM User Guide, Permissions boundaries (does not cover `*`)",
-        treatment: Approximated("towards denying for a principal with a boundary or session policy; documented, not yet reported as unknown"),
-        checked_by: "eval::matching::principal_match",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::star_grant_reading_matters, prove::decision; soundness/star-grant.tenet",
     },
     Rule {
         area: "open points",
