@@ -96,12 +96,18 @@ impl Encoder {
             .map(|a| self.action_pattern(a))
             .collect::<Vec<_>>();
         let reserved = and([or(reserved_actions), self.resource_match(RESERVED_ALIAS_PATTERN, false)]);
+        let kms = self.action_pattern("kms:*");
         let mut alts = Vec::new();
         for (ci, who) in self.candidates.clone().iter().enumerate() {
             // RCPs are added below, guarded by the symbolic resource account.
             let ps = world.policy_set_for(who, None);
             let decision = self.decision(&mut cache, who, world, &ps, &in_org, &get_caller_identity, &assume_role);
-            alts.push(and([self.is_candidate(ci), not(reserved.clone()), decision]));
+            let mut refused = vec![reserved.clone()];
+            if matches!(who, RequestPrincipal::Anonymous) {
+                // KMS refuses unauthenticated requests.
+                refused.push(kms.clone());
+            }
+            alts.push(and([self.is_candidate(ci), not(or(refused)), decision]));
         }
         or(alts)
     }

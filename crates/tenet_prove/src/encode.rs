@@ -463,7 +463,7 @@ impl Encoder {
             (n != 1).then(|| {
                 format!(
                     "the answer depends on how AWS reads an operator without `ForAnyValue:`/`ForAllValues:` on \
-                     the multi-valued key `{}` when it holds {n} values (the IAM User Guide does not say)",
+                     the multi-valued key `{}` when it holds no value or several (the IAM User Guide does not say)",
                     self.keys.get(l).map_or(l.as_str(), |k| k.name.as_str())
                 )
             })

@@ -107,6 +107,12 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             reason: "sts:GetCallerIdentity needs no permission".to_owned(),
         };
     }
+    if matches!(principal, RequestPrincipal::Anonymous) && is_kms_action(action) {
+        return implicit(
+            Gap::Service,
+            format!("KMS refuses unauthenticated requests: an anonymous caller cannot call {action}"),
+        );
+    }
     if is_reserved_alias_change(action, &request.resource) {
         return implicit(
             Gap::Service,

@@ -96,6 +96,13 @@ pub const RULES: &[Rule] = &[
         checked_by: "eval::is_reserved_alias_change, prove::decision",
     },
     Rule {
+        area: "decision",
+        rule: "KMS refuses unauthenticated requests: an anonymous caller is never allowed a kms: action, whatever a key policy with `Principal: \"*\"` says.",
+        source: "KMS Developer Guide, Authentication and access control (every request is signed)",
+        treatment: Exact,
+        checked_by: "eval::decide, prove::decision",
+    },
+    Rule {
         area: "principals",
         rule: "The account root user has full access in its own account (no identity policy), subject to explicit denies, SCPs, the key-policy gate and trust policies; it cannot assume roles.",
         source: "IAM User Guide, AWS account root user; STS AssumeRole",

@@ -282,3 +282,28 @@ fn semantics_doc_is_generated_from_the_table() {
         "docs/semantics.md is stale: run `UPDATE_DOCS=1 cargo test -p tenet_ast semantics_doc`"
     );
 }
+
+#[test]
+fn kms_refuses_anonymous_callers() {
+    let open_key = policy(vec![allow().principal_star().action("kms:*").resource("*")]);
+    let ps = PolicySet {
+        resource: Some(&open_key),
+        resource_is_key_policy: true,
+        ..PolicySet::default()
+    };
+    let ev = evaluate(&req("anonymous", "kms:Decrypt", KEY), &ps);
+    assert_eq!((ev.decision, ev.gap), (Decision::ImplicitlyDenied, Some(Gap::Service)));
+    // An authenticated principal of another account is still let in by such a key policy and its
+    // own identity side.
+    let any = policy(vec![allow().action("kms:*").resource("*")]);
+    let ps = PolicySet {
+        identity: vec![&any],
+        resource: Some(&open_key),
+        resource_is_key_policy: true,
+        ..PolicySet::default()
+    };
+    assert_eq!(
+        decision(&req(OTHER_SESSION, "kms:Decrypt", KEY), &ps),
+        Decision::Allowed
+    );
+}
