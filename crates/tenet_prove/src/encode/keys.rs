@@ -1,0 +1,187 @@
+//! The keys AWS derives from the principal and the resource (`aws:PrincipalAccount`,
+//! `kms:CallerAccount`, `aws:ResourceAccount`, …), tied to the symbolic request.
+
+use super::*;
+
+impl Encoder {
+    /// The condition keys AWS derives from the principal, tied to each candidate. Each constraint
+    /// is a necessary condition of real requests (it only removes impossible ones): a candidate that
+    /// stands for many principals (a fresh user, role, account or service) only gets what all of
+    /// them share.
+    pub fn derived_keys(&self) -> Formula {
+        let mut fs = Vec::new();
+        let named: BTreeSet<&str> = self.candidates.iter().filter_map(|c| c.account()).collect();
+        let account_exact = self.account_keys_compared_exactly();
+        for (ci, who) in self.candidates.iter().enumerate() {
+            let mut ties = Vec::new();
+            let fresh_name = stands_for_many(who);
+            match who {
+                RequestPrincipal::Aws { arn, account, kind } => {
+                    let partition = arn.split(':').nth(1).unwrap_or("aws");
+                    let fresh_account = account == FRESH_ACCOUNT;
+                    for key in ["aws:PrincipalAccount", "kms:CallerAccount"] {
+                        if fresh_account && !account_exact {
+                            let others: Vec<Formula> = named
+                                .iter()
+                                .filter(|a| **a != FRESH_ACCOUNT)
+                                .filter_map(|a| self.tie_value(key, a))
+                                .map(not)
+                                .collect();
+                            ties.push(implies(self.present(key, false), and(others)));
+                        } else if let Some(v) = self.tie_value(key, account) {
+                            ties.push(implies(self.present(key, false), v));
+                        }
+                    }
+                    if self.keys.contains_key("kms:calleraccount") {
+                        ties.push(implies(
+                            self.action_pattern_ro("kms:*"),
+                            self.present("kms:CallerAccount", false),
+                        ));
+                    }
+                    self.tie_present(
+                        &mut ties,
+                        "aws:PrincipalAccount",
+                        account_exact || !fresh_account,
+                        account,
+                    );
+                    let ty = match kind {
+                        AwsPrincipalKind::Root => "Account",
+                        AwsPrincipalKind::User { .. } | AwsPrincipalKind::Other => "User",
+                        AwsPrincipalKind::Role { .. } | AwsPrincipalKind::AssumedRole { .. } => "AssumedRole",
+                        AwsPrincipalKind::FederatedUser { .. } => "FederatedUser",
+                    };
+                    if !matches!(kind, AwsPrincipalKind::Other) {
+                        self.tie_present(&mut ties, "aws:PrincipalType", true, ty);
+                    }
+                    self.tie_present(&mut ties, "aws:PrincipalIsAWSService", true, "false");
+                    if self.keys.contains_key("aws:principalservicename") {
+                        ties.push(not(self.present("aws:PrincipalServiceName", false)));
+                    }
+                    match kind {
+                        AwsPrincipalKind::User { name } => {
+                            self.tie_present(&mut ties, "aws:username", !fresh_name, name);
+                        }
+                        _ if self.keys.contains_key("aws:username") => {
+                            ties.push(not(self.present("aws:username", false)));
+                        }
+                        _ => {}
+                    }
+                    if let Some(k) = self
+                        .keys
+                        .get("aws:principalarn")
+                        .filter(|k| k.ty == KeyType::Str && !k.mixed)
+                    {
+                        let exact = !fresh_name && !fresh_account;
+                        let value = match kind {
+                            AwsPrincipalKind::AssumedRole { role_name, .. } => {
+                                // The role's path is not in the session ARN.
+                                let prefix = format!("arn:{partition}:iam::{account}:role/");
+                                Some(self.slots_all("aws:principalarn", k, |t| {
+                                    if fresh_name {
+                                        str_prefix(&prefix, t)
+                                    } else {
+                                        and([
+                                            str_prefix(&prefix, t.clone()),
+                                            or([
+                                                eq(t.clone(), Term::str(format!("{prefix}{role_name}"))),
+                                                str_suffix(&format!("/{role_name}"), t),
+                                            ]),
+                                        ])
+                                    }
+                                }))
+                            }
+                            _ if exact => self.tie_value("aws:PrincipalArn", arn),
+                            AwsPrincipalKind::User { .. } if !fresh_account => {
+                                let prefix = format!("arn:{partition}:iam::{account}:user/");
+                                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
+                            }
+                            AwsPrincipalKind::Role { .. } if !fresh_account => {
+                                let prefix = format!("arn:{partition}:iam::{account}:role/");
+                                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
+                            }
+                            _ => None,
+                        };
+                        ties.push(self.present("aws:PrincipalArn", false));
+                        if let Some(v) = value {
+                            ties.push(v);
+                        }
+                    }
+                }
+                RequestPrincipal::Service(name) => {
+                    self.tie_present(&mut ties, "aws:PrincipalServiceName", !fresh_name, name);
+                    self.tie_present(&mut ties, "aws:PrincipalIsAWSService", true, "true");
+                    for key in ["aws:principalarn", "aws:principalaccount", "aws:username"] {
+                        if self.keys.contains_key(key) {
+                            ties.push(not(self.present(key, false)));
+                        }
+                    }
+                }
+                RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => {}
+            }
+            if !ties.is_empty() {
+                fs.push(implies(self.is_candidate(ci), and(ties)));
+            }
+        }
+        and(fs)
+    }
+
+    /// Ties a key to be present with `value` (when `exact`), or only present.
+    pub(super) fn tie_present(&self, ties: &mut Vec<Formula>, key: &str, exact: bool, value: &str) {
+        if !self.keys.contains_key(&key.to_lowercase()) {
+            return;
+        }
+        ties.push(self.present(key, true));
+        if exact {
+            if let Some(v) = self.tie_value(key, value) {
+                ties.push(v);
+            }
+        }
+    }
+
+    /// Every active value of a (present) key equals `value`; `None` when the key is not modelled
+    /// exactly or is not read by any policy.
+    pub(super) fn tie_value(&self, key: &str, value: &str) -> Option<Formula> {
+        let l = key.to_lowercase();
+        let k = self.keys.get(&l)?;
+        if k.mixed {
+            return None;
+        }
+        let mut fs = Vec::new();
+        for i in 0..k.slots {
+            fs.push(implies(
+                self.active(&l, k, i),
+                fix_slot(&Self::slot(&l, i), k.ty, value, self.num_digits)?,
+            ));
+        }
+        if k.multi {
+            fs.push(eq(Term::int_var(format!("k.{l}.n")), Term::Int(1)));
+        }
+        Some(and(fs))
+    }
+
+    pub(super) fn slots_all(&self, l: &str, k: &KeyModel, f: impl Fn(Term) -> Formula) -> Formula {
+        and((0..k.slots)
+            .map(|i| implies(self.active(l, k, i), f(Term::str_var(Self::slot(l, i)))))
+            .collect::<Vec<_>>())
+    }
+
+    /// Whether every condition reading an account key compares it by exact string equality, so
+    /// that the fresh account can stand for its own id.
+    pub(super) fn account_keys_compared_exactly(&self) -> bool {
+        ["aws:principalaccount", "kms:calleraccount"].iter().all(|k| {
+            self.keys.get(*k).is_none_or(|m| {
+                !m.mixed
+                    && m.ty == KeyType::Str
+                    && m.atoms.iter().all(|a| {
+                        a == "null"
+                            || a.starts_with("property:")
+                            || ((a.starts_with("Some(StringEquals)") || a.starts_with("Some(StringNotEquals)"))
+                                && !a.contains('*')
+                                && !a.contains('?')
+                                && !a.contains("${")
+                                && !a.contains(FRESH_ACCOUNT))
+                    })
+            })
+        })
+    }
+}
