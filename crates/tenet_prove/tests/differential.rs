@@ -3,6 +3,9 @@
 //! `tests/fixtures/prove/` and every policy under `policies/`.
 
 use std::collections::BTreeMap;
+
+mod common;
+use common::assignment;
 use std::path::{Path, PathBuf};
 use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal};
 use tenet_ast::eval::{Owned, World};
@@ -223,41 +226,6 @@ fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
     // AWS derives these keys from the principal; the encoding ties them to it.
     req.force_derived_keys();
     req
-}
-
-/// The assignment that the fixing formulas describe; variables they leave open (slots of absent
-/// keys, which every use guards) get default values.
-fn assignment(fixed: &[Formula], all: &BTreeMap<String, Sort>) -> Assignment {
-    fn walk(f: &Formula, a: &mut Assignment) {
-        match f {
-            Formula::And(fs) => fs.iter().for_each(|g| walk(g, a)),
-            Formula::Var(v) => {
-                a.insert(v.clone(), Value::Bool(true));
-            }
-            Formula::Not(g) => {
-                if let Formula::Var(v) = &**g {
-                    a.insert(v.clone(), Value::Bool(false));
-                }
-            }
-            Formula::Eq(Term::Var(v, _), t) => {
-                if let Some(x) = t.eval(&Assignment::new()) {
-                    a.insert(v.clone(), x);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut a = Assignment::new();
-    fixed.iter().for_each(|f| walk(f, &mut a));
-    for (v, s) in all {
-        a.entry(v.clone()).or_insert(match s {
-            Sort::Bool => Value::Bool(false),
-            Sort::String => Value::Str(String::new()),
-            Sort::Int => Value::Int(0),
-            Sort::Bv(_) => Value::Bv(0),
-        });
-    }
-    a
 }
 
 /// Z3 answers that timed out (bounded by the test).
