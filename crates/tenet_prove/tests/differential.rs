@@ -11,7 +11,7 @@ use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal
 use tenet_ast::eval::{Owned, World};
 use tenet_ast::{Policy, PolicyKind};
 use tenet_prove::encode::{Encoder, KeyType};
-use tenet_prove::ir::{Assignment, Formula, Query, Sort, Term, Value};
+use tenet_prove::ir::{Formula, Query};
 use tenet_prove::principals::{candidates, stands_for_many};
 use tenet_prove::property::allowed_alone;
 use tenet_prove::smt::{Outcome, Session};
