@@ -91,8 +91,8 @@ impl Scanner {
 }
 
 /// Calls `f` with every string literal of `text` in order; stops when `f` returns `false`.
-pub fn for_each_string(text: &str, mut f: impl FnMut(StringToken) -> bool) {
-    scan(text, usize::MAX, |t| f(t));
+pub fn for_each_string(text: &str, f: impl FnMut(StringToken) -> bool) {
+    scan(text, usize::MAX, f);
 }
 
 /// What is at byte `offset` of `text`. A cursor right after a string's last character, or right
