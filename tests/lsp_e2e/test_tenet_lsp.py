@@ -96,6 +96,12 @@ async def test_a_fault_is_located_then_cleared_by_an_edit(vscode):
     assert diags[0].range == types.Range(start=types.Position(0, col), end=types.Position(0, col + 6))
     assert diags[0].severity == types.DiagnosticSeverity.Error
 
+    # Hover on the fault shows the rule's documentation, as `tenet explain` prints it.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, col + 2))
+    )
+    assert hover.contents.value.startswith("SYN008 invalid-effect"), hover.contents.value
+
     diags = await diagnostics_after(client, uri, lambda: change(client, uri, 2, (0, col + 1), (0, col + 5), "Allow"))
     assert diags == [], diags
 

@@ -269,6 +269,19 @@ mod tests {
     }
 
     #[test]
+    fn fix_all_applies_every_certain_fix() {
+        let text = POLICY.replace("\"Version\": \"2012-10-17\", ", "");
+        assert!(codes(&text).contains(&"IAM001") && codes(&text).contains(&CODE));
+        let uri = Url::parse("file:///nonexistent/p.json").unwrap();
+        let checked = lint_checked(&input(&text));
+        let action = fix_all(&text, &uri, &checked.diagnostics, Encoding::Utf16).unwrap();
+        assert_eq!(action.title, "apply 2 certain tenet fixes");
+        let fixed = apply(&text, &action);
+        let left = codes(&fixed);
+        assert!(!left.contains(&"IAM001") && !left.contains(&CODE), "{fixed}: {left:?}");
+    }
+
+    #[test]
     fn a_second_code_joins_an_existing_marker() {
         let text = POLICY.replace("\"Für\"", "\"ReadTenetIgnoreIAM999ForNow\"");
         let code = CODE;

@@ -270,7 +270,27 @@ fn condition_keys(actions: &[String]) -> Vec<Offer> {
     out
 }
 
-/// Keywords, or the actions of a service after `service:`, for the word before the cursor.
+/// The condition keys named `service:…` (`aws:` gives the global keys), for `when` and `given`.
+fn keys_of_service(service: &str) -> Vec<Offer> {
+    let cat = catalog();
+    let keys: Vec<&tenet_catalog::ConditionKey> = if service.eq_ignore_ascii_case("aws") {
+        cat.global_condition_keys().collect()
+    } else {
+        cat.service(service)
+            .map(|s| s.condition_keys.iter().collect())
+            .unwrap_or_default()
+    };
+    keys.into_iter()
+        .filter(|k| {
+            k.name
+                .split_once(':')
+                .is_some_and(|(p, _)| p.eq_ignore_ascii_case(service))
+        })
+        .map(|k| offer(k.name, docs::key_summary(k), CompletionItemKind::PROPERTY))
+        .collect()
+}
+
+/// Keywords, or the actions and condition keys of a service after `service:`, for the word before the cursor.
 pub fn property_offers(text: &str, offset: usize) -> (Vec<Offer>, Span) {
     let start = text[..offset]
         .char_indices()
@@ -279,8 +299,10 @@ pub fn property_offers(text: &str, offset: usize) -> (Vec<Offer>, Span) {
         .last()
         .map_or(offset, |(i, _)| i);
     let word = &text[start..offset];
-    let offers = if word.contains(':') {
-        actions(word)
+    let offers = if let Some((service, _)) = word.split_once(':') {
+        let mut offers = actions(word);
+        offers.extend(keys_of_service(service));
+        offers
     } else {
         TENET_KEYWORDS
             .iter()
@@ -344,5 +366,9 @@ mod tests {
         assert_eq!(&text[span.range()], "nev");
         let text = "property p:\n  never allow kms:Re";
         assert!(labels(&property_offers(text, text.len()).0).contains(&"kms:ReEncryptFrom"));
+        let text = "property p:\n  only allow kms:Decrypt on \"*\" when kms:Vi";
+        assert!(labels(&property_offers(text, text.len()).0).contains(&"kms:ViaService"));
+        let text = "property p:\n  only allow s3:* on \"*\" when aws:Sec";
+        assert!(labels(&property_offers(text, text.len()).0).contains(&"aws:SecureTransport"));
     }
 }

@@ -31,7 +31,7 @@ pub fn handle(server: &mut Server, value: Value) -> Result<Value, Failure> {
             if covers && !explained.contains(&d.code) {
                 explained.push(d.code);
                 if let Some(doc) = tenet_lint::pipeline::explain(d.code) {
-                    parts.push(format!("---\n\n{doc}"));
+                    parts.push(doc);
                 }
                 span = span.or(Some(d.span));
             }
@@ -44,7 +44,7 @@ pub fn handle(server: &mut Server, value: Value) -> Result<Value, Failure> {
     let hover = Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: parts.join("\n"),
+            value: parts.join("\n---\n\n"),
         }),
         range: span.map(|s| doc.range(s, server.encoding)),
     };
