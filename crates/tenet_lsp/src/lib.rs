@@ -50,6 +50,8 @@ pub fn run_stdio() -> Result<(), LspError> {
     let (connection, io_threads) = lsp_server::Connection::stdio();
     let outcome = run(&connection);
     drop(connection);
-    io_threads.join()?;
-    outcome
+    let joined = io_threads.join();
+    // The session's own error says more than the transport's that follows from it.
+    outcome?;
+    Ok(joined?)
 }
