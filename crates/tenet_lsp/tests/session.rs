@@ -15,6 +15,10 @@ struct Client {
 
 impl Client {
     fn start(root: Option<&std::path::Path>) -> Client {
+        Client::start_with(root, Value::Null)
+    }
+
+    fn start_with(root: Option<&std::path::Path>, options: Value) -> Client {
         let (server_side, client_side) = Connection::memory();
         let server = std::thread::spawn(move || tenet_lsp::run(&server_side));
         let mut c = Client {
@@ -25,7 +29,8 @@ impl Client {
         let root_uri = root.map(|r| format!("file://{}", r.display()));
         let init = c.request(
             "initialize",
-            json!({"processId": null, "rootUri": root_uri, "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}),
+            json!({"processId": null, "rootUri": root_uri, "initializationOptions": options,
+                "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}),
         );
         assert_eq!(init.result.unwrap()["capabilities"]["positionEncoding"], "utf-16");
         c.notify("initialized", json!({}));
@@ -151,6 +156,26 @@ fn a_burst_of_edits_ends_with_the_newest_texts_diagnostics() {
     }
     c.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
     assert_eq!(c.published(uri), (None, vec![]));
+    assert!(c.shutdown().is_ok());
+}
+
+#[test]
+fn with_a_lint_delay_a_burst_is_linted_once() {
+    let c = Client::start_with(None, json!({"lintDelayMs": 300}));
+    let uri = "file:///nonexistent/delayed.json";
+    c.open(uri, BAD_EFFECT);
+    let col = BAD_EFFECT.find("Alow").unwrap();
+    for v in 2..=11 {
+        let (len, text) = if v % 2 == 0 { (4, "Allow") } else { (5, "Alow") };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": col}, "end": {"line": 0, "character": col + len}}, "text": text}
+            ]}),
+        );
+    }
+    // Every change came well within the delay of the one before: only the last text is linted.
+    assert_eq!(c.published(uri), (Some(11), vec!["SYN008".to_owned()]));
     assert!(c.shutdown().is_ok());
 }
 
