@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tenet_ast::PolicyKind;
-use tenet_diagnostics::{sort_diagnostics, Diagnostic, Edit, LineIndex};
+use tenet_diagnostics::{Diagnostic, Edit, LineIndex};
 use tenet_lint::LintConfig;
-use tenet_syntax::{parse_policy_bytes, InputForm};
+use tenet_syntax::InputForm;
 
 use crate::report::FileResult;
 
@@ -164,19 +164,11 @@ impl Linter<'_> {
     pub fn check_bytes(&self, path: &Path, bytes: &[u8]) -> Result<FileResult, InputError> {
         let config = self.configs.for_file(path)?;
         let abs = absolute(path);
-        let kind = self.kind.or_else(|| config.kind_for(&abs));
         let display = display_path(path);
-        let parsed = parse_policy_bytes(&display, bytes, kind);
-        let text = std::str::from_utf8(bytes).ok();
-        let source = text.map_or_else(|| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
-        let mut diagnostics = parsed.diagnostics.clone();
-        for doc in &parsed.documents {
-            diagnostics.extend(tenet_lint::lint_with_source(doc, text, &config));
-        }
-        let mut diagnostics = config.filter(&abs, diagnostics, &parsed.documents);
-        sort_diagnostics(&mut diagnostics);
-        diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
-        let skipped = match parsed.form {
+        let checked = tenet_lint::pipeline::check_bytes(&display, &abs, bytes, self.kind, &config);
+        let diagnostics = checked.diagnostics;
+        let source = String::from_utf8_lossy(bytes).into_owned();
+        let skipped = match checked.form {
             InputForm::NotAPolicy if diagnostics.is_empty() => Some("not a policy document".to_owned()),
             InputForm::GrantList => Some("a KMS grant list (used by `tenet simulate`), not a policy".to_owned()),
             _ => None,

@@ -60,6 +60,8 @@ enum Command {
         /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
         rule: String,
     },
+    /// Run the language server on stdin/stdout (diagnostics, hover, completion, quick fixes).
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -179,6 +181,11 @@ fn main() -> ExitCode {
         Command::Explain { rule } => match rules::explain(&rule) {
             Some(doc) => print(&doc),
             None => tool_error(&format!("no rule `{rule}`: `tenet rules` lists them")),
+        },
+        Command::Lsp => match tenet_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(tenet_lsp::LspError::ExitWithoutShutdown) => ExitCode::from(EXIT_FINDINGS),
+            Err(e) => tool_error(&e.to_string()),
         },
     }
 }

@@ -110,20 +110,5 @@ pub fn render(format: RulesFormat) -> String {
 
 /// The documentation of one rule, by code or name.
 pub fn explain(rule: &str) -> Option<String> {
-    let entries = entries();
-    let e = entries
-        .iter()
-        .find(|e| e.code.eq_ignore_ascii_case(rule) || e.name == rule)?;
-    let mut out = format!("{} {} ({}, {})\n\n", e.code, e.name, category(e), severity(e));
-    match e.source {
-        CodeSource::Lint(m) => out.push_str(&m.docs()),
-        CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
-    }
-    if !e.aa_checks.is_empty() {
-        out.push_str(&format!(
-            "\nIAM Access Analyzer checks covered: {}\n",
-            e.aa_checks.join("; ")
-        ));
-    }
-    Some(out)
+    tenet_lint::pipeline::explain(rule)
 }

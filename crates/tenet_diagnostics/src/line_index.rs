@@ -104,6 +104,32 @@ impl LineIndex {
         u32::try_from(text.len()).unwrap_or(u32::MAX)
     }
 
+    /// The 0-based line and byte column of `offset`, as the Language Server Protocol counts them
+    /// under the `utf-8` position encoding.
+    pub fn utf8_position(&self, text: &str, offset: u32) -> (u32, u32) {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        (u32::try_from(line).unwrap_or(u32::MAX), offset - self.line_starts[line])
+    }
+
+    /// The byte offset of a 0-based line and byte column, clamped to the line (a column past its
+    /// end means its end) and moved back to a character boundary.
+    pub fn offset_of_utf8(&self, text: &str, line: u32, col: u32) -> u32 {
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let Some(&start) = self.line_starts.get(line as usize) else {
+            return len;
+        };
+        let line_end = self
+            .line_starts
+            .get(line as usize + 1)
+            .map_or(len, |&next| next.saturating_sub(1));
+        let mut offset = start.saturating_add(col).min(line_end) as usize;
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        u32::try_from(offset).unwrap_or(u32::MAX)
+    }
+
     /// Number of lines.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
@@ -132,6 +158,19 @@ mod tests {
         let off = text.find('x').unwrap() as u32;
         assert_eq!(idx.line_col(text, off).column, 5);
         assert_eq!(idx.utf16_position(text, off), (0, 5));
+    }
+
+    #[test]
+    fn utf8_positions_count_bytes() {
+        let text = "{\n  \"Sid\": \"für\", \"X\": 1\n}";
+        let idx = LineIndex::new(text);
+        let off = text.find("\"X\"").unwrap() as u32;
+        assert_eq!(idx.utf8_position(text, off), (1, 17));
+        assert_eq!(idx.offset_of_utf8(text, 1, 17), off);
+        let inside_u = text.find('ü').unwrap() as u32 + 1;
+        assert_eq!(idx.offset_of_utf8(text, 1, inside_u - 2), inside_u - 1);
+        assert_eq!(idx.offset_of_utf8(text, 0, 99), 1);
+        assert_eq!(idx.offset_of_utf8(text, 9, 0), text.len() as u32);
     }
 
     #[test]

@@ -1,0 +1,126 @@
+//! The per-file pipeline every front end shares: read a file's bytes, detect what it holds, lint each
+//! policy in it and apply the configuration, giving the diagnostics `tenet lint` reports for that
+//! file (with their fixes). The CLI calls it for files on disk, the language server for the text of
+//! an editor buffer, so both report the same codes under the same `tenet.toml`. [`explain`] is the
+//! documentation of a code as `tenet explain` prints it (the language server shows it on hover).
+
+use std::path::Path;
+
+use tenet_ast::{PolicyDocument, PolicyKind};
+use tenet_diagnostics::{sort_diagnostics, Diagnostic};
+use tenet_syntax::{parse_policy_bytes, InputForm};
+
+use crate::registry::{listing, CodeSource};
+use crate::LintConfig;
+
+/// What checking one file found.
+#[derive(Clone, Debug)]
+pub struct CheckedFile {
+    /// What the file was recognised as.
+    pub form: InputForm,
+    /// The policies read from it.
+    pub documents: Vec<PolicyDocument>,
+    /// The diagnostics to report (the reader's and the linter's, configuration applied), sorted by
+    /// position, without duplicates.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks one file's bytes as `tenet lint` does.
+///
+/// `display` is the path as users see it (it also gives the kind hints of directory names such as
+/// `scps/`), `absolute` the path that `config`'s globs (`[kinds]`, `[[per-path]]`) are matched
+/// against, and `kind` a kind that overrides both detection and `[kinds]` (`--kind`).
+pub fn check_bytes(
+    display: &str,
+    absolute: &Path,
+    bytes: &[u8],
+    kind: Option<PolicyKind>,
+    config: &LintConfig,
+) -> CheckedFile {
+    let kind = kind.or_else(|| config.kind_for(absolute));
+    let parsed = parse_policy_bytes(display, bytes, kind);
+    let text = std::str::from_utf8(bytes).ok();
+    let mut diagnostics = parsed.diagnostics;
+    for doc in &parsed.documents {
+        diagnostics.extend(crate::lint_with_source(doc, text, config));
+    }
+    let mut diagnostics = config.filter(absolute, diagnostics, &parsed.documents);
+    sort_diagnostics(&mut diagnostics);
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    CheckedFile {
+        form: parsed.form,
+        documents: parsed.documents,
+        diagnostics,
+    }
+}
+
+/// The documentation of a code (`IAM012`, any case) or rule name (`missing-version`), lint rule or
+/// reader code, as `tenet explain` prints it; `None` when tenet has no such code.
+pub fn explain(rule: &str) -> Option<String> {
+    let entries = listing(&[tenet_syntax::codes::all_codes()]);
+    let e = entries
+        .iter()
+        .find(|e| e.code.eq_ignore_ascii_case(rule) || e.name == rule)?;
+    let category = e.category().map_or("structural", |c| c.as_str());
+    let severity = match e.source {
+        CodeSource::Lint(m) => m.severity.as_str(),
+        CodeSource::Structural => tenet_syntax::grammar::GRAMMAR_RULES
+            .iter()
+            .find(|r| r.code == e.code)
+            .map_or("error", |r| r.severity.as_str()),
+    };
+    let mut out = format!("{} {} ({category}, {severity})\n\n", e.code, e.name);
+    match e.source {
+        CodeSource::Lint(m) => out.push_str(&m.docs()),
+        CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
+    }
+    if !e.aa_checks.is_empty() {
+        out.push_str(&format!(
+            "\nIAM Access Analyzer checks covered: {}\n",
+            e.aa_checks.join("; ")
+        ));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_selection_and_kinds_apply() {
+        let text = br#"{"Version": "2012-10-17", "Statement": [{"Sid": "", "Effect": "Allow", "Action": "s3:getobject", "Resource": "*"}]}"#;
+        let path = Path::new("/repo/p.json");
+        let all = check_bytes("p.json", path, text, None, &LintConfig::default());
+        assert_eq!(all.form, InputForm::BarePolicy);
+        let codes: Vec<&str> = all.diagnostics.iter().map(|d| d.code).collect();
+        assert!(!codes.is_empty(), "the default rules flag this policy");
+        let ignore_all = LintConfig::from_toml(&format!("ignore = {codes:?}"), None).unwrap();
+        let none = check_bytes("p.json", path, text, None, &ignore_all);
+        assert!(none.diagnostics.is_empty(), "{:?}", none.diagnostics);
+    }
+
+    #[test]
+    fn explain_finds_rules_and_reader_codes() {
+        let doc = explain("iam001").unwrap();
+        assert!(doc.starts_with("IAM001 "), "{doc}");
+        assert!(doc.contains("## What it does"), "{doc}");
+        let syn = explain("SYN001").unwrap();
+        assert!(syn.contains("(structural, "), "{syn}");
+        assert_eq!(explain("NOPE999"), None);
+    }
+
+    #[test]
+    fn invalid_json_is_a_located_diagnostic() {
+        let checked = check_bytes(
+            "p.json",
+            Path::new("p.json"),
+            b"{\"Version\": ",
+            None,
+            &LintConfig::default(),
+        );
+        assert_eq!(checked.form, InputForm::NotAPolicy);
+        assert_eq!(checked.diagnostics.len(), 1);
+        assert!(checked.diagnostics[0].code.starts_with("SYN"));
+    }
+}

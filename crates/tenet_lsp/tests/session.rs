@@ -1,0 +1,203 @@
+//! Whole sessions against `tenet_lsp::run` over an in-memory connection: the protocol's edges
+//! (errors, shutdown, exit), the configuration, and the order of results under a burst of edits.
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+
+use std::time::Duration;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use serde_json::{json, Value};
+
+struct Client {
+    conn: Connection,
+    server: std::thread::JoinHandle<Result<(), tenet_lsp::LspError>>,
+    next: i32,
+}
+
+impl Client {
+    fn start(root: Option<&std::path::Path>) -> Client {
+        Client::start_with(root, Value::Null)
+    }
+
+    fn start_with(root: Option<&std::path::Path>, options: Value) -> Client {
+        let (server_side, client_side) = Connection::memory();
+        let server = std::thread::spawn(move || tenet_lsp::run(&server_side));
+        let mut c = Client {
+            conn: client_side,
+            server,
+            next: 0,
+        };
+        let root_uri = root.map(|r| format!("file://{}", r.display()));
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": root_uri, "initializationOptions": options,
+                "capabilities": {"general": {"positionEncodings": ["utf-16"]}}}),
+        );
+        assert_eq!(init.result.unwrap()["capabilities"]["positionEncoding"], "utf-16");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.conn
+            .sender
+            .send(Message::Notification(Notification::new(method.into(), params)))
+            .unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Response {
+        self.next += 1;
+        let id = RequestId::from(self.next);
+        self.conn
+            .sender
+            .send(Message::Request(Request::new(id.clone(), method.into(), params)))
+            .unwrap();
+        loop {
+            if let Message::Response(r) = self.recv() {
+                if r.id == id {
+                    return r;
+                }
+            }
+        }
+    }
+
+    fn recv(&self) -> Message {
+        self.conn.receiver.recv_timeout(Duration::from_secs(20)).unwrap()
+    }
+
+    /// The next publishDiagnostics for `uri`: (version, codes).
+    fn published(&self, uri: &str) -> (Option<i64>, Vec<String>) {
+        loop {
+            if let Message::Notification(n) = self.recv() {
+                if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri {
+                    let codes = n.params["diagnostics"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+                        .collect();
+                    return (n.params["version"].as_i64(), codes);
+                }
+            }
+        }
+    }
+
+    fn open(&self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+        );
+    }
+
+    fn shutdown(mut self) -> Result<(), tenet_lsp::LspError> {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.error.is_none());
+        self.notify("exit", Value::Null);
+        self.server.join().unwrap()
+    }
+}
+
+const BAD_EFFECT: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Alow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-bucket/*"}]}"#;
+
+#[test]
+fn errors_are_lsp_errors_and_shutdown_then_exit_is_clean() {
+    let mut c = Client::start(None);
+    let r = c.request("workspace/symbol", json!({"query": ""}));
+    assert_eq!(r.error.unwrap().code, lsp_server::ErrorCode::MethodNotFound as i32);
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///never/opened.json"}, "position": {"line": 0, "character": 0}}),
+    );
+    let e = r.error.unwrap();
+    assert_eq!(e.code, lsp_server::ErrorCode::InvalidParams as i32);
+    assert!(e.message.contains("not open"), "{}", e.message);
+    let r = c.request("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(r.error.unwrap().code, lsp_server::ErrorCode::InvalidParams as i32);
+    assert!(c.shutdown().is_ok());
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error() {
+    let c = Client::start(None);
+    c.notify("exit", Value::Null);
+    assert!(matches!(
+        c.server.join().unwrap(),
+        Err(tenet_lsp::LspError::ExitWithoutShutdown)
+    ));
+}
+
+#[test]
+fn a_burst_of_edits_ends_with_the_newest_texts_diagnostics() {
+    let c = Client::start(None);
+    let uri = "file:///nonexistent/burst.json";
+    c.open(uri, BAD_EFFECT);
+    assert_eq!(c.published(uri), (Some(1), vec!["SYN008".to_owned()]));
+    let col = BAD_EFFECT.find("Alow").unwrap();
+    for v in 2..=40 {
+        let (len, text) = if v % 2 == 0 { (4, "Allow") } else { (5, "Alow") };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": col}, "end": {"line": 0, "character": col + len}}, "text": text}
+            ]}),
+        );
+    }
+    // Results may be skipped (coalesced or stale) but never arrive out of order, and the last one is
+    // for version 40, whose Effect is valid again.
+    let mut last = 1;
+    loop {
+        let (version, codes) = c.published(uri);
+        let version = version.unwrap();
+        assert!(version > last, "version {version} after {last}");
+        last = version;
+        if version == 40 {
+            assert!(codes.is_empty(), "{codes:?}");
+            break;
+        }
+    }
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(c.published(uri), (None, vec![]));
+    assert!(c.shutdown().is_ok());
+}
+
+#[test]
+fn with_a_lint_delay_a_burst_is_linted_once() {
+    let c = Client::start_with(None, json!({"lintDelayMs": 300}));
+    let uri = "file:///nonexistent/delayed.json";
+    c.open(uri, BAD_EFFECT);
+    let col = BAD_EFFECT.find("Alow").unwrap();
+    for v in 2..=11 {
+        let (len, text) = if v % 2 == 0 { (4, "Allow") } else { (5, "Alow") };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": col}, "end": {"line": 0, "character": col + len}}, "text": text}
+            ]}),
+        );
+    }
+    // Every change came well within the delay of the one before: only the last text is linted.
+    assert_eq!(c.published(uri), (Some(11), vec!["SYN008".to_owned()]));
+    assert!(c.shutdown().is_ok());
+}
+
+#[test]
+fn tenet_toml_applies_as_in_tenet_lint() {
+    let root = std::env::temp_dir().join(format!("tenet-lsp-session-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("legacy")).unwrap();
+    std::fs::write(
+        root.join("tenet.toml"),
+        "[[per-path]]\nglob = \"legacy/**\"\nignore = [\"SYN008\"]\n",
+    )
+    .unwrap();
+    let c = Client::start(Some(&root));
+    let legacy = format!("file://{}/legacy/p.json", root.display());
+    let current = format!("file://{}/p.json", root.display());
+    c.open(&legacy, BAD_EFFECT);
+    assert_eq!(c.published(&legacy).1, Vec::<String>::new());
+    c.open(&current, BAD_EFFECT);
+    assert_eq!(c.published(&current).1, vec!["SYN008".to_owned()]);
+    let package = format!("file://{}/package.json", root.display());
+    c.open(&package, r#"{"name": "x", "version": "1.0.0"}"#);
+    assert_eq!(c.published(&package).1, Vec::<String>::new(), "not a policy: nothing");
+    assert!(c.shutdown().is_ok());
+    std::fs::remove_dir_all(&root).unwrap();
+}
