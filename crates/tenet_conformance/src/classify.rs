@@ -1,0 +1,269 @@
+//! The documented disagreement classes between tenet and iam-simulate. Each class is a predicate
+//! over a disagreeing case (what the scenario exercises, both decisions), the AWS documentation
+//! sentence that decides who is right, and the verdict. `docs/semantics.md` lists the same classes
+//! with a minimal scenario each.
+//!
+//! A class is matched only in the direction it explains (e.g. tenet allows through a grant and
+//! iam-simulate denies), so a new kind of disagreement in the same area stays unclassified.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use tenet_ast::eval::Decision;
+
+/// Who the AWS documentation says is right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// tenet follows the documentation; iam-simulate does not.
+    TenetRight,
+    /// tenet departs from the documentation (a bug to fix in tenet).
+    TenetWrong,
+    /// The documentation does not decide it.
+    Open,
+}
+
+/// One disagreeing scenario, as the classifier sees it.
+pub struct Case<'a> {
+    /// The generator's tags.
+    pub tags: &'a BTreeSet<String>,
+    /// The scenario.
+    pub scenario: &'a Value,
+    /// tenet's decision.
+    pub tenet: Decision,
+    /// Whether tenet allowed through a KMS grant.
+    pub tenet_by_grant: bool,
+    /// tenet's reason.
+    pub tenet_reason: &'a str,
+    /// iam-simulate's decision.
+    pub peer: Decision,
+    /// The context keys iam-simulate dropped as not applicable to the action.
+    pub peer_ignored_keys: &'a [String],
+    /// iam-simulate's result for each policy type (`{"identity": "Allowed", ...}`).
+    pub peer_parts: &'a Value,
+    /// The request context both evaluators read (tenet's, with its derived keys).
+    pub context: &'a Value,
+}
+
+impl Case<'_> {
+    fn has(&self, tag: &str) -> bool {
+        self.tags.contains(tag)
+    }
+
+    /// Whether some statement of some policy of the scenario satisfies `pred`.
+    fn any_statement(&self, pred: impl Fn(&Value) -> bool) -> bool {
+        let mut found = false;
+        visit_policies(self.scenario, &mut |policy| {
+            let statements = policy.get("Statement").and_then(Value::as_array);
+            if statements.into_iter().flatten().any(&pred) {
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// Whether some condition of some policy of the scenario satisfies `pred(operator, key, value)`,
+    /// where `value` is the key's value in the request context (looked up case-insensitively).
+    fn any_condition(&self, pred: impl Fn(&str, &str, Option<&Value>) -> bool) -> bool {
+        let mut found = false;
+        visit_policies(self.scenario, &mut |policy| {
+            let Some(statements) = policy.get("Statement").and_then(Value::as_array) else {
+                return;
+            };
+            for stmt in statements {
+                let Some(block) = stmt.get("Condition").and_then(Value::as_object) else {
+                    continue;
+                };
+                for (op, keys) in block {
+                    for key in keys.as_object().map(|k| k.keys()).into_iter().flatten() {
+                        if pred(op, key, self.context_value(key)) {
+                            found = true;
+                        }
+                    }
+                }
+            }
+        });
+        found
+    }
+
+    fn context_value(&self, key: &str) -> Option<&Value> {
+        self.context
+            .as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    }
+
+    /// iam-simulate's result for one policy type (`""` when it has none).
+    fn part(&self, name: &str) -> &str {
+        self.peer_parts.get(name).and_then(Value::as_str).unwrap_or("")
+    }
+}
+
+/// A documented class.
+pub struct Class {
+    /// Its name (stable: docs/semantics.md uses it).
+    pub name: &'static str,
+    /// Who is right.
+    pub verdict: Verdict,
+    /// Whether a case belongs to it.
+    pub matches: fn(&Case) -> bool,
+}
+
+/// Every class, in the order they are tried.
+pub const CLASSES: &[Class] = &[
+    Class {
+        name: "kms-grant-not-modelled-by-iam-simulate",
+        verdict: Verdict::TenetRight,
+        matches: |c| c.has("policy:grant") && c.tenet_by_grant && c.peer == Decision::ImplicitlyDenied,
+    },
+    Class {
+        name: "rcp-full-aws-access-is-implicit",
+        verdict: Verdict::TenetWrong,
+        matches: |c| {
+            c.has("policy:rcp")
+                && c.tenet == Decision::ImplicitlyDenied
+                && c.tenet_reason.starts_with("no resource control policy allows")
+        },
+    },
+    Class {
+        name: "get-caller-identity-needs-no-permission",
+        verdict: Verdict::TenetWrong,
+        matches: |c| c.has("family:sts-get-caller-identity") && c.peer == Decision::Allowed,
+    },
+    Class {
+        name: "trust-policy-must-allow-in-same-account",
+        verdict: Verdict::TenetWrong,
+        matches: |c| {
+            c.has("family:sts-assume-role")
+                && c.has("same-account")
+                && c.tenet == Decision::Allowed
+                && c.peer == Decision::ImplicitlyDenied
+                && c.part("resource") != "Allowed"
+        },
+    },
+    Class {
+        name: "root-user-needs-no-identity-policy",
+        verdict: Verdict::TenetRight,
+        matches: |c| {
+            c.has("principal:root")
+                && c.tenet == Decision::Allowed
+                && c.peer == Decision::ImplicitlyDenied
+                && c.part("identity") == "ImplicitlyDenied"
+        },
+    },
+    Class {
+        name: "session-arn-grant-not-capped-by-session-policy",
+        verdict: Verdict::TenetRight,
+        matches: |c| {
+            c.has("policy:session")
+                && (c.has("rp-principal:exact") || c.has("rp-principal:session-arn"))
+                && c.tenet == Decision::Allowed
+                && c.peer == Decision::ImplicitlyDenied
+                && c.part("session") == "ImplicitlyDenied"
+                && c.part("resource") == "Allowed"
+        },
+    },
+    Class {
+        name: "epoch-dates-misread-by-iam-simulate",
+        verdict: Verdict::TenetRight,
+        matches: |c| c.has("val:epoch"),
+    },
+    Class {
+        name: "kms-encryption-context-keys-dropped-by-iam-simulate",
+        verdict: Verdict::TenetRight,
+        matches: |c| {
+            c.has("key:kms-encryption-context")
+                && c.peer_ignored_keys
+                    .iter()
+                    .any(|k| k.to_ascii_lowercase().starts_with("kms:encryptioncontext:"))
+        },
+    },
+    Class {
+        name: "plain-operator-on-multivalued-key",
+        verdict: Verdict::Open,
+        matches: |c| {
+            c.any_condition(|op, _, value| !op.contains(':') && op != "Null" && value.is_some_and(Value::is_array))
+        },
+    },
+    Class {
+        name: "for-any-value-if-exists-on-absent-key",
+        verdict: Verdict::Open,
+        matches: |c| {
+            c.any_condition(|op, _, value| {
+                op.starts_with("ForAnyValue:") && op.ends_with("IfExists") && value.is_none()
+            })
+        },
+    },
+    Class {
+        name: "star-principal-vs-boundary-or-session-cap",
+        verdict: Verdict::Open,
+        matches: |c| {
+            (c.tenet_reason.starts_with("no permissions boundary") || c.tenet_reason.starts_with("no session policy"))
+                && c.peer == Decision::Allowed
+                && (c.has("rp-principal:star") || c.has("rp-principal:aws-star") || c.has("element:NotPrincipal-allow"))
+        },
+    },
+    Class {
+        name: "not-principal-allow",
+        verdict: Verdict::Open,
+        matches: |c| {
+            c.has("element:NotPrincipal-allow") && c.tenet == Decision::Allowed && c.peer == Decision::ImplicitlyDenied
+        },
+    },
+    Class {
+        name: "ipv6-request-against-ipv4-ranges",
+        verdict: Verdict::TenetRight,
+        matches: |c| {
+            c.any_condition(|op, _, value| {
+                op.contains("IpAddress") && value.and_then(Value::as_str).is_some_and(|v| v.contains(':'))
+            })
+        },
+    },
+    Class {
+        name: "absent-variable-in-not-resource",
+        verdict: Verdict::Open,
+        matches: |c| {
+            c.tenet == Decision::ExplicitlyDenied
+                && c.any_statement(|stmt| {
+                    stmt.get("NotResource")
+                        .is_some_and(|r| r.to_string().contains("${aws:username}"))
+                })
+                && c.context_value("aws:username").is_none()
+        },
+    },
+    Class {
+        name: "not-principal-deny-without-account",
+        verdict: Verdict::Open,
+        matches: |c| {
+            c.has("element:NotPrincipal-deny")
+                && c.tenet == Decision::ExplicitlyDenied
+                && (c.tenet_reason.contains("resource-based policy") || c.tenet_reason.contains("key policy"))
+        },
+    },
+];
+
+/// Calls `f` on every policy document of a scenario.
+fn visit_policies(scenario: &Value, f: &mut impl FnMut(&Value)) {
+    for key in ["identityPolicies", "permissionBoundaries"] {
+        for p in scenario.get(key).and_then(Value::as_array).into_iter().flatten() {
+            f(p);
+        }
+    }
+    for key in ["resourcePolicy", "sessionPolicy"] {
+        if let Some(p) = scenario.get(key) {
+            f(p);
+        }
+    }
+    for key in ["serviceControlPolicies", "resourceControlPolicies"] {
+        for level in scenario.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for p in level.as_array().into_iter().flatten() {
+                f(p);
+            }
+        }
+    }
+}
+
+/// The first class that explains the case.
+pub fn classify(case: &Case) -> Option<&'static Class> {
+    CLASSES.iter().find(|c| (c.matches)(case))
+}

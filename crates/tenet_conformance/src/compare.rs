@@ -1,0 +1,212 @@
+//! `tenet_conformance compare`: tenet's decision for every scenario against iam-simulate's, the
+//! disagreements sorted into classes, the figures printed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde_json::{json, Value};
+use tenet_ast::eval::Decision;
+
+use crate::classify::{classify, Case, Verdict, CLASSES};
+use crate::flag;
+use crate::tenet_side;
+
+fn read_jsonl(path: &str) -> Result<Vec<Value>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("`{path}` line {}: {e}", i + 1)))
+        .collect()
+}
+
+fn peer_decision(s: &str) -> Option<Decision> {
+    match s {
+        "Allowed" => Some(Decision::Allowed),
+        "ExplicitlyDenied" => Some(Decision::ExplicitlyDenied),
+        "ImplicitlyDenied" => Some(Decision::ImplicitlyDenied),
+        _ => None,
+    }
+}
+
+fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        return "n/a".to_owned();
+    }
+    format!("{:.2}%", 100.0 * n as f64 / d as f64)
+}
+
+/// Runs the comparison; see the crate docs for the flags.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let scenarios = read_jsonl(flag(args, "--scenarios").ok_or("`compare` needs `--scenarios FILE`")?)?;
+    let peer = read_jsonl(flag(args, "--peer").ok_or("`compare` needs `--peer FILE`")?)?;
+    let threshold: f64 = match flag(args, "--threshold") {
+        None => 0.99,
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("`--threshold` takes a number, not `{v}`"))?,
+    };
+    let peer_by_id: HashMap<u64, &Value> = peer.iter().filter_map(|p| Some((p["id"].as_u64()?, p))).collect();
+
+    let mut compared = 0usize;
+    let mut agree = 0usize;
+    let mut agree_allow_deny = 0usize;
+    let mut peer_errors: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tenet_errors: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    let mut by_class: BTreeMap<&'static str, (usize, u64)> = BTreeMap::new();
+    let mut unclassified: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    let mut rows: Vec<Value> = Vec::new();
+
+    for s in &scenarios {
+        let id = s["id"].as_u64().ok_or("a scenario line has no `id`")?;
+        let p = peer_by_id
+            .get(&id)
+            .ok_or(format!("no iam-simulate result for scenario {id}"))?;
+        let loaded = match tenet_side::load(&s["scenario"]) {
+            Ok(l) => l,
+            Err(e) => {
+                let key = e.split(':').skip(1).collect::<Vec<_>>().join(":").trim().to_owned();
+                let entry = tenet_errors.entry(key).or_insert((0, id));
+                entry.0 += 1;
+                continue;
+            }
+        };
+        let Some(theirs) = p["decision"].as_str().and_then(peer_decision) else {
+            let message = p["error"].as_str().unwrap_or("no decision").to_owned();
+            let short: String = message.chars().take(160).collect();
+            *peer_errors.entry(short).or_insert(0) += 1;
+            continue;
+        };
+        let ours = loaded.evaluate();
+        compared += 1;
+        if ours.decision.is_allowed() == (theirs == Decision::Allowed) {
+            agree_allow_deny += 1;
+        }
+        if ours.decision == theirs {
+            agree += 1;
+            continue;
+        }
+        let tags: BTreeSet<String> = s["tags"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let ignored: Vec<String> = p["ignoredContextKeys"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let case = Case {
+            tags: &tags,
+            scenario: &s["scenario"],
+            tenet: ours.decision,
+            tenet_by_grant: ours.by_grant,
+            tenet_reason: &ours.reason,
+            peer: theirs,
+            peer_ignored_keys: &ignored,
+            peer_parts: &p["parts"],
+            context: &s["simulation"]["request"]["contextVariables"],
+        };
+        let class = classify(&case);
+        match class {
+            Some(c) => {
+                let e = by_class.entry(c.name).or_insert((0, id));
+                e.0 += 1;
+            }
+            None => {
+                let key = format!("tenet {} / iam-simulate {}", ours.decision.as_str(), peer_name(theirs));
+                let e = unclassified.entry(key).or_insert((0, id));
+                e.0 += 1;
+            }
+        }
+        rows.push(json!({
+            "id": id,
+            "class": class.map(|c| c.name),
+            "tenet": ours.decision.as_str(),
+            "tenetReason": ours.reason,
+            "iamSimulate": peer_name(theirs),
+            "ignoredContextKeys": ignored,
+            "iamSimulateParts": p["parts"],
+            "tags": tags,
+        }));
+    }
+
+    if let Some(path) = flag(args, "--disagreements") {
+        let file = std::fs::File::create(path).map_err(|e| format!("cannot write `{path}`: {e}"))?;
+        let mut w = std::io::BufWriter::new(file);
+        for r in &rows {
+            writeln!(w, "{r}").map_err(|e| format!("cannot write `{path}`: {e}"))?;
+        }
+        w.flush().map_err(|e| format!("cannot write `{path}`: {e}"))?;
+    }
+
+    let classified: usize = by_class.values().map(|(n, _)| n).sum();
+    let outside = compared - classified;
+    let unexplained = compared - agree - classified;
+    let rate = if outside == 0 {
+        1.0
+    } else {
+        (outside - unexplained) as f64 / outside as f64
+    };
+    println!("scenarios:                    {}", scenarios.len());
+    println!("compared (both decided):      {compared}");
+    println!("exact agreement (3-way):      {agree} ({})", pct(agree, compared));
+    println!(
+        "allow/deny agreement:         {agree_allow_deny} ({})",
+        pct(agree_allow_deny, compared)
+    );
+    println!("in documented classes:        {classified}");
+    println!(
+        "agreement outside classes:    {} of {outside} ({})",
+        outside - unexplained,
+        pct(outside - unexplained, outside)
+    );
+    println!("threshold:                    {:.2}%", threshold * 100.0);
+    if !tenet_errors.is_empty() {
+        println!("\nrefused by tenet (not compared):");
+        for (msg, (n, id)) in &tenet_errors {
+            println!("  {n:>6}  {msg} (e.g. scenario {id})");
+        }
+    }
+    if !peer_errors.is_empty() {
+        println!("\nrefused by iam-simulate (not compared):");
+        for (msg, n) in &peer_errors {
+            println!("  {n:>6}  {msg}");
+        }
+    }
+    println!("\ndocumented disagreement classes:");
+    for c in CLASSES {
+        let (n, id) = by_class.get(c.name).copied().unwrap_or((0, 0));
+        let example = if n > 0 {
+            format!(" (e.g. scenario {id})")
+        } else {
+            String::new()
+        };
+        let verdict = match c.verdict {
+            Verdict::TenetRight => "tenet right",
+            Verdict::TenetWrong => "tenet wrong",
+            Verdict::Open => "open",
+        };
+        println!("  {n:>6}  {} [{verdict}]{example}", c.name);
+    }
+    println!("\nunclassified disagreements:");
+    if unclassified.is_empty() {
+        println!("  none");
+    }
+    for (k, (n, id)) in &unclassified {
+        println!("  {n:>6}  {k} (e.g. scenario {id})");
+    }
+    if rate + 1e-12 < threshold {
+        println!(
+            "\nFAIL: agreement outside the documented classes {:.2}% is under the threshold {:.2}%",
+            rate * 100.0,
+            threshold * 100.0
+        );
+        return Ok(ExitCode::from(1));
+    }
+    println!("\nok: agreement outside the documented classes {:.2}%", rate * 100.0);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn peer_name(d: Decision) -> &'static str {
+    d.as_str()
+}
