@@ -267,3 +267,86 @@ fn visit_policies(scenario: &Value, f: &mut impl FnMut(&Value)) {
 pub fn classify(case: &Case) -> Option<&'static Class> {
     CLASSES.iter().find(|c| (c.matches)(case))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case<'a>(
+        tags: &'a BTreeSet<String>,
+        scenario: &'a Value,
+        context: &'a Value,
+        parts: &'a Value,
+        tenet: Decision,
+        peer: Decision,
+    ) -> Case<'a> {
+        Case {
+            tags,
+            scenario,
+            tenet,
+            tenet_by_grant: false,
+            tenet_reason: "",
+            peer,
+            peer_ignored_keys: &[],
+            peer_parts: parts,
+            context,
+        }
+    }
+
+    #[test]
+    fn classes_match_only_in_the_direction_they_explain() {
+        let none = json!({});
+        let tags: BTreeSet<String> = ["family:sts-get-caller-identity".to_owned()].into();
+        let c = case(
+            &tags,
+            &none,
+            &none,
+            &none,
+            Decision::ExplicitlyDenied,
+            Decision::Allowed,
+        );
+        assert_eq!(
+            classify(&c).map(|c| c.name),
+            Some("get-caller-identity-needs-no-permission")
+        );
+        // The other direction is not explained by that class.
+        let c = case(
+            &tags,
+            &none,
+            &none,
+            &none,
+            Decision::Allowed,
+            Decision::ImplicitlyDenied,
+        );
+        assert!(classify(&c).is_none());
+    }
+
+    #[test]
+    fn plain_operator_class_reads_the_context_value() {
+        let scenario = json!({"identityPolicies": [{"Statement": [
+            {"Effect": "Allow", "Condition": {"StringLike": {"aws:PrincipalOrgPaths": "o-1/*"}}}]}]});
+        let empty = BTreeSet::new();
+        let multi = json!({"aws:principalorgpaths": ["o-1/r/", "o-1/s/"]});
+        let single = json!({"aws:PrincipalOrgPaths": "o-1/r/"});
+        let parts = json!({});
+        let c = case(
+            &empty,
+            &scenario,
+            &multi,
+            &parts,
+            Decision::Allowed,
+            Decision::ImplicitlyDenied,
+        );
+        assert_eq!(classify(&c).map(|c| c.name), Some("plain-operator-on-multivalued-key"));
+        let c = case(
+            &empty,
+            &scenario,
+            &single,
+            &parts,
+            Decision::Allowed,
+            Decision::ImplicitlyDenied,
+        );
+        assert!(classify(&c).is_none());
+    }
+}

@@ -87,10 +87,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             agree += 1;
             continue;
         }
-        let tags: BTreeSet<String> = s["tags"]
+        let mut tags: BTreeSet<String> = s["tags"]
             .as_array()
             .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
+        tags.extend(crate::tags::content_tags(&s["scenario"]));
         let ignored: Vec<String> = p["ignoredContextKeys"]
             .as_array()
             .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
@@ -106,7 +107,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             peer_parts: &p["parts"],
             context: &s["simulation"]["request"]["contextVariables"],
         };
-        let class = classify(&case);
+        // A documented repro (`file:<class>`) must land in the class it is named after.
+        let file = tags.iter().find_map(|t| t.strip_prefix("file:")).map(str::to_owned);
+        let class = classify(&case).filter(|c| file.as_deref().is_none_or(|f| f == c.name));
         match class {
             Some(c) => {
                 let e = by_class.entry(c.name).or_insert((0, id));
@@ -117,6 +120,14 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
                 let e = unclassified.entry(key).or_insert((0, id));
                 e.0 += 1;
             }
+        }
+        if let Some(file) = &file {
+            println!(
+                "{file}: tenet {}, iam-simulate {}, class {}",
+                ours.decision.as_str(),
+                peer_name(theirs),
+                class.map_or("none", |c| c.name)
+            );
         }
         rows.push(json!({
             "id": id,

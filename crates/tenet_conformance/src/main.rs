@@ -25,6 +25,7 @@ mod generate;
 mod keys;
 mod peer;
 mod rng;
+mod tags;
 mod tenet_side;
 
 use std::io::Write;
