@@ -28,10 +28,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-command -v node >/dev/null && command -v npm >/dev/null || {
-    echo "conformance.sh: node and npm are needed (Debian: apt-get install nodejs npm)" >&2
-    exit 2
-}
+if ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+    echo "conformance.sh: installing Debian's nodejs and npm" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
 
 cache="${TENET_CONFORMANCE_CACHE:-$HOME/.cache/tenet-conformance}"
 mkdir -p "$cache"
