@@ -42,6 +42,8 @@ pub struct Case<'a> {
     pub peer_parts: &'a Value,
     /// The request context both evaluators read (tenet's, with its derived keys).
     pub context: &'a Value,
+    /// (tenet, iam-simulate) on the scenario's ISO-dated twin, when it has epoch dates.
+    pub twin: Option<(Decision, Decision)>,
 }
 
 impl Case<'_> {
@@ -166,7 +168,8 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "epoch-dates-misread-by-iam-simulate",
         verdict: Verdict::TenetRight,
-        matches: |c| c.has("val:epoch"),
+        // With the epoch dates written as ISO 8601 the two agree, and tenet decides as before.
+        matches: |c| c.twin.is_some_and(|(tenet, peer)| tenet == peer && tenet == c.tenet),
     },
     Class {
         name: "kms-encryption-context-keys-dropped-by-iam-simulate",
@@ -220,15 +223,10 @@ pub const CLASSES: &[Class] = &[
         },
     },
     Class {
-        name: "absent-variable-in-not-resource",
+        name: "null-on-empty-list",
         verdict: Verdict::Open,
         matches: |c| {
-            c.tenet == Decision::ExplicitlyDenied
-                && c.any_statement(|stmt| {
-                    stmt.get("NotResource")
-                        .is_some_and(|r| r.to_string().contains("${aws:username}"))
-                })
-                && c.context_value("aws:username").is_none()
+            c.any_condition(|op, _, value| op == "Null" && value.and_then(Value::as_array).is_some_and(Vec::is_empty))
         },
     },
     Class {
@@ -240,7 +238,35 @@ pub const CLASSES: &[Class] = &[
                 && (c.tenet_reason.contains("resource-based policy") || c.tenet_reason.contains("key policy"))
         },
     },
+    Class {
+        name: "absent-policy-variable",
+        verdict: Verdict::Open,
+        matches: |c| c.any_statement(|stmt| absent_variables(stmt, c.context)),
+    },
 ];
+
+/// Whether a statement uses a policy variable (`${key}`, no default value) whose key the request
+/// context lacks.
+fn absent_variables(stmt: &Value, context: &Value) -> bool {
+    let text = stmt.to_string();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return false;
+        };
+        let name = &after[..end];
+        let special = matches!(name, "*" | "?" | "$") || name.contains(',');
+        let present = context
+            .as_object()
+            .is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(name)));
+        if !special && !present {
+            return true;
+        }
+        rest = &after[end..];
+    }
+    false
+}
 
 /// Calls `f` on every policy document of a scenario.
 fn visit_policies(scenario: &Value, f: &mut impl FnMut(&Value)) {
@@ -291,6 +317,7 @@ mod tests {
             peer_ignored_keys: &[],
             peer_parts: parts,
             context,
+            twin: None,
         }
     }
 

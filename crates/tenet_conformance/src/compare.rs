@@ -12,6 +12,13 @@ use crate::classify::{classify, Case, Verdict, CLASSES};
 use crate::flag;
 use crate::tenet_side;
 
+/// `println!` that ignores a closed stdout (`| head`) instead of panicking.
+macro_rules! say {
+    ($w:expr, $($t:tt)*) => {{
+        let _ = writeln!($w, $($t)*);
+    }};
+}
+
 fn read_jsonl(path: &str) -> Result<Vec<Value>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     text.lines()
@@ -47,6 +54,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             .parse()
             .map_err(|_| format!("`--threshold` takes a number, not `{v}`"))?,
     };
+    let mut so = std::io::stdout().lock();
     let peer_by_id: HashMap<u64, &Value> = peer.iter().filter_map(|p| Some((p["id"].as_u64()?, p))).collect();
 
     let mut compared = 0usize;
@@ -58,7 +66,23 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut unclassified: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     let mut rows: Vec<Value> = Vec::new();
 
-    for s in &scenarios {
+    // Twins (see twin.rs) are evaluated first and only feed the classification.
+    let mut twins: HashMap<u64, (Decision, Decision)> = HashMap::new();
+    for s in scenarios.iter().filter(|s| s.get("twinOf").is_some()) {
+        let (Some(of), Some(id)) = (s["twinOf"].as_u64(), s["id"].as_u64()) else {
+            continue;
+        };
+        let theirs = peer_by_id
+            .get(&id)
+            .and_then(|p| p["decision"].as_str())
+            .and_then(peer_decision);
+        if let (Ok(loaded), Some(theirs)) = (tenet_side::load(&s["scenario"]), theirs) {
+            twins.insert(of, (loaded.evaluate().decision, theirs));
+        }
+    }
+    let originals: Vec<&Value> = scenarios.iter().filter(|s| s.get("twinOf").is_none()).collect();
+
+    for s in originals.iter().copied() {
         let id = s["id"].as_u64().ok_or("a scenario line has no `id`")?;
         let p = peer_by_id
             .get(&id)
@@ -106,6 +130,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             peer_ignored_keys: &ignored,
             peer_parts: &p["parts"],
             context: &s["simulation"]["request"]["contextVariables"],
+            twin: twins.get(&id).copied(),
         };
         // A documented repro (`file:<class>`) must land in the class it is named after.
         let file = tags.iter().find_map(|t| t.strip_prefix("file:")).map(str::to_owned);
@@ -122,7 +147,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             }
         }
         if let Some(file) = &file {
-            println!(
+            say!(
+                so,
                 "{file}: tenet {}, iam-simulate {}, class {}",
                 ours.decision.as_str(),
                 peer_name(theirs),
@@ -158,33 +184,35 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     } else {
         (outside - unexplained) as f64 / outside as f64
     };
-    println!("scenarios:                    {}", scenarios.len());
-    println!("compared (both decided):      {compared}");
-    println!("exact agreement (3-way):      {agree} ({})", pct(agree, compared));
-    println!(
+    say!(so, "scenarios:                    {}", originals.len());
+    say!(so, "compared (both decided):      {compared}");
+    say!(so, "exact agreement (3-way):      {agree} ({})", pct(agree, compared));
+    say!(
+        so,
         "allow/deny agreement:         {agree_allow_deny} ({})",
         pct(agree_allow_deny, compared)
     );
-    println!("in documented classes:        {classified}");
-    println!(
+    say!(so, "in documented classes:        {classified}");
+    say!(
+        so,
         "agreement outside classes:    {} of {outside} ({})",
         outside - unexplained,
         pct(outside - unexplained, outside)
     );
-    println!("threshold:                    {:.2}%", threshold * 100.0);
+    say!(so, "threshold:                    {:.2}%", threshold * 100.0);
     if !tenet_errors.is_empty() {
-        println!("\nrefused by tenet (not compared):");
+        say!(so, "\nrefused by tenet (not compared):");
         for (msg, (n, id)) in &tenet_errors {
-            println!("  {n:>6}  {msg} (e.g. scenario {id})");
+            say!(so, "  {n:>6}  {msg} (e.g. scenario {id})");
         }
     }
     if !peer_errors.is_empty() {
-        println!("\nrefused by iam-simulate (not compared):");
+        say!(so, "\nrefused by iam-simulate (not compared):");
         for (msg, n) in &peer_errors {
-            println!("  {n:>6}  {msg}");
+            say!(so, "  {n:>6}  {msg}");
         }
     }
-    println!("\ndocumented disagreement classes:");
+    say!(so, "\ndocumented disagreement classes:");
     for c in CLASSES {
         let (n, id) = by_class.get(c.name).copied().unwrap_or((0, 0));
         let example = if n > 0 {
@@ -197,24 +225,29 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             Verdict::TenetWrong => "tenet wrong",
             Verdict::Open => "open",
         };
-        println!("  {n:>6}  {} [{verdict}]{example}", c.name);
+        say!(so, "  {n:>6}  {} [{verdict}]{example}", c.name);
     }
-    println!("\nunclassified disagreements:");
+    say!(so, "\nunclassified disagreements:");
     if unclassified.is_empty() {
-        println!("  none");
+        say!(so, "  none");
     }
     for (k, (n, id)) in &unclassified {
-        println!("  {n:>6}  {k} (e.g. scenario {id})");
+        say!(so, "  {n:>6}  {k} (e.g. scenario {id})");
     }
     if rate + 1e-12 < threshold {
-        println!(
+        say!(
+            so,
             "\nFAIL: agreement outside the documented classes {:.2}% is under the threshold {:.2}%",
             rate * 100.0,
             threshold * 100.0
         );
         return Ok(ExitCode::from(1));
     }
-    println!("\nok: agreement outside the documented classes {:.2}%", rate * 100.0);
+    say!(
+        so,
+        "\nok: agreement outside the documented classes {:.2}%",
+        rate * 100.0
+    );
     Ok(ExitCode::SUCCESS)
 }
 

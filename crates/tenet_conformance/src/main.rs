@@ -27,6 +27,7 @@ mod peer;
 mod rng;
 mod tags;
 mod tenet_side;
+mod twin;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -80,6 +81,18 @@ fn line(id: usize, tags: &serde_json::Value, scenario: &serde_json::Value) -> se
     json!({"id": id, "tags": tags, "scenario": scenario, "simulation": simulation})
 }
 
+/// The line of a scenario, then the line of its ISO-dated twin when it has epoch dates
+/// (`"twinOf"` names the original; see `twin.rs`).
+fn lines_with_twin(id: usize, tags: &serde_json::Value, scenario: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut out = vec![line(id, tags, scenario)];
+    if let Some(t) = twin::iso_twin(scenario) {
+        let mut l = line(twin::TWIN_OFFSET + id, tags, &t);
+        l["twinOf"] = json!(id);
+        out.push(l);
+    }
+    out
+}
+
 fn write_lines(out: &str, lines: impl Iterator<Item = serde_json::Value>) -> Result<(), String> {
     let file = std::fs::File::create(out).map_err(|e| format!("cannot write `{out}`: {e}"))?;
     let mut w = std::io::BufWriter::new(file);
@@ -95,7 +108,7 @@ fn run_generate(args: &[String]) -> Result<ExitCode, String> {
     let out = flag(args, "--out").ok_or("`generate` needs `--out FILE`")?;
     let lines = generate::generate(seed, count)
         .into_iter()
-        .map(|g| line(g.id, &json!(g.tags), &g.scenario));
+        .flat_map(|g| lines_with_twin(g.id, &json!(g.tags), &g.scenario));
     write_lines(out, lines)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -118,7 +131,7 @@ fn run_wrap(args: &[String]) -> Result<ExitCode, String> {
             .file_stem()
             .and_then(|n| n.to_str())
             .unwrap_or("scenario");
-        lines.push(line(id, &json!([format!("file:{name}")]), &scenario));
+        lines.extend(lines_with_twin(id, &json!([format!("file:{name}")]), &scenario));
     }
     write_lines(out, lines.into_iter())?;
     Ok(ExitCode::SUCCESS)
