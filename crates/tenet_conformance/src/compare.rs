@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 use tenet_ast::eval::Decision;
 
-use crate::classify::{classify, Case, Verdict, CLASSES};
+use crate::classify::{classify, Case, Class, Twin, Verdict, CLASSES};
 use crate::flag;
-use crate::tenet_side;
+use crate::tenet_side::{self, TenetAnswer};
 
 /// `println!` that ignores a closed stdout (`| head`) instead of panicking.
 macro_rules! say {
@@ -67,17 +67,26 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut rows: Vec<Value> = Vec::new();
 
     // Twins (see twin.rs) are evaluated first and only feed the classification.
-    let mut twins: HashMap<u64, (Decision, Decision)> = HashMap::new();
+    let mut twins: HashMap<u64, Twin> = HashMap::new();
     for s in scenarios.iter().filter(|s| s.get("twinOf").is_some()) {
         let (Some(of), Some(id)) = (s["twinOf"].as_u64(), s["id"].as_u64()) else {
             continue;
         };
-        let theirs = peer_by_id
-            .get(&id)
-            .and_then(|p| p["decision"].as_str())
-            .and_then(peer_decision);
+        let Some(p) = peer_by_id.get(&id) else {
+            continue;
+        };
+        let theirs = p["decision"].as_str().and_then(peer_decision);
         if let (Ok(loaded), Some(theirs)) = (tenet_side::load(&s["scenario"]), theirs) {
-            twins.insert(of, (loaded.evaluate().decision, theirs));
+            let ours = loaded.evaluate();
+            let explained = ours.decision == theirs || class_of(s, p, &ours, theirs, None).0.is_some();
+            twins.insert(
+                of,
+                Twin {
+                    tenet: ours.decision,
+                    peer: theirs,
+                    explained,
+                },
+            );
         }
     }
     let originals: Vec<&Value> = scenarios.iter().filter(|s| s.get("twinOf").is_none()).collect();
@@ -111,30 +120,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             agree += 1;
             continue;
         }
-        let mut tags: BTreeSet<String> = s["tags"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        tags.extend(crate::tags::content_tags(&s["scenario"]));
-        let ignored: Vec<String> = p["ignoredContextKeys"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        let case = Case {
-            tags: &tags,
-            scenario: &s["scenario"],
-            tenet: ours.decision,
-            tenet_by_grant: ours.by_grant,
-            tenet_reason: &ours.reason,
-            peer: theirs,
-            peer_ignored_keys: &ignored,
-            peer_parts: &p["parts"],
-            context: &s["simulation"]["request"]["contextVariables"],
-            twin: twins.get(&id).copied(),
-        };
+        let (found, tags, ignored) = class_of(s, p, &ours, theirs, twins.get(&id).copied());
         // A documented repro (`file:<class>`) must land in the class it is named after.
         let file = tags.iter().find_map(|t| t.strip_prefix("file:")).map(str::to_owned);
-        let class = classify(&case).filter(|c| file.as_deref().is_none_or(|f| f == c.name));
+        let class = found.filter(|c| file.as_deref().is_none_or(|f| f == c.name));
         match class {
             Some(c) => {
                 let e = by_class.entry(c.name).or_insert((0, id));
@@ -249,6 +238,39 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         rate * 100.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The class of one disagreeing line, with the tags and ignored keys it was decided on.
+fn class_of(
+    s: &Value,
+    p: &Value,
+    ours: &TenetAnswer,
+    theirs: Decision,
+    twin: Option<Twin>,
+) -> (Option<&'static Class>, BTreeSet<String>, Vec<String>) {
+    let mut tags: BTreeSet<String> = s["tags"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    tags.extend(crate::tags::content_tags(&s["scenario"]));
+    let ignored: Vec<String> = p["ignoredContextKeys"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let case = Case {
+        tags: &tags,
+        scenario: &s["scenario"],
+        tenet: ours.decision,
+        tenet_by_grant: ours.by_grant,
+        tenet_reason: &ours.reason,
+        peer: theirs,
+        peer_ignored_keys: &ignored,
+        peer_parts: &p["parts"],
+        context: &s["simulation"]["request"]["contextVariables"],
+        twin,
+    };
+    let class = classify(&case);
+    (class, tags, ignored)
 }
 
 fn peer_name(d: Decision) -> &'static str {

@@ -148,7 +148,13 @@ fn one(rng: &mut Rng, id: usize) -> Generated {
 
     let mut scenario = Map::new();
     if caller.has_identity() {
-        let n = rng.weighted(&[if caller == Caller::Root { 40 } else { 10 }, 60, 30]);
+        // No identity policy can be attached to the root user (IAM User Guide, "AWS account root
+        // user"); only SCPs restrict it.
+        let n = if caller == Caller::Root {
+            0
+        } else {
+            rng.weighted(&[10, 60, 30])
+        };
         let policies: Vec<Value> = (0..n).map(|_| identity_policy(rng, &mut cx)).collect();
         if !policies.is_empty() {
             cx.tag("policy:identity");
@@ -431,7 +437,8 @@ fn resource_policy(rng: &mut Rng, cx: &mut Ctx) -> Value {
         let effect = if i == 0 || rng.chance(65) { "Allow" } else { "Deny" };
         let mut s = Map::new();
         s.insert("Effect".into(), json!(effect));
-        let not_principal = rng.chance(if effect == "Deny" { 25 } else { 4 });
+        // AWS refuses `NotPrincipal` in a role trust policy (IAM User Guide, "NotPrincipal").
+        let not_principal = cx.family != Family::StsAssume && rng.chance(if effect == "Deny" { 25 } else { 4 });
         let p = principal_value(rng, cx);
         if not_principal {
             cx.tag(format!("element:NotPrincipal-{}", effect.to_lowercase()));

@@ -15,6 +15,7 @@ pub struct Loaded {
     identity: Vec<Policy>,
     resource: Option<Policy>,
     resource_is_key_policy: bool,
+    resource_is_trust_policy: bool,
     boundaries: Vec<Policy>,
     session: Option<Policy>,
     scps: Vec<Vec<Policy>>,
@@ -86,12 +87,10 @@ pub fn load(scenario: &Value) -> Result<Loaded, String> {
     let mut request = typed.to_request().map_err(|e| format!("request: {e}"))?;
     request.populate_derived_keys();
     let is_key = typed.resource_is_key_policy();
-    // NOTE: `tenet simulate` lowers every resource policy as `Resource` and so refuses trust
-    // policies (no `Resource` element); the harness lowers a role's trust policy as `Trust` so that
-    // the evaluator is compared on them (docs/semantics.md, "Conformance with iam-simulate").
+    let is_trust = !is_key && typed.resource_is_trust_policy();
     let resource_kind = if is_key {
         PolicyKind::Key
-    } else if is_trust_request(&request) {
+    } else if is_trust {
         PolicyKind::Trust
     } else {
         PolicyKind::Resource
@@ -104,6 +103,7 @@ pub fn load(scenario: &Value) -> Result<Loaded, String> {
             .map(|v| lower(v, resource_kind, "resourcePolicy"))
             .transpose()?,
         resource_is_key_policy: is_key,
+        resource_is_trust_policy: is_trust,
         boundaries: list(scenario, "permissionBoundaries", PolicyKind::Identity)?,
         session: scenario
             .get("sessionPolicy")
@@ -113,12 +113,6 @@ pub fn load(scenario: &Value) -> Result<Loaded, String> {
         rcps: levels(scenario, "resourceControlPolicies", PolicyKind::Rcp)?,
         grants: typed.grants(),
     })
-}
-
-/// Whether the request assumes a role (its resource policy is then the role's trust policy).
-pub fn is_trust_request(request: &Request) -> bool {
-    let action = request.action.to_ascii_lowercase();
-    action.starts_with("sts:assumerole") && request.resource.contains(":role/")
 }
 
 impl Loaded {
@@ -133,6 +127,10 @@ impl Loaded {
             identity: self.identity.iter().collect(),
             resource: self.resource.as_ref(),
             resource_is_key_policy: self.resource_is_key_policy,
+            resource_is_trust_policy: self.resource_is_trust_policy,
+            // A scenario lists the principal's policies: none given means none attached (as in
+            // `tenet simulate`).
+            identity_open: false,
             boundaries: self.boundaries.iter().collect(),
             session: self.session.as_ref(),
             scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
