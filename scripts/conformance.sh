@@ -63,7 +63,7 @@ echo "documented repros (crates/tenet_conformance/repros):"
 "$bin" wrap --out "$work/repros.jsonl" crates/tenet_conformance/repros/*.json
 NODE_PATH="$cache/node_modules" node scripts/conformance/run.mjs "$work/repros.jsonl" "$work/repros-peer.jsonl" 2>/dev/null
 "$bin" compare --scenarios "$work/repros.jsonl" --peer "$work/repros-peer.jsonl" --threshold 1 \
-    | grep -E '^[a-z0-9-]+: tenet|unclassified|^  +[0-9]+  tenet|FAIL' || true
+    | grep -E '^[a-z0-9-]+: tenet|^  +[0-9]+  tenet|FAIL' || true
 "$bin" compare --scenarios "$work/repros.jsonl" --peer "$work/repros-peer.jsonl" --threshold 1 >/dev/null || status=1
 if [ -n "${TENET_CONFORMANCE_KEEP:-}" ]; then
     mkdir -p "$TENET_CONFORMANCE_KEEP"

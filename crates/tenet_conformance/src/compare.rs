@@ -118,6 +118,14 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         if ours.decision == theirs {
             agree += 1;
+            if let Some(file) = s["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|t| t.as_str()?.strip_prefix("file:"))
+            {
+                say!(so, "{file}: tenet and iam-simulate agree ({})", ours.decision.as_str());
+            }
             continue;
         }
         let (found, tags, ignored) = class_of(s, p, &ours, theirs, twins.get(&id).copied());

@@ -36,6 +36,7 @@ fn operators(ty: KeyType) -> &'static [&'static str] {
         KeyType::Bool => &["Bool"],
         KeyType::Ip => &["IpAddress", "NotIpAddress"],
         KeyType::Arn => &["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"],
+        KeyType::Binary => &["BinaryEquals"],
     }
 }
 

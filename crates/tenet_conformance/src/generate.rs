@@ -576,6 +576,7 @@ mod tests {
             "ArnEquals",
             "ArnLike",
             "ArnNotLike",
+            "BinaryEquals",
         ] {
             wanted.push(format!("op:{op}"));
         }

@@ -18,6 +18,8 @@ pub enum KeyType {
     Ip,
     /// `Arn*` operators.
     Arn,
+    /// `BinaryEquals` (base64 values).
+    Binary,
 }
 
 /// One condition key the generator may read.
@@ -90,6 +92,13 @@ pub const GLOBAL_KEYS: &[KeySpec] = &[
             "2001:db8::/32",
             "10.0.0.0/8",
         ],
+    ),
+    key(
+        "aws:PrincipalTag/blob",
+        KeyType::Binary,
+        false,
+        &["cmVk", "Ymx1ZQ=="],
+        &["cmVk", "Ymx1ZQ==", "Z3JlZW4="],
     ),
     key(
         "aws:SecureTransport",
