@@ -36,7 +36,7 @@ if ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
-cache="${TENET_CONFORMANCE_CACHE:-$HOME/.cache/tenet-conformance}"
+cache="${TENET_CONFORMANCE_CACHE:-${HOME:-/tmp}/.cache/tenet-conformance}"
 mkdir -p "$cache"
 if ! cmp -s scripts/conformance/package-lock.json "$cache/package-lock.json" \
     || [ ! -d "$cache/node_modules/@cloud-copilot/iam-simulate" ]; then
