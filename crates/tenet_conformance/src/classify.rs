@@ -186,6 +186,15 @@ pub const CLASSES: &[Class] = &[
         },
     },
     Class {
+        name: "kms-refuses-anonymous-callers",
+        verdict: Verdict::TenetRight,
+        matches: |c| {
+            c.has("principal:anonymous")
+                && c.tenet == Decision::ImplicitlyDenied
+                && c.tenet_reason.starts_with("KMS refuses unauthenticated requests")
+        },
+    },
+    Class {
         name: "session-arn-grant-not-capped-by-session-policy",
         verdict: Verdict::TenetRight,
         matches: |c| {
