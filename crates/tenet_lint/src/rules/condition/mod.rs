@@ -7,6 +7,7 @@ mod empty_condition_block;
 mod empty_condition_values;
 mod forallvalues_single_valued_key;
 mod invalid_condition_key_format;
+mod mfa_bool_false_deny;
 mod missing_tag_key;
 mod multivalued_key_without_qualifier;
 mod unknown_region;
@@ -18,6 +19,7 @@ pub use empty_condition_block::EmptyConditionBlock;
 pub use empty_condition_values::EmptyConditionValues;
 pub use forallvalues_single_valued_key::ForAllValuesWithSingleValuedKey;
 pub use invalid_condition_key_format::InvalidConditionKeyFormat;
+pub use mfa_bool_false_deny::MfaDenyMissesLongTermKeys;
 pub use missing_tag_key::MissingTagKeyInCondition;
 pub use multivalued_key_without_qualifier::MultivaluedKeyWithoutQualifier;
 pub use unknown_region::{UnknownRegionInCondition, REGIONS};
@@ -37,4 +39,5 @@ pub static RULES: &[&dyn Rule] = &[
     &ForAllValuesWithSingleValuedKey,
     &UnknownRegionInCondition,
     &MultivaluedKeyWithoutQualifier,
+    &MfaDenyMissesLongTermKeys,
 ];
