@@ -54,11 +54,12 @@ fn account_of(principal: &str) -> Option<&str> {
 
 declare_rule! {
     /// ## What it does
-    /// Checks KMS key policies for `Allow` statements that give a service principal, or a principal
-    /// of another account, `kms:CreateGrant` or a cryptographic operation without a condition that
-    /// scopes it: `kms:ViaService`, `kms:CallerAccount`, `kms:EncryptionContext…`,
-    /// `kms:GrantIsForAWSResource`, or `aws:SourceAccount`/`aws:SourceArn` for services. The key's own
-    /// account is taken from the statement that names an account root with `kms:PutKeyPolicy`.
+    /// Checks KMS key policies for `Allow` statements that give a principal of another account
+    /// `kms:CreateGrant` or a cryptographic operation without a condition that scopes it:
+    /// `kms:ViaService`, `kms:CallerAccount`, `kms:EncryptionContext…` or `kms:GrantIsForAWSResource`.
+    /// The key's own account is taken from the statement that names an account root with
+    /// `kms:PutKeyPolicy`. Service principals without `aws:SourceAccount`/`aws:SourceArn` are
+    /// `service-principal-without-source-condition`'s finding (one fault, one finding).
     ///
     /// ## Why is this bad?
     /// An unscoped cross-account grant lets the other account use the key for anything, through
@@ -109,21 +110,16 @@ impl Rule for KmsGrantWithoutScope {
                 continue;
             };
             let outsider = principal.value.entries().find(|(ty, p)| match ty {
-                PrincipalType::Service => true,
                 PrincipalType::Aws => match (&owner, account_of(&p.value)) {
                     (Some(owner), Some(account)) => owner != account,
                     _ => false,
                 },
                 _ => false,
             });
-            let Some((ty, who)) = outsider else {
+            let Some((_, who)) = outsider else {
                 continue;
             };
-            let whom = if ty == PrincipalType::Service {
-                "the service"
-            } else {
-                "another account's principal"
-            };
+            let whom = "another account's principal";
             let d = ctx
                 .diagnostic(who.span, format!("{whom} `{}` may call `{action}` on this key without a scoping condition", who.value))
                 .with_help("add `kms:ViaService` and `kms:CallerAccount` (or an encryption-context condition; `aws:SourceArn` for services)");
