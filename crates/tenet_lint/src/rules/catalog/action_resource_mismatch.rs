@@ -3,6 +3,7 @@
 //! `arn:aws:s3:::bucket`).
 
 use super::has_wildcard;
+use super::unsupported_resource_arn::is_multi_region_access_point;
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Spanned, Statement};
 use tenet_catalog::{catalog, Action, Service};
@@ -50,7 +51,11 @@ declare_rule! {
 fn arn_service(arn: &str) -> Option<&str> {
     let fields: Vec<&str> = arn.splitn(6, ':').collect();
     match fields[..] {
-        ["arn", _, service, _, _, _] if !service.is_empty() && !has_wildcard(service) => Some(service),
+        ["arn", _, service, _, _, _]
+            if !service.is_empty() && !has_wildcard(service) && !is_multi_region_access_point(arn) =>
+        {
+            Some(service)
+        }
         _ => None,
     }
 }

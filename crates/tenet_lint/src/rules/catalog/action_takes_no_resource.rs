@@ -11,7 +11,9 @@ declare_rule! {
     /// Checks for a named action that the Service Authorization Reference lists without resource
     /// types (`iam:ListRoles`, `sqs:ListQueues`, `organizations:CreateAccount`) in a statement whose
     /// `Resource` holds only specific ARNs. An ARN whose resource part is only `*`
-    /// (`arn:aws:s3:::*`) is left alone, as AWS's own examples use it.
+    /// (`arn:aws:s3:::*`) is left alone, as AWS's own examples use it. An `info` finding: a few
+    /// services authorize such actions against ARNs the reference does not list (AWS's guides grant
+    /// `iam:ListUsers` on a user path and `s3:PutStorageLensConfiguration` on a dashboard ARN).
     ///
     /// ## Why is this bad?
     /// Such an action is authorized against `"Resource": "*"` only: a statement that names ARNs
@@ -34,8 +36,8 @@ declare_rule! {
     pub struct ActionTakesNoResource {
         code: "IAM213",
         name: "action-takes-no-resource",
-        category: Correctness,
-        severity: Warning,
+        category: Suspicious,
+        severity: Info,
         aa_checks: [],
         parliament: ["RESOURCE_MISMATCH"],
         fixable: false,

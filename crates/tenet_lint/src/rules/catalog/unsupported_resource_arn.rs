@@ -44,6 +44,13 @@ declare_rule! {
 /// variable), so types can be judged.
 /// Wildcards in the region and account fields are fine; a wildcard or variable in the resource part
 /// is not judged (the catalog's ARN patterns are not exact enough for `log-group:x:*` and the like).
+/// An S3 Multi-Region Access Point ARN (`arn:aws:s3::111122223333:accesspoint/alias[/object/...]`):
+/// the S3 guide grants object and bucket actions on it, though the catalog lists it for few actions.
+pub(crate) fn is_multi_region_access_point(arn: &str) -> bool {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(fields[..], ["arn", _, "s3", "", account, resource] if !account.is_empty() && resource.starts_with("accesspoint/"))
+}
+
 fn arn_service(arn: &str) -> Option<&str> {
     let mut fields = arn.splitn(6, ':');
     let (Some("arn"), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
@@ -57,7 +64,7 @@ fn arn_service(arn: &str) -> Option<&str> {
         return None;
     };
     let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
-    (literal(service) && literal(resource)).then_some(service)
+    (literal(service) && literal(resource) && !is_multi_region_access_point(arn)).then_some(service)
 }
 
 impl Rule for UnsupportedResourceArn {
