@@ -9,6 +9,7 @@
 mod action_case;
 mod action_resource_mismatch;
 mod action_takes_no_resource;
+mod arn_field_not_allowed;
 mod condition_key_not_supported;
 mod condition_type_mismatch;
 #[cfg(test)]
@@ -29,6 +30,7 @@ mod unsupported_tag_condition_key;
 pub use action_case::ActionCase;
 pub use action_resource_mismatch::ActionResourceMismatch;
 pub use action_takes_no_resource::ActionTakesNoResource;
+pub use arn_field_not_allowed::ArnFieldMismatch;
 pub use condition_key_not_supported::ConditionKeyNotSupported;
 pub use condition_type_mismatch::ConditionTypeMismatch;
 pub use create_slr_on_any_role::CreateSlrOnAnyRole;
@@ -52,6 +54,7 @@ use tenet_catalog::{catalog, Action, Service};
 pub static RULES: &[&dyn Rule] = &[
     &ActionResourceMismatch,
     &ActionTakesNoResource,
+    &ArnFieldMismatch,
     &UnknownService,
     &UnknownAction,
     &ActionCase,

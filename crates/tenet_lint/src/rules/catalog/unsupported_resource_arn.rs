@@ -1,5 +1,6 @@
 //! `IAM211 unsupported-resource-arn`: a resource ARN that no action of the statement acts on.
 
+use super::arn_field_not_allowed::arn_fields;
 use super::resolved_actions;
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Spanned, Statement};
@@ -64,7 +65,9 @@ fn arn_service(arn: &str) -> Option<&str> {
         return None;
     };
     let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
-    (literal(service) && literal(resource) && !is_multi_region_access_point(arn)).then_some(service)
+    // An ARN with a misplaced Region or account is `arn-field-mismatch`'s finding.
+    let judged = !is_multi_region_access_point(arn) && arn_fields(arn).is_none();
+    (literal(service) && literal(resource) && judged).then_some(service)
 }
 
 impl Rule for UnsupportedResourceArn {
