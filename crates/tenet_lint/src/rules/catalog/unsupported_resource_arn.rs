@@ -4,6 +4,7 @@ use super::arn_field_not_allowed::arn_fields;
 use super::resolved_actions;
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Spanned, Statement};
+use tenet_catalog::Service;
 
 declare_rule! {
     /// ## What it does
@@ -12,7 +13,9 @@ declare_rule! {
     /// flagged (`s3:GetObject` on a bucket ARN). Only ARNs whose service and resource parts are
     /// literal, in statements whose actions are all of the ARN's service, are judged; actions without
     /// resource types (they take only `*`), `NotAction`, `NotResource`, actions the catalog does not
-    /// know and cross-service statements are left alone (when in doubt, no finding).
+    /// know and mixed-service statements are left alone (when in doubt, no finding). An ARN of a
+    /// service none of the statement's actions acts on (`sqs:SendMessage` on an SNS topic) is
+    /// flagged too, judged by the services named in the resource types' ARN formats.
     ///
     /// ## Why is this bad?
     /// The statement grants (or denies) nothing on that ARN: usually the author meant another form of
@@ -52,6 +55,16 @@ pub(crate) fn is_multi_region_access_point(arn: &str) -> bool {
     matches!(fields[..], ["arn", _, "s3", "", account, resource] if !account.is_empty() && resource.starts_with("accesspoint/"))
 }
 
+/// Whether some resource type of `service` has ARNs of the service prefix `arn_service` (S3 acts on
+/// `s3-object-lambda` ARNs too).
+fn acts_on_service(service: &Service, arn_service: &str) -> bool {
+    service.resource_types().iter().any(|rt| {
+        rt.arn_patterns
+            .iter()
+            .any(|p| p.split(':').nth(2).is_some_and(|s| s.eq_ignore_ascii_case(arn_service)))
+    })
+}
+
 fn arn_service(arn: &str) -> Option<&str> {
     let mut fields = arn.splitn(6, ':');
     let (Some("arn"), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
@@ -87,7 +100,27 @@ impl Rule for UnsupportedResourceArn {
         let Some(actions) = resolved_actions(&stmt.value) else {
             return;
         };
+        let mut services: Vec<&Service> = actions.iter().map(|(s, _)| *s).collect();
+        services.sort_by_key(|s| s.prefix);
+        services.dedup_by_key(|s| s.prefix);
         for (item, arn_service) in items {
+            if !services.is_empty() && !services.iter().any(|s| acts_on_service(s, arn_service)) {
+                let names: Vec<String> = services.iter().take(3).map(|s| format!("`{}`", s.prefix)).collect();
+                let d = ctx
+                    .diagnostic(
+                        item.span,
+                        format!(
+                            "`{}` is a resource of `{arn_service}`, but the statement's actions are of {}",
+                            item.value,
+                            names.join(", ")
+                        ),
+                    )
+                    .with_help(
+                        "use an ARN of the actions' service, or move the ARN to a statement with its service's actions",
+                    );
+                ctx.report(d);
+                continue;
+            }
             // Only actions of the ARN's own service are judged (services act on each other's
             // resources, and renamed services keep old ARNs); actions without resource types take
             // only `*` and are not judged either.
