@@ -64,7 +64,7 @@ pub(crate) enum ArnFieldProblem {
 
 /// Whether `r` looks like a Region name (`us-east-1`, `us-gov-west-1`); other text is the grammar's
 /// finding (`SYN106`).
-fn region_shaped(r: &str) -> bool {
+pub(crate) fn region_shaped(r: &str) -> bool {
     let mut parts = r.split('-');
     let first_ok = parts
         .next()

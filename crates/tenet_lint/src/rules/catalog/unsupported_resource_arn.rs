@@ -1,6 +1,6 @@
 //! `IAM211 unsupported-resource-arn`: a resource ARN that no action of the statement acts on.
 
-use super::arn_field_not_allowed::arn_fields;
+use super::arn_field_not_allowed::{arn_fields, region_shaped};
 use super::resolved_actions;
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Spanned, Statement};
@@ -10,8 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Checks each ARN in `Resource` against the resource types of the statement's actions (wildcard
     /// patterns expanded through the catalog): an ARN that no action's resource type can match is
-    /// flagged (`s3:GetObject` on a bucket ARN). Only ARNs whose service and resource parts are
-    /// literal, in statements whose actions are all of the ARN's service, are judged; actions without
+    /// flagged (`s3:GetObject` on a bucket ARN, `iam:GetUser` on `role/*`). Only ARNs whose service
+    /// is literal and whose resource part holds no policy variable, in statements whose actions are
+    /// all of the ARN's service, are judged (wildcards are matched as patterns); actions without
     /// resource types (they take only `*`), `NotAction`, `NotResource`, actions the catalog does not
     /// know and mixed-service statements are left alone (when in doubt, no finding). An ARN of a
     /// service none of the statement's actions acts on (`sqs:SendMessage` on an SNS topic) is
@@ -65,6 +66,18 @@ fn acts_on_service(service: &Service, arn_service: &str) -> bool {
     })
 }
 
+/// Whether the Region and account fields are empty, wildcards or well formed: the grammar reports
+/// the others (`SYN106`, `SYN107`), one fault, one finding.
+fn fields_well_formed(arn: &str) -> bool {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let ["arn", _, _, region, account, _] = fields[..] else {
+        return false;
+    };
+    let free = |f: &str| f.is_empty() || f.contains(['*', '?', '$']);
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    (free(region) || region_shaped(region)) && (free(account) || account_ok || account == "aws")
+}
+
 fn arn_service(arn: &str) -> Option<&str> {
     let mut fields = arn.splitn(6, ':');
     let (Some("arn"), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
@@ -79,8 +92,11 @@ fn arn_service(arn: &str) -> Option<&str> {
     };
     let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
     // An ARN with a misplaced Region or account is `arn-field-mismatch`'s finding.
-    let judged = !is_multi_region_access_point(arn) && arn_fields(arn).is_none();
-    (literal(service) && literal(resource) && judged).then_some(service)
+    let judged = !is_multi_region_access_point(arn) && arn_fields(arn).is_none() && fields_well_formed(arn);
+    // Wildcards in the resource part are fine: the catalog's test is whether the ARN pattern and
+    // the resource type's format can denote a common resource. Variables are not judged.
+    let resource_ok = !resource.is_empty() && !resource.contains('$');
+    (literal(service) && resource_ok && judged).then_some(service)
 }
 
 impl Rule for UnsupportedResourceArn {

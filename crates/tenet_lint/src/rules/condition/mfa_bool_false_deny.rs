@@ -36,7 +36,7 @@ declare_rule! {
         category: Suspicious,
         severity: Warning,
         aa_checks: [],
-        parliament: [],
+        parliament: ["BAD_PATTERN_FOR_MFA"],
         fixable: false,
     }
 }
