@@ -319,8 +319,8 @@ impl Lowerer {
             ));
         }
         // ECR repository policies are documented without `Resource` (the repository is the resource).
-        let needs_resource = !matches!(self.kind, PolicyKind::Trust)
-            && !(self.kind == PolicyKind::Resource && only_ecr_actions(members));
+        let ecr_repository = self.kind == PolicyKind::Resource && only_ecr_actions(members);
+        let needs_resource = self.kind != PolicyKind::Trust && !ecr_repository;
         if needs_resource && !has("Resource") && !has("NotResource") {
             self.push(
                 error(
