@@ -160,7 +160,11 @@ impl Rule for UnsupportedResourceArn {
             };
             let d = ctx
                 .diagnostic(item.span, format!("`{}` is not a resource of {what}", item.value))
-                .with_help("check the ARN's form against the action's resource types (objects are `bucket/*`)");
+                .with_help(if arn_service.eq_ignore_ascii_case("s3") {
+                    "check the ARN's form against the action's resource types (objects are `bucket/*`)"
+                } else {
+                    "check the ARN's form against the action's resource types"
+                });
             ctx.report(d);
         }
     }
