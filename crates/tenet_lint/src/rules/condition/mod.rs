@@ -3,6 +3,7 @@
 
 mod bool_with_multiple_values;
 mod condition_key_case_duplicate;
+mod condition_value_shape;
 mod empty_condition_block;
 mod empty_condition_values;
 mod forallvalues_single_valued_key;
@@ -15,6 +16,7 @@ mod wildcard_without_like_operator;
 
 pub use bool_with_multiple_values::BoolWithMultipleValues;
 pub use condition_key_case_duplicate::DuplicateConditionKeyCase;
+pub use condition_value_shape::ConditionValueWrongShape;
 pub use empty_condition_block::EmptyConditionBlock;
 pub use empty_condition_values::EmptyConditionValues;
 pub use forallvalues_single_valued_key::ForAllValuesWithSingleValuedKey;
@@ -40,4 +42,5 @@ pub static RULES: &[&dyn Rule] = &[
     &UnknownRegionInCondition,
     &MultivaluedKeyWithoutQualifier,
     &MfaDenyMissesLongTermKeys,
+    &ConditionValueWrongShape,
 ];
