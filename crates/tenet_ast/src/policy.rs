@@ -6,7 +6,7 @@ use tenet_diagnostics::{Span, Spanned};
 /// What a policy is attached to, which decides which elements it must and must not have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PolicyKind {
-    /// An identity-based policy (inline or managed), also a permissions boundary or a session policy.
+    /// An identity-based policy (inline or managed), also a session policy.
     Identity,
     /// A resource-based policy such as an S3 bucket policy.
     Resource,
@@ -18,17 +18,23 @@ pub enum PolicyKind {
     Scp,
     /// An AWS Organizations resource control policy.
     Rcp,
+    /// A permissions boundary: shaped like an identity policy, it only caps what other policies grant.
+    Boundary,
+    /// A VPC endpoint policy: shaped like a resource policy, it only caps what passes the endpoint.
+    VpcEndpoint,
 }
 
 impl PolicyKind {
     /// Every kind.
-    pub const ALL: [PolicyKind; 6] = [
+    pub const ALL: [PolicyKind; 8] = [
         PolicyKind::Identity,
         PolicyKind::Resource,
         PolicyKind::Key,
         PolicyKind::Trust,
         PolicyKind::Scp,
         PolicyKind::Rcp,
+        PolicyKind::Boundary,
+        PolicyKind::VpcEndpoint,
     ];
 
     /// The name used on the command line and in outputs.
@@ -40,13 +46,17 @@ impl PolicyKind {
             PolicyKind::Trust => "trust",
             PolicyKind::Scp => "scp",
             PolicyKind::Rcp => "rcp",
+            PolicyKind::Boundary => "boundary",
+            PolicyKind::VpcEndpoint => "vpce",
         }
     }
 
     /// Parses a command-line name (`bucket` is accepted for `resource`).
     pub fn from_name(name: &str) -> Option<Self> {
         match name.to_ascii_lowercase().as_str() {
-            "identity" | "boundary" | "session" => Some(PolicyKind::Identity),
+            "identity" | "session" => Some(PolicyKind::Identity),
+            "boundary" | "permissions-boundary" => Some(PolicyKind::Boundary),
+            "vpce" | "endpoint" | "vpc-endpoint" => Some(PolicyKind::VpcEndpoint),
             "resource" | "bucket" => Some(PolicyKind::Resource),
             "key" | "kms" => Some(PolicyKind::Key),
             "trust" => Some(PolicyKind::Trust),
@@ -60,13 +70,22 @@ impl PolicyKind {
     pub fn requires_principal(self) -> bool {
         matches!(
             self,
-            PolicyKind::Resource | PolicyKind::Key | PolicyKind::Trust | PolicyKind::Rcp
+            PolicyKind::Resource | PolicyKind::Key | PolicyKind::Trust | PolicyKind::Rcp | PolicyKind::VpcEndpoint
         )
     }
 
-    /// Whether a `Principal` element is forbidden (identity policies and SCPs).
+    /// Whether a `Principal` element is forbidden (identity policies, boundaries and SCPs).
     pub fn forbids_principal(self) -> bool {
-        matches!(self, PolicyKind::Identity | PolicyKind::Scp)
+        matches!(self, PolicyKind::Identity | PolicyKind::Scp | PolicyKind::Boundary)
+    }
+
+    /// Whether the policy grants access by itself. SCPs, RCPs, permissions boundaries and VPC endpoint
+    /// policies only cap what other policies grant: an `Allow` in them grants nothing.
+    pub fn grants(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Identity | PolicyKind::Resource | PolicyKind::Key | PolicyKind::Trust
+        )
     }
 }
 

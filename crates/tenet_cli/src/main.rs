@@ -148,7 +148,7 @@ struct LintArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// Treat every policy as this kind: identity, resource, key, trust, scp, rcp.
+    /// Treat every policy as this kind: identity, resource, key, trust, scp, rcp, boundary, vpce.
     #[arg(long, value_parser = parse_kind)]
     kind: Option<PolicyKind>,
     /// Also say which files were skipped and why.
@@ -167,7 +167,7 @@ struct LintArgs {
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
     PolicyKind::from_name(s)
-        .ok_or_else(|| format!("unknown policy kind `{s}` (identity, resource, key, trust, scp, rcp)"))
+        .ok_or_else(|| format!("unknown policy kind `{s}` (identity, resource, key, trust, scp, rcp, boundary, vpce)"))
 }
 
 fn main() -> ExitCode {

@@ -17,7 +17,7 @@
 //! glob = "policies/legacy/**"
 //! ignore = ["IAM012"]
 //!
-//! [kinds]                     # the kind of the files a glob matches (identity, resource, key, trust, scp, rcp)
+//! [kinds]                     # the kind of the files a glob matches (identity, resource, key, trust, scp, rcp, boundary, vpce)
 //! "buckets/*.json" = "resource"
 //! "roles/*/trust.json" = "trust"
 //! ```

@@ -69,7 +69,7 @@ pub const STRUCTURAL_CODES: &[(&str, &str, &str, &[&str])] = &[
         WRONG_TYPE.0,
         WRONG_TYPE.1,
         "an element's value has the wrong JSON type",
-        &["Invalid policy element"],
+        &["Invalid policy element", "Data type mismatch"],
     ),
     (
         INVALID_VERSION.0,

@@ -13,7 +13,7 @@ mod lower;
 mod wrappers;
 
 pub use codes::STRUCTURAL_CODES;
-pub use detect::{detect_kind, kind_hint_from_path};
+pub use detect::{detect_kind, detect_kind_with_hint, kind_hint_from_path};
 pub use lower::lower_policy;
 pub use wrappers::{classify, InputForm};
 

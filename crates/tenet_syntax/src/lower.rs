@@ -318,7 +318,9 @@ impl Lowerer {
                 "statement has no `Action` or `NotAction`",
             ));
         }
-        let needs_resource = !matches!(self.kind, PolicyKind::Trust);
+        // ECR repository policies are documented without `Resource` (the repository is the resource).
+        let ecr_repository = self.kind == PolicyKind::Resource && only_ecr_actions(members);
+        let needs_resource = self.kind != PolicyKind::Trust && !ecr_repository;
         if needs_resource && !has("Resource") && !has("NotResource") {
             self.push(
                 error(
@@ -370,9 +372,11 @@ impl Lowerer {
                         p.value.negated.span,
                         format!("{} policy cannot have `{name}`", article(self.kind)),
                     )
-                    .with_help(
-                        "the principal of an identity policy is the identity it is attached to: remove the element",
-                    ),
+                    .with_help(if self.kind == PolicyKind::Scp {
+                        "an SCP applies to every principal of the accounts it is attached to: remove the element"
+                    } else {
+                        "the principal of this policy is the identity it is attached to: remove the element"
+                    }),
                 );
             }
         }
@@ -546,6 +550,25 @@ impl Lowerer {
     }
 }
 
+/// Whether every action of the statement is an ECR action (`ecr:` or `ecr-public:`): AWS documents
+/// repository policies without `Resource`.
+fn only_ecr_actions(members: &[Member]) -> bool {
+    let Some(action) = members.iter().find(|m| m.key.value == "Action") else {
+        return false;
+    };
+    let is_ecr = |v: &JsonValue| {
+        v.as_str().is_some_and(|a| {
+            let lower = a.to_ascii_lowercase();
+            lower.starts_with("ecr:") || lower.starts_with("ecr-public:")
+        })
+    };
+    match &action.value.kind {
+        JsonKind::String(_) => is_ecr(&action.value),
+        JsonKind::Array(items) => !items.is_empty() && items.iter().all(is_ecr),
+        _ => false,
+    }
+}
+
 fn article(kind: PolicyKind) -> &'static str {
     match kind {
         PolicyKind::Identity => "an identity",
@@ -554,5 +577,7 @@ fn article(kind: PolicyKind) -> &'static str {
         PolicyKind::Trust => "a role trust",
         PolicyKind::Scp => "a service control",
         PolicyKind::Rcp => "a resource control",
+        PolicyKind::Boundary => "a permissions boundary",
+        PolicyKind::VpcEndpoint => "a VPC endpoint",
     }
 }

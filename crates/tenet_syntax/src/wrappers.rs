@@ -6,7 +6,7 @@ use tenet_ast::PolicyKind;
 use tenet_diagnostics::{Diagnostic, Severity, Span};
 
 use crate::codes;
-use crate::detect::detect_kind;
+use crate::detect::detect_kind_with_hint;
 use crate::json::{decode_string_literal, parse_json, percent_decode, JsonKind, JsonValue, OffsetMap};
 
 /// What a file turned out to be.
@@ -71,8 +71,7 @@ impl Walker<'_> {
         let kind = self
             .kind_override
             .or(default_kind)
-            .or(self.kind_hint)
-            .unwrap_or_else(|| detect_kind(&json));
+            .unwrap_or_else(|| detect_kind_with_hint(&json, self.kind_hint));
         self.found.push(Found { name, json, kind, span });
     }
 

@@ -142,27 +142,35 @@ fn check_part(s: &str, span: Span, part: &str, what: &str, valid: fn(char) -> bo
     true
 }
 
+/// One diagnostic per action, however many runs of whitespace it has (one fault, one finding): the
+/// first run is the primary span, the others are labels. The fix removes whitespace only at the
+/// edges; inner whitespace needs a human to say which action was meant.
 fn whitespace_diagnostics(s: &str, span: Span) -> Vec<Diagnostic> {
-    let trimmed = s.trim();
-    runs(s, char::is_whitespace)
-        .into_iter()
-        .map(|run| {
-            let at = sub_span(span, s, run.clone());
-            let diagnostic = WHITESPACE_IN_ACTION
-                .at(at, format!("action `{s}` contains whitespace"))
-                .with_help("remove the whitespace; IAM does not trim action names");
-            let at_edge = run.start == 0 || run.end == s.len();
-            if at_edge && !trimmed.is_empty() && maps_exactly(span, s) {
-                let edit = Edit {
-                    span: at,
-                    replacement: String::new(),
-                };
-                diagnostic.with_fix("remove the whitespace", vec![edit])
-            } else {
-                diagnostic
-            }
-        })
-        .collect()
+    let runs = runs(s, char::is_whitespace);
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
+    let mut diagnostic = WHITESPACE_IN_ACTION
+        .at(
+            sub_span(span, s, first.clone()),
+            format!("action `{s}` contains whitespace"),
+        )
+        .with_help("remove the whitespace; IAM does not trim action names");
+    for run in &runs[1..] {
+        diagnostic = diagnostic.with_label(sub_span(span, s, run.clone()), "more whitespace");
+    }
+    let all_at_edges = runs.iter().all(|r| r.start == 0 || r.end == s.len());
+    if all_at_edges && !s.trim().is_empty() && maps_exactly(span, s) {
+        let edits = runs
+            .iter()
+            .map(|r| Edit {
+                span: sub_span(span, s, r.clone()),
+                replacement: String::new(),
+            })
+            .collect();
+        diagnostic = diagnostic.with_fix("remove the whitespace", edits);
+    }
+    vec![diagnostic]
 }
 
 #[cfg(test)]
@@ -254,10 +262,15 @@ mod tests {
         let s = " s3:Get Object";
         let (parsed, diagnostics) = parse_action(s, lit(s));
         assert_eq!(parsed, pattern("s3", "GetObject"));
-        assert_eq!(codes(&diagnostics), ["SYN113", "SYN113"]);
+        assert_eq!(codes(&diagnostics), ["SYN113"]);
         assert_eq!(diagnostics[0].span, Span::new(21, 22));
-        assert!(diagnostics[0].fix.is_some());
-        assert_eq!(diagnostics[1].span, Span::new(28, 29));
-        assert!(diagnostics[1].fix.is_none());
+        assert_eq!(diagnostics[0].labels.len(), 1);
+        assert_eq!(diagnostics[0].labels[0].span, Span::new(28, 29));
+        assert!(diagnostics[0].fix.is_none(), "inner whitespace is not fixed");
+        let s = " s3:GetObject ";
+        let (_, diagnostics) = parse_action(s, lit(s));
+        assert_eq!(codes(&diagnostics), ["SYN113"]);
+        let fix = diagnostics[0].fix.as_ref().expect("edges are fixed");
+        assert_eq!(fix.edits.len(), 2);
     }
 }

@@ -85,6 +85,9 @@ pub fn parse_arn(s: &str, span: Span) -> (Option<Arn>, Vec<Diagnostic>) {
         return (None, vec![prefix_diagnostic(s, span)]);
     }
     let Ok((_, raw)) = arn(s) else {
+        if let Some(arn) = spanning_wildcard(s) {
+            return (Some(arn), Vec::new());
+        }
         return (None, vec![missing_field_diagnostic(s, span)]);
     };
     let mut diagnostics = Vec::new();
@@ -167,6 +170,25 @@ fn prefix_diagnostic(s: &str, span: Span) -> Diagnostic {
     INVALID_ARN_PREFIX
         .at(sub_span(span, s, range), message)
         .with_help(format!("{ARN_FORM}; use `*` for every resource"))
+}
+
+/// An ARN with fewer than six fields whose last character is `*`: the wildcard spans the missing
+/// colons (`arn:aws:cloudfront:*` is every CloudFront resource, as the IAM User Guide shows). The
+/// missing fields are `*`.
+fn spanning_wildcard(s: &str) -> Option<Arn> {
+    if !s.ends_with('*') {
+        return None;
+    }
+    let missing = 5usize.checked_sub(s.matches(':').count())?;
+    let padded = format!("{s}{}", ":*".repeat(missing));
+    let (_, raw) = arn(&padded).ok()?;
+    Some(Arn {
+        partition: raw.partition.to_owned(),
+        service: raw.service.to_owned(),
+        region: raw.region.to_owned(),
+        account: raw.account.to_owned(),
+        resource: raw.resource.to_owned(),
+    })
 }
 
 fn missing_field_diagnostic(s: &str, span: Span) -> Diagnostic {
@@ -324,6 +346,24 @@ mod tests {
             let (arn, diagnostics) = parse_arn(s, lit(s));
             assert!(arn.is_some() && diagnostics.is_empty(), "{s}: {diagnostics:?}");
         }
+    }
+
+    #[test]
+    fn a_trailing_star_spans_the_missing_fields() {
+        let s = "arn:aws:cloudfront:*";
+        let (arn, diagnostics) = parse_arn(s, lit(s));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let arn = arn.expect("parsed");
+        assert_eq!(
+            (arn.service.as_str(), arn.region.as_str(), arn.resource.as_str()),
+            ("cloudfront", "*", "*")
+        );
+        let s = "arn:aws:s3:bucket*";
+        let (_, diagnostics) = parse_arn(s, lit(s));
+        assert!(diagnostics.is_empty(), "the `*` may span the colons: {diagnostics:?}");
+        let s = "arn:aws:s3:bucket";
+        let (_, diagnostics) = parse_arn(s, lit(s));
+        assert_eq!(codes(&diagnostics), ["SYN102"], "no trailing `*`, no spanning");
     }
 
     #[test]

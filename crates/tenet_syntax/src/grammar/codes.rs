@@ -95,8 +95,9 @@ pub const GRAMMAR_AA_CHECKS: &[(&str, &[&str])] = &[
     ("SYN130", &["Invalid condition operator"]),
     ("SYN131", &["Null with if exists"]),
     ("SYN132", &["Null with qualifier"]),
+    ("SYN140", &["Type mismatch IP range"]),
     ("SYN142", &["Improve IP range"]),
-    ("SYN150", &["Invalid date value"]),
+    ("SYN150", &["Invalid date value", "Type mismatch date"]),
     ("SYN160", &["Invalid vpc format"]),
     ("SYN161", &["Invalid vpce format"]),
 ];

@@ -153,15 +153,20 @@ fn variable_at(s: &str, start: usize, span: Span, out: &mut Vec<Diagnostic>) -> 
         );
         return (range.end, None);
     }
+    // One diagnostic per variable (one fault, one finding): the first run of whitespace is the
+    // primary span, the others are labels.
     let name_start = start + 2;
-    for run in runs(name, char::is_whitespace) {
+    let spaces = runs(name, char::is_whitespace);
+    if let Some((first, others)) = spaces.split_first() {
         let message = format!("policy variable `{}` contains whitespace", &s[range.clone()]);
-        let at = sub_span(span, s, name_start + run.start..name_start + run.end);
-        out.push(
-            UNSUPPORTED_VARIABLE_SPACE
-                .at(at, message)
-                .with_help("remove the whitespace: variable names have none"),
-        );
+        let at = |r: &std::ops::Range<usize>| sub_span(span, s, name_start + r.start..name_start + r.end);
+        let mut diagnostic = UNSUPPORTED_VARIABLE_SPACE
+            .at(at(first), message)
+            .with_help("remove the whitespace: variable names have none");
+        for run in others {
+            diagnostic = diagnostic.with_label(at(run), "more whitespace");
+        }
+        out.push(diagnostic);
     }
     let segment = Segment::Variable {
         name: name.trim().to_owned(),
@@ -331,7 +336,12 @@ mod tests {
         let (_, diagnostics) = parse("${aws:user name }");
         assert_eq!(
             diagnostics.iter().map(|d| d.span).collect::<Vec<_>>(),
-            [Span::new(61, 62), Span::new(66, 67)]
+            [Span::new(61, 62)],
+            "one finding per variable"
+        );
+        assert_eq!(
+            diagnostics[0].labels.iter().map(|l| l.span).collect::<Vec<_>>(),
+            [Span::new(66, 67)]
         );
     }
 

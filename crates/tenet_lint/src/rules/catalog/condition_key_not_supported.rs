@@ -45,8 +45,9 @@ impl Rule for ConditionKeyNotSupported {
         let key_text = c.key.value.as_str();
         if key_text
             .split_once(':')
-            .is_none_or(|(p, _)| p.eq_ignore_ascii_case("aws"))
+            .is_none_or(|(p, _)| p.eq_ignore_ascii_case("aws") || p.eq_ignore_ascii_case("saml"))
         {
+            // `saml:` keys describe the federated session and come with every request it makes.
             return;
         }
         if catalog().condition_key(key_text).is_none() {

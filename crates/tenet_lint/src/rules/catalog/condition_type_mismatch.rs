@@ -70,6 +70,16 @@ fn fits(family: OperatorFamily, ty: ConditionType) -> bool {
     )
 }
 
+/// The documented way to compare two IP keys: a string operator against a policy variable
+/// (`"StringNotEquals": {"aws:Ec2InstanceSourcePrivateIPv4": "${aws:VpcSourceIp}"}`), since IP
+/// operators take only literal ranges.
+fn compares_ip_to_variable(family: OperatorFamily, ty: ConditionType, c: &Condition) -> bool {
+    family == OperatorFamily::String
+        && ty.base() == ConditionType::IpAddress
+        && !c.values.is_empty()
+        && c.values.iter().all(|v| v.value.as_text().starts_with("${"))
+}
+
 impl Rule for ConditionTypeMismatch {
     fn check_condition(&self, ctx: &mut LintContext<'_>, _stmt: &Spanned<Statement>, c: &Condition) {
         let Some(op) = c.parsed else {
@@ -81,7 +91,7 @@ impl Rule for ConditionTypeMismatch {
         let Some(family) = family_for(key.ty) else {
             return;
         };
-        if fits(op.operator.family(), key.ty) {
+        if fits(op.operator.family(), key.ty) || compares_ip_to_variable(op.operator.family(), key.ty, c) {
             return;
         }
         let d = ctx

@@ -7,6 +7,9 @@
 //! an unknown action never switches off another rule.
 
 mod action_case;
+mod action_resource_mismatch;
+mod action_takes_no_resource;
+mod arn_field_not_allowed;
 mod condition_key_not_supported;
 mod condition_type_mismatch;
 #[cfg(test)]
@@ -25,6 +28,9 @@ mod unsupported_resource_arn;
 mod unsupported_tag_condition_key;
 
 pub use action_case::ActionCase;
+pub use action_resource_mismatch::ActionResourceMismatch;
+pub use action_takes_no_resource::ActionTakesNoResource;
+pub use arn_field_not_allowed::ArnFieldMismatch;
 pub use condition_key_not_supported::ConditionKeyNotSupported;
 pub use condition_type_mismatch::ConditionTypeMismatch;
 pub use create_slr_on_any_role::CreateSlrOnAnyRole;
@@ -46,6 +52,9 @@ use tenet_catalog::{catalog, Action, Service};
 
 /// The family's rules.
 pub static RULES: &[&dyn Rule] = &[
+    &ActionResourceMismatch,
+    &ActionTakesNoResource,
+    &ArnFieldMismatch,
     &UnknownService,
     &UnknownAction,
     &ActionCase,
@@ -184,6 +193,11 @@ fn is_any_role(resource: &str) -> bool {
 /// Reports an `Allow` of `role.action` on every role (or with `NotResource`), naming the Access
 /// Analyzer pattern in the message.
 pub(crate) fn any_role_check(ctx: &mut crate::LintContext<'_>, stmt: &Spanned<Statement>, role: &RoleAction) {
+    // Only identity policies hand out these actions: an SCP, RCP, boundary or endpoint policy allows
+    // nothing by itself, and a resource policy's `Resource` is its own resource.
+    if ctx.kind() != tenet_ast::PolicyKind::Identity {
+        return;
+    }
     let Some((reach, action_span)) = allow_reaches(stmt, role.action) else {
         return;
     };

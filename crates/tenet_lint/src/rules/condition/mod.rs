@@ -3,10 +3,12 @@
 
 mod bool_with_multiple_values;
 mod condition_key_case_duplicate;
+mod condition_value_shape;
 mod empty_condition_block;
 mod empty_condition_values;
 mod forallvalues_single_valued_key;
 mod invalid_condition_key_format;
+mod mfa_bool_false_deny;
 mod missing_tag_key;
 mod multivalued_key_without_qualifier;
 mod unknown_region;
@@ -14,10 +16,12 @@ mod wildcard_without_like_operator;
 
 pub use bool_with_multiple_values::BoolWithMultipleValues;
 pub use condition_key_case_duplicate::DuplicateConditionKeyCase;
+pub use condition_value_shape::ConditionValueWrongShape;
 pub use empty_condition_block::EmptyConditionBlock;
 pub use empty_condition_values::EmptyConditionValues;
 pub use forallvalues_single_valued_key::ForAllValuesWithSingleValuedKey;
 pub use invalid_condition_key_format::InvalidConditionKeyFormat;
+pub use mfa_bool_false_deny::MfaDenyMissesLongTermKeys;
 pub use missing_tag_key::MissingTagKeyInCondition;
 pub use multivalued_key_without_qualifier::MultivaluedKeyWithoutQualifier;
 pub use unknown_region::{UnknownRegionInCondition, REGIONS};
@@ -37,4 +41,6 @@ pub static RULES: &[&dyn Rule] = &[
     &ForAllValuesWithSingleValuedKey,
     &UnknownRegionInCondition,
     &MultivaluedKeyWithoutQualifier,
+    &MfaDenyMissesLongTermKeys,
+    &ConditionValueWrongShape,
 ];

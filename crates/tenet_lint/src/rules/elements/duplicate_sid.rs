@@ -60,7 +60,7 @@ declare_rule! {
 }
 
 fn requires_unique(kind: PolicyKind) -> bool {
-    !matches!(kind, PolicyKind::Resource | PolicyKind::Key)
+    !matches!(kind, PolicyKind::Resource | PolicyKind::Key | PolicyKind::VpcEndpoint)
 }
 
 /// Reports every `Sid` equal to an earlier one, with a label on the first.

@@ -65,9 +65,9 @@ declare_rule! {
 
 fn quota(kind: PolicyKind) -> usize {
     match kind {
-        PolicyKind::Identity => 6_144,
+        PolicyKind::Identity | PolicyKind::Boundary => 6_144,
         PolicyKind::Trust => 2_048,
-        PolicyKind::Resource => 20_480,
+        PolicyKind::Resource | PolicyKind::VpcEndpoint => 20_480,
         PolicyKind::Key => 32_768,
         PolicyKind::Scp | PolicyKind::Rcp => 5_120,
     }

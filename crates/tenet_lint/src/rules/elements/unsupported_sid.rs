@@ -10,7 +10,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// IAM accepts only `[A-Za-z0-9]` in `Sid` and rejects the policy otherwise. Resource policies of
-    /// other services (S3, KMS, SQS) accept more characters, so they are not checked.
+    /// other services (S3, KMS, SQS) and VPC endpoint policies accept more characters, so they are
+    /// not checked.
     ///
     /// ## Example
     /// ```json
@@ -37,7 +38,10 @@ declare_rule! {
 
 impl Rule for UnsupportedSid {
     fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
-        if matches!(ctx.kind(), PolicyKind::Resource | PolicyKind::Key) {
+        if matches!(
+            ctx.kind(),
+            PolicyKind::Resource | PolicyKind::Key | PolicyKind::VpcEndpoint
+        ) {
             return;
         }
         let Some(sid) = &stmt.sid else { return };

@@ -9,9 +9,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The statement grants access to every principal except those listed, including anonymous
-    /// callers and every other AWS account. AWS recommends against the combination: name the
-    /// principals to allow instead, or deny the others with `Deny` and a condition on
-    /// `aws:PrincipalArn`.
+    /// callers and every other AWS account. AWS documents the combination as unsupported (it is an
+    /// error here): name the principals to allow instead, or deny the others with `Deny` and a
+    /// condition on `aws:PrincipalArn`.
     ///
     /// ## Example
     /// ```json
@@ -28,8 +28,8 @@ declare_rule! {
     pub struct AllowWithNotPrincipal {
         code: "IAM089",
         name: "allow-with-not-principal",
-        category: Security,
-        severity: Warning,
+        category: Correctness,
+        severity: Error,
         aa_checks: ["Allow with NotPrincipal"],
         parliament: ["NOTPRINCIPAL_WITH_ALLOW"],
         fixable: false,

@@ -131,12 +131,15 @@ fn report(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, ignore
     let Some(list) = list else { return };
     for (i, j) in covered(&list.items, ignore_case) {
         let (item, by) = (&list.items[i], &list.items[j]);
+        let same = item.value.eq_ignore_ascii_case(&by.value);
+        let message = if same {
+            format!("the {what} `{}` is listed twice", item.value)
+        } else {
+            format!("the {what} `{}` is already covered by `{}`", item.value, by.value)
+        };
         let mut d = ctx
-            .diagnostic(
-                item.span,
-                format!("the {what} `{}` is already covered by `{}`", item.value, by.value),
-            )
-            .with_label(by.span, "covered here")
+            .diagnostic(item.span, message)
+            .with_label(by.span, if same { "also listed here" } else { "covered here" })
             .with_help(format!("remove `{}`", item.value));
         if let Some(edit) = removal(ctx, list, i) {
             d = d.with_fix(format!("remove `{}`", item.value), vec![edit]);

@@ -1,10 +1,12 @@
-//! Rules for AWS Organizations service control policies.
+//! Rules for AWS Organizations service control policies (SCPs) and resource control policies (RCPs).
 
+mod rcp_statement_shape;
 mod scp_legacy_syntax;
 
+pub use rcp_statement_shape::RcpAllowOrNamedPrincipal;
 pub use scp_legacy_syntax::ScpLegacySyntax;
 
 use crate::Rule;
 
 /// The family's rules.
-pub static RULES: &[&dyn Rule] = &[&ScpLegacySyntax];
+pub static RULES: &[&dyn Rule] = &[&ScpLegacySyntax, &RcpAllowOrNamedPrincipal];

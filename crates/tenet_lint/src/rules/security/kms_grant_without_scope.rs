@@ -44,6 +44,16 @@ fn owner_account(stmts: &[&Statement]) -> Option<String> {
         })
 }
 
+/// Whether an `AWS` principal is a whole account: `111122223333` or `arn:aws:iam::111122223333:root`.
+fn is_account(principal: &str) -> bool {
+    let digits = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    digits(principal)
+        || principal
+            .strip_suffix(":root")
+            .and_then(|p| p.split(':').nth(4))
+            .is_some_and(digits)
+}
+
 /// The account of an `AWS` principal (`111122223333`, `arn:aws:iam::111122223333:…`).
 fn account_of(principal: &str) -> Option<&str> {
     if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
@@ -54,11 +64,14 @@ fn account_of(principal: &str) -> Option<&str> {
 
 declare_rule! {
     /// ## What it does
-    /// Checks KMS key policies for `Allow` statements that give a service principal, or a principal
-    /// of another account, `kms:CreateGrant` or a cryptographic operation without a condition that
-    /// scopes it: `kms:ViaService`, `kms:CallerAccount`, `kms:EncryptionContext…`,
-    /// `kms:GrantIsForAWSResource`, or `aws:SourceAccount`/`aws:SourceArn` for services. The key's own
-    /// account is taken from the statement that names an account root with `kms:PutKeyPolicy`.
+    /// Checks KMS key policies for `Allow` statements that give a role or user of another account
+    /// `kms:CreateGrant` or a cryptographic operation without a condition that scopes it:
+    /// `kms:ViaService`, `kms:CallerAccount`, `kms:EncryptionContext…` or `kms:GrantIsForAWSResource`.
+    /// The key's own account is taken from the statement that names an account root with
+    /// `kms:PutKeyPolicy`. Service principals without `aws:SourceAccount`/`aws:SourceArn` are
+    /// `service-principal-without-source-condition`'s finding (one fault, one finding). A whole other
+    /// account (`arn:aws:iam::444455556666:root`) is not flagged: it is how the KMS guide shares a key,
+    /// and that account's IAM policies decide who uses it.
     ///
     /// ## Why is this bad?
     /// An unscoped cross-account grant lets the other account use the key for anything, through
@@ -109,21 +122,19 @@ impl Rule for KmsGrantWithoutScope {
                 continue;
             };
             let outsider = principal.value.entries().find(|(ty, p)| match ty {
-                PrincipalType::Service => true,
+                // A whole other account (its root or id) is the documented way to share a key:
+                // that account's own IAM policies then decide who may use it.
+                PrincipalType::Aws if is_account(&p.value) => false,
                 PrincipalType::Aws => match (&owner, account_of(&p.value)) {
                     (Some(owner), Some(account)) => owner != account,
                     _ => false,
                 },
                 _ => false,
             });
-            let Some((ty, who)) = outsider else {
+            let Some((_, who)) = outsider else {
                 continue;
             };
-            let whom = if ty == PrincipalType::Service {
-                "the service"
-            } else {
-                "another account's principal"
-            };
+            let whom = "another account's principal";
             let d = ctx
                 .diagnostic(who.span, format!("{whom} `{}` may call `{action}` on this key without a scoping condition", who.value))
                 .with_help("add `kms:ViaService` and `kms:CallerAccount` (or an encryption-context condition; `aws:SourceArn` for services)");

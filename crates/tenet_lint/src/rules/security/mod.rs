@@ -9,12 +9,14 @@ mod kms_grant_without_scope;
 mod open_key_policy;
 mod privilege_escalation;
 mod public_put_without_acl_deny;
+mod public_resource_policy;
 mod secure_transport_not_enforced;
 
 pub use kms_grant_without_scope::KmsGrantWithoutScope;
 pub use open_key_policy::OpenKeyPolicy;
 pub use privilege_escalation::PrivilegeEscalation;
 pub use public_put_without_acl_deny::PublicPutWithoutAclDeny;
+pub use public_resource_policy::PublicResourcePolicy;
 pub use secure_transport_not_enforced::SecureTransportNotEnforced;
 
 use crate::rules::conditions_on;
@@ -28,6 +30,7 @@ pub static RULES: &[&dyn Rule] = &[
     &KmsGrantWithoutScope,
     &OpenKeyPolicy,
     &PrivilegeEscalation,
+    &PublicResourcePolicy,
 ];
 
 /// Condition keys whose fixed values make a grant to `*` non-public (S3 Block Public Access).

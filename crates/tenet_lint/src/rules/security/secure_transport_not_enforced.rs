@@ -6,8 +6,11 @@ use tenet_ast::{ConditionOperator, Effect, PolicyKind, Span, Statement};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that an S3 bucket policy (a resource policy naming `s3:` actions or `arn:aws:s3:::`
-    /// resources) has a `Deny` statement with `Bool` `aws:SecureTransport` = `false`.
+    /// Checks that an S3 bucket policy (a resource policy whose S3 resources are all bucket or object
+    /// ARNs, `arn:aws:s3:::…`: access point policies are not bucket policies) has a `Deny` statement
+    /// with `Bool` `aws:SecureTransport` = `false`. It is an `info` finding: most buckets lack the deny
+    /// and many do not need it; raise it with `[severity] IAM301 = "warning"` or turn it off with
+    /// `ignore = ["IAM301"]` in `tenet.toml`.
     ///
     /// ## Why is this bad?
     /// Without it, requests over plain HTTP are accepted: credentials' signatures and object data
@@ -28,24 +31,27 @@ declare_rule! {
         code: "IAM301",
         name: "secure-transport-not-enforced",
         category: Security,
-        severity: Warning,
+        severity: Info,
         aa_checks: [],
         parliament: [],
         fixable: false,
     }
 }
 
+/// A bucket policy names bucket or object ARNs (`arn:aws:s3:::bucket/...`) and no access point,
+/// Multi-Region Access Point or Object Lambda ARN (those have their own policies).
 fn is_bucket_policy(stmts: &[&Statement]) -> bool {
-    stmts.iter().any(|s| {
-        s.action
-            .iter()
-            .flat_map(|a| a.value.items.iter())
-            .any(|a| a.value.to_ascii_lowercase().starts_with("s3:"))
-            || s.resource
-                .iter()
-                .flat_map(|r| r.value.items.iter())
-                .any(|r| r.value.starts_with("arn:aws:s3:::"))
-    })
+    let s3_arns: Vec<&str> = stmts
+        .iter()
+        .flat_map(|s| s.resource.iter().flat_map(|r| r.value.items.iter()))
+        .map(|r| r.value.as_str())
+        .filter(|r| r.split(':').nth(2) == Some("s3"))
+        .collect();
+    let bucket_form = |arn: &&str| {
+        let mut fields = arn.splitn(6, ':').skip(3);
+        fields.next() == Some("") && fields.next() == Some("")
+    };
+    !s3_arns.is_empty() && s3_arns.iter().all(bucket_form)
 }
 
 fn denies_plain_http(s: &Statement) -> bool {

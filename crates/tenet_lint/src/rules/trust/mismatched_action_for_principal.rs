@@ -43,12 +43,13 @@ declare_rule! {
 
 const SAML: &str = "sts:AssumeRoleWithSAML";
 const WEB: &str = "sts:AssumeRoleWithWebIdentity";
+const ASSUME: &str = "sts:AssumeRole";
 
 /// The federation actions that do not fit a principal of this kind.
 fn wrong_actions(ty: PrincipalType, value: &str) -> &'static [&'static str] {
     match (ty, provider(value)) {
-        (PrincipalType::Federated, Some(Provider::Saml)) => &[WEB],
-        (PrincipalType::Federated, Some(Provider::Oidc(_))) => &[SAML],
+        (PrincipalType::Federated, Some(Provider::Saml)) => &[WEB, ASSUME],
+        (PrincipalType::Federated, Some(Provider::Oidc(_))) => &[SAML, ASSUME],
         (PrincipalType::Federated, None) => &[],
         _ => &[SAML, WEB],
     }
