@@ -36,7 +36,8 @@ pub(crate) fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<L
 
 fn role_kind(r: Role) -> PolicyKind {
     match r {
-        Role::Identity | Role::Boundary | Role::Session => PolicyKind::Identity,
+        Role::Identity | Role::Session => PolicyKind::Identity,
+        Role::Boundary => PolicyKind::Boundary,
         Role::Resource => PolicyKind::Resource,
         Role::Key => PolicyKind::Key,
         Role::Trust => PolicyKind::Trust,
