@@ -168,6 +168,15 @@ fn resource_matches(s: &Statement, arn: &str) -> bool {
     }
 }
 
+/// Whether an action pattern (or `not …` of a `NotAction`) may name an action of `service`.
+fn of_service(action: &str, service: &str) -> bool {
+    if action.starts_with("not ") {
+        return true;
+    }
+    let prefix = action.split_once(':').map_or(action, |(p, _)| p);
+    wildcard_match(prefix, service, true)
+}
+
 fn allow_statements(p: &Policy) -> impl Iterator<Item = &Statement> {
     p.statements
         .iter()
@@ -481,19 +490,19 @@ impl EstateGraph {
                 .filter_map(|id| estate.policy(id))
                 .collect();
             for rn in candidates {
-                let arns = match &self.graph[rn] {
+                let (arns, service) = match &self.graph[rn] {
                     Node::Bucket(b) => {
                         let a = estate.buckets[*b].arn();
-                        vec![format!("{a}/tenet-any-object"), a]
+                        (vec![format!("{a}/tenet-any-object"), a], "s3")
                     }
-                    Node::Key(k) => vec![estate.keys[*k].arn.clone()],
+                    Node::Key(k) => (vec![estate.keys[*k].arn.clone()], "kms"),
                     _ => continue,
                 };
                 let mut acts: Vec<String> = Vec::new();
                 for pol in &policies {
                     for s in allow_statements(pol) {
                         if arns.iter().any(|a| resource_matches(s, a)) {
-                            acts.extend(actions(s));
+                            acts.extend(actions(s).into_iter().filter(|a| of_service(a, service)));
                         }
                     }
                 }

@@ -90,8 +90,12 @@ fn request(subject: &Subject, link: &Link, given: &[(String, Vec<String>)]) -> R
 }
 
 fn statements(ev: &Evaluation, origins: &Origins, grants: &[KmsGrant]) -> Vec<String> {
+    let caps = |s: &&tenet_ast::eval::StatementRef| {
+        s.effect == Effect::Allow && matches!(s.source, PolicySource::Scp { .. } | PolicySource::Rcp { .. })
+    };
     ev.deciding
         .iter()
+        .filter(|s| ev.decision.is_allowed() || !caps(s))
         .map(|s| {
             let what = match (&s.sid, s.source) {
                 (_, tenet_ast::eval::PolicySource::Grant(i)) => {
@@ -162,6 +166,14 @@ pub fn decide_link(a: &Analysis, subject: &Subject, link: &Link, oracle: Option<
             }
         }
     }
+    if !reaching.is_empty() && !oracle.is_some_and(|o| o.models_grants()) {
+        return LinkOutcome::Unknown {
+            reason: format!(
+                "a KMS grant names this principal and the prover does not model grants; with the facts alone: {}",
+                ev.reason
+            ),
+        };
+    }
     let Some(oracle) = oracle else {
         return LinkOutcome::Unknown {
             reason: format!(
@@ -170,14 +182,6 @@ pub fn decide_link(a: &Analysis, subject: &Subject, link: &Link, oracle: Option<
             ),
         };
     };
-    if !reaching.is_empty() && !oracle.models_grants() {
-        return LinkOutcome::Unknown {
-            reason: format!(
-                "a KMS grant names this principal and the prover does not model grants; with the facts alone: {}",
-                ev.reason
-            ),
-        };
-    }
     let q = Question {
         policies: &ps,
         principal: &subject.principal,

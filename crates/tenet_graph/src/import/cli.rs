@@ -1,7 +1,6 @@
 //! AWS CLI outputs that are not policies: `s3api get-bucket-encryption`, `kms list-grants`, and
 //! `organizations describe-policy` (whose policy is the JSON string `Policy.Content`).
 
-use tenet_ast::eval::scenario::GrantList;
 use tenet_ast::eval::KmsGrant;
 use tenet_ast::PolicyKind;
 use tenet_diagnostics::{Severity, Span};
@@ -87,8 +86,18 @@ pub(crate) fn grants_from_json(b: &mut Builder, path: &str, from: Option<(&str, 
         b.json(path, from);
         return Vec::new();
     };
-    match serde_json::from_str::<GrantList>(text) {
-        Ok(GrantList::ListGrants { grants } | GrantList::Bare(grants)) => grants,
+    #[derive(serde::Deserialize)]
+    struct ListGrants {
+        #[serde(rename = "Grants")]
+        grants: Vec<KmsGrant>,
+    }
+    let parsed = if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<KmsGrant>>(text)
+    } else {
+        serde_json::from_str::<ListGrants>(text).map(|l| l.grants)
+    };
+    match parsed {
+        Ok(grants) => grants,
         Err(e) => {
             let at = offset_of(text, e.line(), e.column());
             b.report(
