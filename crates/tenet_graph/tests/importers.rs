@@ -1,6 +1,5 @@
 //! The importers on files in the documented shapes: `get-account-authorization-details` output, the
 //! iam-collect layout, and the CLI outputs a manifest may name.
-#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Helpers shared by the tests: reading an estate directory of the repository into `Sources`.
 #![allow(dead_code, reason = "each test file uses a part")]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
 use std::path::{Path, PathBuf};
 
