@@ -335,11 +335,7 @@ pub fn identity_ids(estate: &Estate, principal: usize) -> Vec<PolicyId> {
     };
     let mut ids = p.policies.clone();
     for g in &p.groups {
-        if let Some(group) = estate
-            .principals
-            .iter()
-            .find(|q| q.kind == PrincipalKind::Group && q.account == p.account && q.name == *g)
-        {
+        if let Some(group) = estate.group(&p.account, g).and_then(|i| estate.principals.get(i)) {
             ids.extend(&group.policies);
         }
     }

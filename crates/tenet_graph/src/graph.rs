@@ -268,21 +268,30 @@ impl EstateGraph {
 
     /// The estate principals whose ARN matches an `aws:PrincipalArn` pattern.
     pub fn resolve_arn_pattern(&self, estate: &Estate, pattern: &str) -> Vec<NodeIndex> {
-        estate
-            .principals
-            .iter()
-            .filter(|p| wildcard_match(pattern, &p.arn, false))
-            .filter_map(|p| self.node(&p.arn))
-            .collect()
+        // A literal account field narrows the search to that account's principals.
+        let account = pattern.split(':').nth(4).filter(|a| tenet_ast::eval::is_account_id(a));
+        let matches = |p: &crate::model::Principal| wildcard_match(pattern, &p.arn, false);
+        match account {
+            Some(a) => estate
+                .principals_of(a)
+                .iter()
+                .filter_map(|i| estate.principals.get(*i))
+                .filter(|p| matches(p))
+                .filter_map(|p| self.node(&p.arn))
+                .collect(),
+            None => estate
+                .principals
+                .iter()
+                .filter(|p| matches(p))
+                .filter_map(|p| self.node(&p.arn))
+                .collect(),
+        }
     }
 
     fn memberships(&mut self, estate: &Estate) {
         for p in &estate.principals {
             for group in &p.groups {
-                let g = estate
-                    .principals
-                    .iter()
-                    .find(|q| q.kind == PrincipalKind::Group && q.account == p.account && q.name == *group);
+                let g = estate.group(&p.account, group).and_then(|i| estate.principals.get(i));
                 if let (Some(u), Some(g)) = (self.node(&p.arn), g.and_then(|g| self.node(&g.arn))) {
                     self.graph.add_edge(u, g, Edge::MemberOf);
                 }
@@ -293,8 +302,13 @@ impl EstateGraph {
     fn encryption(&mut self, estate: &Estate) {
         for b in &estate.buckets {
             if let Encryption::SseKms { key, .. } = &b.encryption {
-                let k = estate.key(key).map(|k| k.arn.clone()).unwrap_or_else(|| key.clone());
-                let kn = self.node(&k).unwrap_or_else(|| self.external(&k, "unlisted"));
+                let kn = match self.node(key) {
+                    Some(n) => n,
+                    None => {
+                        let k = estate.key(key).map(|k| k.arn.clone()).unwrap_or_else(|| key.clone());
+                        self.node(&k).unwrap_or_else(|| self.external(&k, "unlisted"))
+                    }
+                };
                 if let Some(bn) = self.node(&b.arn()) {
                     self.graph.add_edge(bn, kn, Edge::EncryptedBy);
                 }
@@ -304,14 +318,14 @@ impl EstateGraph {
 
     /// Resource and key policies: who they name, how.
     fn resource_policies(&mut self, estate: &Estate) {
-        let mut targets: Vec<(String, Option<usize>)> = Vec::new();
-        for b in &estate.buckets {
-            targets.push((b.arn(), b.policy));
+        let mut targets: Vec<(String, Option<usize>, Option<usize>)> = Vec::new();
+        for (i, b) in estate.buckets.iter().enumerate() {
+            targets.push((b.arn(), b.policy, Some(i)));
         }
         for k in &estate.keys {
-            targets.push((k.arn.clone(), k.policy));
+            targets.push((k.arn.clone(), k.policy, None));
         }
-        for (arn, policy) in targets {
+        for (arn, policy, bucket) in targets {
             let Some(policy) = policy.and_then(|id| estate.policy(id)) else {
                 continue;
             };
@@ -319,7 +333,6 @@ impl EstateGraph {
             for s in allow_statements(policy) {
                 let conditions = rendered_conditions(s);
                 let acts = actions(s);
-                let bucket = estate.buckets.iter().position(|b| b.arn() == arn);
                 let to = self.prefix_node(estate, bucket, s).unwrap_or(rn);
                 let mut reached: Vec<(NodeIndex, bool)> = Vec::new();
                 if let Some(pr) = &s.principal {
@@ -437,8 +450,9 @@ impl EstateGraph {
     ) {
         let Node::Principal(ri) = self.graph[root] else { return };
         let account = estate.principals[ri].account.clone();
-        for (i, q) in estate.principals.iter().enumerate() {
-            if q.account != account || matches!(q.kind, PrincipalKind::Root | PrincipalKind::Group) {
+        for &i in estate.principals_of(&account) {
+            let q = &estate.principals[i];
+            if matches!(q.kind, PrincipalKind::Root | PrincipalKind::Group) {
                 continue;
             }
             let allows = crate::access::identity_ids(estate, i)
@@ -574,6 +588,7 @@ impl EstateGraph {
                 }
             }
             for s in starts {
+                keep.insert(s);
                 self.walk(s, Direction::Incoming, |_| true, &mut keep);
             }
         } else {

@@ -1,7 +1,7 @@
 //! The estate as data: accounts, principals, buckets, keys and organization policies, each holding
 //! indices into one arena of policies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tenet_ast::eval::KmsGrant;
 use tenet_ast::Policy;
@@ -159,6 +159,9 @@ pub struct Organization {
     pub rcps: BTreeMap<String, Vec<PolicyId>>,
 }
 
+/// Groups by `(account, name)`, and principals by account.
+type Index = (HashMap<(String, String), usize>, HashMap<String, Vec<usize>>);
+
 /// Everything the estate holds.
 #[derive(Clone, Debug, Default)]
 pub struct Estate {
@@ -174,6 +177,9 @@ pub struct Estate {
     pub keys: Vec<Key>,
     /// Organizations by id.
     pub organizations: BTreeMap<String, Organization>,
+    /// Groups by `(account, name)` and principals by account, as indices into `principals`
+    /// (rebuilt by [`Estate::reindex`]; the loaders call it).
+    index: Index,
 }
 
 impl Estate {
@@ -216,6 +222,31 @@ impl Estate {
                 });
             }
         }
+        self.reindex();
+    }
+
+    /// Rebuilds the indices of groups and of principals by account; call it after changing
+    /// `principals`.
+    pub fn reindex(&mut self) {
+        let mut groups = HashMap::new();
+        let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in self.principals.iter().enumerate() {
+            if p.kind == PrincipalKind::Group {
+                groups.insert((p.account.clone(), p.name.clone()), i);
+            }
+            by_account.entry(p.account.clone()).or_default().push(i);
+        }
+        self.index = (groups, by_account);
+    }
+
+    /// The group `name` of `account`, as an index into `principals`.
+    pub fn group(&self, account: &str, name: &str) -> Option<usize> {
+        self.index.0.get(&(account.to_owned(), name.to_owned())).copied()
+    }
+
+    /// The principals of an account, as indices into `principals`.
+    pub fn principals_of(&self, account: &str) -> &[usize] {
+        self.index.1.get(account).map_or(&[], Vec::as_slice)
     }
 
     /// A principal by ARN.
