@@ -136,3 +136,73 @@ fn nobody_outside_the_organization_can_decrypt() {
     };
     assert!(reason.contains("grant"), "{reason}");
 }
+
+/// The relaxed policies allow every request the real ones allow: what the "denied without
+/// conditions" proofs rest on. Checked on every subject and link of the FSx estate and its
+/// variants, under contexts that flip the conditions the policies read.
+#[test]
+fn relaxed_policies_allow_whatever_the_real_ones_allow() {
+    use tenet_ast::eval::{evaluate, ContextValue, Request};
+    use tenet_graph::access::plan;
+    let contexts: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("aws:SecureTransport", "false")],
+        vec![("aws:SecureTransport", "true"), ("aws:MultiFactorAuthPresent", "true")],
+        vec![("kms:ViaService", "s3.us-west-2.amazonaws.com")],
+        vec![("kms:EncryptionContext:aws:s3:arn", "arn:aws:s3:::fsx-scratch-bucket/x")],
+        vec![
+            ("aws:PrincipalOrgID", "o-a1b2c3d4e5"),
+            ("aws:PrincipalIsAWSService", "true"),
+        ],
+    ];
+    let variants = [
+        None,
+        Some("grant-revoked"),
+        Some("wrong-region"),
+        Some("bucket-names-account-root"),
+        Some("key-policy-without-role"),
+        Some("other-bucket-context"),
+    ];
+    let mut allowed = 0;
+    for v in variants {
+        let loaded = common::fsx(v);
+        let a = Analysis::new(&loaded.estate);
+        for (action, resource) in [
+            ("s3:GetObject", OBJECT),
+            ("s3:PutObject", OBJECT),
+            ("kms:CreateGrant", KEY),
+        ] {
+            let links = plan(&loaded.estate, action, resource).unwrap();
+            for subject in a.subjects(&links) {
+                for link in &links {
+                    let link = link.for_subject(&subject, &loaded.estate);
+                    for extra in &contexts {
+                        let mut r = Request {
+                            principal: subject.principal.clone(),
+                            action: link.action.clone(),
+                            resource: link.resource.clone(),
+                            resource_account: Some(link.resource_account.clone()),
+                            context: Default::default(),
+                        };
+                        r.force_derived_keys();
+                        for (k, vs) in link.given.iter() {
+                            r.context.insert(k.clone(), ContextValue::Single(vs[0].clone()));
+                        }
+                        for (k, val) in extra {
+                            r.context.insert(*k, ContextValue::Single((*val).to_owned()));
+                        }
+                        if evaluate(&r, &a.policy_set(&subject, &link, false))
+                            .decision
+                            .is_allowed()
+                        {
+                            allowed += 1;
+                            let relaxed = evaluate(&r, &a.policy_set(&subject, &link, true));
+                            assert!(relaxed.decision.is_allowed(), "{r:?}: {}", relaxed.reason);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(allowed > 20, "the check saw allowed requests: {allowed}");
+}
