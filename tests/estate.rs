@@ -223,3 +223,34 @@ fn broken_manifest_is_a_located_error_and_exit_2() {
     assert!(err.contains("EST002") && err.contains("estate.toml"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_grant_path_is_decided_by_the_prover_and_pinned_by_the_key_policy_guards() {
+    // The FSx role may call kms:Decrypt directly only as the key policy's Deny guards allow: through
+    // S3 in us-east-1, on an object of the bucket, whatever the grant (which has no constraints).
+    let out = tenet(&[
+        "who-can",
+        "policies/fsx-cross-account",
+        "--action",
+        "kms:Decrypt",
+        "--resource",
+        "arn:aws:kms:us-east-1:333333333333:key/a056d364-8a7e-4f3c-9d2b-1c5e0f7a9b21",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v = json(&out);
+    let slr = principal(&v, SLR);
+    assert_eq!(slr["verdict"], "allowed", "{slr:#}");
+    let ctx = &slr["links"][0]["witness"]["context"];
+    assert_eq!(ctx["kms:ViaService"], "s3.us-east-1.amazonaws.com");
+    assert!(ctx["kms:EncryptionContext:aws:s3:arn"]
+        .as_str()
+        .unwrap()
+        .starts_with("arn:aws:s3:::fsx-data-bucket/"));
+    assert_eq!(v["summary"]["allowed"], 1, "nobody else decrypts: {v:#}");
+    assert_eq!(
+        principal(&v, "any principal of an account outside the estate")["verdict"],
+        "denied"
+    );
+}

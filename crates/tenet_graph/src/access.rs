@@ -17,6 +17,7 @@
 
 mod chain;
 mod decide;
+mod grants;
 mod who;
 
 pub use chain::{plan, Link, LinkTarget};

@@ -166,52 +166,121 @@ pub fn decide_link(a: &Analysis, subject: &Subject, link: &Link, oracle: Option<
             }
         }
     }
-    if !reaching.is_empty() && !oracle.is_some_and(|o| o.models_grants()) {
-        return LinkOutcome::Unknown {
-            reason: format!(
-                "a KMS grant names this principal and the prover does not model grants; with the facts alone: {}",
-                ev.reason
-            ),
-        };
-    }
     let Some(oracle) = oracle else {
+        let why = if reaching.is_empty() {
+            "conditions decide"
+        } else {
+            "conditions or a KMS grant decide"
+        };
         return LinkOutcome::Unknown {
-            reason: format!(
-                "conditions decide and no prover was given; with the facts alone: {}",
-                ev.reason
-            ),
+            reason: format!("{why} and no prover was given; with the facts alone: {}", ev.reason),
         };
     };
-    let q = Question {
-        policies: &ps,
-        principal: &subject.principal,
-        action: &link.action,
-        resource: &link.resource,
-        resource_account: &link.resource_account,
-        given: &given,
-    };
-    match oracle.decide(&q) {
-        OracleAnswer::Denied => LinkOutcome::Denied {
-            reason: ev.reason.clone(),
-            statements: statements(&ev, &origins, &ps.grants),
-            proof: "for every context",
-        },
-        OracleAnswer::Unknown(reason) => LinkOutcome::Unknown { reason },
-        OracleAnswer::Allowed(witness) => {
-            let check = evaluate(&witness, &ps);
-            match consistent(&witness, subject, link, &given, org_of(a, subject).is_some()) {
-                Err(why) => LinkOutcome::Unknown {
-                    reason: format!("the prover's witness is not a request this principal can make: {why}"),
-                },
-                Ok(()) if check.decision.is_allowed() => allowed(witness, &check, &origins, &ps.grants),
-                Ok(()) => LinkOutcome::Unknown {
-                    reason: format!(
+    let has_org = org_of(a, subject).is_some();
+    let ask = |policies: &PolicySet, given: &[(String, Vec<String>)]| -> Asked {
+        let q = Question {
+            policies,
+            principal: &subject.principal,
+            action: &link.action,
+            resource: &link.resource,
+            resource_account: &link.resource_account,
+            given,
+        };
+        match oracle.decide(&q) {
+            OracleAnswer::Denied => Asked::Denied,
+            OracleAnswer::Unknown(reason) => Asked::Unknown(reason),
+            OracleAnswer::Allowed(mut witness) => {
+                if witness.action.eq_ignore_ascii_case(&link.action) {
+                    // Action names are case-insensitive: show the link's spelling.
+                    witness.action = link.action.clone();
+                }
+                // The witness must be a request of this subject, allowed by the real policies.
+                let check = evaluate(&witness, &ps);
+                match consistent(&witness, subject, link, given, has_org) {
+                    Err(why) => Asked::Unknown(format!(
+                        "the prover's witness is not a request this principal can make: {why}"
+                    )),
+                    Ok(()) if check.decision.is_allowed() => {
+                        Asked::Allowed(Box::new(allowed(witness, &check, &origins, &ps.grants)))
+                    }
+                    Ok(()) => Asked::Unknown(format!(
                         "internal: the prover's witness is rejected by the evaluator: {}",
                         check.reason
-                    ),
-                },
+                    )),
+                }
             }
         }
+    };
+    let mut unknown: Vec<String> = Vec::new();
+    if reaching.is_empty() || oracle.models_grants() {
+        match ask(&ps, &given) {
+            Asked::Allowed(o) => return *o,
+            Asked::Unknown(r) => unknown.push(r),
+            Asked::Denied => {}
+        }
+    } else {
+        // The oracle ignores grants: the path without them, then each grant's own path.
+        let mut without = ps.clone();
+        without.grants.clear();
+        match ask(&without, &given) {
+            Asked::Allowed(o) => return *o,
+            Asked::Unknown(r) => unknown.push(r),
+            Asked::Denied => {}
+        }
+        for g in &reaching {
+            if !super::grants::covers(g, &link.action) || !grant_on_key(g, &link.resource) {
+                continue;
+            }
+            if !super::grants::names_exactly(g, &subject.principal) {
+                unknown.push(format!(
+                    "a KMS grant to `{}` may reach this principal through its account, and the prover does not model grants",
+                    g.grantee_principal
+                ));
+                continue;
+            }
+            // A grant whose constraints contradict the link's fixed keys never applies to it.
+            let Some(grant_given) = super::grants::grant_given(g, &given) else {
+                continue;
+            };
+            let Some(path) = super::grants::GrantPath::new(&ps, &subject.principal) else {
+                continue;
+            };
+            match ask(&path.policy_set(&ps), &grant_given) {
+                Asked::Allowed(o) => return *o,
+                Asked::Unknown(r) => unknown.push(r),
+                Asked::Denied => {}
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return LinkOutcome::Unknown {
+            reason: unknown.join("; "),
+        };
+    }
+    LinkOutcome::Denied {
+        reason: ev.reason.clone(),
+        statements: statements(&ev, &origins, &ps.grants),
+        proof: if reaching.is_empty() {
+            "for every context"
+        } else {
+            "for every context, with and without each grant"
+        },
+    }
+}
+
+/// What the oracle said, once its witness is checked.
+enum Asked {
+    Allowed(Box<LinkOutcome>),
+    Denied,
+    Unknown(String),
+}
+
+/// Whether a grant is for the link's key (a grant without `KeyId` is for the key it was listed on).
+fn grant_on_key(g: &KmsGrant, key: &str) -> bool {
+    match &g.key_arn {
+        None => true,
+        Some(k) if k.starts_with("arn:") => k == key,
+        Some(k) => key.rsplit('/').next() == Some(k.as_str()),
     }
 }
 
