@@ -254,3 +254,32 @@ fn a_grant_path_is_decided_by_the_prover_and_pinned_by_the_key_policy_guards() {
         "denied"
     );
 }
+
+#[test]
+fn an_unlisted_principal_is_not_denied_on_a_name_it_need_not_have() {
+    let manifest = "[[account]]\nid = \"111111111111\"\n\n[[account]]\nid = \"222222222222\"\n\n[[account.bucket]]\nname = \"shared\"\npolicy = \"bucket.json\"\n";
+    let bucket = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*",
+      "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/app-*"}}}]}"#;
+    let dir = scratch("unlisted", &[("estate.toml", manifest), ("bucket.json", bucket)]);
+    let d = dir.to_string_lossy().into_owned();
+    let out = tenet(&[
+        "who-can",
+        &d,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::shared/x",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "some answer is unknown");
+    let v = json(&out);
+    let any = principal(&v, "any unlisted principal of account 111111111111 (open world)");
+    assert_eq!(any["verdict"], "unknown", "{any:#}");
+    assert!(any["links"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("ARN, name or tags"));
+    let _ = std::fs::remove_dir_all(dir);
+}

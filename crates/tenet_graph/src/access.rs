@@ -100,6 +100,13 @@ pub struct Subject {
 }
 
 impl Subject {
+    /// Whether the subject stands for many principals (any unlisted principal of an account, any
+    /// principal of an outside account): then nothing may be concluded from its name or tags.
+    pub fn is_generic(&self) -> bool {
+        let name = self.principal.as_str();
+        name.ends_with("/tenet-unlisted") || name.ends_with("/tenet-outsider")
+    }
+
     /// The caller's account.
     pub fn account(&self) -> Option<&str> {
         self.principal.account()
@@ -149,6 +156,40 @@ impl<'e> Analysis<'e> {
                     principal,
                     kind: SubjectKind::Unlisted(a.id.clone()),
                 });
+            }
+        }
+        // Principals the link's policies name by ARN that the estate does not list: in an open-world
+        // account (or outside the estate) they may exist, with any identity policy.
+        for link in links {
+            let Some(p) = link.policy.and_then(|id| self.estate.policy(id)) else {
+                continue;
+            };
+            for s in &p.statements {
+                for (ty, v) in s.value.principal.iter().flat_map(|pr| pr.value.entries()) {
+                    let arn = &v.value;
+                    if ty != tenet_ast::PrincipalType::Aws || arn.ends_with(":root") || !arn.starts_with("arn:") {
+                        continue;
+                    }
+                    if self.estate.principal(arn).is_some() || out.iter().any(|x: &Subject| x.label == *arn) {
+                        continue;
+                    }
+                    let Ok(principal) = RequestPrincipal::parse(arn) else {
+                        continue;
+                    };
+                    let Some(account) = principal.account().map(str::to_owned) else {
+                        continue;
+                    };
+                    let kind = match self.estate.accounts.get(&account) {
+                        Some(a) if a.closed_world => continue,
+                        Some(_) => SubjectKind::Unlisted(account),
+                        None => SubjectKind::Outsider,
+                    };
+                    out.push(Subject {
+                        label: arn.clone(),
+                        principal,
+                        kind,
+                    });
+                }
             }
         }
         if let Ok(principal) = RequestPrincipal::parse(&format!("arn:aws:iam::{OUTSIDER_ACCOUNT}:role/tenet-outsider"))

@@ -123,8 +123,49 @@ fn statements(ev: &Evaluation, origins: &Origins, grants: &[KmsGrant]) -> Vec<St
         .collect()
 }
 
+/// Condition keys whose value depends on which principal of an account calls, or on its tags.
+const IDENTITY_KEYS: &[&str] = &[
+    "aws:principalarn",
+    "aws:username",
+    "aws:userid",
+    "aws:sourceidentity",
+    "aws:principaltag/",
+    "aws:principaltype",
+];
+
+/// Whether some statement of the set reads a key in [`IDENTITY_KEYS`]. (A principal named by ARN
+/// is a subject of its own, see `Analysis::subjects`.)
+fn reads_identity(ps: &PolicySet) -> bool {
+    ps.policies().iter().any(|p| {
+        p.statements.iter().any(|s| {
+            s.value.conditions().iter().any(|c| {
+                let k = c.key.value.to_ascii_lowercase();
+                IDENTITY_KEYS.iter().any(|i| k.starts_with(i))
+            })
+        })
+    })
+}
+
 /// Decides one link for one subject (`link` already made for the subject, see `Link::for_subject`).
+///
+/// For a subject that stands for many principals ([`Subject::is_generic`]), a denial that is not
+/// shown without conditions stands only when no policy reads the caller's name or tags.
 pub fn decide_link(a: &Analysis, subject: &Subject, link: &Link, oracle: Option<&dyn Oracle>) -> LinkOutcome {
+    let outcome = decide_one(a, subject, link, oracle);
+    match outcome {
+        LinkOutcome::Denied { proof, .. } if subject.is_generic() && proof != "without conditions" => {
+            if reads_identity(&a.policy_set(subject, link, false)) {
+                return LinkOutcome::Unknown {
+                    reason: "the policies read the caller's ARN, name or tags, which a principal of this class may have any of".into(),
+                };
+            }
+            outcome
+        }
+        other => other,
+    }
+}
+
+fn decide_one(a: &Analysis, subject: &Subject, link: &Link, oracle: Option<&dyn Oracle>) -> LinkOutcome {
     if let Some(why) = &link.missing {
         return LinkOutcome::Unknown { reason: why.clone() };
     }
