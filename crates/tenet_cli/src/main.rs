@@ -2,6 +2,8 @@
 //! no analysis of its own.
 
 mod compile;
+mod estate;
+mod graph;
 mod lint;
 mod output;
 mod prove;
@@ -9,6 +11,7 @@ mod report;
 mod rules;
 mod sarif;
 mod simulate;
+mod who_can;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +58,10 @@ enum Command {
     Compile(CompileArgs),
     /// List every rule and diagnostic code.
     Rules(RulesArgs),
+    /// Draw an estate (accounts, principals, resources and how access flows) as DOT, Mermaid or JSON.
+    Graph(GraphArgs),
+    /// List every principal of an estate, and every class of outsider, that can make a request.
+    WhoCan(WhoCanArgs),
     /// Print the documentation of a rule.
     Explain {
         /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
@@ -62,6 +69,39 @@ enum Command {
     },
     /// Run the language server on stdin/stdout (diagnostics, hover, completion, quick fixes).
     Lsp,
+}
+
+#[derive(clap::Args)]
+struct GraphArgs {
+    /// The estate: a directory (with `estate.toml`, an iam-collect download or authorization-details outputs) or a manifest.
+    estate: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = graph::GraphFormat::Mermaid)]
+    format: graph::GraphFormat,
+    /// Only what matters to this principal or resource (an ARN).
+    #[arg(long, visible_alias = "principal", visible_alias = "resource")]
+    focus: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct WhoCanArgs {
+    /// The estate: a directory or a manifest.
+    estate: PathBuf,
+    /// The action, e.g. `s3:GetObject`.
+    #[arg(long)]
+    action: String,
+    /// The resource ARN, e.g. `arn:aws:s3:::bucket/key`.
+    #[arg(long)]
+    resource: String,
+    /// Only principals whose ARN (or outsider class) contains this text.
+    #[arg(long)]
+    principal: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = who_can::WhoCanFormat::Human)]
+    format: who_can::WhoCanFormat,
+    /// Time limit of one prover question, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    timeout: u32,
 }
 
 #[derive(clap::Args)]
@@ -178,6 +218,15 @@ fn main() -> ExitCode {
         Command::Prove(args) => exit_code(prove::run_prove(&args.paths, args.format, args.timeout)),
         Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
         Command::Rules(args) => print(&rules::render(args.format)),
+        Command::Graph(args) => exit_code(graph::run(&args.estate, args.format, args.focus.as_deref())),
+        Command::WhoCan(a) => exit_code(who_can::run(
+            &a.estate,
+            &a.action,
+            &a.resource,
+            a.principal.as_deref(),
+            a.format,
+            a.timeout,
+        )),
         Command::Explain { rule } => match rules::explain(&rule) {
             Some(doc) => print(&doc),
             None => tool_error(&format!("no rule `{rule}`: `tenet rules` lists them")),

@@ -366,6 +366,29 @@ impl Encoder {
     }
 }
 
+/// What grants add to the symbolic request, to register before encoding: their grantees (candidate
+/// principals), their operations (actions), their key ARNs (resources) and their
+/// encryption-context keys (condition keys).
+pub fn grant_vocabulary(grants: &[KmsGrant]) -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>) {
+    let mut principals = Vec::new();
+    let mut actions = Vec::new();
+    let mut keys = Vec::new();
+    let mut context = Vec::new();
+    for g in grants {
+        principals.push(g.grantee_principal.clone());
+        actions.extend(g.operations.iter().map(|op| format!("kms:{op}")));
+        keys.extend(g.key_arn.iter().filter(|k| k.starts_with("arn:")).cloned());
+        if let Some(c) = &g.constraints {
+            let pairs = c
+                .encryption_context_equals
+                .iter()
+                .chain(c.encryption_context_subset.iter());
+            context.extend(pairs.flatten().map(|(k, _)| format!("kms:EncryptionContext:{k}")));
+        }
+    }
+    (principals, actions, keys, context)
+}
+
 /// The lowercase prefix of encryption-context condition keys.
 const EC_PREFIX: &str = "kms:encryptioncontext:";
 

@@ -114,26 +114,9 @@ impl Headers {
         self.owned.iter().map(|o| o.owner.as_str().to_owned()).collect()
     }
 
-    /// What the grants add to the symbolic request: their grantees (candidate principals), their
-    /// operations (actions), their key ARNs (resources) and their encryption-context keys.
+    /// What the grants add to the symbolic request (see [`crate::decision::grant_vocabulary`]).
     pub(crate) fn grant_vocabulary(&self) -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>) {
-        let mut principals = Vec::new();
-        let mut actions = Vec::new();
-        let mut keys = Vec::new();
-        let mut context = Vec::new();
-        for g in &self.grants {
-            principals.push(g.grantee_principal.clone());
-            actions.extend(g.operations.iter().map(|op| format!("kms:{op}")));
-            keys.extend(g.key_arn.iter().filter(|k| k.starts_with("arn:")).cloned());
-            if let Some(c) = &g.constraints {
-                let pairs = c
-                    .encryption_context_equals
-                    .iter()
-                    .chain(c.encryption_context_subset.iter());
-                context.extend(pairs.flatten().map(|(k, _)| format!("kms:EncryptionContext:{k}")));
-            }
-        }
-        (principals, actions, keys, context)
+        crate::decision::grant_vocabulary(&self.grants)
     }
 
     /// The accounts declared closed.

@@ -142,6 +142,37 @@ impl<'a> World<'a> {
         ps
     }
 
+    /// The world of one request whose policies are already chosen: `who` has exactly the identity
+    /// side of `ps` (or the open world when `ps.identity_open`), and the SCPs and RCPs of `ps`
+    /// govern it and `resource_account`. `policy_set_for(who, Some(resource_account))` gives `ps`
+    /// back.
+    pub fn for_request(who: &RequestPrincipal, resource_account: &str, ps: &PolicySet<'a>) -> World<'a> {
+        let mut world = World {
+            resource: ps.resource,
+            resource_is_key_policy: ps.resource_is_key_policy,
+            resource_is_trust_policy: ps.resource_is_trust_policy,
+            scps: ps.scps.clone(),
+            rcps: ps.rcps.clone(),
+            grants: ps.grants.clone(),
+            ..World::default()
+        };
+        if !ps.identity_open && matches!(who, RequestPrincipal::Aws { .. }) {
+            world.owned.push(Owned {
+                owner: who.clone(),
+                identity: ps.identity.clone(),
+                boundaries: ps.boundaries.clone(),
+                session: ps.session,
+            });
+        }
+        if let (false, Some(a)) = (ps.scps.is_empty(), who.account()) {
+            world.organization.insert(a.to_owned());
+        }
+        if !ps.rcps.is_empty() {
+            world.organization.insert(resource_account.to_owned());
+        }
+        world
+    }
+
     /// Every policy of the world (owned ones first), for building alphabets and key models.
     pub fn policies(&self) -> Vec<&'a Policy> {
         let mut v: Vec<&'a Policy> = Vec::new();
