@@ -18,7 +18,8 @@ use crate::report::FileResult;
 pub struct InputError(pub String);
 
 /// Expands `paths` into the files to check, sorted and deduplicated. Directories are walked
-/// (respecting `.gitignore`, skipping hidden entries) for files ending in `.{extension}`; files named
+/// (respecting `.gitignore`, skipping hidden entries) for files ending in `.{extension}` (several
+/// extensions separated by `|`, e.g. `json|yaml`); files named
 /// explicitly are taken whatever their extension.
 pub fn collect_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
@@ -32,7 +33,8 @@ pub fn collect_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>,
         for entry in walker {
             let entry = entry.map_err(|e| InputError(format!("cannot walk `{}`: {e}", path.display())))?;
             let p = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(|e| e == extension) {
+            let wanted = |e: &std::ffi::OsStr| extension.split('|').any(|x| e == x);
+            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(wanted) {
                 files.push(p.to_path_buf());
             }
         }
@@ -157,6 +159,8 @@ pub struct Linter<'a> {
     pub kind: Option<PolicyKind>,
     /// The configurations.
     pub configs: &'a Configs,
+    /// `--parameter` values for CloudFormation and Terraform inputs.
+    pub iac: tenet_iac::Options,
 }
 
 impl Linter<'_> {
@@ -167,12 +171,16 @@ impl Linter<'_> {
         let kind = self.kind.or_else(|| config.kind_for(&abs));
         let display = display_path(path);
         let parsed = parse_policy_bytes(&display, bytes, kind);
+        let (parsed, iac) = crate::iac::reread(&display, bytes, kind, parsed, &self.iac);
         let text = std::str::from_utf8(bytes).ok();
         let source = text.map_or_else(|| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
         let mut diagnostics = parsed.diagnostics.clone();
         for doc in &parsed.documents {
-            diagnostics.extend(tenet_lint::lint_with_source(doc, text, &config));
+            // A template's text is not the policy's: no source for sizes and fixes.
+            let source = if iac.is_some() { None } else { text };
+            diagnostics.extend(tenet_lint::lint_with_source(doc, source, &config));
         }
+        let diagnostics = crate::iac::settle(iac.as_ref(), diagnostics);
         let mut diagnostics = config.filter(&abs, diagnostics, &parsed.documents);
         sort_diagnostics(&mut diagnostics);
         diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
