@@ -151,8 +151,8 @@ pub(crate) fn placeholder(label: &str) -> String {
 }
 
 /// Maps each byte of `value` (a decoded string) to the file offset of the source character it came
-/// from, where `source` is how it was written at `base`. Escapes are matched by looking a few
-/// characters ahead; a character with no match maps to the current source position.
+/// from, where `source` is how it was written at `base`. Escapes and indentation are matched by
+/// looking ahead; a character with no match maps to the current source position.
 pub(crate) fn align(value: &str, source: &str, base: usize) -> Vec<u32> {
     if value == source {
         return (0..=value.len()).map(|i| u32_of(base + i)).collect();
@@ -161,8 +161,7 @@ pub(crate) fn align(value: &str, source: &str, base: usize) -> Vec<u32> {
     let mut out = Vec::with_capacity(value.len() + 1);
     let mut j = 0;
     for ch in value.chars() {
-        let window = j..(j + 8).min(src.len());
-        let at = match window.clone().find(|&k| src[k].1 == ch) {
+        let at = match lookahead(&src, j, ch) {
             Some(k) => {
                 j = k + 1;
                 src[k].0
@@ -173,6 +172,24 @@ pub(crate) fn align(value: &str, source: &str, base: usize) -> Vec<u32> {
     }
     out.push(u32_of(base + source.len()));
     out
+}
+
+/// The index of the next source character equal to `ch` from `j`, passing over at most 8 other
+/// characters that are not whitespace (escapes, a block scalar's header; indentation is free).
+fn lookahead(src: &[(usize, char)], j: usize, ch: char) -> Option<usize> {
+    let mut skipped = 0;
+    for (k, &(_, c)) in src.iter().enumerate().skip(j) {
+        if c == ch {
+            return Some(k);
+        }
+        if !c.is_whitespace() {
+            skipped += 1;
+            if skipped > 8 {
+                return None;
+            }
+        }
+    }
+    None
 }
 
 /// JSON text of a tree, its offset table and the unresolved values in it.
