@@ -70,7 +70,15 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn span(&self, n: &MarkedYaml<'_>) -> Span {
         let start = self.offsets.byte(n.span.start.index());
-        let end = self.offsets.byte(n.span.end.index()).max(start);
+        let mut end = self.offsets.byte(n.span.end.index()).max(start);
+        // A flow collection's end marker is at its closing bracket: include it.
+        let flow = matches!(
+            n.data,
+            YamlData::Sequence(_) | YamlData::Mapping(_) | YamlData::Tagged(..)
+        );
+        if flow && matches!(self.text.as_bytes().get(end), Some(b']' | b'}')) {
+            end += 1;
+        }
         // A block collection ends where the next token starts: trailing blank lines and comments
         // are not part of it.
         let trimmed = self.text[start..end].trim_end().len();
