@@ -271,11 +271,7 @@ fn refine(json: &JsonValue, u: &mut Unresolved) {
         return;
     }
     match &json.kind {
-        JsonKind::String(_) => {
-            if contains(u.within, json.span) {
-                u.within = json.span;
-            }
-        }
+        JsonKind::String(_) if contains(u.within, json.span) => u.within = json.span,
         JsonKind::Array(items) => items.iter().for_each(|i| refine(i, u)),
         JsonKind::Object(members) => members.iter().for_each(|m| refine(&m.value, u)),
         _ => {}

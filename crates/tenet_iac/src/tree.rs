@@ -105,18 +105,32 @@ impl Text {
         Some(out)
     }
 
-    /// The text with `${label}` for the unresolved pieces, and the table of file offsets.
+    /// The text, read as JSON, with `${label}` for the unresolved pieces (quoted when one stands
+    /// outside a JSON string, as `"Action": ${jsonencode(var.actions)}` does), and the table of
+    /// file offsets.
     pub fn flatten(&self, span: Span) -> (String, Vec<u32>) {
         let mut text = String::new();
         let mut at = Vec::new();
+        let (mut in_string, mut escaped) = (false, false);
         for p in &self.pieces {
             match p {
                 Piece::Lit { text: t, at: a } => {
                     text.push_str(t);
                     at.extend_from_slice(&a[..t.len().min(a.len())]);
+                    for c in t.chars() {
+                        match c {
+                            _ if escaped => escaped = false,
+                            '\\' if in_string => escaped = true,
+                            '"' => in_string = !in_string,
+                            _ => {}
+                        }
+                    }
                 }
                 Piece::Sym { label, span } => {
-                    let placeholder = placeholder(label);
+                    let mut placeholder = placeholder(label);
+                    if !in_string {
+                        placeholder = format!("\"{placeholder}\"");
+                    }
                     at.extend(std::iter::repeat_n(span.start, placeholder.len()));
                     text.push_str(&placeholder);
                 }

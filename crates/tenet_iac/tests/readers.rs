@@ -274,3 +274,24 @@ fn truncated_and_corrupted_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn heredoc_interpolations_outside_strings_stay_valid_json() {
+    let tf = r#"resource "aws_iam_policy" "p" {
+  policy = <<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": ${jsonencode(var.actions)}, "Resource": "arn:aws:s3:::${var.b}/*"}]
+}
+POLICY
+}
+"#;
+    let f = read_ok("p.tf", tf);
+    let d = doc(&f, "aws_iam_policy.p / policy");
+    let action = &d.policy.statements[0].value.action.as_ref().unwrap().value.items[0];
+    assert_eq!(action.value, "${jsonencode_var.actions_}");
+    assert_eq!(&tf[action.span.range()], "${jsonencode(var.actions)}");
+    assert!(f.settle(f.diagnostics.clone()).is_empty(), "{:?}", f.diagnostics);
+    let marked: Vec<&str> = d.policy.unresolved.iter().map(|s| &tf[s.range()]).collect();
+    assert_eq!(marked, ["${jsonencode(var.actions)}", "${var.b}"]);
+}
