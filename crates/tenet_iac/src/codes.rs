@@ -12,7 +12,8 @@ pub struct Code {
     pub name: &'static str,
     /// What it checks, for listings.
     pub description: &'static str,
-    severity: Severity,
+    /// The severity it is reported with.
+    pub severity: Severity,
 }
 
 impl Code {
@@ -48,3 +49,26 @@ pub const UNSUPPORTED_PLAN_FORMAT: Code = Code {
 
 /// Every code of this crate.
 pub const ALL: [Code; 3] = [TEMPLATE_SYNTAX, UNKNOWN_UNTIL_APPLY, UNSUPPORTED_PLAN_FORMAT];
+
+/// The codes as `(code, rule name, description, Access Analyzer checks)`, the shape of the static
+/// entries `tenet rules` lists.
+pub const LISTING: &[(&str, &str, &str, &[&str])] = &[
+    (
+        TEMPLATE_SYNTAX.code,
+        TEMPLATE_SYNTAX.name,
+        TEMPLATE_SYNTAX.description,
+        &[],
+    ),
+    (
+        UNKNOWN_UNTIL_APPLY.code,
+        UNKNOWN_UNTIL_APPLY.name,
+        UNKNOWN_UNTIL_APPLY.description,
+        &[],
+    ),
+    (
+        UNSUPPORTED_PLAN_FORMAT.code,
+        UNSUPPORTED_PLAN_FORMAT.name,
+        UNSUPPORTED_PLAN_FORMAT.description,
+        &[],
+    ),
+];
