@@ -60,6 +60,22 @@ fn u32_of(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
+impl Node {
+    /// A value found elsewhere in the template (a parameter's default, a resource's name, a
+    /// variable), placed at its reference `span`: a finding about it points where it is used.
+    pub fn relocated(&self, span: Span) -> Node {
+        let kind = match &self.kind {
+            Kind::Str(t) => match t.literal() {
+                Some(text) => Kind::Str(Text::synthetic(&text, span)),
+                None => Kind::Str(t.clone()),
+            },
+            Kind::List(items) => Kind::List(items.iter().map(|i| i.relocated(span)).collect()),
+            other => other.clone(),
+        };
+        Node { kind, span }
+    }
+}
+
 impl Text {
     /// Literal text whose bytes sit at `at` (`at.len() == text.len() + 1`).
     pub fn lit(text: String, at: Vec<u32>) -> Text {

@@ -184,7 +184,11 @@ data "aws_iam_policy_document" "home" {
 }
 
 variable "bucket" {
-  default = "homes"
+  default = local.homes
+}
+
+locals {
+  homes = "homes"
 }
 
 resource "aws_iam_role" "r" {

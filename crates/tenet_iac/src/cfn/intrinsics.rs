@@ -109,7 +109,7 @@ impl Scope<'_> {
             });
         }
         if let Some(v) = self.values.get(target) {
-            return Some(relocate(v, span));
+            return Some(v.relocated(span));
         }
         let (ty, props) = self.resources.get(target)?;
         let prop = |p: &str| props.and_then(|props| get(props, p)).and_then(|v| self.eval(v));
@@ -124,7 +124,7 @@ impl Scope<'_> {
             }
             _ => None,
         }?;
-        Some(relocate(&name, span))
+        Some(name.relocated(span))
     }
 
     fn get_att(&self, arg: &Node, span: Span) -> Option<Node> {
@@ -160,7 +160,7 @@ impl Scope<'_> {
     /// `arn:${AWS::Partition}:service:[region]:[account]:prefix` + `name`, pseudo parameters
     /// resolved only when given.
     fn arn(&self, service: &str, regional: bool, prefix: &str, name: &Node, span: Span) -> Option<Node> {
-        let Kind::Str(name) = relocate(name, span).kind else {
+        let Kind::Str(name) = name.relocated(span).kind else {
             return None;
         };
         let mut t = Text::synthetic("arn:", span);
@@ -320,18 +320,4 @@ fn text_node(s: &str, span: Span) -> Node {
         kind: Kind::Str(Text::synthetic(s, span)),
         span,
     }
-}
-
-/// A value found elsewhere in the template (a parameter's default, a resource's name), placed at
-/// the reference: a finding about it points where it is used.
-fn relocate(v: &Node, span: Span) -> Node {
-    let kind = match &v.kind {
-        Kind::Str(t) => match t.literal() {
-            Some(text) => Kind::Str(Text::synthetic(&text, span)),
-            None => Kind::Str(t.clone()),
-        },
-        Kind::List(items) => Kind::List(items.iter().map(|i| relocate(i, span)).collect()),
-        other => other.clone(),
-    };
-    Node { kind, span }
 }

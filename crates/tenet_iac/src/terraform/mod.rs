@@ -99,8 +99,18 @@ fn labels(block: &Block) -> Vec<String> {
         .collect()
 }
 
-/// `variable "NAME" { default = ... }` with a literal default.
+/// `variable "NAME" { default = ... }` with a literal default, and `locals { NAME = ... }` with a
+/// literal value.
 fn variable_defaults(body: &Body, ctx: &mut Ctx<'_>) {
+    for block in body.blocks().filter(|b| b.ident.as_str() == "locals") {
+        for a in block.body.attributes() {
+            let key = format!("local.{}", a.key.as_str());
+            let node = ctx.convert(&a.value);
+            if !ctx.vars.contains_key(&key) && is_literal(&node) {
+                ctx.vars.insert(key, node);
+            }
+        }
+    }
     for block in body.blocks().filter(|b| b.ident.as_str() == "variable") {
         let [name] = labels(block).try_into().unwrap_or_default();
         let Some(default) = block.body.get_attribute("default") else {
@@ -111,9 +121,20 @@ fn variable_defaults(body: &Body, ctx: &mut Ctx<'_>) {
             continue;
         }
         let node = ctx.convert(&default.value);
-        if !matches!(node.kind, Kind::Sym(_)) {
+        if is_literal(&node) {
             ctx.vars.insert(key, node);
         }
+    }
+}
+
+/// Whether a value is fully written out (no reference or interpolation anywhere in it).
+fn is_literal(n: &Node) -> bool {
+    match &n.kind {
+        Kind::Sym(_) => false,
+        Kind::Str(t) => t.literal().is_some(),
+        Kind::List(items) => items.iter().all(is_literal),
+        Kind::Map(members) => members.iter().all(|(k, v)| is_literal(k) && is_literal(v)),
+        Kind::Null | Kind::Bool(_) | Kind::Number(_) => true,
     }
 }
 
@@ -232,7 +253,7 @@ impl Ctx<'_> {
             Expression::Traversal(t) => {
                 let path = traversal_path(t).join(".");
                 match self.vars.get(&path) {
-                    Some(v) => return Node { span, ..v.clone() },
+                    Some(v) => return v.relocated(span),
                     None => return self.sym(span),
                 }
             }
@@ -278,8 +299,8 @@ impl Ctx<'_> {
                         Expression::Traversal(t) => traversal_path(t).join("."),
                         _ => String::new(),
                     };
-                    match self.vars.get(&path).map(|v| &v.kind) {
-                        Some(Kind::Str(t)) => out.push(t.clone()),
+                    match self.vars.get(&path).map(|v| v.relocated(el_span).kind) {
+                        Some(Kind::Str(t)) => out.push(t),
                         _ => {
                             let Kind::Sym(label) = self.sym(el_span).kind else {
                                 continue;
