@@ -3,12 +3,7 @@
 //! plan. The findings must be the ones linting the same policies written out by hand
 //! (`tests/fixtures/iac/extracted/`) gives, at the template's own lines; the rendered diagnostics
 //! are snapshotted in `snapshots/iac/`.
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "a test fails loudly"
-)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
