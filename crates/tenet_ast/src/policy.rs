@@ -126,6 +126,11 @@ pub struct Policy {
     pub id: Option<Spanned<String>>,
     /// The statements, whether `Statement` was one object or an array.
     pub statements: Vec<Spanned<Statement>>,
+    /// Where a template left a value of this policy unresolved (a CloudFormation intrinsic, a
+    /// Terraform interpolation or reference, content merged in from elsewhere); empty for a policy
+    /// read from a policy file. Such a value is written as a `${label}` placeholder that is not a
+    /// pattern: a policy with any is not fully known, and a prover must answer `unknown` about it.
+    pub unresolved: Vec<Span>,
 }
 
 impl Policy {

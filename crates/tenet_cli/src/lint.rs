@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use tenet_ast::PolicyKind;
 use tenet_diagnostics::{Diagnostic, Edit, LineIndex};
 use tenet_lint::LintConfig;
-use tenet_syntax::InputForm;
+use tenet_syntax::{parse_policy_bytes, InputForm};
 
 use crate::report::FileResult;
 
@@ -18,7 +18,8 @@ use crate::report::FileResult;
 pub struct InputError(pub String);
 
 /// Expands `paths` into the files to check, sorted and deduplicated. Directories are walked
-/// (respecting `.gitignore`, skipping hidden entries) for files ending in `.{extension}`; files named
+/// (respecting `.gitignore`, skipping hidden entries) for files ending in `.{extension}` (several
+/// extensions separated by `|`, e.g. `json|yaml`); files named
 /// explicitly are taken whatever their extension.
 pub fn collect_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
@@ -32,7 +33,8 @@ pub fn collect_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>,
         for entry in walker {
             let entry = entry.map_err(|e| InputError(format!("cannot walk `{}`: {e}", path.display())))?;
             let p = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(|e| e == extension) {
+            let wanted = |e: &std::ffi::OsStr| extension.split('|').any(|x| e == x);
+            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(wanted) {
                 files.push(p.to_path_buf());
             }
         }
@@ -157,6 +159,8 @@ pub struct Linter<'a> {
     pub kind: Option<PolicyKind>,
     /// The configurations.
     pub configs: &'a Configs,
+    /// `--parameter` values for CloudFormation and Terraform inputs.
+    pub iac: tenet_iac::Options,
 }
 
 impl Linter<'_> {
@@ -165,9 +169,15 @@ impl Linter<'_> {
         let config = self.configs.for_file(path)?;
         let abs = absolute(path);
         let display = display_path(path);
-        let checked = tenet_lint::pipeline::check_bytes(&display, &abs, bytes, self.kind, &config);
-        let diagnostics = checked.diagnostics;
-        let source = String::from_utf8_lossy(bytes).into_owned();
+        let kind = self.kind.or_else(|| config.kind_for(&abs));
+        let parsed = parse_policy_bytes(&display, bytes, kind);
+        // A template or plan (recognised only when the policy reader found no policy in it).
+        let (parsed, iac) = crate::iac::reread(&display, bytes, kind, parsed, &self.iac);
+        let text = std::str::from_utf8(bytes).ok();
+        let source = text.map_or_else(|| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
+        let checked =
+            tenet_lint::pipeline::check_parsed(parsed, if iac.is_some() { None } else { text }, &abs, &config);
+        let diagnostics = crate::iac::settle(iac.as_ref(), checked.diagnostics);
         let skipped = match checked.form {
             InputForm::NotAPolicy if diagnostics.is_empty() => Some("not a policy document".to_owned()),
             InputForm::GrantList => Some("a KMS grant list (used by `tenet simulate`), not a policy".to_owned()),

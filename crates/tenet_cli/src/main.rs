@@ -4,6 +4,7 @@
 mod compile;
 mod estate;
 mod graph;
+mod iac;
 mod lint;
 mod output;
 mod prove;
@@ -179,7 +180,8 @@ enum FailOn {
 
 #[derive(clap::Args)]
 struct LintArgs {
-    /// Files and directories to check (directories are walked for `*.json`, honouring .gitignore).
+    /// Files and directories to check (directories are walked for `*.json`, `*.yaml`, `*.yml` and
+    /// `*.tf`, honouring .gitignore; templates and plans are recognised by content).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -203,6 +205,10 @@ struct LintArgs {
     /// Print the fixes that are certain as a unified diff, change nothing; exit 1 if there is any.
     #[arg(long)]
     diff: bool,
+    /// A CloudFormation parameter or pseudo parameter (`AWS::AccountId=111122223333`) or a
+    /// Terraform variable (`var.bucket=logs`) for templates; repeatable.
+    #[arg(long = "parameter", value_name = "NAME=VALUE")]
+    parameter: Vec<String>,
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
@@ -329,11 +335,12 @@ fn run_lint(args: &LintArgs) -> ExitCode {
 /// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
 /// each file's diff.
 fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<String>)>, lint::InputError> {
-    let files = lint::collect_files(&args.paths, "json")?;
+    let files = lint::collect_files(&args.paths, "json|yaml|yml|tf")?;
     let configs = lint::Configs::new(args.config.as_deref())?;
     let linter = lint::Linter {
         kind: args.kind,
         configs: &configs,
+        iac: iac::options(&args.parameter).map_err(lint::InputError)?,
     };
     let results = linter.check_files(&files)?;
     if !args.fix && !args.diff {

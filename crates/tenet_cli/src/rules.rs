@@ -17,7 +17,7 @@ pub enum RulesFormat {
 
 /// Every lint rule and reader code.
 pub fn entries() -> Vec<CodeEntry> {
-    listing(&[tenet_syntax::codes::all_codes()])
+    listing(&[tenet_syntax::codes::all_codes(), tenet_iac::codes::LISTING])
 }
 
 fn severity(e: &CodeEntry) -> &'static str {
@@ -31,7 +31,14 @@ fn code_severity(code: &str) -> &'static str {
     tenet_syntax::grammar::GRAMMAR_RULES
         .iter()
         .find(|r| r.code == code)
-        .map_or("error", |r| r.severity.as_str())
+        .map(|r| r.severity.as_str())
+        .or_else(|| {
+            tenet_iac::codes::ALL
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.severity.as_str())
+        })
+        .unwrap_or("error")
 }
 
 fn category(e: &CodeEntry) -> &'static str {

@@ -39,10 +39,21 @@ pub fn check_bytes(
 ) -> CheckedFile {
     let kind = kind.or_else(|| config.kind_for(absolute));
     let parsed = parse_policy_bytes(display, bytes, kind);
-    let text = std::str::from_utf8(bytes).ok();
+    check_parsed(parsed, std::str::from_utf8(bytes).ok(), absolute, config)
+}
+
+/// Lints documents another reader produced (a template's policies): `source` is the text the
+/// documents' spans index when it is theirs (`None` for policies written inside a template, whose
+/// text is not the policy's: no size quota from the source, no fixes).
+pub fn check_parsed(
+    parsed: tenet_syntax::ParsedFile,
+    source: Option<&str>,
+    absolute: &Path,
+    config: &LintConfig,
+) -> CheckedFile {
     let mut diagnostics = parsed.diagnostics;
     for doc in &parsed.documents {
-        diagnostics.extend(crate::lint_with_source(doc, text, config));
+        diagnostics.extend(crate::lint_with_source(doc, source, config));
     }
     let mut diagnostics = config.filter(absolute, diagnostics, &parsed.documents);
     sort_diagnostics(&mut diagnostics);

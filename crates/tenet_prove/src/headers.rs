@@ -29,6 +29,14 @@ pub(crate) fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<L
     if parsed.documents.is_empty() {
         return Err(format!("`{rel}` holds no policy"));
     }
+    // A value a template left unresolved (an intrinsic, a reference) is no wildcard to prove with.
+    if let Some(d) = parsed.documents.iter().find(|d| !d.policy.unresolved.is_empty()) {
+        return Err(format!(
+            "`{rel}` leaves {} value(s) unresolved{}: a proof cannot stand on them",
+            d.policy.unresolved.len(),
+            d.name.as_ref().map(|n| format!(" in {n}")).unwrap_or_default()
+        ));
+    }
     Ok(Loaded {
         policies: parsed.documents.into_iter().map(|d| (d.kind, d.policy)).collect(),
     })

@@ -88,6 +88,7 @@ fn every_operator_agrees_with_the_evaluator() {
                     version: Some(sp(Version::V2012_10_17)),
                     id: None,
                     statements: vec![sp(stmt)],
+                    unresolved: Vec::new(),
                 };
                 let mut enc = Encoder::new(&[&policy], candidates([&policy], &[], &[]), &[]);
                 let formula = enc.condition(&cond, true);

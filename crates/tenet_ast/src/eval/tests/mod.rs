@@ -137,6 +137,7 @@ fn policy(statements: Vec<S>) -> Policy {
         version: Some(sp(Version::V2012_10_17)),
         id: None,
         statements: statements.into_iter().map(|s| sp(s.0)).collect(),
+        unresolved: Vec::new(),
     }
 }
 
