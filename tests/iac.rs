@@ -100,8 +100,16 @@ fn snapshot(name: &str, args: &[&str]) {
 fn cloudformation_yaml_reports_what_the_extracted_policies_report_at_template_lines() {
     let (code, report) = lint_json(&[&fixture("template.yaml")]);
     assert_eq!(code, 1);
-    // Line 65: PassRole's `Resource: "*"`; line 68: `Action: s3:GetObjekt`.
-    assert_eq!(found(&report), [("IAM220".to_owned(), 65), ("IAM201".to_owned(), 68)]);
+    // Line 42: the bucket policy's public read (`Principal: "*"`); line 65: PassRole's
+    // `Resource: "*"`; line 68: `Action: s3:GetObjekt`.
+    assert_eq!(
+        found(&report),
+        [
+            ("IAM305".to_owned(), 42),
+            ("IAM220".to_owned(), 65),
+            ("IAM201".to_owned(), 68)
+        ]
+    );
     assert_eq!(policy_codes(&report), extracted_codes("template"));
     snapshot("template_yaml", &[&fixture("template.yaml")]);
 }

@@ -14,8 +14,8 @@ use crate::encode::{Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::principals::{principal_class, Class};
 use tenet_ast::eval::{
-    grantee_match, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World,
-    RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
+    grantee_match, not_principal_reading_open, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal,
+    World, RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
 };
 use tenet_ast::Policy;
 
@@ -101,7 +101,16 @@ impl Encoder {
         for (ci, who) in self.candidates.clone().iter().enumerate() {
             // RCPs are added below, guarded by the symbolic resource account.
             let ps = world.policy_set_for(who, None);
-            let decision = self.decision(&mut cache, who, world, &ps, &in_org, &get_caller_identity, &assume_role);
+            let decision = self.decision(
+                ci,
+                &mut cache,
+                who,
+                world,
+                &ps,
+                &in_org,
+                &get_caller_identity,
+                &assume_role,
+            );
             let mut refused = vec![reserved.clone()];
             if matches!(who, RequestPrincipal::Anonymous) {
                 // KMS refuses unauthenticated requests.
@@ -115,6 +124,7 @@ impl Encoder {
     #[expect(clippy::too_many_arguments, reason = "the shared formulas of one `allowed` call")]
     fn decision(
         &mut self,
+        ci: usize,
         cache: &mut BodyCache,
         who: &RequestPrincipal,
         world: &World,
@@ -207,6 +217,27 @@ impl Encoder {
 
         // 4. The resource side.
         let res = ps.resource.map(|p| (p, cache.get(self, p).allow.clone()));
+        // An Allow with NotPrincipal listing this principal but not its account: the simulator's
+        // (wider) reading grants it; the other reading would not, so a model that needs it is open.
+        if let Some((p, allow)) = &res {
+            let open: Vec<(usize, Formula)> = allow
+                .iter()
+                .filter(|(i, _)| {
+                    p.statements
+                        .get(*i)
+                        .and_then(|s| s.value.principal.as_ref())
+                        .is_some_and(|pr| not_principal_reading_open(&pr.value, who))
+                })
+                .cloned()
+                .collect();
+            if !open.is_empty() {
+                let case = and([
+                    self.is_candidate(ci),
+                    or(open.into_iter().map(|(_, f)| f).collect::<Vec<_>>()),
+                ]);
+                self.open_cases.push(case);
+            }
+        }
         let ge = |min: Class| match &res {
             None => FALSE,
             Some((p, allow)) => Self::applies(p, allow, who, false, min),
@@ -232,6 +263,7 @@ impl Encoder {
                     .collect();
                 if !stars.is_empty() {
                     let open = and([
+                        self.is_candidate(ci),
                         Self::applies(p, &stars, who, false, Class::Capped),
                         not(caps_ok.clone()),
                         not(cross.clone()),

@@ -510,29 +510,7 @@ pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
         let mut outcome = solve_refined(enc, q, timeout_ms);
         // A model whose decision depends on whether `?` matches `:` proves nothing: look for one
         // that does not, and say so when there is none.
-        let ambiguous = |m: &crate::ir::Assignment| {
-            enc.decode(m).and_then(|r| {
-                ambiguous_resource(p, &r)
-                    .map(|pattern| {
-                        format!(
-                            "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with \
-                             extra colons (whether `?`, or a `*` ending one of the first five segments, matches \
-                             `:`; the IAM User Guide does not say)"
-                        )
-                    })
-                    .or_else(|| enc.reading_dependent(&r))
-                    .or_else(|| {
-                        (p.singles.is_empty()
-                            && tenet_ast::eval::star_grant_reading_matters(&r, &p.headers.policy_set_for(&r)))
-                        .then(|| {
-                            "the answer depends on whether a `Principal: \"*\"` grant of a same-account resource \
-                             policy is capped by the caller's permissions boundary or session policy (the IAM \
-                             User Guide does not say)"
-                                .to_owned()
-                        })
-                    })
-            })
-        };
+        let ambiguous = |m: &crate::ir::Assignment| enc.decode(m).and_then(|r| open_reading(p, enc, &r));
         if let Some(why) = match &outcome {
             Outcome::Sat(m) => ambiguous(m),
             _ => None,
@@ -715,6 +693,36 @@ fn solve_split(enc: &Encoder, q: &Query, timeout_ms: u32) -> Outcome {
         None => Outcome::Unsat,
         Some(r) => Outcome::Unknown(r),
     }
+}
+
+/// Why the decision on `r` depends on a point the AWS guides leave open, if it does.
+fn open_reading(p: &Prepared, enc: &Encoder, r: &Request) -> Option<String> {
+    if let Some(pattern) = ambiguous_resource(p, r) {
+        return Some(format!(
+            "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with extra colons \
+             (whether `?`, or a `*` ending one of the first five segments, matches `:`; the IAM User Guide does \
+             not say)"
+        ));
+    }
+    if let Some(why) = enc.reading_dependent(r) {
+        return Some(why);
+    }
+    if !p.singles.is_empty() {
+        return None;
+    }
+    let ps = p.headers.policy_set_for(r);
+    if tenet_ast::eval::not_principal_allow_reading_matters(r, &ps) {
+        return Some(
+            "the answer depends on whether an `Allow` with `NotPrincipal` that lists the caller but not its \
+             account grants the caller (the IAM User Guide documents the account rule for `Deny` only)"
+                .to_owned(),
+        );
+    }
+    tenet_ast::eval::star_grant_reading_matters(r, &ps).then(|| {
+        "the answer depends on whether a `Principal: \"*\"` grant of a same-account resource policy is capped by \
+         the caller's permissions boundary or session policy (the IAM User Guide does not say)"
+            .to_owned()
+    })
 }
 
 /// A policy `Resource` pattern that matches `req.resource` under one reading of `?` and not the

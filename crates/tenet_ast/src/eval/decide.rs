@@ -1,7 +1,7 @@
 //! The decision procedure of [`super::evaluate`]: denies, organization caps, then the identity and
 //! resource sides, KMS key policies and grants.
 
-use super::matching::{grantee_match, statement_match, PrincipalMatch};
+use super::matching::{grantee_match, not_principal_reading_open, statement_match, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
 use super::{
     is_assume_role, is_get_caller_identity, is_kms_action, is_reserved_alias_change, ContextValue, Decision,
@@ -514,6 +514,25 @@ pub fn star_grant_reading_matters(request: &Request, ps: &PolicySet) -> bool {
                     .principal
                     .as_ref()
                     .is_some_and(|pr| !pr.value.negated.value && pr.value.is_any())
+                && statement_match(&s.value, p, request, false) != PrincipalMatch::No
+        })
+    })
+}
+
+/// Whether an allowed request is allowed only through an `Allow` with `NotPrincipal` that lists the
+/// caller but not its account (see `not_principal_reading_open`): under the other reading AWS would
+/// not grant it. Conservative: any such applicable statement of the resource policy counts.
+pub fn not_principal_allow_reading_matters(request: &Request, ps: &PolicySet) -> bool {
+    if !evaluate(request, ps).decision.is_allowed() {
+        return false;
+    }
+    ps.resource.is_some_and(|p| {
+        p.statements.iter().any(|s| {
+            s.value.effect() == Some(Effect::Allow)
+                && s.value
+                    .principal
+                    .as_ref()
+                    .is_some_and(|pr| not_principal_reading_open(&pr.value, &request.principal))
                 && statement_match(&s.value, p, request, false) != PrincipalMatch::No
         })
     })

@@ -697,6 +697,31 @@ fn not_principal_excludes(principals: &Principals, who: &RequestPrincipal) -> bo
     }
 }
 
+/// Whether a `NotPrincipal` element lists `who` itself but not its account: the IAM User Guide
+/// says an IAM principal is spared only when its account is listed too, which it documents for
+/// `Deny`; for `Allow` (a form AWS advises against) it does not say whether the principal is then
+/// granted. The simulator grants it (the wider reading); proofs treat the point as open.
+pub fn not_principal_reading_open(principals: &Principals, who: &RequestPrincipal) -> bool {
+    if !principals.negated.value || principals.is_any() {
+        return false;
+    }
+    let RequestPrincipal::Aws { kind, .. } = who else {
+        return false;
+    };
+    if *kind == AwsPrincipalKind::Root {
+        return false;
+    }
+    let (mut account_listed, mut self_listed) = (false, false);
+    for (ty, value) in principals.entries() {
+        match entry_match(ty, &value.value, who) {
+            PrincipalMatch::Account => account_listed = true,
+            PrincipalMatch::Capped | PrincipalMatch::Direct => self_listed = true,
+            PrincipalMatch::No => {}
+        }
+    }
+    self_listed && !account_listed
+}
+
 /// How one principal-map entry names the request principal.
 fn entry_match(ty: PrincipalType, value: &str, who: &RequestPrincipal) -> PrincipalMatch {
     match (ty, who) {

@@ -47,9 +47,9 @@ use crate::Condition;
 
 pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
 pub use matching::{
-    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, grantee_match, principal_match,
-    resource_pattern_ambiguous, scan as scan_variables, wildcard_match, ArnReading, Piece as VariablePiece,
-    PrincipalMatch,
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, grantee_match, not_principal_reading_open,
+    principal_match, resource_pattern_ambiguous, scan as scan_variables, wildcard_match, ArnReading,
+    Piece as VariablePiece, PrincipalMatch,
 };
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
 pub use world::{owns, IdentityWorld, Owned, World};
@@ -568,4 +568,4 @@ pub fn condition_holds(cond: &Condition, policy: &Policy, request: &Request) -> 
 
 mod decide;
 
-pub use decide::star_grant_reading_matters;
+pub use decide::{not_principal_allow_reading_matters, star_grant_reading_matters};

@@ -135,7 +135,7 @@ pub struct Encoder {
     reading_keys: BTreeSet<String>,
     /// Request cases where the decision depends on a point the guides leave open (a `*` grant
     /// against a boundary or session policy); each has a free reading variable.
-    open_cases: Vec<Formula>,
+    pub(crate) open_cases: Vec<Formula>,
     /// The fractional digits of the unit numbers are counted in (see [`number_units`]): the most
     /// any numeric policy constant has, between [`MIN_NUM_DIGITS`] and [`MAX_NUM_DIGITS`].
     pub num_digits: u32,
