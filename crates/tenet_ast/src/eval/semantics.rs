@@ -131,6 +131,13 @@ pub const RULES: &[Rule] = &[
         checked_by: "eval::matching::not_principal_excludes",
     },
     Rule {
+        area: "open points",
+        rule: "NotPrincipal with Allow listing a caller but not its account: the simulator grants the caller (the wider reading).",
+        source: "IAM User Guide, NotPrincipal (documents the account rule for Deny only)",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::not_principal_allow_reading_matters, prove::decision; soundness/not-principal-allow.tenet",
+    },
+    Rule {
         area: "principals",
         rule: "Service-linked roles are not subject to SCPs or RCPs.",
         source: "AWS Organizations User Guide; IAM User Guide, Service-linked roles",
