@@ -204,7 +204,17 @@ fn parse_owner(arn: &str, role: Role) -> Result<RequestPrincipal, String> {
         },
         _ => false,
     };
-    if ok {
+    if ok && who.is_service_linked_role() && matches!(role, Role::Boundary | Role::Session) {
+        // The service defines a service-linked role's policies; nothing else can be attached.
+        Err(format!(
+            "`{arn}` is a service-linked role: its policies are the ones AWS defines, so a {} cannot be attached to it",
+            if role == Role::Boundary {
+                "permissions boundary"
+            } else {
+                "session policy"
+            }
+        ))
+    } else if ok {
         Ok(who)
     } else if role == Role::Trust {
         Err(format!(
