@@ -12,16 +12,38 @@
 //! action realizing it. So "some action does X" holds iff "some representative does X": the
 //! encoding over the representatives is exact, with no approximation.
 //!
+//! The exploration is sparse: a product state lists only the patterns still alive (a dead pattern
+//! stays dead), and from each state only the characters that some alive pattern names at its
+//! current positions are tried, plus the fresh character for all the others. Most action patterns
+//! are literals or `service:Prefix*`, so deep states hold a handful of patterns and branch once or
+//! twice, and thousands of patterns (AWS's `ReadOnlyAccess` has 2,914) cost tens of thousands of
+//! small states instead of as many states of thousands of position sets each.
+//!
 //! The search is bounded ([`MAX_STATES`]); above the bound the encoder keeps the string encoding.
+//! It is also charged to the property's budget ([`crate::budget`]): when the budget refuses, the
+//! alphabet is not built and the budget records why, so the property ends `unknown`.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use crate::budget::{charge, Phase};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use tenet_ast::eval::wildcard_match;
 
 /// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 20_000;
+pub const MAX_STATES: usize = 400_000;
 
 /// One pattern's position set: the glob positions reachable after the text read so far.
 type Positions = Vec<u16>;
+
+/// A product state: the alive patterns (index, non-empty position set), by index.
+type State = Vec<(u32, Positions)>;
+
+/// How often (in new states) the budget is asked.
+const CHARGE_EVERY: usize = 256;
+
+/// A rough size in bytes of a state held by the search (in the seen set and the queue).
+fn state_bytes(state: &State) -> u64 {
+    let entries: usize = state.iter().map(|(_, s)| 48 + 2 * s.len()).sum();
+    2 * (32 + entries as u64)
+}
 
 /// A finite, exact set of representative actions for a set of patterns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,15 +85,71 @@ fn step(pat: &[char], set: &Positions, c: char) -> Positions {
     closure(pat, next)
 }
 
-/// Whether the set is final for this pattern: dead (empty) or past a trailing `*` (matches every
-/// extension).
+/// Whether the set is final for this pattern: past a trailing `*` (matches every extension).
 fn settled(pat: &[char], set: &Positions) -> bool {
-    set.is_empty() || (pat.last() == Some(&'*') && set.contains(&((pat.len() - 1) as u16)))
+    pat.last() == Some(&'*') && set.contains(&((pat.len() - 1) as u16))
+}
+
+/// The product automaton of the patterns, over sparse states.
+struct Product {
+    chars: Vec<Vec<char>>,
+}
+
+impl Product {
+    fn start(&self) -> State {
+        self.chars
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as u32, closure(p, vec![0])))
+            .filter(|(_, s)| !s.is_empty())
+            .collect()
+    }
+
+    fn step(&self, state: &State, c: char) -> State {
+        state
+            .iter()
+            .filter_map(|(i, s)| {
+                let next = step(&self.chars[*i as usize], s, c);
+                (!next.is_empty()).then_some((*i, next))
+            })
+            .collect()
+    }
+
+    /// The patterns that accept here, by index.
+    fn accepts(&self, state: &State) -> Vec<u32> {
+        state
+            .iter()
+            .filter(|(i, s)| s.contains(&(self.chars[*i as usize].len() as u16)))
+            .map(|(i, _)| *i)
+            .collect()
+    }
+
+    /// The characters some alive pattern names at its current positions, then `fresh`.
+    fn moves(&self, state: &State, fresh: char) -> Vec<char> {
+        let mut cs: Vec<char> = state
+            .iter()
+            .flat_map(|(i, s)| s.iter().filter_map(move |&p| self.chars[*i as usize].get(p as usize)))
+            .copied()
+            .filter(|c| !matches!(c, '*' | '?'))
+            .collect();
+        cs.sort_unstable();
+        cs.dedup();
+        cs.push(fresh);
+        cs
+    }
+
+    fn run(&self, text: &str) -> Vec<u32> {
+        let mut state = self.start();
+        for c in text.chars() {
+            state = self.step(&state, c);
+        }
+        self.accepts(&state)
+    }
 }
 
 impl Alphabet {
-    /// The alphabet of these patterns (lowercased here); `None` when a pattern is not ASCII or the
-    /// search exceeds [`MAX_STATES`].
+    /// The alphabet of these patterns (lowercased here); `None` when a pattern is not ASCII, the
+    /// search exceeds [`MAX_STATES`], or the property's budget refuses (it then says why).
     pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Option<Alphabet> {
         let mut pats: Vec<String> = patterns.into_iter().map(str::to_ascii_lowercase).collect();
         if pats.iter().any(|p| !p.is_ascii()) {
@@ -79,8 +157,11 @@ impl Alphabet {
         }
         pats.sort();
         pats.dedup();
-        let chars: Vec<Vec<char>> = pats.iter().map(|p| p.chars().collect()).collect();
-        let mut sigma: Vec<char> = chars
+        let product = Product {
+            chars: pats.iter().map(|p| p.chars().collect()).collect(),
+        };
+        let mut sigma: Vec<char> = product
+            .chars
             .iter()
             .flatten()
             .copied()
@@ -93,45 +174,53 @@ impl Alphabet {
             .chars()
             .chain((' '..='~').filter(|c| !c.is_ascii_uppercase()))
             .find(|c| !sigma.contains(c) && !matches!(c, '*' | '?'))?;
-        sigma.push(fresh);
-        let start: Vec<Positions> = chars.iter().map(|p| closure(p, vec![0])).collect();
-        let accepts = |state: &[Positions]| -> Vec<bool> {
-            state
-                .iter()
-                .zip(&chars)
-                .map(|(s, p)| s.contains(&(p.len() as u16)))
-                .collect()
-        };
-        let mut seen: HashMap<Vec<Positions>, ()> = HashMap::new();
-        let mut classes: BTreeMap<Vec<bool>, String> = BTreeMap::new();
-        let mut queue: VecDeque<(Vec<Positions>, String)> = VecDeque::new();
-        seen.insert(start.clone(), ());
+        let start = product.start();
+        let mut bytes = state_bytes(&start);
+        charge(Phase::ActionAlphabet, bytes).ok()?;
+        let mut seen: HashSet<State> = HashSet::new();
+        let mut classes: BTreeMap<Vec<u32>, String> = BTreeMap::new();
+        let mut queue: VecDeque<(State, String)> = VecDeque::new();
+        seen.insert(start.clone());
         queue.push_back((start, String::new()));
         while let Some((state, text)) = queue.pop_front() {
-            classes.entry(accepts(&state)).or_insert_with(|| text.clone());
-            if state.iter().zip(&chars).all(|(s, p)| settled(p, s)) {
+            classes.entry(product.accepts(&state)).or_insert_with(|| text.clone());
+            if state.iter().all(|(i, s)| settled(&product.chars[*i as usize], s)) {
                 continue;
             }
-            for &c in &sigma {
-                let next: Vec<Positions> = state.iter().zip(&chars).map(|(s, p)| step(p, s, c)).collect();
-                if seen.contains_key(&next) {
+            for c in product.moves(&state, fresh) {
+                let next = product.step(&state, c);
+                if seen.contains(&next) {
                     continue;
                 }
                 if seen.len() >= MAX_STATES {
                     return None;
                 }
-                seen.insert(next.clone(), ());
+                bytes += state_bytes(&next) + 2 * text.len() as u64;
+                if seen.len() % CHARGE_EVERY == 0 {
+                    charge(Phase::ActionAlphabet, bytes).ok()?;
+                }
+                seen.insert(next.clone());
                 let mut t = text.clone();
                 t.push(c);
                 queue.push_back((next, t));
             }
         }
+        drop(seen);
         // Prefer a literal action name of the patterns as the representative of its class.
         for p in pats.iter().filter(|p| !p.contains(['*', '?'])) {
-            let v: Vec<bool> = pats.iter().map(|q| wildcard_match(q, p, true)).collect();
-            classes.insert(v, p.clone());
+            classes.insert(product.run(p), p.clone());
         }
-        let (matches, reps): (Vec<Vec<bool>>, Vec<String>) = classes.into_iter().unzip();
+        charge(Phase::ActionAlphabet, (classes.len() * pats.len()) as u64).ok()?;
+        let (matches, reps): (Vec<Vec<bool>>, Vec<String>) = classes
+            .into_iter()
+            .map(|(accepting, rep)| {
+                let mut row = vec![false; pats.len()];
+                for i in accepting {
+                    row[i as usize] = true;
+                }
+                (row, rep)
+            })
+            .unzip();
         Some(Alphabet {
             patterns: pats,
             reps,

@@ -19,16 +19,36 @@
 //! components) is tracked in every reading ([`ArnReading::ALL`]), so that the encoding can leave
 //! the choice open.
 //!
+//! The exploration is sparse, as in [`crate::actions`]: a product state lists only the automata
+//! still alive, and from each state only the characters that matter there are tried (those an alive
+//! automaton names at its current positions, `:`, `*`, the next characters of the named accounts
+//! while in the account field) plus one fresh character for all the others.
+//!
 //! The search is bounded ([`MAX_STATES`]); above the bound the encoder keeps the string encoding.
+//! It is also charged to the property's budget ([`crate::budget`]): when the budget refuses, the
+//! alphabet is not built and the budget records why, so the property ends `unknown`.
 
+use crate::budget::{charge, Phase};
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use tenet_ast::eval::{arn_pattern_match_in, ArnReading};
 
 /// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 20_000;
+pub const MAX_STATES: usize = 400_000;
 
 /// The glob positions reachable after the text read so far.
 type Positions = Vec<u16>;
+
+/// The alive automata (index, non-empty position set), by index.
+type Alive = Vec<(u32, Positions)>;
+
+/// How often (in new states) the budget is asked.
+const CHARGE_EVERY: usize = 256;
+
+/// A rough size in bytes of a state held by the search (in the seen set and the queue).
+fn state_bytes(alive: &Alive) -> u64 {
+    let entries: usize = alive.iter().map(|(_, s)| 48 + 2 * s.len()).sum();
+    2 * (64 + entries as u64)
+}
 
 /// What a resource's account is, as far as decisions can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -119,11 +139,9 @@ impl Automaton {
         self.closure(next)
     }
 
-    /// Dead, or inside a trailing crossing `*` (every extension matches).
+    /// Inside a trailing crossing `*` (every extension matches).
     fn settled(&self, set: &Positions) -> bool {
-        set.is_empty()
-            || (matches!(self.toks.last(), Some(Tok::Star { cross: true }))
-                && set.contains(&((self.toks.len() - 1) as u16)))
+        matches!(self.toks.last(), Some(Tok::Star { cross: true })) && set.contains(&((self.toks.len() - 1) as u16))
     }
 
     fn accepts(&self, set: &Positions) -> bool {
@@ -262,36 +280,80 @@ impl ResourceAlphabet {
             .chars()
             .chain(' '..='~')
             .find(|c| !sigma.contains(c) && *c != '?')?;
-        sigma.push(fresh);
 
-        type State = (Vec<Positions>, Tracker);
-        let start: State = (autos.iter().map(|a| a.closure(vec![0])).collect(), Tracker::Before(0));
-        let key = |s: &State| -> (Vec<bool>, AccountClass) {
+        type State = (Alive, Tracker);
+        let start_alive: Alive = autos
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i as u32, a.closure(vec![0])))
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        let start: State = (start_alive, Tracker::Before(0));
+        let key = |s: &State| -> (Vec<u32>, AccountClass) {
             (
-                s.0.iter().zip(&autos).map(|(set, a)| a.accepts(set)).collect(),
+                s.0.iter()
+                    .filter(|(i, set)| autos[*i as usize].accepts(set))
+                    .map(|(i, _)| *i)
+                    .collect(),
                 s.1.class(accounts),
             )
         };
+        // The characters that move some automaton or the account tracker differently from the rest.
+        let moves = |s: &State| -> Vec<char> {
+            let mut cs: Vec<char> =
+                s.0.iter()
+                    .flat_map(|(i, set)| {
+                        let toks = &autos[*i as usize].toks;
+                        set.iter().filter_map(move |&p| match toks.get(p as usize) {
+                            Some(Tok::Ch(c)) => Some(*c),
+                            _ => None,
+                        })
+                    })
+                    .chain([':', '*'])
+                    .collect();
+            if let Tracker::In(t) = &s.1 {
+                cs.extend(
+                    accounts
+                        .iter()
+                        .filter_map(|a| a.strip_prefix(t.as_str())?.chars().next()),
+                );
+            }
+            cs.sort_unstable();
+            cs.dedup();
+            cs.push(fresh);
+            cs
+        };
+        let mut bytes = state_bytes(&start.0);
+        charge(Phase::ResourceAlphabet, bytes).ok()?;
         let mut seen: HashSet<State> = HashSet::new();
-        let mut cells: BTreeMap<(Vec<bool>, AccountClass), String> = BTreeMap::new();
+        let mut cells: BTreeMap<(Vec<u32>, AccountClass), String> = BTreeMap::new();
         let mut queue: VecDeque<(State, String)> = VecDeque::new();
         seen.insert(start.clone());
         queue.push_back((start, String::new()));
         while let Some((state, text)) = queue.pop_front() {
             cells.entry(key(&state)).or_insert_with(|| text.clone());
-            if matches!(state.1, Tracker::Done(_)) && state.0.iter().zip(&autos).all(|(s, a)| a.settled(s)) {
+            if matches!(state.1, Tracker::Done(_)) && state.0.iter().all(|(i, s)| autos[*i as usize].settled(s)) {
                 continue;
             }
-            for &c in &sigma {
-                let next: State = (
-                    state.0.iter().zip(&autos).map(|(s, a)| a.step(s, c)).collect(),
-                    state.1.step(c, accounts),
-                );
+            for c in moves(&state) {
+                let alive: Alive = state
+                    .0
+                    .iter()
+                    .filter_map(|(i, s)| {
+                        let n = autos[*i as usize].step(s, c);
+                        (!n.is_empty()).then_some((*i, n))
+                    })
+                    .collect();
+                let next: State = (alive, state.1.step(c, accounts));
                 if seen.contains(&next) {
                     continue;
                 }
                 if seen.len() >= MAX_STATES {
                     return None;
+                }
+                bytes += state_bytes(&next.0) + 2 * text.len() as u64;
+                if seen.len() % CHARGE_EVERY == 0 {
+                    charge(Phase::ResourceAlphabet, bytes).ok()?;
                 }
                 seen.insert(next.clone());
                 let mut t = text.clone();
@@ -299,6 +361,12 @@ impl ResourceAlphabet {
                 queue.push_back((next, t));
             }
         }
+        drop(seen);
+        charge(
+            Phase::ResourceAlphabet,
+            (cells.len() * pats.len() * ArnReading::ALL.len()) as u64,
+        )
+        .ok()?;
         let mut alphabet = ResourceAlphabet {
             patterns: pats,
             accounts: accounts.to_vec(),
@@ -310,7 +378,11 @@ impl ResourceAlphabet {
         for p in alphabet.patterns.clone().iter().filter(|p| !p.contains(['*', '?'])) {
             cells.insert(alphabet.key_of(&autos, p), p.clone());
         }
-        for ((bits, class), rep) in cells {
+        for ((accepting, class), rep) in cells {
+            let mut bits = vec![false; autos.len()];
+            for i in accepting {
+                bits[i as usize] = true;
+            }
             for (table, col) in alphabet.tables.iter_mut().zip(&columns) {
                 table.push(col.iter().map(|&i| bits[i]).collect());
             }
@@ -320,12 +392,13 @@ impl ResourceAlphabet {
         Some(alphabet)
     }
 
-    fn key_of(&self, autos: &[Automaton], text: &str) -> (Vec<bool>, AccountClass) {
+    fn key_of(&self, autos: &[Automaton], text: &str) -> (Vec<u32>, AccountClass) {
         let mut t = Tracker::Before(0);
         for c in text.chars() {
             t = t.step(c, &self.accounts);
         }
-        (autos.iter().map(|a| a.matches(text)).collect(), t.class(&self.accounts))
+        let accepting = (0..autos.len() as u32).filter(|i| autos[*i as usize].matches(text));
+        (accepting.collect(), t.class(&self.accounts))
     }
 
     /// The index of a pattern, if it is one of the alphabet's.
