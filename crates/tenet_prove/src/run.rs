@@ -1,105 +1,28 @@
-//! Running a `.tenet` file: loading the policies, building each property's query, solving it (in
-//! parallel, one Z3 context per rayon thread), decoding and re-checking counterexamples, and the
-//! verdicts with their JSON form.
+//! Running a `.tenet` file: parsing it, loading the `policy` headers once, then proving each
+//! property (in parallel, each with its own [`Budget`]): [`prepare`] (loading its own files,
+//! encoding), [`crate::solving`] (Z3), [`crate::counterexample`] (decoding and re-checking a model).
+//!
+//! Results are handed to the caller as each property finishes ([`prove_file_streaming`]), so the
+//! command line can print them at once.
+//!
+//! INVARIANT: the verdict `holds` is given only when every query is `unsat`, the encoding is not
+//! under-approximated, and the budget was never cut; any cut-off gives `unknown` with its reason.
 
-use crate::encode::{arn_account, pattern_account, Encoder, ACTION, RESOURCE_ACCOUNT};
-use crate::ir::*;
-use crate::lang::ast::{PropertyFile, PropertyKind, Role};
-use crate::principals::candidates;
-use crate::property::*;
-use crate::smt::{solve, Outcome};
+use crate::budget::{Budget, Limits, Phase};
+use crate::counterexample::{ambiguous_resource, confirm, polish, summary};
+use crate::lang::ast::{Property, PropertyKind};
+use crate::load::{load_headers, Headers};
+use crate::prepare::{prepare, Direction, Prepared};
+use crate::smt::Outcome;
+use crate::solving::{solve_refined, Solved};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-use tenet_ast::eval::PolicySet;
-use tenet_ast::eval::{ContextValue, Request, RequestPrincipal};
-use tenet_ast::{Effect, Policy, PolicyKind};
-use tenet_diagnostics::{Severity, Span};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tenet_ast::eval::{ContextValue, Request};
 
-/// The default per-property timeout.
-pub const DEFAULT_TIMEOUT_MS: u32 = 5000;
-
-/// A verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// The property is proved (for `can`: a witness request exists).
-    Holds,
-    /// The property is false; for `never`/`only`/`not public`/`no new access`/`equivalent` with a
-    /// counterexample.
-    Violated,
-    /// Not decided, with a reason.
-    Unknown,
-}
-
-impl Verdict {
-    /// `holds`, `violated` or `unknown`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Holds => "holds",
-            Verdict::Violated => "violated",
-            Verdict::Unknown => "unknown",
-        }
-    }
-}
-
-/// The result of one property.
-#[derive(Clone, Debug)]
-pub struct PropertyResult {
-    /// The property's name.
-    pub name: String,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Why (for `unknown`, and a summary otherwise).
-    pub reason: Option<String>,
-    /// A counterexample (or the witness of `can`), re-checked by the evaluator.
-    pub counterexample: Option<Request>,
-    /// The statements that decided.
-    pub explanation: Option<String>,
-    /// Wall time in milliseconds.
-    pub elapsed_ms: u64,
-    /// The property's span in the `.tenet` file.
-    pub span: Span,
-}
-
-impl PropertyResult {
-    /// The JSON object of DESIGN.md's contract.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut o = serde_json::Map::new();
-        o.insert("name".into(), self.name.clone().into());
-        o.insert("verdict".into(), self.verdict.as_str().into());
-        if let Some(r) = &self.reason {
-            o.insert("reason".into(), r.clone().into());
-        }
-        if let Some(c) = &self.counterexample {
-            o.insert("counterexample".into(), request_json(c));
-        }
-        if let Some(e) = &self.explanation {
-            o.insert("explanation".into(), e.clone().into());
-        }
-        o.insert("elapsed_ms".into(), self.elapsed_ms.into());
-        serde_json::Value::Object(o)
-    }
-}
-
-/// A request as JSON: `{"principal","action","resource","resourceAccount","context"}`.
-pub fn request_json(r: &Request) -> serde_json::Value {
-    let mut ctx = serde_json::Map::new();
-    for (k, v) in r.context.iter() {
-        let v = match v {
-            ContextValue::Single(s) => serde_json::Value::from(s.clone()),
-            ContextValue::Multi(vs) => serde_json::Value::from(vs.clone()),
-        };
-        ctx.insert(k.to_string(), v);
-    }
-    serde_json::json!({
-        "principal": r.principal.as_str(),
-        "action": r.action,
-        "resource": r.resource,
-        "resourceAccount": r.resource_account().or(r.principal.account()),
-        "context": ctx,
-    })
-}
+pub use crate::budget::DEFAULT_TIMEOUT_MS;
+pub use crate::verdict::{request_json, PropertyResult, Verdict};
 
 /// tenet's own failures (findings about the user's files are verdicts, not errors).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -121,130 +44,25 @@ pub enum ProveError {
     NoSuchProperty(String),
 }
 
-/// A loaded policy file.
-#[derive(Clone, Debug)]
-struct Loaded {
-    policies: Vec<(PolicyKind, Policy)>,
-}
-
-fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<Loaded, String> {
-    let path = base.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let parsed = tenet_syntax::parse_policy_file(&path.to_string_lossy(), &text, kind);
-    if let Some(d) = parsed.diagnostics.iter().find(|d| d.severity == Severity::Error) {
-        return Err(format!(
-            "`{rel}` has errors ({}: {}); fix them with `tenet lint`",
-            d.code, d.message
-        ));
-    }
-    if parsed.documents.is_empty() {
-        return Err(format!("`{rel}` holds no policy"));
-    }
-    Ok(Loaded {
-        policies: parsed.documents.into_iter().map(|d| (d.kind, d.policy)).collect(),
-    })
-}
-
-fn role_kind(r: Role) -> PolicyKind {
-    match r {
-        Role::Identity | Role::Boundary | Role::Session => PolicyKind::Identity,
-        Role::Resource => PolicyKind::Resource,
-        Role::Key => PolicyKind::Key,
-        Role::Scp => PolicyKind::Scp,
-        Role::Rcp => PolicyKind::Rcp,
-    }
-}
-
-/// The loaded policies of the `policy` headers, by role.
+/// How to run the properties of a file.
 #[derive(Clone, Debug, Default)]
-struct Headers {
-    identity: Vec<Policy>,
-    resource: Option<(Policy, bool)>,
-    boundaries: Vec<Policy>,
-    session: Option<Policy>,
-    scps: Vec<Vec<Policy>>,
-    rcps: Vec<Vec<Policy>>,
-    error: Option<String>,
+pub struct RunOptions {
+    /// The limits of each property and of the whole run.
+    pub limits: Limits,
+    /// Only the properties with these names (all when empty).
+    pub only: Vec<String>,
 }
 
-impl Headers {
-    /// The policies the headers name. KMS grants are not an input of `prove`: the set has none.
-    fn estate(&self) -> PolicySet<'_> {
-        PolicySet {
-            identity: self.identity.iter().collect(),
-            resource: self.resource.as_ref().map(|(p, _)| p),
-            resource_is_key_policy: self.resource.as_ref().is_some_and(|(_, k)| *k),
-            boundaries: self.boundaries.iter().collect(),
-            session: self.session.as_ref(),
-            scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
-            rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
-            grants: Vec::new(),
-        }
-    }
+/// A parsed `.tenet` file with its headers loaded.
+struct Parsed {
+    base: PathBuf,
+    properties: Vec<Property>,
+    headers: Arc<Headers>,
+    /// The time loading the headers took (it counts against every property).
+    headers_time: Duration,
 }
 
-fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
-    let mut h = Headers::default();
-    if !file.estates.is_empty() {
-        h.error = Some("`estate` directories are not supported yet: list the files with `policy` headers".into());
-        return h;
-    }
-    for r in &file.policies {
-        let loaded = match load(base, &r.path.value, Some(role_kind(r.role))) {
-            Ok(l) => l,
-            Err(e) => {
-                h.error = Some(e);
-                return h;
-            }
-        };
-        let ps: Vec<Policy> = loaded.policies.into_iter().map(|(_, p)| p).collect();
-        match r.role {
-            Role::Identity => h.identity.extend(ps),
-            Role::Boundary => h.boundaries.extend(ps),
-            Role::Session | Role::Resource | Role::Key => {
-                if ps.len() != 1 {
-                    h.error = Some(format!("`{}` must hold exactly one policy", r.path.value));
-                    return h;
-                }
-                let p = ps.into_iter().next().unwrap_or_default();
-                if r.role == Role::Session {
-                    h.session = Some(p);
-                } else if h.resource.is_some() {
-                    h.error = Some("only one `resource` or `key` policy can be in play".into());
-                    return h;
-                } else {
-                    h.resource = Some((p, r.role == Role::Key));
-                }
-            }
-            Role::Scp => h.scps.push(ps),
-            Role::Rcp => h.rcps.push(ps),
-        }
-    }
-    h
-}
-
-/// One property ready to solve: its query, encoder and concrete check.
-pub struct Prepared {
-    /// The property name.
-    pub name: String,
-    /// The span.
-    pub span: Span,
-    /// The queries (two for `equivalent`).
-    pub queries: Vec<Query>,
-    /// The encoder (variables and decoding).
-    pub encoder: Option<Encoder>,
-    /// A reason the property cannot be checked at all.
-    pub error: Option<String>,
-    kind: PropertyKind,
-    headers: std::sync::Arc<Headers>,
-    singles: Vec<Policy>,
-    /// The resource puts no `:` where only a `?` of a policy pattern could match it
-    /// ([`Encoder::unambiguous`]).
-    unambiguous: Formula,
-}
-
-/// Parses and prepares every property of a `.tenet` file.
-pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
+fn parse_file(path: &Path) -> Result<Parsed, ProveError> {
     let text = std::fs::read_to_string(path).map_err(|source| ProveError::Io {
         path: path.display().to_string(),
         source,
@@ -254,211 +72,233 @@ pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let headers = std::sync::Arc::new(load_headers(&base, &file));
-    Ok(file
+    let start = Instant::now();
+    let headers = Arc::new(load_headers(&base, &file));
+    Ok(Parsed {
+        base,
+        properties: file.properties,
+        headers,
+        headers_time: start.elapsed(),
+    })
+}
+
+/// Parses and prepares every property of a `.tenet` file, without limits (for `tenet compile`
+/// and the benchmark).
+pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
+    let parsed = parse_file(path)?;
+    Ok(parsed
         .properties
         .iter()
-        .map(|p| prepare(&base, &headers, p.name.value.clone(), p.span, p.kind.clone()))
+        .map(|p| prepare(&parsed.base, &parsed.headers, p))
         .collect())
 }
 
-fn prepare(base: &Path, headers: &std::sync::Arc<Headers>, name: String, span: Span, kind: PropertyKind) -> Prepared {
-    let mut out = prepare_queries(base, headers, name, span, kind);
-    if let Some(enc) = out.encoder.as_mut() {
-        out.unambiguous = enc.unambiguous();
-    }
-    out
+/// Proves every property of a `.tenet` file with the default limits.
+pub fn prove_file(path: &Path) -> Result<Vec<PropertyResult>, ProveError> {
+    prove_file_with(path, DEFAULT_TIMEOUT_MS)
 }
 
-fn prepare_queries(
-    base: &Path,
-    headers: &std::sync::Arc<Headers>,
-    name: String,
-    span: Span,
-    kind: PropertyKind,
-) -> Prepared {
-    let mut out = Prepared {
-        name,
-        span,
-        queries: Vec::new(),
-        encoder: None,
-        error: None,
-        kind: kind.clone(),
-        headers: headers.clone(),
-        singles: Vec::new(),
-        unambiguous: TRUE,
+/// Proves every property of a `.tenet` file, in parallel, with a time limit per property.
+pub fn prove_file_with(path: &Path, timeout_ms: u32) -> Result<Vec<PropertyResult>, ProveError> {
+    let options = RunOptions {
+        limits: Limits {
+            timeout_ms,
+            ..Limits::default()
+        },
+        only: Vec::new(),
     };
-    let single = |f: &str| -> Result<(PolicyKind, Policy), String> {
-        let l = load(base, f, None)?;
-        if l.policies.len() != 1 {
-            return Err(format!("`{f}` must hold exactly one policy"));
+    let results = std::sync::Mutex::new(Vec::new());
+    let order = prove_file_streaming(path, &options, |r| {
+        if let Ok(mut rs) = results.lock() {
+            rs.push(r);
         }
-        l.policies
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("`{f}` holds no policy"))
+    })?;
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| order.iter().position(|n| *n == r.name));
+    Ok(results)
+}
+
+/// Proves the selected properties of a `.tenet` file in parallel, calling `on_result` (from any
+/// thread) as each one finishes; returns the names of the properties proved, in file order.
+pub fn prove_file_streaming(
+    path: &Path,
+    options: &RunOptions,
+    on_result: impl Fn(PropertyResult) + Sync,
+) -> Result<Vec<String>, ProveError> {
+    crate::smt::set_memory_limit(options.limits.memory_mb);
+    let parsed = parse_file(path)?;
+    let selected: Vec<&Property> = parsed
+        .properties
+        .iter()
+        .filter(|p| options.only.is_empty() || options.only.contains(&p.name.value))
+        .collect();
+    selected.par_iter().for_each(|p| {
+        let budget = Budget::start(&options.limits, parsed.headers_time);
+        on_result(budget.enter(|| prove_property(&parsed, p, &budget)));
+    });
+    Ok(selected.iter().map(|p| p.name.value.clone()).collect())
+}
+
+/// Proves one property within its budget.
+fn prove_property(parsed: &Parsed, property: &Property, budget: &Budget) -> PropertyResult {
+    let unknown = |reason: String| PropertyResult {
+        name: property.name.value.clone(),
+        verdict: Verdict::Unknown,
+        reason: Some(reason),
+        counterexample: None,
+        explanation: None,
+        elapsed_ms: budget.elapsed().as_millis() as u64,
+        span: property.span,
     };
-    match &kind {
-        PropertyKind::Never {
-            actions,
-            resources,
-            principal,
+    if let Err(c) = budget.check(Phase::Loading, 0) {
+        return unknown(c.reason());
+    }
+    let prepared = prepare(&parsed.base, &parsed.headers, property);
+    // A construction refused by the budget leaves a weaker encoding behind: never solve it.
+    if let Some(c) = budget.cutoff() {
+        return unknown(c.reason());
+    }
+    if let Err(c) = budget.check(Phase::Encoding, 0) {
+        return unknown(c.reason());
+    }
+    let mut r = check(&prepared, budget);
+    // INVARIANT: a property whose budget was cut is never `holds` (a confirmed counterexample
+    // stands: it was re-checked by the evaluator).
+    if let Some(c) = budget.cutoff() {
+        if r.counterexample.is_none() {
+            r.verdict = Verdict::Unknown;
+            r.reason = Some(c.reason());
+            r.explanation = None;
         }
-        | PropertyKind::Only {
-            actions,
-            resources,
-            principal,
-            ..
-        } => {
-            if let Some(e) = &headers.error {
-                out.error = Some(e.clone());
-                return out;
-            }
-            let estate = headers.estate();
-            let policies = estate.policies();
-            let (extra_p, extra_a) = filter_literals(principal.as_ref());
-            let mut keys = Vec::new();
-            if let PropertyKind::Only { condition, .. } = &kind {
-                cond_keys(condition, &mut keys);
-            }
-            let mut enc = Encoder::new(
-                &policies,
-                candidates(policies.iter().copied(), &extra_p, &extra_a),
-                &keys,
-            );
-            enc.add_property_patterns(actions, resources);
-            let pat = Pattern {
-                actions: actions.clone(),
-                resources: resources.clone(),
-                principal: principal.clone(),
+    }
+    r.elapsed_ms = budget.elapsed().as_millis() as u64;
+    r
+}
+
+fn result(p: &Prepared, verdict: Verdict, reason: Option<String>) -> PropertyResult {
+    PropertyResult {
+        name: p.name.clone(),
+        verdict,
+        reason,
+        counterexample: None,
+        explanation: None,
+        elapsed_ms: 0,
+        span: p.span,
+    }
+}
+
+/// Checks one prepared property within a budget.
+pub fn check(p: &Prepared, budget: &Budget) -> PropertyResult {
+    let (Some(enc), None) = (&p.encoder, &p.error) else {
+        let reason = p.error.clone().unwrap_or_else(|| "not checkable".into());
+        return result(p, Verdict::Unknown, Some(reason));
+    };
+    let is_can = matches!(p.kind, PropertyKind::Can { .. });
+    for (q, dir) in p.queries.iter().zip(Direction::ALL) {
+        let mut solved = solve_refined(budget, enc, q);
+        // A model whose decision depends on whether `?` matches `:` proves nothing: look for one
+        // that does not, and say so when there is none.
+        let ambiguous = |m: &crate::ir::Assignment| enc.decode(m).and_then(|r| ambiguous_resource(p, &r));
+        if let Some(pattern) = match &solved {
+            Solved::Outcome(Outcome::Sat(m)) => ambiguous(m),
+            _ => None,
+        } {
+            let mut q = q.clone();
+            q.asserts.push(p.unambiguous.clone());
+            solved = solve_refined(budget, enc, &q);
+            let still = match &solved {
+                Solved::Outcome(Outcome::Sat(m)) => ambiguous(m).is_some(),
+                Solved::Outcome(Outcome::Unsat) => true,
+                Solved::Outcome(Outcome::Unknown(_)) | Solved::Cut(_) => false,
             };
-            let mut asserts = vec![enc.domain(), enc.account_in_set(), pat.formula(&mut enc)];
-            for r in resources {
-                if let Some(acct) = pattern_account(r) {
-                    asserts.push(implies(
-                        enc.resource_match(r, false),
-                        eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)),
-                    ));
-                }
+            if still {
+                return result(
+                    p,
+                    Verdict::Unknown,
+                    Some(format!(
+                        "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with \
+                         extra colons (whether `?`, or a `*` ending one of the first five segments, matches \
+                         `:`; the IAM User Guide does not say)"
+                    )),
+                );
             }
-            asserts.push(enc.allowed(&estate));
-            if let PropertyKind::Only { condition, .. } = &kind {
-                asserts.push(not(cond_formula(condition, &mut enc)));
-            }
-            out.queries.push(Query { asserts });
-            out.encoder = Some(enc);
         }
+        let model = match solved {
+            Solved::Cut(c) => return result(p, Verdict::Unknown, Some(c.reason())),
+            Solved::Outcome(Outcome::Unknown(r)) => return result(p, Verdict::Unknown, Some(r)),
+            Solved::Outcome(Outcome::Unsat) => continue,
+            Solved::Outcome(Outcome::Sat(model)) => model,
+        };
+        let Some(req) = enc.decode(&model) else {
+            return result(p, Verdict::Unknown, Some("internal: could not decode the model".into()));
+        };
+        let (confirmed, _) = confirm(p, dir, &req);
+        let req = if confirmed { polish(p, enc, dir, req) } else { req };
+        let (confirmed, explanation) = confirm(p, dir, &req);
+        if !confirmed {
+            let reason = if enc.approx.over.is_empty() {
+                let r = format!(
+                    "internal: counterexample rejected by evaluator (property `{}`): {}",
+                    p.name,
+                    request_json(&req)
+                );
+                eprintln!("tenet: BUG: {r}");
+                r
+            } else {
+                format!("not modelled exactly: {}", enc.approx.over.join("; "))
+            };
+            return result(p, Verdict::Unknown, Some(reason));
+        }
+        let verdict = if is_can { Verdict::Holds } else { Verdict::Violated };
+        let mut r = result(p, verdict, Some(summary(&p.kind, dir)));
+        r.counterexample = Some(req);
+        r.explanation = explanation;
+        return r;
+    }
+    // Every query is unsatisfiable.
+    if !enc.approx.under.is_empty() {
+        return result(
+            p,
+            Verdict::Unknown,
+            Some(format!("bounded model: {}", enc.approx.under.join("; "))),
+        );
+    }
+    if is_can {
+        let mut r = result(
+            p,
+            Verdict::Violated,
+            Some("no request with these values is allowed".into()),
+        );
+        r.explanation = can_explanation(p);
+        return r;
+    }
+    result(p, Verdict::Holds, None)
+}
+
+/// Why the request of a violated `can` is denied, with no other context key.
+fn can_explanation(p: &Prepared) -> Option<String> {
+    let (
         PropertyKind::Can {
             principal,
             action,
             resource,
             given,
-        } => {
-            if let Some(e) = &headers.error {
-                out.error = Some(e.clone());
-                return out;
-            }
-            let who = match RequestPrincipal::parse(&principal.value) {
-                Ok(w) => w,
-                Err(e) => {
-                    out.error = Some(e);
-                    return out;
-                }
-            };
-            let estate = headers.estate();
-            let policies = estate.policies();
-            let keys: Vec<String> = given.iter().map(|(k, _)| k.value.clone()).collect();
-            let mut enc = Encoder::new(
-                &policies,
-                candidates(policies.iter().copied(), std::slice::from_ref(&principal.value), &[]),
-                &keys,
-            );
-            enc.add_property_patterns(std::slice::from_ref(action), std::slice::from_ref(resource));
-            let Some(idx) = enc.candidates.iter().position(|c| *c == who) else {
-                out.error = Some("internal: the principal is not a candidate".into());
-                return out;
-            };
-            let given: Vec<(String, Vec<String>)> = given.iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
-            let Some(fixed_action) = enc.fix_action(action) else {
-                out.error = Some(format!("internal: action `{action}` outside the alphabet"));
-                return out;
-            };
-            let Some(fixed_resource) = enc.fix_resource(resource) else {
-                out.error = Some(format!("internal: resource `{resource}` outside the alphabet"));
-                return out;
-            };
-            let mut asserts = vec![
-                enc.domain(),
-                enc.account_in_set(),
-                enc.is_candidate(idx),
-                fixed_action,
-                fixed_resource,
-                given_formula(&enc, &given),
-            ];
-            // The resource's account is the ARN's account field when it has one.
-            if let Some(acct) = arn_account(resource) {
-                asserts.push(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct)));
-            }
-            asserts.push(enc.allowed(&estate));
-            out.queries.push(Query { asserts });
-            out.encoder = Some(enc);
-        }
-        PropertyKind::NotPublic { file } => match single(&file.value) {
-            Err(e) => out.error = Some(e),
-            Ok((_, p)) => {
-                let mut enc = Encoder::new(&[&p], candidates([&p], &[], &[]), &[]);
-                let fixed = fixed_values(&p);
-                let asserts = vec![
-                    enc.domain(),
-                    enc.account_in_set(),
-                    enc.allowed_alone(&p),
-                    outsider(&enc, &fixed),
-                ];
-                out.queries.push(Query { asserts });
-                out.encoder = Some(enc);
-                out.singles = vec![p];
-            }
         },
-        PropertyKind::NoNewAccess { new: a, old: b } | PropertyKind::Equivalent { a, b } => {
-            match (single(&a.value), single(&b.value)) {
-                (Err(e), _) | (_, Err(e)) => out.error = Some(e),
-                (Ok((ka, pa)), Ok((kb, pb))) => {
-                    if ka != kb {
-                        out.error = Some(format!(
-                            "`{}` is a {} policy and `{}` a {} policy: compare policies of the same kind",
-                            a.value,
-                            ka.as_str(),
-                            b.value,
-                            kb.as_str()
-                        ));
-                        return out;
-                    }
-                    let mut enc = Encoder::new(&[&pa, &pb], candidates([&pa, &pb], &[], &[]), &[]);
-                    let (aa, ab) = (enc.allowed_alone(&pa), enc.allowed_alone(&pb));
-                    out.queries.push(Query {
-                        asserts: vec![enc.domain(), enc.account_in_set(), aa.clone(), not(ab.clone())],
-                    });
-                    if matches!(kind, PropertyKind::Equivalent { .. }) {
-                        out.queries.push(Query {
-                            asserts: vec![enc.domain(), enc.account_in_set(), ab, not(aa)],
-                        });
-                    }
-                    out.encoder = Some(enc);
-                    out.singles = vec![pa, pb];
-                }
-            }
-        }
+        crate::prepare::Subject::Estate(headers),
+    ) = (&p.kind, &p.subject)
+    else {
+        return None;
+    };
+    let mut req = Request::new(&principal.value, action, resource).ok()?;
+    for (k, v) in given {
+        let v = match &v[..] {
+            [one] => ContextValue::Single(one.clone()),
+            _ => ContextValue::Multi(v.clone()),
+        };
+        req.context.insert(k.value.clone(), v);
     }
-    out
-}
-
-fn filter_literals(f: Option<&crate::lang::ast::PrincipalFilter>) -> (Vec<String>, Vec<String>) {
-    use crate::lang::ast::PrincipalFilter as F;
-    match f {
-        None => (Vec::new(), Vec::new()),
-        Some(F::OutsideAccounts(a) | F::InAccounts(a)) => (Vec::new(), a.clone()),
-        Some(F::Is(p)) => (p.clone(), Vec::new()),
-    }
+    let ev = tenet_ast::eval::evaluate(&req, &headers.estate());
+    Some(format!("for example, with no other context key: {}", ev.reason))
 }
 
 /// The SMT-LIB 2 text of a prepared property (its first query; `equivalent` has two).
@@ -510,371 +350,4 @@ pub fn compile_smt2_file(path: &Path, name: Option<&str>) -> Result<String, Prov
         (false, Some(n)) => Err(ProveError::NoSuchProperty(n.to_string())),
         _ => Ok(out),
     }
-}
-
-/// Proves every property of a `.tenet` file with the default timeout.
-pub fn prove_file(path: &Path) -> Result<Vec<PropertyResult>, ProveError> {
-    prove_file_with(path, DEFAULT_TIMEOUT_MS)
-}
-
-/// Proves every property of a `.tenet` file, in parallel, with a per-property timeout.
-pub fn prove_file_with(path: &Path, timeout_ms: u32) -> Result<Vec<PropertyResult>, ProveError> {
-    let prepared = prepare_file(path)?;
-    Ok(prepared.par_iter().map(|p| check(p, timeout_ms)).collect())
-}
-
-fn result(p: &Prepared, start: Instant, verdict: Verdict, reason: Option<String>) -> PropertyResult {
-    PropertyResult {
-        name: p.name.clone(),
-        verdict,
-        reason,
-        counterexample: None,
-        explanation: None,
-        elapsed_ms: start.elapsed().as_millis() as u64,
-        span: p.span,
-    }
-}
-
-/// Checks one prepared property.
-pub fn check(p: &Prepared, timeout_ms: u32) -> PropertyResult {
-    let start = Instant::now();
-    let (Some(enc), None) = (&p.encoder, &p.error) else {
-        return result(
-            p,
-            start,
-            Verdict::Unknown,
-            Some(p.error.clone().unwrap_or_else(|| "not checkable".into())),
-        );
-    };
-    let is_can = matches!(p.kind, PropertyKind::Can { .. });
-    for (qi, q) in p.queries.iter().enumerate() {
-        let mut outcome = solve_refined(enc, q, timeout_ms);
-        // A model whose decision depends on whether `?` matches `:` proves nothing: look for one
-        // that does not, and say so when there is none.
-        let ambiguous = |m: &crate::ir::Assignment| enc.decode(m).and_then(|r| ambiguous_resource(p, &r));
-        if let Some(pattern) = match &outcome {
-            Outcome::Sat(m) => ambiguous(m),
-            _ => None,
-        } {
-            let mut q = q.clone();
-            q.asserts.push(p.unambiguous.clone());
-            outcome = solve_refined(enc, &q, timeout_ms);
-            let still = match &outcome {
-                Outcome::Sat(m) => ambiguous(m).is_some(),
-                Outcome::Unsat => true,
-                Outcome::Unknown(_) => false,
-            };
-            if still {
-                return result(
-                    p,
-                    start,
-                    Verdict::Unknown,
-                    Some(format!(
-                        "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with \
-                         extra colons (whether `?`, or a `*` ending one of the first five segments, matches \
-                         `:`; the IAM User Guide does not say)"
-                    )),
-                );
-            }
-        }
-        match outcome {
-            Outcome::Unknown(r) => return result(p, start, Verdict::Unknown, Some(r)),
-            Outcome::Unsat => continue,
-            Outcome::Sat(model) => {
-                let Some(req) = enc.decode(&model) else {
-                    return result(
-                        p,
-                        start,
-                        Verdict::Unknown,
-                        Some("internal: could not decode the model".into()),
-                    );
-                };
-                let (confirmed, _) = confirm(p, qi, &req);
-                let req = if confirmed { polish(p, enc, qi, req) } else { req };
-                let (confirmed, explanation) = confirm(p, qi, &req);
-                if !confirmed {
-                    let reason = if enc.approx.over.is_empty() {
-                        let r = format!(
-                            "internal: counterexample rejected by evaluator (property `{}`): {}",
-                            p.name,
-                            request_json(&req)
-                        );
-                        eprintln!("tenet: BUG: {r}");
-                        r
-                    } else {
-                        format!("not modelled exactly: {}", enc.approx.over.join("; "))
-                    };
-                    return result(p, start, Verdict::Unknown, Some(reason));
-                }
-                let mut r = result(p, start, if is_can { Verdict::Holds } else { Verdict::Violated }, None);
-                r.reason = Some(if is_can {
-                    "a request is allowed".into()
-                } else {
-                    match &p.kind {
-                        PropertyKind::NoNewAccess { .. } | PropertyKind::Equivalent { .. } => {
-                            let (a, b) = if qi == 0 { (0, 1) } else { (1, 0) };
-                            let names = ["first", "second"];
-                            if matches!(p.kind, PropertyKind::NoNewAccess { .. }) {
-                                "the new policy allows a request that the old one does not".into()
-                            } else {
-                                format!(
-                                    "the {} policy allows a request that the {} does not",
-                                    names[a], names[b]
-                                )
-                            }
-                        }
-                        PropertyKind::NotPublic { .. } => {
-                            "an outsider (anonymous or an unnamed account, with no pinned condition key) is allowed"
-                                .into()
-                        }
-                        _ => "a request matching the pattern is allowed".into(),
-                    }
-                });
-                r.counterexample = Some(req);
-                r.explanation = explanation;
-                r.elapsed_ms = start.elapsed().as_millis() as u64;
-                return r;
-            }
-        }
-    }
-    // Every query is unsatisfiable.
-    if !enc.approx.under.is_empty() {
-        return result(
-            p,
-            start,
-            Verdict::Unknown,
-            Some(format!("bounded model: {}", enc.approx.under.join("; "))),
-        );
-    }
-    if is_can {
-        let mut r = result(
-            p,
-            start,
-            Verdict::Violated,
-            Some("no request with these values is allowed".into()),
-        );
-        if let PropertyKind::Can {
-            principal,
-            action,
-            resource,
-            given,
-        } = &p.kind
-        {
-            if let Ok(mut req) = Request::new(&principal.value, action, resource) {
-                for (k, v) in given {
-                    let v = if v.len() == 1 {
-                        ContextValue::Single(v[0].clone())
-                    } else {
-                        ContextValue::Multi(v.clone())
-                    };
-                    req.context.insert(k.value.clone(), v);
-                }
-                let ev = tenet_ast::eval::evaluate(&req, &p.headers.estate());
-                r.explanation = Some(format!("for example, with no other context key: {}", ev.reason));
-            }
-        }
-        return r;
-    }
-    result(p, start, Verdict::Holds, None)
-}
-
-/// Solves a query, refining it when a model breaks a lazily added domain constraint.
-fn solve_refined(enc: &Encoder, q: &Query, timeout_ms: u32) -> Outcome {
-    let mut outcome = solve_split(enc, q, timeout_ms);
-    if let Outcome::Sat(m) = &outcome {
-        if matches!(m.get(ACTION), Some(Value::Str(a)) if !Encoder::action_in_domain(a)) {
-            let mut q = q.clone();
-            q.asserts.push(Encoder::action_domain());
-            outcome = solve(&q, timeout_ms);
-        }
-    }
-    if let Outcome::Sat(m) = &outcome {
-        if !enc.resource_account_consistent(m) {
-            // The cheap account constraint admits every real request's decision; this model's
-            // account contradicts its ARN: solve again with the exact constraint instead.
-            let eager = enc.account_in_set();
-            let mut q = q.clone();
-            q.asserts.retain(|f| *f != eager);
-            q.asserts.push(enc.resource_account_domain());
-            if enc.alphabet.is_none() {
-                q.asserts.push(Encoder::action_domain());
-            }
-            outcome = solve(&q, timeout_ms);
-        }
-    }
-    outcome
-}
-
-/// The timeout of the first, whole attempt of [`solve_split`].
-const WHOLE_TIMEOUT_MS: u32 = 1000;
-
-/// Solves a query; when the whole query times out, solves it once per candidate principal.
-///
-/// Z3 4.8.12 can time out on a query whose principal ties (prefix and suffix constraints on
-/// `aws:PrincipalArn` for every candidate) it would answer in milliseconds with the principal
-/// fixed. The principal index ranges over the candidates (the domain says so), so the query is
-/// unsatisfiable exactly when each split is: any `sat` split is a model of the query, and the query
-/// is `unsat` only when every split is. A split that times out leaves the answer unknown, unless a
-/// later split finds a model.
-fn solve_split(enc: &Encoder, q: &Query, timeout_ms: u32) -> Outcome {
-    let first = solve(q, timeout_ms.min(WHOLE_TIMEOUT_MS));
-    if !matches!(&first, Outcome::Unknown(_)) || timeout_ms <= WHOLE_TIMEOUT_MS {
-        return first;
-    }
-    // INVARIANT: the splits share one budget of `timeout_ms`, so a property takes at most about
-    // `WHOLE_TIMEOUT_MS + timeout_ms`.
-    let deadline = Instant::now() + std::time::Duration::from_millis(u64::from(timeout_ms));
-    let mut unknown = None;
-    for i in 0..enc.candidates.len() {
-        let left = deadline.saturating_duration_since(Instant::now()).as_millis();
-        if left == 0 {
-            return Outcome::Unknown("solver timeout".into());
-        }
-        let mut split = q.clone();
-        split.asserts.push(enc.is_candidate(i));
-        match solve(&split, u32::try_from(left).unwrap_or(timeout_ms)) {
-            Outcome::Sat(m) => return Outcome::Sat(m),
-            Outcome::Unsat => {}
-            Outcome::Unknown(r) => unknown = Some(r),
-        }
-    }
-    match unknown {
-        None => Outcome::Unsat,
-        Some(r) => Outcome::Unknown(r),
-    }
-}
-
-/// A policy `Resource` pattern that matches `req.resource` under one reading of `?` and not the
-/// other, if any.
-fn ambiguous_resource(p: &Prepared, req: &Request) -> Option<String> {
-    let estate;
-    let policies: Vec<&Policy> = if p.singles.is_empty() {
-        estate = p.headers.estate();
-        estate.policies()
-    } else {
-        p.singles.iter().collect()
-    };
-    policies.iter().find_map(|pol| {
-        pol.statements.iter().find_map(|s| {
-            s.value.resource.as_ref()?.value.items.iter().find_map(|i| {
-                tenet_ast::eval::resource_pattern_ambiguous(&i.value, pol.substitutes_variables(), req)
-                    .then(|| i.value.clone())
-            })
-        })
-    })
-}
-
-/// Re-checks a decoded request with the evaluator; returns whether it is a genuine counterexample
-/// (or witness) and the statements that decided.
-fn confirm(p: &Prepared, qi: usize, req: &Request) -> (bool, Option<String>) {
-    match &p.kind {
-        PropertyKind::Never {
-            actions,
-            resources,
-            principal,
-        }
-        | PropertyKind::Only {
-            actions,
-            resources,
-            principal,
-            ..
-        } => {
-            let pat = Pattern {
-                actions: actions.clone(),
-                resources: resources.clone(),
-                principal: principal.clone(),
-            };
-            let estate = p.headers.estate();
-            let (allowed, _, names) = recheck_allowed(&estate, req);
-            let cond_ok = match &p.kind {
-                PropertyKind::Only { condition, .. } => !cond_holds(condition, req),
-                _ => true,
-            };
-            (
-                pat.matches(req) && allowed && cond_ok,
-                Some(format!("allowed by {}", names.join(", "))),
-            )
-        }
-        PropertyKind::Can { .. } => {
-            let estate = p.headers.estate();
-            let (allowed, _, names) = recheck_allowed(&estate, req);
-            (allowed, Some(format!("allowed by {}", names.join(", "))))
-        }
-        PropertyKind::NotPublic { .. } => {
-            let Some(pol) = p.singles.first() else {
-                return (false, None);
-            };
-            let ok = allowed_alone(pol, req) && is_outsider(req, &fixed_values(pol));
-            (
-                ok,
-                Some(format!("allowed by {}", applying(pol, req, Effect::Allow).join(", "))),
-            )
-        }
-        PropertyKind::NoNewAccess { .. } | PropertyKind::Equivalent { .. } => {
-            let [a, b] = &p.singles[..] else { return (false, None) };
-            let (x, y) = if qi == 0 { (a, b) } else { (b, a) };
-            let ok = allowed_alone(x, req) && !allowed_alone(y, req);
-            (
-                ok,
-                Some(format!("allowed by {}", applying(x, req, Effect::Allow).join(", "))),
-            )
-        }
-    }
-}
-
-/// Makes a confirmed counterexample read like a real request, keeping only changes that the
-/// evaluator confirms: the action as AWS spells it (from the IAM catalog, a real action of the same
-/// class when the model's is a stand-in), no explicit resource account when the resource is in the
-/// principal's own account (or the principal has none), and only the context keys that matter.
-fn polish(p: &Prepared, enc: &Encoder, qi: usize, mut req: Request) -> Request {
-    let ok = |r: &Request| confirm(p, qi, r).0;
-    if let Some(spelled) = spell_action(enc, &req.action) {
-        let mut r = req.clone();
-        r.action = spelled;
-        if ok(&r) {
-            req = r;
-        }
-    }
-    if req.resource_account.is_some() {
-        let mut r = req.clone();
-        r.resource_account = None;
-        let same = match (req.principal.account(), &req.resource_account) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        };
-        if same && ok(&r) {
-            req = r;
-        }
-    }
-    let keys: Vec<String> = req.context.iter().map(|(k, _)| k.to_string()).collect();
-    for k in keys {
-        let mut r = req.clone();
-        r.context.remove(&k);
-        if ok(&r) {
-            req = r;
-        }
-    }
-    req
-}
-
-/// A real action name (as the IAM catalog spells it) that the policies cannot tell from `action`.
-fn spell_action(enc: &Encoder, action: &str) -> Option<String> {
-    let cat = tenet_catalog::try_catalog().ok()?;
-    if let Some((svc, a)) = cat.action(action) {
-        return Some(format!("{}:{}", svc.prefix, a.name));
-    }
-    let al = enc.alphabet.as_ref()?;
-    let class = al.representative(action)?;
-    let prefix = action.split_once(':').map(|(p, _)| p).unwrap_or("");
-    let same_service = cat.service(prefix).into_iter();
-    let others = cat.services().filter(|s| !s.prefix.eq_ignore_ascii_case(prefix));
-    for svc in same_service.chain(others) {
-        for a in svc.actions() {
-            let name = format!("{}:{}", svc.prefix, a.name);
-            if al.representative(&name) == Some(class) {
-                return Some(name);
-            }
-        }
-    }
-    None
 }
