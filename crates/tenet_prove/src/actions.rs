@@ -28,7 +28,12 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use tenet_ast::eval::wildcard_match;
 
 /// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 400_000;
+pub const MAX_STATES: usize = 200_000;
+
+/// The largest number of position sets held, summed over the states seen, before giving up (the
+/// string encoding is used). Patterns that stay alive in every state (inner stars) make each state
+/// as large as the number of patterns; Z3 handles those better as strings.
+pub const MAX_ENTRIES: usize = 1_500_000;
 
 /// One pattern's position set: the glob positions reachable after the text read so far.
 type Positions = Vec<u16>;
@@ -36,8 +41,8 @@ type Positions = Vec<u16>;
 /// A product state: the alive patterns (index, non-empty position set), by index.
 type State = Vec<(u32, Positions)>;
 
-/// How often (in new states) the budget is asked.
-const CHARGE_EVERY: usize = 256;
+/// How often (in automaton steps) the budget is asked.
+const CHARGE_EVERY: usize = 1 << 15;
 
 /// A rough size in bytes of a state held by the search (in the seen set and the queue).
 fn state_bytes(state: &State) -> u64 {
@@ -182,6 +187,8 @@ impl Alphabet {
         let mut queue: VecDeque<(State, String)> = VecDeque::new();
         seen.insert(start.clone());
         queue.push_back((start, String::new()));
+        // Position sets held (summed over the states seen) and automaton steps taken.
+        let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
         while let Some((state, text)) = queue.pop_front() {
             classes.entry(product.accepts(&state)).or_insert_with(|| text.clone());
             if state.iter().all(|(i, s)| settled(&product.chars[*i as usize], s)) {
@@ -189,16 +196,19 @@ impl Alphabet {
             }
             for c in product.moves(&state, fresh) {
                 let next = product.step(&state, c);
+                steps += state.len();
+                if steps >= next_charge {
+                    next_charge = steps + CHARGE_EVERY;
+                    charge(Phase::ActionAlphabet, bytes).ok()?;
+                }
                 if seen.contains(&next) {
                     continue;
                 }
-                if seen.len() >= MAX_STATES {
+                entries += next.len();
+                if seen.len() >= MAX_STATES || entries > MAX_ENTRIES {
                     return None;
                 }
                 bytes += state_bytes(&next) + 2 * text.len() as u64;
-                if seen.len() % CHARGE_EVERY == 0 {
-                    charge(Phase::ActionAlphabet, bytes).ok()?;
-                }
                 seen.insert(next.clone());
                 let mut t = text.clone();
                 t.push(c);
@@ -272,5 +282,40 @@ mod tests {
         for probe in ["s3:getobject", "s3:setot", "s3:xot", "kms:decrypt", "s3:get", "s3:ot"] {
             assert!(a.representative(probe).is_some(), "{probe}");
         }
+    }
+
+    #[test]
+    fn many_patterns_build_sparsely() {
+        // As in AWS's ReadOnlyAccess: many literal actions and `service:Prefix*` patterns.
+        // The dense product stopped at its state bound here and fell back to strings.
+        let mut pats: Vec<String> = Vec::new();
+        for s in 0..60 {
+            pats.push(format!("svc{s}:Get*"));
+            pats.push(format!("svc{s}:List*"));
+            for a in 0..18 {
+                pats.push(format!("svc{s}:Describe{a}Thing"));
+            }
+        }
+        let a = Alphabet::new(pats.iter().map(String::as_str)).unwrap_or_else(|| unreachable!());
+        // One class per literal, one per prefix pattern, and one that matches nothing.
+        assert_eq!(a.reps.len(), 60 * 18 + 2 * 60 + 1);
+        for probe in ["svc7:getx", "svc59:describe17thing", "svc3:describe1thingy", "x"] {
+            let r = a.representative(probe).unwrap_or_else(|| unreachable!("{probe}"));
+            let v: Vec<bool> = a.patterns.iter().map(|p| wildcard_match(p, probe, true)).collect();
+            assert_eq!(a.matches[r], v, "{probe}");
+        }
+    }
+
+    #[test]
+    fn a_refusing_budget_stops_the_construction_and_says_why() {
+        use crate::budget::{Budget, Limits};
+        let pats: Vec<String> = (0..2000).map(|i| format!("svc{i}:Action{i}")).collect();
+        let budget = Budget::start(&Limits::new(60_000, 1, None), std::time::Duration::ZERO);
+        let built = budget.enter(|| Alphabet::new(pats.iter().map(String::as_str)));
+        assert_eq!(built, None);
+        assert_eq!(
+            budget.cutoff().map(|c| c.reason()),
+            Some("the memory budget of 1 MB was exceeded while building the action alphabet (raise it with `--memory-mb`)".into())
+        );
     }
 }

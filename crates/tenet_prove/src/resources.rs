@@ -33,7 +33,12 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use tenet_ast::eval::{arn_pattern_match_in, ArnReading};
 
 /// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 400_000;
+pub const MAX_STATES: usize = 200_000;
+
+/// The largest number of position sets held, summed over the states seen, before giving up (the
+/// string encoding is used). Patterns that stay alive in every state (inner stars) make each state
+/// as large as the number of patterns; Z3 handles those better as strings.
+pub const MAX_ENTRIES: usize = 1_500_000;
 
 /// The glob positions reachable after the text read so far.
 type Positions = Vec<u16>;
@@ -41,8 +46,8 @@ type Positions = Vec<u16>;
 /// The alive automata (index, non-empty position set), by index.
 type Alive = Vec<(u32, Positions)>;
 
-/// How often (in new states) the budget is asked.
-const CHARGE_EVERY: usize = 256;
+/// How often (in automaton steps) the budget is asked.
+const CHARGE_EVERY: usize = 1 << 15;
 
 /// A rough size in bytes of a state held by the search (in the seen set and the queue).
 fn state_bytes(alive: &Alive) -> u64 {
@@ -330,6 +335,8 @@ impl ResourceAlphabet {
         let mut queue: VecDeque<(State, String)> = VecDeque::new();
         seen.insert(start.clone());
         queue.push_back((start, String::new()));
+        // Position sets held (summed over the states seen) and automaton steps taken.
+        let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
         while let Some((state, text)) = queue.pop_front() {
             cells.entry(key(&state)).or_insert_with(|| text.clone());
             if matches!(state.1, Tracker::Done(_)) && state.0.iter().all(|(i, s)| autos[*i as usize].settled(s)) {
@@ -345,16 +352,19 @@ impl ResourceAlphabet {
                     })
                     .collect();
                 let next: State = (alive, state.1.step(c, accounts));
+                steps += state.0.len();
+                if steps >= next_charge {
+                    next_charge = steps + CHARGE_EVERY;
+                    charge(Phase::ResourceAlphabet, bytes).ok()?;
+                }
                 if seen.contains(&next) {
                     continue;
                 }
-                if seen.len() >= MAX_STATES {
+                entries += next.0.len();
+                if seen.len() >= MAX_STATES || entries > MAX_ENTRIES {
                     return None;
                 }
                 bytes += state_bytes(&next.0) + 2 * text.len() as u64;
-                if seen.len() % CHARGE_EVERY == 0 {
-                    charge(Phase::ResourceAlphabet, bytes).ok()?;
-                }
                 seen.insert(next.clone());
                 let mut t = text.clone();
                 t.push(c);
@@ -477,5 +487,35 @@ mod tests {
             assert_eq!(a.representative(r), Some(i), "{r}");
         }
         assert!(a.reps.contains(&"arn:aws:kms:us-east-1:111111111111:key/k".to_string()));
+    }
+
+    #[test]
+    fn hundreds_of_wildcard_buckets_build_sparsely() {
+        let pats: Vec<String> = (0..60)
+            .flat_map(|i| {
+                [
+                    format!("arn:aws:s3:::bucket-{i}*"),
+                    format!("arn:aws:s3:::bucket-{i}*/*"),
+                ]
+            })
+            .collect();
+        let a = ResourceAlphabet::new(pats.iter().map(String::as_str), &accounts()).unwrap_or_else(|| unreachable!());
+        for probe in [
+            "arn:aws:s3:::bucket-17/x",
+            "arn:aws:s3:::bucket-170",
+            "arn:aws:s3:::other",
+            "",
+        ] {
+            let r = a.representative(probe).unwrap_or_else(|| unreachable!("{probe}"));
+            let v: Vec<bool> = a
+                .patterns
+                .iter()
+                .map(|p| arn_pattern_match_in(p, probe, ArnReading::DOCUMENTED))
+                .collect();
+            assert_eq!(a.table(ArnReading::DOCUMENTED)[r], v, "{probe}");
+        }
+        for (i, r) in a.reps.iter().enumerate() {
+            assert_eq!(a.representative(r), Some(i), "{r}");
+        }
     }
 }

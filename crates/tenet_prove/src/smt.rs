@@ -17,7 +17,7 @@
 use crate::ir::{unescape_smt_string, Assignment, Formula, Query, Sort, Value};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -74,11 +74,14 @@ pub fn solve(query: &Query, timeout_ms: u32) -> Outcome {
             let context = z3::Context::thread_local();
             let handle = context.handle();
             let (done, wait) = mpsc::channel::<()>();
+            let fired = AtomicBool::new(false);
+            let fired_ref = &fired;
             std::thread::scope(|scope| {
                 scope.spawn(move || {
                     if let Err(mpsc::RecvTimeoutError::Timeout) =
                         wait.recv_timeout(Duration::from_millis(u64::from(timeout_ms)) + GRACE)
                     {
+                        fired_ref.store(true, Ordering::SeqCst);
                         handle.interrupt();
                     }
                 });
@@ -89,7 +92,11 @@ pub fn solve(query: &Query, timeout_ms: u32) -> Outcome {
                 solver.from_string(script.as_str());
                 let out = check(&solver, &vars, expected);
                 drop(done);
-                out
+                match out {
+                    // Interrupted by the watchdog: Z3 says `interrupted` or `canceled`.
+                    Outcome::Unknown(_) if fired.load(Ordering::SeqCst) => Outcome::Unknown(TIMEOUT.into()),
+                    out => out,
+                }
             })
         }))
         .unwrap_or_else(|_| Outcome::Unknown("internal: the Z3 binding panicked".into()))
@@ -109,7 +116,7 @@ fn check(solver: &z3::Solver, vars: &BTreeMap<String, Sort>, expected: usize) ->
             solver
                 .get_reason_unknown()
                 .map(|r| {
-                    if r == "timeout" || r == "canceled" {
+                    if r == "timeout" || r == "canceled" || r == "interrupted" {
                         TIMEOUT.to_string()
                     } else if r.contains("memory") {
                         MEMOUT.to_string()
