@@ -50,7 +50,7 @@ enum Command {
     /// Evaluate one request against the policies of a scenario file, as IAM would.
     Simulate(SimulateArgs),
     /// Prove the properties of `.tenet` files (directories are searched for `*.tenet`).
-    Prove(ProveArgs),
+    Prove(prove::ProveArgs),
     /// Write the SMT-LIB 2 queries of a property file, for any solver.
     Compile(CompileArgs),
     /// List every rule and diagnostic code.
@@ -60,19 +60,6 @@ enum Command {
         /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
         rule: String,
     },
-}
-
-#[derive(clap::Args)]
-struct ProveArgs {
-    /// `.tenet` files and directories.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = prove::ProveFormat::Human)]
-    format: prove::ProveFormat,
-    /// Time limit of one property, in milliseconds; past it the verdict is `unknown`.
-    #[arg(long, default_value_t = 5000)]
-    timeout: u32,
 }
 
 #[derive(clap::Args)]
@@ -173,7 +160,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => run_lint(&args),
         Command::Simulate(args) => run_simulate(&args),
-        Command::Prove(args) => exit_code(prove::run_prove(&args.paths, args.format, args.timeout)),
+        Command::Prove(args) => exit_code(prove::run_prove(&args)),
         Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
         Command::Rules(args) => print(&rules::render(args.format)),
         Command::Explain { rule } => match rules::explain(&rule) {
