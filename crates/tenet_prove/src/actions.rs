@@ -30,24 +30,22 @@ use tenet_ast::eval::wildcard_match;
 /// The largest number of product states explored before giving up (the string encoding is used).
 pub const MAX_STATES: usize = 200_000;
 
-/// The largest number of position sets held, summed over the states seen, before giving up (the
-/// string encoding is used). Patterns that stay alive in every state (inner stars) make each state
+/// The largest number of (pattern, position) pairs held, summed over the states seen, before giving
+/// up (the string encoding is used). Patterns that stay alive in every state (inner stars) make each state
 /// as large as the number of patterns; Z3 handles those better as strings.
 pub const MAX_ENTRIES: usize = 1_500_000;
 
-/// One pattern's position set: the glob positions reachable after the text read so far.
-type Positions = Vec<u16>;
-
-/// A product state: the alive patterns (index, non-empty position set), by index.
-type State = Vec<(u32, Positions)>;
+/// A product state: the (pattern index, glob position) pairs reachable after the text read so far,
+/// sorted; a pattern with no pair is dead. One flat vector per state keeps hashing and comparing
+/// states to one `memcmp` and one allocation.
+type State = Vec<(u32, u16)>;
 
 /// How often (in automaton steps) the budget is asked.
 const CHARGE_EVERY: usize = 1 << 15;
 
 /// A rough size in bytes of a state held by the search (in the seen set and the queue).
 fn state_bytes(state: &State) -> u64 {
-    let entries: usize = state.iter().map(|(_, s)| 48 + 2 * s.len()).sum();
-    2 * (32 + entries as u64)
+    2 * (48 + 8 * state.len() as u64)
 }
 
 /// A finite, exact set of representative actions for a set of patterns.
@@ -62,80 +60,109 @@ pub struct Alphabet {
     pub matches: Vec<Vec<bool>>,
 }
 
-fn closure(pat: &[char], mut set: Positions) -> Positions {
-    // A `*` at position i can be skipped: add i + 1.
-    let mut i = 0;
-    while i < set.len() {
-        let p = set[i] as usize;
-        if pat.get(p) == Some(&'*') && !set.contains(&((p + 1) as u16)) {
-            set.push((p + 1) as u16);
-        }
-        i += 1;
-    }
-    set.sort_unstable();
-    set
-}
-
-fn step(pat: &[char], set: &Positions, c: char) -> Positions {
-    let mut next = Vec::new();
-    for &p in set {
-        match pat.get(p as usize) {
-            Some('*') => next.push(p),
-            Some('?') => next.push(p + 1),
-            Some(&x) if x == c => next.push(p + 1),
-            _ => {}
+/// Sorts and deduplicates `v[from..]` in place.
+fn sort_dedup_tail(v: &mut State, from: usize) {
+    v[from..].sort_unstable();
+    let mut w = from;
+    for r in from..v.len() {
+        if w == from || v[r] != v[w - 1] {
+            v[w] = v[r];
+            w += 1;
         }
     }
-    next.dedup();
-    closure(pat, next)
+    v.truncate(w);
 }
 
-/// Whether the set is final for this pattern: past a trailing `*` (matches every extension).
-fn settled(pat: &[char], set: &Positions) -> bool {
-    pat.last() == Some(&'*') && set.contains(&((pat.len() - 1) as u16))
-}
-
-/// The product automaton of the patterns, over sparse states.
+/// The product automaton of the glob patterns (ASCII bytes), over sparse states.
 struct Product {
-    chars: Vec<Vec<char>>,
+    pats: Vec<Vec<u8>>,
 }
 
 impl Product {
-    fn start(&self) -> State {
-        self.chars
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (i as u32, closure(p, vec![0])))
-            .filter(|(_, s)| !s.is_empty())
-            .collect()
+    /// Adds to `out[from..]`, the positions of pattern `i`, the positions past each `*` (a `*` may
+    /// match nothing), sorted and deduplicated.
+    fn close(&self, i: u32, out: &mut State, from: usize) {
+        let pat = &self.pats[i as usize];
+        let mut j = from;
+        while j < out.len() {
+            let p = out[j].1;
+            if pat.get(p as usize) == Some(&b'*') && !out[from..].iter().any(|e| e.1 == p + 1) {
+                out.push((i, p + 1));
+            }
+            j += 1;
+        }
+        sort_dedup_tail(out, from);
     }
 
-    fn step(&self, state: &State, c: char) -> State {
-        state
-            .iter()
-            .filter_map(|(i, s)| {
-                let next = step(&self.chars[*i as usize], s, c);
-                (!next.is_empty()).then_some((*i, next))
-            })
-            .collect()
+    fn start(&self) -> State {
+        let mut s = Vec::with_capacity(self.pats.len());
+        for i in 0..self.pats.len() as u32 {
+            let from = s.len();
+            s.push((i, 0));
+            self.close(i, &mut s, from);
+        }
+        s
+    }
+
+    fn step(&self, state: &[(u32, u16)], c: u8) -> State {
+        let mut out = Vec::with_capacity(state.len());
+        let mut k = 0;
+        while k < state.len() {
+            let i = state[k].0;
+            let pat = &self.pats[i as usize];
+            let from = out.len();
+            while k < state.len() && state[k].0 == i {
+                let p = state[k].1;
+                match pat.get(p as usize) {
+                    Some(b'*') => out.push((i, p)),
+                    Some(b'?') => out.push((i, p + 1)),
+                    Some(&x) if x == c => out.push((i, p + 1)),
+                    _ => {}
+                }
+                k += 1;
+            }
+            if out.len() > from {
+                self.close(i, &mut out, from);
+            }
+        }
+        out
     }
 
     /// The patterns that accept here, by index.
-    fn accepts(&self, state: &State) -> Vec<u32> {
+    fn accepts(&self, state: &[(u32, u16)]) -> Vec<u32> {
         state
             .iter()
-            .filter(|(i, s)| s.contains(&(self.chars[*i as usize].len() as u16)))
+            .filter(|(i, p)| usize::from(*p) == self.pats[*i as usize].len())
             .map(|(i, _)| *i)
             .collect()
     }
 
+    /// Whether every alive pattern is past a trailing `*` (matches every extension): reading more
+    /// changes nothing.
+    fn settled(&self, state: &[(u32, u16)]) -> bool {
+        let mut k = 0;
+        while k < state.len() {
+            let i = state[k].0;
+            let pat = &self.pats[i as usize];
+            let mut done = false;
+            while k < state.len() && state[k].0 == i {
+                done |= pat.last() == Some(&b'*') && usize::from(state[k].1) + 1 == pat.len();
+                k += 1;
+            }
+            if !done {
+                return false;
+            }
+        }
+        true
+    }
+
     /// The characters some alive pattern names at its current positions, then `fresh`.
-    fn moves(&self, state: &State, fresh: char) -> Vec<char> {
-        let mut cs: Vec<char> = state
+    fn moves(&self, state: &[(u32, u16)], fresh: u8) -> Vec<u8> {
+        let mut cs: Vec<u8> = state
             .iter()
-            .flat_map(|(i, s)| s.iter().filter_map(move |&p| self.chars[*i as usize].get(p as usize)))
+            .filter_map(|(i, p)| self.pats[*i as usize].get(usize::from(*p)))
             .copied()
-            .filter(|c| !matches!(c, '*' | '?'))
+            .filter(|c| !matches!(c, b'*' | b'?'))
             .collect();
         cs.sort_unstable();
         cs.dedup();
@@ -145,7 +172,7 @@ impl Product {
 
     fn run(&self, text: &str) -> Vec<u32> {
         let mut state = self.start();
-        for c in text.chars() {
+        for c in text.bytes() {
             state = self.step(&state, c);
         }
         self.accepts(&state)
@@ -162,23 +189,27 @@ impl Alphabet {
         }
         pats.sort();
         pats.dedup();
+        if pats.iter().any(|p| p.len() >= usize::from(u16::MAX)) {
+            return None;
+        }
         let product = Product {
-            chars: pats.iter().map(|p| p.chars().collect()).collect(),
+            pats: pats.iter().map(|p| p.as_bytes().to_vec()).collect(),
         };
-        let mut sigma: Vec<char> = product
-            .chars
+        let mut sigma: Vec<u8> = product
+            .pats
             .iter()
             .flatten()
             .copied()
-            .filter(|c| !matches!(c, '*' | '?'))
+            .filter(|c| !matches!(c, b'*' | b'?'))
             .collect();
         sigma.sort_unstable();
         sigma.dedup();
         // One character that no pattern names stands for every such character.
-        let fresh = "qzxjvkwy0123456789-_.bcdfghlmnprst"
-            .chars()
-            .chain((' '..='~').filter(|c| !c.is_ascii_uppercase()))
-            .find(|c| !sigma.contains(c) && !matches!(c, '*' | '?'))?;
+        let fresh = b"qzxjvkwy0123456789-_.bcdfghlmnprst"
+            .iter()
+            .copied()
+            .chain((b' '..=b'~').filter(|c| !c.is_ascii_uppercase()))
+            .find(|c| !sigma.contains(c) && !matches!(c, b'*' | b'?'))?;
         let start = product.start();
         let mut bytes = state_bytes(&start);
         charge(Phase::ActionAlphabet, bytes).ok()?;
@@ -187,11 +218,11 @@ impl Alphabet {
         let mut queue: VecDeque<(State, String)> = VecDeque::new();
         seen.insert(start.clone());
         queue.push_back((start, String::new()));
-        // Position sets held (summed over the states seen) and automaton steps taken.
+        // Pairs held (summed over the states seen) and automaton steps taken.
         let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
         while let Some((state, text)) = queue.pop_front() {
             classes.entry(product.accepts(&state)).or_insert_with(|| text.clone());
-            if state.iter().all(|(i, s)| settled(&product.chars[*i as usize], s)) {
+            if product.settled(&state) {
                 continue;
             }
             for c in product.moves(&state, fresh) {
@@ -211,7 +242,7 @@ impl Alphabet {
                 bytes += state_bytes(&next) + 2 * text.len() as u64;
                 seen.insert(next.clone());
                 let mut t = text.clone();
-                t.push(c);
+                t.push(char::from(c));
                 queue.push_back((next, t));
             }
         }

@@ -35,24 +35,123 @@ use tenet_ast::eval::{arn_pattern_match_in, ArnReading};
 /// The largest number of product states explored before giving up (the string encoding is used).
 pub const MAX_STATES: usize = 200_000;
 
-/// The largest number of position sets held, summed over the states seen, before giving up (the
-/// string encoding is used). Patterns that stay alive in every state (inner stars) make each state
+/// The largest number of (automaton, position) pairs held, summed over the states seen, before
+/// giving up (the string encoding is used). Patterns that stay alive in every state (inner stars) make each state
 /// as large as the number of patterns; Z3 handles those better as strings.
 pub const MAX_ENTRIES: usize = 1_500_000;
 
 /// The glob positions reachable after the text read so far.
 type Positions = Vec<u16>;
 
-/// The alive automata (index, non-empty position set), by index.
-type Alive = Vec<(u32, Positions)>;
+/// The alive automata: (automaton index, glob position) pairs, sorted; an automaton with no pair is
+/// dead. One flat vector per state keeps hashing and comparing states to one `memcmp`.
+type Alive = Vec<(u32, u16)>;
 
 /// How often (in automaton steps) the budget is asked.
 const CHARGE_EVERY: usize = 1 << 15;
 
 /// A rough size in bytes of a state held by the search (in the seen set and the queue).
 fn state_bytes(alive: &Alive) -> u64 {
-    let entries: usize = alive.iter().map(|(_, s)| 48 + 2 * s.len()).sum();
-    2 * (64 + entries as u64)
+    2 * (96 + 8 * alive.len() as u64)
+}
+
+/// Sorts and deduplicates `v[from..]` in place.
+fn sort_dedup_tail(v: &mut Alive, from: usize) {
+    v[from..].sort_unstable();
+    let mut w = from;
+    for r in from..v.len() {
+        if w == from || v[r] != v[w - 1] {
+            v[w] = v[r];
+            w += 1;
+        }
+    }
+    v.truncate(w);
+}
+
+/// The product of the automata, over sparse flat states.
+struct Product<'a> {
+    autos: &'a [Automaton],
+}
+
+impl Product<'_> {
+    /// Adds to `out[from..]`, the positions of automaton `i`, the positions past each `*`, sorted
+    /// and deduplicated.
+    fn close(&self, i: u32, out: &mut Alive, from: usize) {
+        let toks = &self.autos[i as usize].toks;
+        let mut j = from;
+        while j < out.len() {
+            let p = out[j].1;
+            if matches!(toks.get(p as usize), Some(Tok::Star { .. })) && !out[from..].iter().any(|e| e.1 == p + 1) {
+                out.push((i, p + 1));
+            }
+            j += 1;
+        }
+        sort_dedup_tail(out, from);
+    }
+
+    fn start(&self) -> Alive {
+        let mut s = Vec::with_capacity(self.autos.len());
+        for i in 0..self.autos.len() as u32 {
+            let from = s.len();
+            s.push((i, 0));
+            self.close(i, &mut s, from);
+        }
+        s
+    }
+
+    fn step(&self, alive: &[(u32, u16)], c: char) -> Alive {
+        let mut out = Vec::with_capacity(alive.len());
+        let mut k = 0;
+        while k < alive.len() {
+            let i = alive[k].0;
+            let toks = &self.autos[i as usize].toks;
+            let from = out.len();
+            while k < alive.len() && alive[k].0 == i {
+                let p = alive[k].1;
+                match toks.get(p as usize) {
+                    Some(Tok::Star { cross }) if *cross || c != ':' => out.push((i, p)),
+                    Some(Tok::One { colon }) if *colon || c != ':' => out.push((i, p + 1)),
+                    Some(Tok::Ch(x)) if *x == c => out.push((i, p + 1)),
+                    _ => {}
+                }
+                k += 1;
+            }
+            if out.len() > from {
+                self.close(i, &mut out, from);
+            }
+        }
+        out
+    }
+
+    /// The automata that accept here, by index.
+    fn accepts(&self, alive: &[(u32, u16)]) -> Vec<u32> {
+        let mut v: Vec<u32> = alive
+            .iter()
+            .filter(|(i, p)| usize::from(*p) == self.autos[*i as usize].toks.len())
+            .map(|(i, _)| *i)
+            .collect();
+        v.dedup();
+        v
+    }
+
+    /// Whether every alive automaton is inside a trailing crossing `*` (every extension matches).
+    fn settled(&self, alive: &[(u32, u16)]) -> bool {
+        let mut k = 0;
+        while k < alive.len() {
+            let i = alive[k].0;
+            let toks = &self.autos[i as usize].toks;
+            let mut done = false;
+            while k < alive.len() && alive[k].0 == i {
+                done |=
+                    matches!(toks.last(), Some(Tok::Star { cross: true })) && usize::from(alive[k].1) + 1 == toks.len();
+                k += 1;
+            }
+            if !done {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// What a resource's account is, as far as decisions can tell.
@@ -142,11 +241,6 @@ impl Automaton {
         }
         next.dedup();
         self.closure(next)
-    }
-
-    /// Inside a trailing crossing `*` (every extension matches).
-    fn settled(&self, set: &Positions) -> bool {
-        matches!(self.toks.last(), Some(Tok::Star { cross: true })) && set.contains(&((self.toks.len() - 1) as u16))
     }
 
     fn accepts(&self, set: &Positions) -> bool {
@@ -286,33 +380,20 @@ impl ResourceAlphabet {
             .chain(' '..='~')
             .find(|c| !sigma.contains(c) && *c != '?')?;
 
+        if autos.iter().any(|a| a.toks.len() >= usize::from(u16::MAX)) {
+            return None;
+        }
+        let product = Product { autos: &autos };
         type State = (Alive, Tracker);
-        let start_alive: Alive = autos
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (i as u32, a.closure(vec![0])))
-            .filter(|(_, s)| !s.is_empty())
-            .collect();
-        let start: State = (start_alive, Tracker::Before(0));
-        let key = |s: &State| -> (Vec<u32>, AccountClass) {
-            (
-                s.0.iter()
-                    .filter(|(i, set)| autos[*i as usize].accepts(set))
-                    .map(|(i, _)| *i)
-                    .collect(),
-                s.1.class(accounts),
-            )
-        };
+        let start: State = (product.start(), Tracker::Before(0));
+        let key = |s: &State| -> (Vec<u32>, AccountClass) { (product.accepts(&s.0), s.1.class(accounts)) };
         // The characters that move some automaton or the account tracker differently from the rest.
         let moves = |s: &State| -> Vec<char> {
             let mut cs: Vec<char> =
                 s.0.iter()
-                    .flat_map(|(i, set)| {
-                        let toks = &autos[*i as usize].toks;
-                        set.iter().filter_map(move |&p| match toks.get(p as usize) {
-                            Some(Tok::Ch(c)) => Some(*c),
-                            _ => None,
-                        })
+                    .filter_map(|(i, p)| match autos[*i as usize].toks.get(usize::from(*p)) {
+                        Some(Tok::Ch(c)) => Some(*c),
+                        _ => None,
                     })
                     .chain([':', '*'])
                     .collect();
@@ -335,23 +416,15 @@ impl ResourceAlphabet {
         let mut queue: VecDeque<(State, String)> = VecDeque::new();
         seen.insert(start.clone());
         queue.push_back((start, String::new()));
-        // Position sets held (summed over the states seen) and automaton steps taken.
+        // Pairs held (summed over the states seen) and automaton steps taken.
         let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
         while let Some((state, text)) = queue.pop_front() {
             cells.entry(key(&state)).or_insert_with(|| text.clone());
-            if matches!(state.1, Tracker::Done(_)) && state.0.iter().all(|(i, s)| autos[*i as usize].settled(s)) {
+            if matches!(state.1, Tracker::Done(_)) && product.settled(&state.0) {
                 continue;
             }
             for c in moves(&state) {
-                let alive: Alive = state
-                    .0
-                    .iter()
-                    .filter_map(|(i, s)| {
-                        let n = autos[*i as usize].step(s, c);
-                        (!n.is_empty()).then_some((*i, n))
-                    })
-                    .collect();
-                let next: State = (alive, state.1.step(c, accounts));
+                let next: State = (product.step(&state.0, c), state.1.step(c, accounts));
                 steps += state.0.len();
                 if steps >= next_charge {
                     next_charge = steps + CHARGE_EVERY;
