@@ -245,7 +245,7 @@ fn pathological(corpora: &Path, limits: &Limits) {
         // The number of action patterns, roughly.
         sized.push((text.matches("\":").count() + text.matches("\",").count(), f));
     }
-    sized.sort_by(|a, b| b.0.cmp(&a.0));
+    sized.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut g = Group::default();
     let reference = managed.join("ReadOnlyAccess.json");
     for (_, f) in sized.iter().take(12) {

@@ -1,11 +1,14 @@
 //! Generated hostile inputs for the prover's bounds: bucket policies of many wildcard statements,
 //! shared by the benchmark (`examples/prove_bench.rs`) and the tests of the budget.
 
+/// One statement of a generated policy, by its number.
+type Shape = fn(usize) -> serde_json::Value;
+
 /// Bucket policies of `n` statements each, by name, whose patterns put wildcards in different
 /// places: per-account prefixes, stars inside the bucket name, stars inside the action, and `?`
 /// with inner stars. Each is deterministic JSON text.
 pub fn wildcard_bucket_policies(n: usize) -> Vec<(String, String)> {
-    let shapes: [(&str, fn(usize) -> serde_json::Value); 4] = [
+    let shapes: [(&str, Shape); 4] = [
         ("prefixes", |i| {
             serde_json::json!({
                 "Sid": format!("Prefix{i}"),

@@ -4,6 +4,7 @@
 //!
 //! One test function runs every case in turn: Z3's memory limit is global to the process, so the
 //! cases must not run side by side.
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
 use std::path::{Path, PathBuf};
 use tenet_prove::budget::Limits;
