@@ -52,8 +52,8 @@ pub struct ProveArgs {
     /// Time limit of the whole run, in milliseconds; properties it cuts short are `unknown`.
     #[arg(long, value_name = "MS")]
     total_timeout: Option<u64>,
-    /// Memory budget in megabytes: Z3's limit (for the whole process) and the limit of tenet's own
-    /// constructions for one property; past it the verdict is `unknown`.
+    /// Memory budget in megabytes: the limit of tenet's own constructions for one property, and
+    /// Z3's limit for the whole process (at least 256 MB); past it the verdict is `unknown`.
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB)]
     memory_mb: u32,
     /// Prove only the property of this name (repeatable).

@@ -29,9 +29,15 @@ pub const MEMOUT: &str = "solver memory limit";
 /// Z3's global memory limit in megabytes, as last set (0: unlimited).
 static MEMORY_MB: AtomicU32 = AtomicU32::new(0);
 
-/// Caps Z3's memory at `mb` megabytes (Z3's global `memory_max_size`; all contexts of the process
-/// share it). A query that needs more ends [`Outcome::Unknown`] with [`MEMOUT`].
+/// The least memory limit given to Z3, in megabytes: below it Z3 cannot even create its contexts
+/// (measured with Z3 4.8.12: two contexts fail at 30 MB).
+pub const Z3_MIN_MB: u32 = 256;
+
+/// Caps Z3's memory at `mb` megabytes, or [`Z3_MIN_MB`] if more (Z3's global `memory_max_size`;
+/// all contexts of the process share it). A query that needs more ends [`Outcome::Unknown`] with
+/// [`MEMOUT`].
 pub fn set_memory_limit(mb: u32) {
+    let mb = mb.max(Z3_MIN_MB);
     if MEMORY_MB.swap(mb, Ordering::SeqCst) != mb {
         z3::set_global_param("memory_max_size", &mb.to_string());
     }
@@ -69,8 +75,10 @@ pub fn solve(query: &Query, timeout_ms: u32) -> Outcome {
     let expected = query.asserts.len();
     let mut cfg = z3::Config::new();
     cfg.set_timeout_msec(u64::from(timeout_ms));
-    z3::with_z3_config(&cfg, || {
-        catch_unwind(AssertUnwindSafe(|| {
+    // Z3 fails to create a context when its memory limit is reached (the binding then panics):
+    // the whole call, context included, is guarded.
+    catch_unwind(AssertUnwindSafe(|| {
+        z3::with_z3_config(&cfg, || {
             let context = z3::Context::thread_local();
             let handle = context.handle();
             let (done, wait) = mpsc::channel::<()>();
@@ -98,8 +106,14 @@ pub fn solve(query: &Query, timeout_ms: u32) -> Outcome {
                     out => out,
                 }
             })
-        }))
-        .unwrap_or_else(|_| Outcome::Unknown("internal: the Z3 binding panicked".into()))
+        })
+    }))
+    .unwrap_or_else(|_| {
+        if MEMORY_MB.load(Ordering::SeqCst) > 0 {
+            Outcome::Unknown(MEMOUT.into())
+        } else {
+            Outcome::Unknown("internal: the Z3 binding panicked".into())
+        }
     })
 }
 

@@ -34,7 +34,7 @@ fn solve_once(budget: &Budget, q: &Query, cap: Option<Duration>) -> Solved {
             Solved::Cut(budget.cut(budget.time_cutoff(Phase::Solving)))
         }
         Outcome::Unknown(r) if r == smt::MEMOUT => Solved::Cut(budget.cut(Cutoff::Memory {
-            limit_mb: u64::from(budget.memory_mb()),
+            limit_mb: u64::from(budget.memory_mb().max(smt::Z3_MIN_MB)),
             phase: Phase::Solving,
         })),
         o => Solved::Outcome(o),
