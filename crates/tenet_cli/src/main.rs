@@ -54,7 +54,7 @@ enum Command {
     /// Evaluate one request against the policies of a scenario file, as IAM would.
     Simulate(SimulateArgs),
     /// Prove the properties of `.tenet` files (directories are searched for `*.tenet`).
-    Prove(ProveArgs),
+    Prove(prove::ProveArgs),
     /// Write the SMT-LIB 2 queries of a property file, for any solver.
     Compile(CompileArgs),
     /// List every rule and diagnostic code.
@@ -101,19 +101,6 @@ struct WhoCanArgs {
     #[arg(long, value_enum, default_value_t = who_can::WhoCanFormat::Human)]
     format: who_can::WhoCanFormat,
     /// Time limit of one prover question, in milliseconds.
-    #[arg(long, default_value_t = 5000)]
-    timeout: u32,
-}
-
-#[derive(clap::Args)]
-struct ProveArgs {
-    /// `.tenet` files and directories.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = prove::ProveFormat::Human)]
-    format: prove::ProveFormat,
-    /// Time limit of one property, in milliseconds; past it the verdict is `unknown`.
     #[arg(long, default_value_t = 5000)]
     timeout: u32,
 }
@@ -221,7 +208,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => run_lint(&args),
         Command::Simulate(args) => run_simulate(&args),
-        Command::Prove(args) => exit_code(prove::run_prove(&args.paths, args.format, args.timeout)),
+        Command::Prove(args) => exit_code(prove::run_prove(&args)),
         Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
         Command::Rules(args) => print(&rules::render(args.format)),
         Command::Graph(args) => exit_code(graph::run(&args.estate, args.format, args.focus.as_deref())),

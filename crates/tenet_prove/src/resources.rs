@@ -19,16 +19,140 @@
 //! components) is tracked in every reading ([`ArnReading::ALL`]), so that the encoding can leave
 //! the choice open.
 //!
+//! The exploration is sparse, as in [`crate::actions`]: a product state lists only the automata
+//! still alive, and from each state only the characters that matter there are tried (those an alive
+//! automaton names at its current positions, `:`, `*`, the next characters of the named accounts
+//! while in the account field) plus one fresh character for all the others.
+//!
 //! The search is bounded ([`MAX_STATES`]); above the bound the encoder keeps the string encoding.
+//! It is also charged to the property's budget ([`crate::budget`]): when the budget refuses, the
+//! alphabet is not built and the budget records why, so the property ends `unknown`.
 
+use crate::budget::{charge, Phase};
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use tenet_ast::eval::{arn_pattern_match_in, ArnReading};
 
 /// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 20_000;
+pub const MAX_STATES: usize = 200_000;
+
+/// The largest number of (automaton, position) pairs held, summed over the states seen, before
+/// giving up (the string encoding is used). Patterns that stay alive in every state (inner stars) make each state
+/// as large as the number of patterns; Z3 handles those better as strings.
+pub const MAX_ENTRIES: usize = 1_500_000;
 
 /// The glob positions reachable after the text read so far.
 type Positions = Vec<u16>;
+
+/// The alive automata: (automaton index, glob position) pairs, sorted; an automaton with no pair is
+/// dead. One flat vector per state keeps hashing and comparing states to one `memcmp`.
+type Alive = Vec<(u32, u16)>;
+
+/// How often (in automaton steps) the budget is asked.
+const CHARGE_EVERY: usize = 1 << 15;
+
+/// A rough size in bytes of a state held by the search (in the seen set and the queue).
+fn state_bytes(alive: &Alive) -> u64 {
+    2 * (96 + 8 * alive.len() as u64)
+}
+
+/// Sorts and deduplicates `v[from..]` in place.
+fn sort_dedup_tail(v: &mut Alive, from: usize) {
+    v[from..].sort_unstable();
+    let mut w = from;
+    for r in from..v.len() {
+        if w == from || v[r] != v[w - 1] {
+            v[w] = v[r];
+            w += 1;
+        }
+    }
+    v.truncate(w);
+}
+
+/// The product of the automata, over sparse flat states.
+struct Product<'a> {
+    autos: &'a [Automaton],
+}
+
+impl Product<'_> {
+    /// Adds to `out[from..]`, the positions of automaton `i`, the positions past each `*`, sorted
+    /// and deduplicated.
+    fn close(&self, i: u32, out: &mut Alive, from: usize) {
+        let toks = &self.autos[i as usize].toks;
+        let mut j = from;
+        while j < out.len() {
+            let p = out[j].1;
+            if matches!(toks.get(p as usize), Some(Tok::Star { .. })) && !out[from..].iter().any(|e| e.1 == p + 1) {
+                out.push((i, p + 1));
+            }
+            j += 1;
+        }
+        sort_dedup_tail(out, from);
+    }
+
+    fn start(&self) -> Alive {
+        let mut s = Vec::with_capacity(self.autos.len());
+        for i in 0..self.autos.len() as u32 {
+            let from = s.len();
+            s.push((i, 0));
+            self.close(i, &mut s, from);
+        }
+        s
+    }
+
+    fn step(&self, alive: &[(u32, u16)], c: char) -> Alive {
+        let mut out = Vec::with_capacity(alive.len());
+        let mut k = 0;
+        while k < alive.len() {
+            let i = alive[k].0;
+            let toks = &self.autos[i as usize].toks;
+            let from = out.len();
+            while k < alive.len() && alive[k].0 == i {
+                let p = alive[k].1;
+                match toks.get(p as usize) {
+                    Some(Tok::Star { cross }) if *cross || c != ':' => out.push((i, p)),
+                    Some(Tok::One { colon }) if *colon || c != ':' => out.push((i, p + 1)),
+                    Some(Tok::Ch(x)) if *x == c => out.push((i, p + 1)),
+                    _ => {}
+                }
+                k += 1;
+            }
+            if out.len() > from {
+                self.close(i, &mut out, from);
+            }
+        }
+        out
+    }
+
+    /// The automata that accept here, by index.
+    fn accepts(&self, alive: &[(u32, u16)]) -> Vec<u32> {
+        let mut v: Vec<u32> = alive
+            .iter()
+            .filter(|(i, p)| usize::from(*p) == self.autos[*i as usize].toks.len())
+            .map(|(i, _)| *i)
+            .collect();
+        v.dedup();
+        v
+    }
+
+    /// Whether every alive automaton is inside a trailing crossing `*` (every extension matches).
+    fn settled(&self, alive: &[(u32, u16)]) -> bool {
+        let mut k = 0;
+        while k < alive.len() {
+            let i = alive[k].0;
+            let toks = &self.autos[i as usize].toks;
+            let mut done = false;
+            while k < alive.len() && alive[k].0 == i {
+                done |=
+                    matches!(toks.last(), Some(Tok::Star { cross: true })) && usize::from(alive[k].1) + 1 == toks.len();
+                k += 1;
+            }
+            if !done {
+                return false;
+            }
+        }
+        true
+    }
+}
 
 /// What a resource's account is, as far as decisions can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,13 +241,6 @@ impl Automaton {
         }
         next.dedup();
         self.closure(next)
-    }
-
-    /// Dead, or inside a trailing crossing `*` (every extension matches).
-    fn settled(&self, set: &Positions) -> bool {
-        set.is_empty()
-            || (matches!(self.toks.last(), Some(Tok::Star { cross: true }))
-                && set.contains(&((self.toks.len() - 1) as u16)))
     }
 
     fn accepts(&self, set: &Positions) -> bool {
@@ -263,43 +380,77 @@ impl ResourceAlphabet {
             .chars()
             .chain(' '..='~')
             .find(|c| !sigma.contains(c) && *c != '?')?;
-        sigma.push(fresh);
 
-        type State = (Vec<Positions>, Tracker);
-        let start: State = (autos.iter().map(|a| a.closure(vec![0])).collect(), Tracker::Before(0));
-        let key = |s: &State| -> (Vec<bool>, AccountClass) {
-            (
-                s.0.iter().zip(&autos).map(|(set, a)| a.accepts(set)).collect(),
-                s.1.class(accounts),
-            )
+        if autos.iter().any(|a| a.toks.len() >= usize::from(u16::MAX)) {
+            return None;
+        }
+        let product = Product { autos: &autos };
+        type State = (Alive, Tracker);
+        let start: State = (product.start(), Tracker::Before(0));
+        let key = |s: &State| -> (Vec<u32>, AccountClass) { (product.accepts(&s.0), s.1.class(accounts)) };
+        // The characters that move some automaton or the account tracker differently from the rest.
+        let moves = |s: &State| -> Vec<char> {
+            let mut cs: Vec<char> =
+                s.0.iter()
+                    .filter_map(|(i, p)| match autos[*i as usize].toks.get(usize::from(*p)) {
+                        Some(Tok::Ch(c)) => Some(*c),
+                        _ => None,
+                    })
+                    .chain([':', '*'])
+                    .collect();
+            if let Tracker::In(t) = &s.1 {
+                cs.extend(
+                    accounts
+                        .iter()
+                        .filter_map(|a| a.strip_prefix(t.as_str())?.chars().next()),
+                );
+            }
+            cs.sort_unstable();
+            cs.dedup();
+            cs.push(fresh);
+            cs
         };
+        let mut bytes = state_bytes(&start.0);
+        charge(Phase::ResourceAlphabet, bytes).ok()?;
         let mut seen: HashSet<State> = HashSet::new();
-        let mut cells: BTreeMap<(Vec<bool>, AccountClass), String> = BTreeMap::new();
+        let mut cells: BTreeMap<(Vec<u32>, AccountClass), String> = BTreeMap::new();
         let mut queue: VecDeque<(State, String)> = VecDeque::new();
         seen.insert(start.clone());
         queue.push_back((start, String::new()));
+        // Pairs held (summed over the states seen) and automaton steps taken.
+        let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
         while let Some((state, text)) = queue.pop_front() {
             cells.entry(key(&state)).or_insert_with(|| text.clone());
-            if matches!(state.1, Tracker::Done(_)) && state.0.iter().zip(&autos).all(|(s, a)| a.settled(s)) {
+            if matches!(state.1, Tracker::Done(_)) && product.settled(&state.0) {
                 continue;
             }
-            for &c in &sigma {
-                let next: State = (
-                    state.0.iter().zip(&autos).map(|(s, a)| a.step(s, c)).collect(),
-                    state.1.step(c, accounts),
-                );
+            for c in moves(&state) {
+                let next: State = (product.step(&state.0, c), state.1.step(c, accounts));
+                steps += state.0.len();
+                if steps >= next_charge {
+                    next_charge = steps + CHARGE_EVERY;
+                    charge(Phase::ResourceAlphabet, bytes).ok()?;
+                }
                 if seen.contains(&next) {
                     continue;
                 }
-                if seen.len() >= MAX_STATES {
+                entries += next.0.len();
+                if seen.len() >= MAX_STATES || entries > MAX_ENTRIES {
                     return None;
                 }
+                bytes += state_bytes(&next.0) + 2 * text.len() as u64;
                 seen.insert(next.clone());
                 let mut t = text.clone();
                 t.push(c);
                 queue.push_back((next, t));
             }
         }
+        drop(seen);
+        charge(
+            Phase::ResourceAlphabet,
+            (cells.len() * pats.len() * ArnReading::ALL.len()) as u64,
+        )
+        .ok()?;
         let mut alphabet = ResourceAlphabet {
             patterns: pats,
             accounts: accounts.to_vec(),
@@ -311,7 +462,11 @@ impl ResourceAlphabet {
         for p in alphabet.patterns.clone().iter().filter(|p| !p.contains(['*', '?'])) {
             cells.insert(alphabet.key_of(&autos, p), p.clone());
         }
-        for ((bits, class), rep) in cells {
+        for ((accepting, class), rep) in cells {
+            let mut bits = vec![false; autos.len()];
+            for i in accepting {
+                bits[i as usize] = true;
+            }
             for (table, col) in alphabet.tables.iter_mut().zip(&columns) {
                 table.push(col.iter().map(|&i| bits[i]).collect());
             }
@@ -321,12 +476,13 @@ impl ResourceAlphabet {
         Some(alphabet)
     }
 
-    fn key_of(&self, autos: &[Automaton], text: &str) -> (Vec<bool>, AccountClass) {
+    fn key_of(&self, autos: &[Automaton], text: &str) -> (Vec<u32>, AccountClass) {
         let mut t = Tracker::Before(0);
         for c in text.chars() {
             t = t.step(c, &self.accounts);
         }
-        (autos.iter().map(|a| a.matches(text)).collect(), t.class(&self.accounts))
+        let accepting = (0..autos.len() as u32).filter(|i| autos[*i as usize].matches(text));
+        (accepting.collect(), t.class(&self.accounts))
     }
 
     /// The index of a pattern, if it is one of the alphabet's.
@@ -405,5 +561,35 @@ mod tests {
             assert_eq!(a.representative(r), Some(i), "{r}");
         }
         assert!(a.reps.contains(&"arn:aws:kms:us-east-1:111111111111:key/k".to_string()));
+    }
+
+    #[test]
+    fn hundreds_of_wildcard_buckets_build_sparsely() {
+        let pats: Vec<String> = (0..60)
+            .flat_map(|i| {
+                [
+                    format!("arn:aws:s3:::bucket-{i}*"),
+                    format!("arn:aws:s3:::bucket-{i}*/*"),
+                ]
+            })
+            .collect();
+        let a = ResourceAlphabet::new(pats.iter().map(String::as_str), &accounts()).unwrap_or_else(|| unreachable!());
+        for probe in [
+            "arn:aws:s3:::bucket-17/x",
+            "arn:aws:s3:::bucket-170",
+            "arn:aws:s3:::other",
+            "",
+        ] {
+            let r = a.representative(probe).unwrap_or_else(|| unreachable!("{probe}"));
+            let v: Vec<bool> = a
+                .patterns
+                .iter()
+                .map(|p| arn_pattern_match_in(p, probe, ArnReading::DOCUMENTED))
+                .collect();
+            assert_eq!(a.table(ArnReading::DOCUMENTED)[r], v, "{probe}");
+        }
+        for (i, r) in a.reps.iter().enumerate() {
+            assert_eq!(a.representative(r), Some(i), "{r}");
+        }
     }
 }

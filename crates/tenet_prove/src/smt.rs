@@ -1,9 +1,15 @@
 //! The Z3 back end: the only module that talks to z3.
 //!
 //! A [`Query`] is printed as SMT-LIB 2 (the same text `tenet compile --emit smt2` shows), parsed by
-//! Z3 into a solver of the calling thread's context (z3 0.22 keeps one context per thread, so rayon
-//! workers never share Z3 objects), checked under a timeout, and a model is read back as an
+//! Z3 into a solver of a fresh context, checked under a timeout, and a model is read back as an
 //! [`Assignment`] of the query's variables.
+//!
+//! Each query gets a context of its own, dropped after the query: a context shared by the queries of
+//! a thread keeps every term it ever saw and grows from query to query (measured on
+//! `equivalent` of large managed policies: slower with each query). The timeout is Z3's own
+//! `timeout` parameter, backed by a watchdog thread that interrupts the context at the deadline
+//! (Z3's timer is not checked in every phase). Z3's memory is capped by its global
+//! `memory_max_size` parameter ([`set_memory_limit`]).
 //!
 //! INVARIANT: a parse failure must never look like `unsat`; every check first verifies that Z3 holds
 //! exactly as many assertions as the script has.
@@ -11,6 +17,37 @@
 use crate::ir::{unescape_smt_string, Assignment, Formula, Query, Sort, Value};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The reason of [`Outcome::Unknown`] when the time ran out.
+pub const TIMEOUT: &str = "solver timeout";
+/// The reason of [`Outcome::Unknown`] when Z3 ran out of memory.
+pub const MEMOUT: &str = "solver memory limit";
+
+/// Z3's global memory limit in megabytes, as last set (0: unlimited).
+static MEMORY_MB: AtomicU32 = AtomicU32::new(0);
+
+/// The least memory limit given to Z3, in megabytes: below it Z3 cannot even create its contexts
+/// (measured with Z3 4.8.12: two contexts fail at 30 MB).
+pub const Z3_MIN_MB: u32 = 256;
+
+/// Caps Z3's memory at `mb` megabytes, or [`Z3_MIN_MB`] if more (Z3's global `memory_max_size`;
+/// all contexts of the process share it). A query that needs more ends [`Outcome::Unknown`] with
+/// [`MEMOUT`].
+pub fn set_memory_limit(mb: u32) {
+    let mb = mb.max(Z3_MIN_MB);
+    if MEMORY_MB.swap(mb, Ordering::SeqCst) != mb {
+        z3::set_global_param("memory_max_size", &mb.to_string());
+    }
+}
+
+/// How many bytes of memory Z3 needs at least per byte of script (a lower bound).
+const SCRIPT_FACTOR: u64 = 8;
+
+/// The time Z3 gets past its own timeout before the watchdog interrupts it.
+const GRACE: Duration = Duration::from_millis(50);
 
 /// What the solver said.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,20 +60,61 @@ pub enum Outcome {
     Unknown(String),
 }
 
-/// Checks `query` with a timeout in milliseconds.
+/// Checks `query` in a fresh context with a timeout in milliseconds.
 pub fn solve(query: &Query, timeout_ms: u32) -> Outcome {
+    if timeout_ms == 0 {
+        return Outcome::Unknown(TIMEOUT.into());
+    }
     let script = query.to_smt2();
+    // Z3 holds many times the text of a script: refuse one that cannot fit the memory limit.
+    let limit_mb = u64::from(MEMORY_MB.load(Ordering::SeqCst));
+    if limit_mb > 0 && (script.len() as u64).saturating_mul(SCRIPT_FACTOR) > limit_mb << 20 {
+        return Outcome::Unknown(MEMOUT.into());
+    }
     let vars = query.vars();
     let expected = query.asserts.len();
+    let mut cfg = z3::Config::new();
+    cfg.set_timeout_msec(u64::from(timeout_ms));
+    // Z3 fails to create a context when its memory limit is reached (the binding then panics):
+    // the whole call, context included, is guarded.
     catch_unwind(AssertUnwindSafe(|| {
-        let solver = z3::Solver::new();
-        let mut params = z3::Params::new();
-        params.set_u32("timeout", timeout_ms);
-        solver.set_params(&params);
-        solver.from_string(script.as_str());
-        check(&solver, &vars, expected)
+        z3::with_z3_config(&cfg, || {
+            let context = z3::Context::thread_local();
+            let handle = context.handle();
+            let (done, wait) = mpsc::channel::<()>();
+            let fired = AtomicBool::new(false);
+            let fired_ref = &fired;
+            std::thread::scope(|scope| {
+                scope.spawn(move || {
+                    if let Err(mpsc::RecvTimeoutError::Timeout) =
+                        wait.recv_timeout(Duration::from_millis(u64::from(timeout_ms)) + GRACE)
+                    {
+                        fired_ref.store(true, Ordering::SeqCst);
+                        handle.interrupt();
+                    }
+                });
+                let solver = z3::Solver::new();
+                let mut params = z3::Params::new();
+                params.set_u32("timeout", timeout_ms);
+                solver.set_params(&params);
+                solver.from_string(script.as_str());
+                let out = check(&solver, &vars, expected);
+                drop(done);
+                match out {
+                    // Interrupted by the watchdog: Z3 says `interrupted` or `canceled`.
+                    Outcome::Unknown(_) if fired.load(Ordering::SeqCst) => Outcome::Unknown(TIMEOUT.into()),
+                    out => out,
+                }
+            })
+        })
     }))
-    .unwrap_or_else(|_| Outcome::Unknown("internal: the Z3 binding panicked".into()))
+    .unwrap_or_else(|_| {
+        if MEMORY_MB.load(Ordering::SeqCst) > 0 {
+            Outcome::Unknown(MEMOUT.into())
+        } else {
+            Outcome::Unknown("internal: the Z3 binding panicked".into())
+        }
+    })
 }
 
 fn check(solver: &z3::Solver, vars: &BTreeMap<String, Sort>, expected: usize) -> Outcome {
@@ -52,8 +130,10 @@ fn check(solver: &z3::Solver, vars: &BTreeMap<String, Sort>, expected: usize) ->
             solver
                 .get_reason_unknown()
                 .map(|r| {
-                    if r == "timeout" || r == "canceled" {
-                        "solver timeout".to_string()
+                    if r == "timeout" || r == "canceled" || r == "interrupted" {
+                        TIMEOUT.to_string()
+                    } else if r.contains("memory") {
+                        MEMOUT.to_string()
                     } else {
                         format!("solver: {r}")
                     }

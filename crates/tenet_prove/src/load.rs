@@ -1,5 +1,6 @@
-//! The `policy`, `organization` and `closed` headers of a `.tenet` file, loaded: the policy files
-//! they name, parsed, with their owners, as a [`World`] that gives each principal its policies.
+//! Loading the policies a `.tenet` file names: the `policy`, `organization` and `closed` headers
+//! (loaded once per file, with their owners, as a [`World`] that gives each principal its
+//! policies), and the single policy files that `not public`, `no new access` and `equivalent` name.
 
 use crate::lang::ast::{PolicyRef, PropertyFile, PropertyKind, Role};
 use std::collections::BTreeSet;
@@ -42,6 +43,15 @@ pub(crate) fn load(base: &Path, rel: &str, kind: Option<PolicyKind>) -> Result<L
     })
 }
 
+/// The one policy of a file named by `not public`, `no new access` or `equivalent`.
+pub(crate) fn single(base: &Path, rel: &str) -> Result<(PolicyKind, Policy), String> {
+    let mut ps = load(base, rel, None)?.policies;
+    if ps.len() != 1 {
+        return Err(format!("`{rel}` must hold exactly one policy"));
+    }
+    ps.pop().ok_or_else(|| format!("`{rel}` holds no policy"))
+}
+
 fn role_kind(r: Role) -> PolicyKind {
     match r {
         Role::Identity | Role::Session => PolicyKind::Identity,
@@ -75,7 +85,7 @@ enum ResourceRole {
 
 /// The loaded headers.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Headers {
+pub struct Headers {
     owned: Vec<OwnedPolicies>,
     resource: Option<(Policy, ResourceRole)>,
     scps: Vec<Vec<Policy>>,
@@ -83,13 +93,13 @@ pub(crate) struct Headers {
     organization: BTreeSet<String>,
     closed_accounts: BTreeSet<String>,
     grants: Vec<KmsGrant>,
-    /// Why the headers cannot be used (a missing file, a policy with errors, …).
-    pub(crate) error: Option<String>,
+    /// Why the headers cannot be used (a policy with errors, …), if so.
+    pub error: Option<String>,
 }
 
 impl Headers {
     /// The policies, with their owners.
-    pub(crate) fn world(&self) -> World<'_> {
+    pub fn world(&self) -> World<'_> {
         World {
             owned: self
                 .owned
@@ -112,8 +122,16 @@ impl Headers {
         }
     }
 
+    /// The loaded world, or why it cannot be used.
+    pub fn usable(&self) -> Result<World<'_>, String> {
+        match &self.error {
+            Some(e) => Err(e.clone()),
+            None => Ok(self.world()),
+        }
+    }
+
     /// The policies in play for a concrete request (the re-check of a counterexample).
-    pub(crate) fn policy_set_for(&self, req: &Request) -> PolicySet<'_> {
+    pub fn policy_set_for(&self, req: &Request) -> PolicySet<'_> {
         self.world().policy_set_for(&req.principal, req.resource_account())
     }
 
@@ -238,7 +256,7 @@ fn load_grants(base: &Path, rel: &str) -> Result<Vec<KmsGrant>, String> {
 }
 
 /// Loads every policy the headers of `file` name, relative to `base`.
-pub(crate) fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
+pub fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
     let mut h = Headers {
         organization: file.organization.iter().map(|a| a.value.clone()).collect(),
         closed_accounts: file.closed_accounts.iter().map(|a| a.value.clone()).collect(),

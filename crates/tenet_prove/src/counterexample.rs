@@ -1,0 +1,204 @@
+//! Counterexamples: a decoded model is re-checked by the concrete evaluator ([`confirm`]), then
+//! made to read like a real request ([`polish`]), keeping only the changes the evaluator confirms.
+//!
+//! Polishing is cosmetic: when the property's budget runs out it stops and the confirmed request
+//! is reported as it is.
+
+use crate::budget::out_of_time;
+use crate::encode::Encoder;
+use crate::lang::ast::PropertyKind;
+use crate::prepare::{Direction, Prepared, Subject};
+use crate::property::*;
+use tenet_ast::eval::Request;
+use tenet_ast::{Effect, Policy};
+
+/// Re-checks a decoded request with the evaluator; returns whether it is a genuine counterexample
+/// (or witness) of the query of direction `dir`, and the statements that decided.
+pub fn confirm(p: &Prepared, dir: Direction, req: &Request) -> (bool, Option<String>) {
+    match (&p.kind, &p.subject) {
+        (
+            PropertyKind::Never {
+                actions,
+                resources,
+                principal,
+                ..
+            }
+            | PropertyKind::Only {
+                actions,
+                resources,
+                principal,
+                ..
+            },
+            Subject::Estate(headers),
+        ) => {
+            let pat = Pattern {
+                actions: actions.clone(),
+                resources: resources.clone(),
+                principal: principal.clone(),
+            };
+            let (allowed, _, names) = recheck_allowed(&headers.policy_set_for(req), req);
+            let cond_ok = match &p.kind {
+                PropertyKind::Only { condition, .. } => !cond_holds(condition, req),
+                _ => true,
+            };
+            (
+                pat.matches(req) && allowed && cond_ok,
+                Some(format!("allowed by {}", names.join(", "))),
+            )
+        }
+        (PropertyKind::Can { .. }, Subject::Estate(headers)) => {
+            let (allowed, _, names) = recheck_allowed(&headers.policy_set_for(req), req);
+            (allowed, Some(format!("allowed by {}", names.join(", "))))
+        }
+        (PropertyKind::NotPublic { .. }, Subject::One(pol)) => {
+            let ok = allowed_alone(pol, req) && is_outsider(req, &fixed_values(pol));
+            (
+                ok,
+                Some(format!("allowed by {}", applying(pol, req, Effect::Allow).join(", "))),
+            )
+        }
+        (PropertyKind::NoNewAccess { .. } | PropertyKind::Equivalent { .. }, Subject::Pair(a, b)) => {
+            let (x, y) = dir.order(a, b);
+            let ok = allowed_alone(x, req) && !allowed_alone(y, req);
+            (
+                ok,
+                Some(format!("allowed by {}", applying(x, req, Effect::Allow).join(", "))),
+            )
+        }
+        _ => (false, None),
+    }
+}
+
+/// The summary of a confirmed counterexample (or witness).
+pub fn summary(kind: &PropertyKind, dir: Direction) -> String {
+    match kind {
+        PropertyKind::Can { .. } => "a request is allowed".into(),
+        PropertyKind::NoNewAccess { .. } => "the new policy allows a request that the old one does not".into(),
+        PropertyKind::Equivalent { .. } => match dir {
+            Direction::Forward => "the first policy allows a request that the second does not".into(),
+            Direction::Backward => "the second policy allows a request that the first does not".into(),
+        },
+        PropertyKind::NotPublic { .. } => {
+            "an outsider (anonymous or an unnamed account, with no pinned condition key) is allowed".into()
+        }
+        PropertyKind::Never { .. } | PropertyKind::Only { .. } => "a request matching the pattern is allowed".into(),
+    }
+}
+
+/// Makes a confirmed counterexample read like a real request, keeping only changes that the
+/// evaluator confirms: the action as AWS spells it (from the IAM catalog, a real action of the same
+/// class when the model's is a stand-in), no explicit resource account when the resource is in the
+/// principal's own account (or the principal has none), and only the context keys that matter.
+pub fn polish(p: &Prepared, enc: &Encoder, dir: Direction, mut req: Request) -> Request {
+    let ok = |r: &Request| confirm(p, dir, r).0;
+    if let Some(spelled) = spell_action(enc, &req.action) {
+        let mut r = req.clone();
+        r.action = spelled;
+        if ok(&r) {
+            req = r;
+        }
+    }
+    if req.resource_account.is_some() {
+        let mut r = req.clone();
+        r.resource_account = None;
+        let same = match (req.principal.account(), &req.resource_account) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if same && ok(&r) {
+            req = r;
+        }
+    }
+    let keys: Vec<String> = req.context.iter().map(|(k, _)| k.to_string()).collect();
+    for k in keys {
+        if out_of_time() {
+            break;
+        }
+        let mut r = req.clone();
+        r.context.remove(&k);
+        if ok(&r) {
+            req = r;
+        }
+    }
+    req
+}
+
+/// A real action name (as the IAM catalog spells it) that the policies cannot tell from `action`;
+/// gives up when the budget runs out (the catalog has tens of thousands of actions).
+fn spell_action(enc: &Encoder, action: &str) -> Option<String> {
+    let cat = tenet_catalog::try_catalog().ok()?;
+    if let Some((svc, a)) = cat.action(action) {
+        return Some(format!("{}:{}", svc.prefix, a.name));
+    }
+    let al = enc.alphabet.as_ref()?;
+    let class = al.representative(action)?;
+    let prefix = action.split_once(':').map(|(p, _)| p).unwrap_or("");
+    let same_service = cat.service(prefix).into_iter();
+    let others = cat.services().filter(|s| !s.prefix.eq_ignore_ascii_case(prefix));
+    for svc in same_service.chain(others) {
+        if out_of_time() {
+            return None;
+        }
+        for a in svc.actions() {
+            let name = format!("{}:{}", svc.prefix, a.name);
+            if al.representative(&name) == Some(class) {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
+/// Why the decision on `r` depends on a point the AWS guides leave open, if it does: an ARN
+/// wildcard reading, an unqualified operator on a multi-valued key, an `Allow` with `NotPrincipal`
+/// naming the caller but not its account, a `*` grant against a boundary or session policy.
+pub fn open_reading(p: &Prepared, enc: &crate::encode::Encoder, r: &Request) -> Option<String> {
+    if let Some(pattern) = ambiguous_resource(p, r) {
+        return Some(format!(
+            "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with extra colons \
+             (whether `?`, or a `*` ending one of the first five segments, matches `:`; the IAM User Guide does \
+             not say)"
+        ));
+    }
+    if let Some(why) = enc.reading_dependent(r) {
+        return Some(why);
+    }
+    let Subject::Estate(headers) = &p.subject else {
+        return None;
+    };
+    let ps = headers.policy_set_for(r);
+    if tenet_ast::eval::not_principal_allow_reading_matters(r, &ps) {
+        return Some(
+            "the answer depends on whether an `Allow` with `NotPrincipal` that lists the caller but not its \
+             account grants the caller (the IAM User Guide documents the account rule for `Deny` only)"
+                .to_owned(),
+        );
+    }
+    tenet_ast::eval::star_grant_reading_matters(r, &ps).then(|| {
+        "the answer depends on whether a `Principal: \"*\"` grant of a same-account resource policy is capped by \
+         the caller's permissions boundary or session policy (the IAM User Guide does not say)"
+            .to_owned()
+    })
+}
+
+/// A policy `Resource` pattern that matches `req.resource` under one reading of `?` and not the
+/// other, if any.
+pub fn ambiguous_resource(p: &Prepared, req: &Request) -> Option<String> {
+    let world;
+    let policies: Vec<&Policy> = match &p.subject {
+        Subject::Estate(h) => {
+            world = h.world();
+            world.policies()
+        }
+        Subject::One(a) => vec![a],
+        Subject::Pair(a, b) => vec![a, b],
+    };
+    policies.iter().find_map(|pol| {
+        pol.statements.iter().find_map(|s| {
+            s.value.resource.as_ref()?.value.items.iter().find_map(|i| {
+                tenet_ast::eval::resource_pattern_ambiguous(&i.value, pol.substitutes_variables(), req)
+                    .then(|| i.value.clone())
+            })
+        })
+    })
+}
