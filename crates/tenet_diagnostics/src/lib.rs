@@ -4,12 +4,13 @@
 //! editors. Findings about the user's files are `Diagnostic` values, never `Err`.
 #![warn(missing_docs)]
 
+mod excerpt;
 mod line_index;
 mod render;
 mod span;
 
 pub use line_index::{LineCol, LineIndex};
-pub use render::{render_diagnostics, RenderOptions};
+pub use render::{escape_hidden, render_diagnostics, render_diagnostics_indexed, RenderOptions};
 pub use span::{Span, Spanned};
 
 use serde::Serialize;

