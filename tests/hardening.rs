@@ -1,11 +1,7 @@
 //! End-to-end regression tests of issue 13's hardening: bounded human and SARIF output on huge
 //! inputs, no silent pass on files that hold no policy, stdin, and escaped terminal output. The big
 //! inputs are generated here, in unique temporary directories.
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a test fails loudly"
-)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly")]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -133,4 +129,102 @@ fn sarif_output_of_many_findings_is_valid_json_with_every_result_below_the_cap()
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "p.json"
     );
+}
+
+#[test]
+fn explicitly_named_files_that_hold_no_policy_are_errors() {
+    let dir = scratch("explicit");
+    std::fs::write(
+        dir.join("stmts.json"),
+        r#"[{"Effect":"Allow","Action":"*","Resource":"*"}]"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("lower.json"), r#"{"version":"2012-10-17","statement":[]}"#).unwrap();
+    std::fs::write(
+        dir.join("wrapped.json"),
+        r#"{"Data":{"Version":"2012-10-17","Statement":[]}}"#,
+    )
+    .unwrap();
+    for (file, says) in [
+        ("stmts.json", "list of statements"),
+        ("lower.json", "`version` is not `Version`"),
+        ("wrapped.json", "under the key `Data`"),
+    ] {
+        let out = run(&dir, &["lint", file], None);
+        assert_eq!(code(&out), 1, "{file}: {}", text(&out));
+        assert!(
+            text(&out).contains("SYN019(not-a-policy)") && text(&out).contains(says),
+            "{}",
+            text(&out)
+        );
+    }
+    // Walking the same directory skips them, and says how many.
+    let out = run(&dir, &["lint", "."], None);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("3 files skipped"), "{}", text(&out));
+}
+
+#[test]
+fn a_dash_reads_standard_input() {
+    let dir = scratch("stdin");
+    let out = run(
+        &dir,
+        &["lint", "-"],
+        Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Alow","Action":"s3:GetObject","Resource":"*"}]}"#),
+    );
+    assert_eq!(code(&out), 1);
+    assert!(text(&out).contains("<stdin>:1:"), "{}", text(&out));
+    let out = run(&dir, &["lint", "--fix", "-"], Some("{}"));
+    assert_eq!(code(&out), 2);
+    assert!(
+        err(&out).contains("`--fix` cannot rewrite standard input"),
+        "{}",
+        err(&out)
+    );
+}
+
+#[test]
+fn walks_skip_json_with_comments_hidden_entries_and_link_loops_and_list_them_with_verbose() {
+    let dir = scratch("walk");
+    std::fs::create_dir_all(dir.join(".vscode")).unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("tsconfig.json"), "{\"compilerOptions\": {} // strict\n}").unwrap();
+    std::fs::write(dir.join(".vscode/settings.json"), "{/* editor */ \"a\": 1,}").unwrap();
+    std::fs::write(
+        dir.join("sub/p.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.join("sub"), dir.join("sub/loop")).unwrap();
+    let out = run(&dir, &["lint", "."], None);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).starts_with("1 file checked"), "{}", text(&out));
+    let out = run(&dir, &["lint", "-v", "."], None);
+    let shown = text(&out);
+    for line in [
+        "note: skipped tsconfig.json: JSON with comments, not a policy",
+        "note: passed over .vscode: hidden directory, not searched",
+        "note: passed over sub/loop: symbolic link, not followed",
+    ] {
+        assert!(shown.contains(line), "{line}\n{shown}");
+    }
+    // Named explicitly, the same file is reported.
+    let out = run(&dir, &["lint", "tsconfig.json"], None);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+}
+
+#[test]
+fn control_characters_from_policy_text_are_escaped_in_human_and_github_output() {
+    let dir = scratch("escape");
+    std::fs::write(dir.join("p.json"), r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Bad\u001b[2J\u0007":1}]}"#).unwrap();
+    for format in ["human", "github"] {
+        let out = run(&dir, &["lint", "--format", format, "p.json"], None);
+        assert_eq!(code(&out), 1, "{}", text(&out));
+        let shown = text(&out);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{format}: {shown:?}"
+        );
+        assert!(shown.contains("Bad\\u{1b}[2J\\u{7}"), "{format}: {shown}");
+    }
 }

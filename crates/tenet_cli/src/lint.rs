@@ -1,7 +1,7 @@
 //! `tenet lint`: finds policy files, reads and checks them in parallel with the configuration that
 //! applies to each, applies certain fixes on request, and reports in file order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -17,35 +17,94 @@ use crate::report::FileResult;
 #[derive(Debug)]
 pub struct InputError(pub String);
 
+/// The name that reads standard input instead of a file.
+pub const STDIN: &str = "-";
+
+/// The inputs of a run: the files to check, which of them were named explicitly, and the entries a
+/// directory walk passed over (for `-v`).
+#[derive(Default)]
+pub struct Inputs {
+    /// Files to check, sorted and deduplicated.
+    pub files: Vec<PathBuf>,
+    /// The files named on the command line (not found by walking).
+    pub explicit: HashSet<PathBuf>,
+    /// Entries a walk did not read, with the reason.
+    pub passed_over: Vec<(PathBuf, &'static str)>,
+}
+
 /// Expands `paths` into the files to check, sorted and deduplicated. Directories are walked
 /// (respecting `.gitignore`, skipping hidden entries) for files ending in `.{extension}`; files named
 /// explicitly are taken whatever their extension.
 pub fn collect_files(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>, InputError> {
-    let mut files = Vec::new();
+    Ok(collect_inputs(paths, extension)?.files)
+}
+
+/// [`collect_files`], also saying which files were named and what the walks passed over: hidden
+/// entries, symbolic links (never followed, so link loops cannot trap a walk) and other extensions.
+pub fn collect_inputs(paths: &[PathBuf], extension: &str) -> Result<Inputs, InputError> {
+    let mut inputs = Inputs::default();
+    let passed_over = Arc::new(Mutex::new(Vec::new()));
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
-        if meta.is_file() {
-            files.push(path.clone());
+        if path.as_os_str() == STDIN {
+            inputs.files.push(path.clone());
+            inputs.explicit.insert(path.clone());
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path).require_git(false).build();
+        let meta = std::fs::metadata(path).map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
+        if meta.is_file() {
+            inputs.files.push(path.clone());
+            inputs.explicit.insert(path.clone());
+            continue;
+        }
+        let hidden = passed_over.clone();
+        let walker = ignore::WalkBuilder::new(path)
+            .require_git(false)
+            .hidden(false)
+            .filter_entry(move |e| {
+                let is_hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+                if is_hidden && e.file_name() != ".gitignore" {
+                    let what = if e.file_type().is_some_and(|t| t.is_dir()) {
+                        "hidden directory, not searched"
+                    } else {
+                        "hidden file"
+                    };
+                    if let Ok(mut v) = hidden.lock() {
+                        v.push((e.path().to_path_buf(), what));
+                    }
+                }
+                !is_hidden
+            })
+            .build();
         for entry in walker {
             let entry = entry.map_err(|e| InputError(format!("cannot walk `{}`: {e}", path.display())))?;
             let p = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file()) && p.extension().is_some_and(|e| e == extension) {
-                files.push(p.to_path_buf());
+            let Some(t) = entry.file_type() else { continue };
+            if t.is_symlink() {
+                inputs
+                    .passed_over
+                    .push((p.to_path_buf(), "symbolic link, not followed"));
+            } else if t.is_file() && p.extension().is_some_and(|e| e == extension) {
+                inputs.files.push(p.to_path_buf());
+            } else if t.is_file() {
+                inputs.passed_over.push((p.to_path_buf(), "other extension"));
             }
         }
     }
+    if let Ok(mut v) = passed_over.lock() {
+        inputs.passed_over.append(&mut v);
+    }
+    inputs.passed_over.sort();
     // The same file reached by two spellings (`a/x.json`, `a/../a/x.json`) is checked once. One
     // directory walk (which does not follow links) names each file once, so only several inputs
     // pay for resolving every path.
     if paths.len() > 1 {
-        let mut seen = std::collections::HashSet::new();
-        files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+        let mut seen = HashSet::new();
+        inputs
+            .files
+            .retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     }
-    files.sort();
-    Ok(files)
+    inputs.files.sort();
+    Ok(inputs)
 }
 
 /// The current directory, read once: tenet never changes it, and asking the OS for every file
@@ -157,6 +216,42 @@ pub struct Linter<'a> {
     pub kind: Option<PolicyKind>,
     /// The configurations.
     pub configs: &'a Configs,
+    /// The files named on the command line: one that holds no policy is an error, not a skip.
+    pub explicit: &'a HashSet<PathBuf>,
+}
+
+/// Why a file found by walking, whose text is not a JSON policy, is skipped rather than reported:
+/// JSON with comments (`tsconfig.json`, `.vscode/settings.json`) or broken JSON that never mentions
+/// a statement. `None` for what may be a broken policy.
+fn walked_non_policy(text: &str) -> Option<&'static str> {
+    if has_comment(text) {
+        Some("JSON with comments, not a policy")
+    } else if !text.contains("Statement") && !text.contains("PolicyDocument") && !text.contains("\"Policy\"") {
+        Some("not strict JSON and names no statement, so not a policy")
+    } else {
+        None
+    }
+}
+
+/// Whether `text` has a `//` or `/*` comment outside strings.
+fn has_comment(text: &str) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'/' && matches!(bytes.get(i + 1), Some(b'/' | b'*')) {
+            return true;
+        }
+    }
+    false
 }
 
 impl Linter<'_> {
@@ -165,7 +260,11 @@ impl Linter<'_> {
         let config = self.configs.for_file(path)?;
         let abs = absolute(path);
         let kind = self.kind.or_else(|| config.kind_for(&abs));
-        let display = display_path(path);
+        let display = if path.as_os_str() == STDIN {
+            "<stdin>".to_owned()
+        } else {
+            display_path(path)
+        };
         let parsed = parse_policy_bytes(&display, bytes, kind);
         let text = std::str::from_utf8(bytes).ok();
         let source = text.map_or_else(|| String::from_utf8_lossy(bytes).into_owned(), str::to_owned);
@@ -176,11 +275,25 @@ impl Linter<'_> {
         let mut diagnostics = config.filter(&abs, diagnostics, &parsed.documents);
         sort_diagnostics(&mut diagnostics);
         diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
-        let skipped = match parsed.form {
+        let explicit = self.explicit.contains(path);
+        let mut skipped = match parsed.form {
+            InputForm::NotAPolicy if diagnostics.is_empty() && explicit => {
+                diagnostics.extend(text.and_then(tenet_syntax::not_a_policy));
+                None
+            }
             InputForm::NotAPolicy if diagnostics.is_empty() => Some("not a policy document".to_owned()),
             InputForm::GrantList => Some("a KMS grant list (used by `tenet simulate`), not a policy".to_owned()),
+            InputForm::OtherOrganizationsPolicy => {
+                Some("an AWS Organizations policy of a type that grants no access (tag, backup, …)".to_owned())
+            }
             _ => None,
         };
+        if !explicit && parsed.form == InputForm::NotAPolicy && skipped.is_none() {
+            if let Some(why) = text.and_then(walked_non_policy) {
+                diagnostics.clear();
+                skipped = Some(why.to_owned());
+            }
+        }
         Ok(FileResult {
             path: path.to_path_buf(),
             display,
@@ -191,8 +304,14 @@ impl Linter<'_> {
         })
     }
 
-    /// Reads and checks one file.
+    /// Reads and checks one file (`-`: standard input).
     pub fn check_file(&self, path: &Path) -> Result<FileResult, InputError> {
+        if path.as_os_str() == STDIN {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
+            return self.check_bytes(path, &bytes);
+        }
         let bytes = std::fs::read(path).map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
         self.check_bytes(path, &bytes)
     }

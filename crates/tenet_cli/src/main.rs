@@ -228,7 +228,7 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
 }
 
 fn run_lint(args: &LintArgs) -> ExitCode {
-    let results = match lint_results(args) {
+    let (results, passed_over) = match lint_results(args) {
         Ok(r) => r,
         Err(e) => return tool_error(&e.0),
     };
@@ -250,6 +250,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
             &results,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),
             args.verbose,
+            &passed_over,
         ),
         Format::Json => output::render_json(&results),
         Format::Github => output::render_github(&results),
@@ -270,18 +271,36 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     }
 }
 
+/// What a walk passed over: the path as shown and why.
+type PassedOver = Vec<(String, &'static str)>;
+
+/// Each file's result, with its diff under `--diff`.
+type Checked = Vec<(report::FileResult, Option<String>)>;
+
 /// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
-/// each file's diff.
-fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<String>)>, lint::InputError> {
-    let files = lint::collect_files(&args.paths, "json")?;
+/// each file's diff. Also returns what the directory walks passed over.
+fn lint_results(args: &LintArgs) -> Result<(Checked, PassedOver), lint::InputError> {
+    let inputs = lint::collect_inputs(&args.paths, "json")?;
+    let files = &inputs.files;
+    if args.fix && inputs.explicit.iter().any(|p| p.as_os_str() == lint::STDIN) {
+        return Err(lint::InputError(
+            "`--fix` cannot rewrite standard input: use `--diff`".to_owned(),
+        ));
+    }
     let configs = lint::Configs::new(args.config.as_deref())?;
     let linter = lint::Linter {
         kind: args.kind,
         configs: &configs,
+        explicit: &inputs.explicit,
     };
-    let results = linter.check_files(&files)?;
+    let results = linter.check_files(files)?;
+    let passed_over = inputs
+        .passed_over
+        .iter()
+        .map(|(p, why)| (lint::display_path(p), *why))
+        .collect();
     if !args.fix && !args.diff {
-        return Ok(results.into_iter().map(|r| (r, None)).collect());
+        return Ok((results.into_iter().map(|r| (r, None)).collect(), passed_over));
     }
     let mut out = Vec::with_capacity(results.len());
     for result in results {
@@ -303,7 +322,7 @@ fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<Strin
         );
         out.push((linter.check_file(&result.path)?, None));
     }
-    Ok(out)
+    Ok((out, passed_over))
 }
 
 fn tool_error(message: &str) -> ExitCode {

@@ -207,8 +207,13 @@ pub const MAX_SHOWN_PER_RUN: usize = 1000;
 /// miette reports with snippets, then a summary line. At most [`MAX_SHOWN_PER_FILE`] findings of a
 /// file and [`MAX_SHOWN_PER_RUN`] in all are drawn (each from a bounded excerpt, so the cost is
 /// linear in the findings shown); the others are counted in an "N more" line and in the summary.
-pub fn render_human(results: &[FileResult], color: bool, verbose: bool) -> String {
+pub fn render_human(results: &[FileResult], color: bool, verbose: bool, passed_over: &[(String, &str)]) -> String {
     let mut out = String::new();
+    if verbose {
+        for (path, why) in passed_over {
+            out.push_str(&format!("note: passed over {}: {why}\n", escape_hidden(path)));
+        }
+    }
     let (mut errors, mut warnings, mut infos, mut files) = (0, 0, 0, 0);
     let mut shown = 0usize;
     let width = terminal_width();
@@ -261,7 +266,11 @@ pub fn render_human(results: &[FileResult], color: bool, verbose: bool) -> Strin
             "note: only the first {MAX_SHOWN_PER_RUN} findings are shown with their source\n"
         ));
     }
-    let skipped = results.len() - files;
+    let skipped = results.len() - files
+        + passed_over
+            .iter()
+            .filter(|(p, why)| p.ends_with(".json") || why.starts_with("hidden directory"))
+            .count();
     out.push_str(&format!(
         "{files} file{} checked: {errors} error{}, {warnings} warning{}, {infos} info{}\n",
         plural(files),
