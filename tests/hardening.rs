@@ -228,3 +228,35 @@ fn control_characters_from_policy_text_are_escaped_in_human_and_github_output() 
         assert!(shown.contains("Bad\\u{1b}[2J\\u{7}"), "{format}: {shown}");
     }
 }
+
+#[test]
+fn an_id_marker_cannot_hide_an_error_and_markers_are_exact() {
+    let dir = scratch("markers");
+    let bad = r#"{"Version":"2012-10-17","Id":"TenetIgnore","Statement":[{"Effect":"Alow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    std::fs::write(dir.join("p.json"), bad).unwrap();
+    let out = run(&dir, &["lint", "p.json"], None);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("`Alow`"), "{}", text(&out));
+    // `TenetIgnored` is a word, not a marker that hides everything.
+    let sid = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TenetIgnored","Effect":"Alow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    std::fs::write(dir.join("p.json"), sid).unwrap();
+    assert_eq!(code(&run(&dir, &["lint", "p.json"], None)), 1);
+}
+
+#[test]
+fn configuration_errors_are_located_with_a_suggestion() {
+    let dir = scratch("config");
+    std::fs::write(dir.join("p.json"), r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
+    std::fs::write(
+        dir.join("tenet.toml"),
+        "select = [\"ALL\"]\n\n[severity]\nmissing-versoin = \"error\"\n",
+    )
+    .unwrap();
+    let out = run(&dir, &["lint", "p.json"], None);
+    assert_eq!(code(&out), 2);
+    assert!(
+        err(&out).contains("tenet.toml:4:1: unknown rule selector `missing-versoin`: did you mean `missing-version`?"),
+        "{}",
+        err(&out)
+    );
+}

@@ -81,6 +81,7 @@ mod context;
 pub mod registry;
 mod rule;
 pub mod rules;
+pub mod suggest;
 
 pub use config::{ConfigError, LintConfig};
 pub use context::LintContext;
