@@ -260,3 +260,120 @@ fn configuration_errors_are_located_with_a_suggestion() {
         err(&out)
     );
 }
+
+#[test]
+fn docs_rules_md_is_generated_and_every_help_uri_resolves() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(root, &["rules", "--format", "markdown"], None);
+    let expected = text(&out);
+    let path = root.join("docs/rules.md");
+    if std::fs::read_to_string(&path).unwrap_or_default() != expected {
+        std::fs::write(&path, &expected).unwrap();
+        panic!("docs/rules.md was out of date and has been regenerated: review and commit it");
+    }
+    let dir = scratch("help-uri");
+    std::fs::write(
+        dir.join("p.json"),
+        r#"{"Statement":[{"Effect":"Alow","Action":"s3:getobject","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let log: Value = serde_json::from_str(&text(&run(&dir, &["lint", "--format", "sarif", "p.json"], None))).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() > 100);
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().unwrap();
+        let (page, anchor) = uri.split_once('#').unwrap();
+        assert!(page.ends_with("/docs/rules.md"), "{uri}");
+        assert!(
+            expected.contains(&format!("<a id=\"{anchor}\"></a>")),
+            "no anchor for {uri}"
+        );
+    }
+}
+
+#[test]
+fn prove_and_simulate_codes_are_listed_and_explained_with_fuzzy_lookup() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed = text(&run(root, &["rules"], None));
+    for code in ["PRV001", "PRV002", "SIM001", "SIM002", "SIM003"] {
+        assert!(listed.contains(code), "{code} missing from `tenet rules`");
+        let out = run(root, &["explain", &code.to_ascii_lowercase()], None);
+        assert_eq!(code_of(&out), 0, "{code}: {}", err(&out));
+    }
+    let out = run(root, &["explain", "property violated"], None);
+    assert!(text(&out).starts_with("PRV001 property-violated"), "{}", text(&out));
+    let out = run(root, &["explain", "unknown-scenario-kye"], None);
+    assert_eq!(code_of(&out), 2);
+    assert!(
+        err(&out).contains("did you mean `unknown-scenario-key`?"),
+        "{}",
+        err(&out)
+    );
+}
+
+fn code_of(out: &Output) -> i32 {
+    code(out)
+}
+
+/// A scenario where only a KMS grant allows the request: the key policy does not name the role.
+fn grant_scenario(grants: &str, extra: &str) -> String {
+    format!(
+        r#"{{"request":{{"principal":"arn:aws:iam::111111111111:role/App","action":"kms:Decrypt",
+"resource":"arn:aws:kms:us-east-1:111111111111:key/k1"}},
+"resourcePolicy":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111111111111:root"}},"Action":"kms:DescribeKey","Resource":"*"}}]}},
+"kmsGrants":{grants}{extra}}}"#
+    )
+}
+
+const GRANTS: &str = r#"{"Grants":[{"GranteePrincipal":"arn:aws:iam::111111111111:role/App","Operations":["Decrypt"],"KeyId":"arn:aws:kms:us-east-1:111111111111:key/k1"}]}"#;
+
+#[test]
+fn scenario_keys_are_checked_and_kms_grants_may_be_a_path() {
+    let dir = scratch("scenario");
+    std::fs::write(dir.join("inline.json"), grant_scenario(GRANTS, "")).unwrap();
+    std::fs::write(dir.join("grants.json"), GRANTS).unwrap();
+    std::fs::write(dir.join("by-path.json"), grant_scenario("\"grants.json\"", "")).unwrap();
+    for scenario in ["inline.json", "by-path.json"] {
+        let out = run(&dir, &["simulate", "--expect", "allowed", scenario], None);
+        assert_eq!(code(&out), 0, "{scenario}: {}{}", text(&out), err(&out));
+    }
+    std::fs::write(
+        dir.join("typo.json"),
+        grant_scenario(GRANTS, r#","serviceControlPolicys":[[]]"#),
+    )
+    .unwrap();
+    let out = run(&dir, &["simulate", "typo.json"], None);
+    assert_eq!(code(&out), 2);
+    assert!(
+        err(&out).contains("unknown scenario key `serviceControlPolicys`"),
+        "{}",
+        err(&out)
+    );
+    assert!(
+        err(&out).contains("did you mean `serviceControlPolicies`?"),
+        "{}",
+        err(&out)
+    );
+}
+
+#[test]
+fn scenario_paths_outside_the_current_directory_need_a_flag() {
+    let outer = scratch("outside");
+    let inner = outer.join("project");
+    std::fs::create_dir_all(&inner).unwrap();
+    std::fs::write(outer.join("grants.json"), GRANTS).unwrap();
+    std::fs::write(inner.join("s.json"), grant_scenario("\"../grants.json\"", "")).unwrap();
+    let out = run(&inner, &["simulate", "s.json"], None);
+    assert_eq!(code(&out), 2);
+    assert!(
+        err(&out).contains("SIM003") && err(&out).contains("outside the current directory"),
+        "{}",
+        err(&out)
+    );
+    let out = run(
+        &inner,
+        &["simulate", "--allow-outside", "--expect", "allowed", "s.json"],
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", err(&out));
+}

@@ -8,6 +8,7 @@ mod prove;
 mod report;
 mod rules;
 mod sarif;
+mod scenario_check;
 mod simulate;
 
 use std::io::Write;
@@ -118,6 +119,9 @@ struct SimulateArgs {
     /// Exit 1 unless the decision is this one (for tests of policies in CI).
     #[arg(long, value_enum)]
     expect: Option<Expect>,
+    /// Read policy and grant files outside the current directory too.
+    #[arg(long)]
+    allow_outside: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -177,8 +181,8 @@ fn main() -> ExitCode {
         Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
         Command::Rules(args) => print(&rules::render(args.format)),
         Command::Explain { rule } => match rules::explain(&rule) {
-            Some(doc) => print(&doc),
-            None => tool_error(&format!("no rule `{rule}`: `tenet rules` lists them")),
+            Ok(doc) => print(&doc),
+            Err(why) => tool_error(&why),
         },
     }
 }
@@ -195,7 +199,7 @@ fn print(text: &str) -> ExitCode {
 }
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
-    let loaded = match simulate::load(&args.scenario) {
+    let loaded = match simulate::load(&args.scenario, args.allow_outside) {
         Ok(l) => l,
         Err(simulate::SimulateError::Tool(m)) => return tool_error(&m),
         Err(simulate::SimulateError::Invalid(rendered)) => {
