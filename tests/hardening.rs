@@ -377,3 +377,33 @@ fn scenario_paths_outside_the_current_directory_need_a_flag() {
     );
     assert_eq!(code(&out), 0, "{}", err(&out));
 }
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root_never_dot_dot() {
+    let repo = scratch("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("sub")).unwrap();
+    let policy = r#"{"Statement":[{"Effect":"Alow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    std::fs::write(repo.join("sub/p.json"), policy).unwrap();
+    std::fs::write(repo.join("top.json"), policy).unwrap();
+    let out = run(
+        &repo.join("sub"),
+        &["lint", "--format", "sarif", "p.json", "../top.json"],
+        None,
+    );
+    let log: Value = serde_json::from_str(&text(&out)).unwrap();
+    let mut uris: Vec<String> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    uris.sort();
+    uris.dedup();
+    assert_eq!(uris, vec!["sub/p.json".to_owned(), "top.json".to_owned()]);
+}

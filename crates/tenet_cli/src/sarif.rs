@@ -19,7 +19,7 @@ const HELP_BASE: &str = "https://github.com/tenet-policy/tenet/blob/main/docs/ru
 const INFORMATION_URI: &str = "https://github.com/tenet-policy/tenet";
 /// The schema URI written into `$schema`.
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// The base id that every artifact URI is relative to (the directory `tenet` ran in).
+/// The base id that artifact URIs are relative to: the repository root (see `repo_root`).
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of tenet's fingerprint in `partialFingerprints` (bump the suffix if the recipe changes).
 const FINGERPRINT_KEY: &str = "tenet/v1";
@@ -159,7 +159,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -396,11 +397,39 @@ fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerpr
     }
 }
 
+/// The file relative to the repository root (the nearest directory above the current one holding
+/// `.git`, else the current directory) against `%SRCROOT%`; a file outside it gets an absolute
+/// `file://` URI, never a `../` path GitHub cannot place.
 fn artifact(file: &FileResult) -> ArtifactLocation {
-    ArtifactLocation {
-        uri: encode_uri_path(&file.display),
-        uri_base_id: SRCROOT,
+    let absolute = crate::scenario_check::lexical(&file.path);
+    match repo_root().and_then(|root| absolute.strip_prefix(root).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => ArtifactLocation {
+            uri: encode_uri_path(&rel.to_string_lossy().replace('\\', "/")),
+            uri_base_id: Some(SRCROOT),
+        },
+        _ if file.path.as_os_str() == crate::lint::STDIN => ArtifactLocation {
+            uri: "stdin".to_owned(),
+            uri_base_id: Some(SRCROOT),
+        },
+        _ => ArtifactLocation {
+            uri: format!(
+                "file://{}",
+                encode_uri_path(&absolute.to_string_lossy().replace('\\', "/"))
+            ),
+            uri_base_id: None,
+        },
     }
+}
+
+/// The directory SARIF URIs are relative to, found once.
+fn repo_root() -> Option<&'static std::path::Path> {
+    static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let cwd = std::env::current_dir().ok()?;
+        let root = cwd.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&cwd);
+        Some(root.to_path_buf())
+    })
+    .as_deref()
 }
 
 fn physical(file: &FileResult, span: Span) -> PhysicalLocation {

@@ -75,7 +75,7 @@ pub fn outside_project(path: &Path, span: Span) -> Option<Diagnostic> {
 }
 
 /// `path` made absolute with `..` resolved without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
+pub(crate) fn lexical(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for c in abs.components() {
