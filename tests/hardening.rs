@@ -407,3 +407,41 @@ fn sarif_uris_are_relative_to_the_repository_root_never_dot_dot() {
     uris.dedup();
     assert_eq!(uris, vec!["sub/p.json".to_owned(), "top.json".to_owned()]);
 }
+
+#[test]
+fn fix_applies_only_access_preserving_fixes_and_reports_what_it_left() {
+    let dir = scratch("fix");
+    let policy =
+        r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}"#;
+    std::fs::write(dir.join("p.json"), policy).unwrap();
+    let out = run(&dir, &["lint", "--fix", "p.json"], None);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p.json")).unwrap(),
+        policy,
+        "Version is not inserted"
+    );
+    assert!(
+        err(&out).contains("1 unsafe fix not applied in p.json"),
+        "{}",
+        err(&out)
+    );
+    let out = run(&dir, &["lint", "--fix", "--unsafe-fixes", "p.json"], None);
+    assert!(
+        std::fs::read_to_string(dir.join("p.json"))
+            .unwrap()
+            .starts_with(r#"{"Version": "2012-10-17", "Statement""#),
+        "{}",
+        err(&out)
+    );
+
+    let embedded =
+        r#"{"Policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"}"#;
+    std::fs::write(dir.join("e.json"), embedded).unwrap();
+    let out = run(&dir, &["lint", "--fix", "--unsafe-fixes", "e.json"], None);
+    assert_eq!(std::fs::read_to_string(dir.join("e.json")).unwrap(), embedded);
+    assert!(
+        err(&out).contains("not fixed: the policy is embedded in a JSON string"),
+        "{}",
+        err(&out)
+    );
+}

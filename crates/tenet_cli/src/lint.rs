@@ -218,6 +218,8 @@ pub struct Linter<'a> {
     pub configs: &'a Configs,
     /// The files named on the command line: one that holds no policy is an error, not a skip.
     pub explicit: &'a HashSet<PathBuf>,
+    /// Whether `--fix`/`--diff` also apply fixes that may change who gets access.
+    pub unsafe_fixes: bool,
 }
 
 /// Why a file found by walking, whose text is not a JSON policy, is skipped rather than reported:
@@ -330,7 +332,7 @@ impl Linter<'_> {
         let mut applied = 0;
         for _ in 0..4 {
             let diagnostics = &current.as_ref().unwrap_or(result).diagnostics;
-            let (next, n) = apply_fixes(&text, diagnostics);
+            let (next, n) = apply_fixes(&text, diagnostics, self.unsafe_fixes);
             if n == 0 {
                 break;
             }
@@ -342,12 +344,59 @@ impl Linter<'_> {
     }
 }
 
-/// Applies the fixes of `diagnostics` whose edits do not overlap an earlier fix's, returning the new
-/// text and how many fixes were applied.
-pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
+impl Linter<'_> {
+    /// What `--fix` leaves undone in `result` and why: unsafe fixes (without `--unsafe-fixes`) and
+    /// findings of fixable rules inside a policy embedded in a JSON string, where no fix is offered
+    /// (the edit would have to be escaped into the string).
+    pub fn fix_notes(&self, result: &FileResult) -> Vec<String> {
+        let mut notes = Vec::new();
+        let unsafe_left = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| !f.safe))
+            .count();
+        if unsafe_left > 0 && !self.unsafe_fixes {
+            notes.push(format!(
+                "{unsafe_left} unsafe fix{} not applied in {}: {} change who gets access (`--unsafe-fixes` applies them)",
+                if unsafe_left == 1 { "" } else { "es" },
+                result.display,
+                if unsafe_left == 1 { "it may" } else { "they may" }
+            ));
+        }
+        let parsed = tenet_syntax::parse_policy_file(&result.display, &result.source, self.kind);
+        let embedded: Vec<tenet_diagnostics::Span> = parsed
+            .documents
+            .iter()
+            .filter(|d| result.source.as_bytes().get(d.span.start as usize) == Some(&b'"'))
+            .map(|d| d.span)
+            .collect();
+        let skipped = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_none() && tenet_lint::rule_by_code(d.code).is_some_and(|m| m.fixable))
+            .filter(|d| embedded.iter().any(|s| s.start <= d.span.start && d.span.end <= s.end))
+            .count();
+        if skipped > 0 {
+            notes.push(format!(
+                "{skipped} finding{} in {} not fixed: the policy is embedded in a JSON string; fix the policy it was made from",
+                if skipped == 1 { "" } else { "s" },
+                result.display
+            ));
+        }
+        notes
+    }
+}
+
+/// Applies the fixes of `diagnostics` whose edits do not overlap an earlier fix's (only safe ones
+/// unless `unsafe_ok`), returning the new text and how many fixes were applied.
+pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], unsafe_ok: bool) -> (String, usize) {
     let mut chosen: Vec<&Edit> = Vec::new();
     let mut count = 0;
-    for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+    for fix in diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.safe || unsafe_ok)
+    {
         let overlaps = fix.edits.iter().any(|e| {
             chosen.iter().any(|c| {
                 e.span.start < c.span.end.max(c.span.start + 1) && c.span.start < e.span.end.max(e.span.start + 1)
@@ -404,13 +453,17 @@ mod tests {
 
     #[test]
     fn overlapping_fixes_apply_once() {
-        let (out, n) = apply_fixes("abcdef", &[fix_at(1, 3, "X"), fix_at(2, 4, "Y"), fix_at(5, 6, "Z")]);
+        let (out, n) = apply_fixes(
+            "abcdef",
+            &[fix_at(1, 3, "X"), fix_at(2, 4, "Y"), fix_at(5, 6, "Z")],
+            false,
+        );
         assert_eq!((out.as_str(), n), ("aXdeZ", 2));
     }
 
     #[test]
     fn insertions_at_the_same_point_do_not_both_apply() {
-        let (out, n) = apply_fixes("{}", &[fix_at(1, 1, "a"), fix_at(1, 1, "b")]);
+        let (out, n) = apply_fixes("{}", &[fix_at(1, 1, "a"), fix_at(1, 1, "b")], false);
         assert_eq!((out.as_str(), n), ("{a}", 1));
     }
 }

@@ -165,6 +165,10 @@ struct LintArgs {
     /// Print the fixes that are certain as a unified diff, change nothing; exit 1 if there is any.
     #[arg(long)]
     diff: bool,
+    /// With `--fix` or `--diff`, also apply fixes that may change who gets access (such as
+    /// inserting `Version`, which changes what `${...}` means).
+    #[arg(long)]
+    unsafe_fixes: bool,
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
@@ -296,6 +300,7 @@ fn lint_results(args: &LintArgs) -> Result<(Checked, PassedOver), lint::InputErr
         kind: args.kind,
         configs: &configs,
         explicit: &inputs.explicit,
+        unsafe_fixes: args.unsafe_fixes,
     };
     let results = linter.check_files(files)?;
     let passed_over = inputs
@@ -308,6 +313,9 @@ fn lint_results(args: &LintArgs) -> Result<(Checked, PassedOver), lint::InputErr
     }
     let mut out = Vec::with_capacity(results.len());
     for result in results {
+        for note in linter.fix_notes(&result) {
+            eprintln!("note: {note}");
+        }
         let Some((fixed, count)) = linter.fixed_text(&result)? else {
             out.push((result, None));
             continue;

@@ -63,6 +63,10 @@ pub struct Fix {
     pub title: String,
     /// Non-overlapping edits.
     pub edits: Vec<Edit>,
+    /// Whether applying it cannot change who gets access. An unsafe fix (inserting `Version`, which
+    /// changes what `${...}` means; making an ARN that matched nothing match) is applied only on
+    /// request (`--unsafe-fixes`).
+    pub safe: bool,
 }
 
 /// A finding about a policy file.
@@ -130,6 +134,18 @@ impl Diagnostic {
         self.fix = Some(Fix {
             title: title.into(),
             edits,
+            safe: true,
+        });
+        self
+    }
+
+    /// Adds a fix that may change who gets access (see [`Fix::safe`]).
+    #[must_use]
+    pub fn with_unsafe_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.fix = Some(Fix {
+            title: title.into(),
+            edits,
+            safe: false,
         });
         self
     }

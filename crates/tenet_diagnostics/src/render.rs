@@ -68,7 +68,8 @@ impl miette::Diagnostic for Report<'_> {
             parts.push(escape_hidden(h).into_owned());
         }
         if let Some(f) = &d.fix {
-            parts.push(format!("fix available: {}", escape_hidden(&f.title)));
+            let kind = if f.safe { "fix" } else { "unsafe fix (`--unsafe-fixes`)" };
+            parts.push(format!("{kind} available: {}", escape_hidden(&f.title)));
         }
         parts.extend(self.elsewhere.iter().cloned());
         (!parts.is_empty()).then(|| Box::new(parts.join("\n")) as Box<dyn fmt::Display>)

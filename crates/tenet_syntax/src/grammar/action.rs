@@ -157,7 +157,8 @@ fn whitespace_diagnostics(s: &str, span: Span) -> Vec<Diagnostic> {
                     span: at,
                     replacement: String::new(),
                 };
-                diagnostic.with_fix("remove the whitespace", vec![edit])
+                // Unsafe: the action as written matches nothing; trimmed, it matches.
+                diagnostic.with_unsafe_fix("remove the whitespace", vec![edit])
             } else {
                 diagnostic
             }
