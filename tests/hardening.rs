@@ -54,7 +54,7 @@ fn err(out: &Output) -> String {
 }
 
 /// A one-line policy of `n` identical statements told apart by their `Sid` (each but the first is
-/// an info finding: a duplicate of the first; the policy is also over its size quota, a warning),
+/// an info finding: a duplicate of the first; the policy is also over its size quota, an error),
 /// or of `n` statements on different buckets (no finding but the size).
 fn minified(n: usize, duplicates: bool) -> String {
     let statements: Vec<String> = (0..n)
@@ -82,7 +82,7 @@ fn findings_past_column_65535_render_in_a_window_and_are_capped() {
     // Every snippet line is a bounded window of the one-line file.
     assert!(shown.lines().all(|l| l.chars().count() < 300), "a line is too long");
     assert!(
-        shown.contains("1 file checked: 0 errors, 1 warning, 1199 info"),
+        shown.contains("1 file checked: 1 error, 0 warnings, 1199 info"),
         "{shown}"
     );
 }
@@ -112,7 +112,7 @@ fn the_run_shows_at_most_a_thousand_findings() {
     assert_eq!(shown.matches("╭─[").count(), 1000, "{shown}");
     assert!(shown.contains("only the first 1000 findings are shown"), "{shown}");
     assert!(
-        shown.contains("12 files checked: 0 errors, 12 warnings, 1200 info"),
+        shown.contains("12 files checked: 12 errors, 0 warnings, 1200 info"),
         "{shown}"
     );
 }
@@ -444,4 +444,31 @@ fn fix_applies_only_access_preserving_fixes_and_reports_what_it_left() {
         "{}",
         err(&out)
     );
+}
+
+#[test]
+fn a_policy_over_its_size_quota_is_an_error_unless_aws_manages_it() {
+    let dir = scratch("quota");
+    let doc = minified(300, false).replace('"', "\\\"");
+    let details = |arn: &str| {
+        format!(
+            r#"{{"Policies":[{{"PolicyName":"Big","Arn":"{arn}","PolicyVersionList":[{{"VersionId":"v1","Document":"{doc}"}}]}}]}}"#
+        )
+    };
+    std::fs::write(
+        dir.join("customer.json"),
+        details("arn:aws:iam::111111111111:policy/Big"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("managed.json"), details("arn:aws:iam::aws:policy/Big")).unwrap();
+    let out = run(&dir, &["lint", "customer.json"], None);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(
+        text(&out).contains("IAM008(policy-size-exceeds-quota)"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&dir, &["lint", "managed.json"], None);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!text(&out).contains("IAM008"), "{}", text(&out));
 }

@@ -17,7 +17,7 @@ pub use codes::STRUCTURAL_CODES;
 pub use detect::{detect_kind, kind_hint_from_path};
 pub use lower::lower_policy;
 pub use unrecognised::not_a_policy;
-pub use wrappers::{classify, InputForm};
+pub use wrappers::{classify, InputForm, AWS_MANAGED_MARK};
 
 use tenet_ast::{PolicyDocument, PolicyKind};
 use tenet_diagnostics::{sort_diagnostics, Diagnostic, Severity, Span};

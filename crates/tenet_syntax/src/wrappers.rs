@@ -266,7 +266,11 @@ impl Walker<'_> {
         }
         if let Some(JsonKind::Array(policies)) = root.get("Policies").map(|v| &v.kind) {
             for (i, policy) in policies.iter().enumerate() {
-                let label = entity_label("Policies", i, policy, &["PolicyName"]);
+                let mut label = entity_label("Policies", i, policy, &["PolicyName"]);
+                let arn = policy.get("Arn").and_then(JsonValue::as_str).unwrap_or_default();
+                if is_aws_managed(arn) {
+                    label.push_str(AWS_MANAGED_MARK);
+                }
                 let Some(JsonKind::Array(versions)) = policy.get("PolicyVersionList").map(|v| &v.kind) else {
                     continue;
                 };
@@ -296,6 +300,16 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// What the name of a document from an AWS managed policy ends its first part with, so that rules
+/// can tell (AWS managed policies are exempt from customer quotas).
+pub const AWS_MANAGED_MARK: &str = " [AWS managed]";
+
+/// Whether `arn` names an AWS managed policy (`arn:<partition>:iam::aws:policy/...`).
+fn is_aws_managed(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts[..], ["arn", _, "iam", "", "aws", rest] if rest.starts_with("policy/"))
 }
 
 fn entity_label(list: &str, i: usize, entity: &JsonValue, name_keys: &[&str]) -> String {
