@@ -472,3 +472,29 @@ fn a_policy_over_its_size_quota_is_an_error_unless_aws_manages_it() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(!text(&out).contains("IAM008"), "{}", text(&out));
 }
+
+#[test]
+fn completions_man_page_and_skip_non_policy_for_pre_commit() {
+    let dir = scratch("install");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&dir, &["completions", shell], None);
+        assert_eq!(code(&out), 0, "{}", err(&out));
+        assert!(text(&out).contains("lint") && text(&out).contains("fail-on"), "{shell}");
+    }
+    let out = run(&dir, &["man"], None);
+    assert_eq!(code(&out), 0);
+    assert!(
+        text(&out).starts_with(".ie") && text(&out).contains(".SH NAME"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(dir.join("tsconfig.json"), "{\"a\": 1 // c\n}").unwrap();
+    std::fs::write(dir.join("package.json"), r#"{"name":"x"}"#).unwrap();
+    let out = run(
+        &dir,
+        &["lint", "--skip-non-policy", "tsconfig.json", "package.json"],
+        None,
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("2 files skipped"), "{}", text(&out));
+}

@@ -2,6 +2,7 @@
 //! no analysis of its own.
 
 mod compile;
+mod install;
 mod lint;
 mod output;
 mod prove;
@@ -36,10 +37,12 @@ struct Cli {
 fn long_version() -> &'static str {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     VERSION.get_or_init(|| {
+        let catalog = tenet_catalog::catalog();
         format!(
-            "{} (catalog: {})",
+            "{} (catalog: {}{})",
             env!("CARGO_PKG_VERSION"),
-            tenet_catalog::catalog().version()
+            catalog.version(),
+            install::catalog_age_note(catalog.updated_at(), install::today()).unwrap_or_default()
         )
     })
 }
@@ -58,9 +61,16 @@ enum Command {
     Rules(RulesArgs),
     /// Print the documentation of a rule.
     Explain {
-        /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
+        /// A code (`IAM220`, `SYN005`) or rule name (`missing-version`).
         rule: String,
     },
+    /// Print a shell completion script (e.g. `tenet completions bash > /etc/bash_completion.d/tenet`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, in roff (`tenet man > tenet.1`).
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -169,6 +179,10 @@ struct LintArgs {
     /// inserting `Version`, which changes what `${...}` means).
     #[arg(long)]
     unsafe_fixes: bool,
+    /// Skip named files that hold no policy, as a directory walk does, instead of reporting them
+    /// (for pre-commit, which names every JSON file it sees).
+    #[arg(long)]
+    skip_non_policy: bool,
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
@@ -188,6 +202,15 @@ fn main() -> ExitCode {
             Ok(doc) => print(&doc),
             Err(why) => tool_error(&why),
         },
+        Command::Completions { shell } => io_exit(install::completions::<Cli>(shell)),
+        Command::Man => io_exit(install::man_page::<Cli>()),
+    }
+}
+
+fn io_exit(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => tool_error(&format!("cannot write: {e}")),
     }
 }
 
@@ -288,7 +311,10 @@ type Checked = Vec<(report::FileResult, Option<String>)>;
 /// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
 /// each file's diff. Also returns what the directory walks passed over.
 fn lint_results(args: &LintArgs) -> Result<(Checked, PassedOver), lint::InputError> {
-    let inputs = lint::collect_inputs(&args.paths, "json")?;
+    let mut inputs = lint::collect_inputs(&args.paths, "json")?;
+    if args.skip_non_policy {
+        inputs.explicit.clear();
+    }
     let files = &inputs.files;
     if args.fix && inputs.explicit.iter().any(|p| p.as_os_str() == lint::STDIN) {
         return Err(lint::InputError(
