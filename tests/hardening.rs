@@ -498,3 +498,33 @@ fn completions_man_page_and_skip_non_policy_for_pre_commit() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(text(&out).contains("2 files skipped"), "{}", text(&out));
 }
+
+#[test]
+fn long_lint_runs_show_progress_on_a_terminal_only() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not available to make a terminal");
+        return;
+    }
+    let dir = scratch("progress");
+    for i in 0..600 {
+        std::fs::write(
+            dir.join(format!("p{i}.json")),
+            r#"{"Version":"2012-10-17","Statement":[]}"#,
+        )
+        .unwrap();
+    }
+    let on_tty = Command::new("script")
+        .args(["-qec", &format!("{TENET} lint ."), "/dev/null"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&on_tty.stdout).contains("checking files: "),
+        "no progress on a terminal"
+    );
+    let piped = run(&dir, &["lint", "."], None);
+    assert!(
+        !err(&piped).contains("checking files"),
+        "progress when not on a terminal"
+    );
+}

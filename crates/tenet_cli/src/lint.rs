@@ -17,6 +17,9 @@ use crate::report::FileResult;
 #[derive(Debug)]
 pub struct InputError(pub String);
 
+/// Runs with more files than this show progress on a terminal.
+pub const PROGRESS_AFTER: usize = 500;
+
 /// The name that reads standard input instead of a file.
 pub const STDIN: &str = "-";
 
@@ -318,9 +321,34 @@ impl Linter<'_> {
         self.check_bytes(path, &bytes)
     }
 
-    /// Checks every file in parallel; results come back in the order of `files`.
-    pub fn check_files(&self, files: &[PathBuf]) -> Result<Vec<FileResult>, InputError> {
-        files.par_iter().map(|f| self.check_file(f)).collect()
+    /// Checks every file in parallel; results come back in the order of `files`. With `progress`
+    /// (stderr is a terminal), a run of more than [`PROGRESS_AFTER`] files shows a counter there.
+    pub fn check_files(&self, files: &[PathBuf], progress: bool) -> Result<Vec<FileResult>, InputError> {
+        if !progress || files.len() <= PROGRESS_AFTER {
+            return files.par_iter().map(|f| self.check_file(f)).collect();
+        }
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let finished = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                use std::sync::atomic::Ordering::Relaxed;
+                while !finished.load(Relaxed) {
+                    eprint!("\rchecking files: {}/{}", done.load(Relaxed), files.len());
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprint!("\r{:width$}\r", "", width = 40);
+            });
+            let results = files
+                .par_iter()
+                .map(|f| {
+                    let r = self.check_file(f);
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    r
+                })
+                .collect();
+            finished.store(true, std::sync::atomic::Ordering::Relaxed);
+            results
+        })
     }
 
     /// Applies every certain fix to `result`'s text, re-checking until no fix applies (at most a few

@@ -328,7 +328,8 @@ fn lint_results(args: &LintArgs) -> Result<(Checked, PassedOver), lint::InputErr
         explicit: &inputs.explicit,
         unsafe_fixes: args.unsafe_fixes,
     };
-    let results = linter.check_files(files)?;
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let results = linter.check_files(files, progress)?;
     let passed_over = inputs
         .passed_over
         .iter()
