@@ -528,3 +528,16 @@ fn long_lint_runs_show_progress_on_a_terminal_only() {
         "progress when not on a terminal"
     );
 }
+
+/// Found by `scripts/fuzz.sh` (target `scenario`): a non-ASCII character in the first four bytes of
+/// the action made the derived-keys step slice a string inside a character (exit 101).
+#[test]
+fn fuzz_regression_non_ascii_action_in_a_scenario() {
+    let dir = scratch("fuzz-scenario");
+    let scenario =
+        r#"{"request":{"principal":"arn:aws:iam::111111111111:role/App","action":"kmsƽecrypt","resource":"*"}}"#;
+    std::fs::write(dir.join("s.json"), scenario).unwrap();
+    let out = run(&dir, &["simulate", "s.json"], None);
+    assert_eq!(code(&out), 0, "{}", err(&out));
+    assert!(text(&out).contains("implicitly-denied"), "{}", text(&out));
+}

@@ -138,7 +138,7 @@ impl Request {
                     derived.push(("aws:username", name.clone()));
                 }
                 derived.push(("aws:PrincipalIsAWSService", "false".to_owned()));
-                if self.action.len() > 4 && self.action[..4].eq_ignore_ascii_case("kms:") {
+                if self.action.len() > 4 && self.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:")) {
                     derived.push(("kms:CallerAccount", account.clone()));
                 }
             }
@@ -164,7 +164,7 @@ impl Request {
             for key in absent {
                 self.context.remove(key);
             }
-            let kms = self.action.len() > 4 && self.action[..4].eq_ignore_ascii_case("kms:");
+            let kms = self.action.len() > 4 && self.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:"));
             if !kms || !matches!(self.principal, RequestPrincipal::Aws { .. }) {
                 self.context.remove("kms:CallerAccount");
             }
