@@ -5,12 +5,14 @@ mod compile;
 mod estate;
 mod graph;
 mod iac;
+mod install;
 mod lint;
 mod output;
 mod prove;
 mod report;
 mod rules;
 mod sarif;
+mod scenario_check;
 mod simulate;
 mod who_can;
 
@@ -39,10 +41,12 @@ struct Cli {
 fn long_version() -> &'static str {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     VERSION.get_or_init(|| {
+        let catalog = tenet_catalog::catalog();
         format!(
-            "{} (catalog: {})",
+            "{} (catalog: {}{})",
             env!("CARGO_PKG_VERSION"),
-            tenet_catalog::catalog().version()
+            catalog.version(),
+            install::catalog_age_note(catalog.updated_at(), install::today()).unwrap_or_default()
         )
     })
 }
@@ -65,11 +69,18 @@ enum Command {
     WhoCan(WhoCanArgs),
     /// Print the documentation of a rule.
     Explain {
-        /// A code (`IAM012`, `SYN005`) or rule name (`missing-version`).
+        /// A code (`IAM220`, `SYN005`) or rule name (`missing-version`).
         rule: String,
     },
     /// Run the language server on stdin/stdout (diagnostics, hover, completion, quick fixes).
     Lsp,
+    /// Print a shell completion script (e.g. `tenet completions bash > /etc/bash_completion.d/tenet`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, in roff (`tenet man > tenet.1`).
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -148,6 +159,9 @@ struct SimulateArgs {
     /// Exit 1 unless the decision is this one (for tests of policies in CI).
     #[arg(long, value_enum)]
     expect: Option<Expect>,
+    /// Read policy and grant files outside the current directory too.
+    #[arg(long)]
+    allow_outside: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -196,6 +210,14 @@ struct LintArgs {
     /// Terraform variable (`var.bucket=logs`) for templates; repeatable.
     #[arg(long = "parameter", value_name = "NAME=VALUE")]
     parameter: Vec<String>,
+    /// With `--fix` or `--diff`, also apply fixes that may change who gets access (such as
+    /// inserting `Version`, which changes what `${...}` means).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Skip named files that hold no policy, as a directory walk does, instead of reporting them
+    /// (for pre-commit, which names every JSON file it sees).
+    #[arg(long)]
+    skip_non_policy: bool,
 }
 
 fn parse_kind(s: &str) -> Result<PolicyKind, String> {
@@ -221,14 +243,23 @@ fn main() -> ExitCode {
             a.timeout,
         )),
         Command::Explain { rule } => match rules::explain(&rule) {
-            Some(doc) => print(&doc),
-            None => tool_error(&format!("no rule `{rule}`: `tenet rules` lists them")),
+            Ok(doc) => print(&doc),
+            Err(why) => tool_error(&why),
         },
         Command::Lsp => match tenet_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(tenet_lsp::LspError::ExitWithoutShutdown) => ExitCode::from(EXIT_FINDINGS),
             Err(e) => tool_error(&e.to_string()),
         },
+        Command::Completions { shell } => io_exit(install::completions::<Cli>(shell)),
+        Command::Man => io_exit(install::man_page::<Cli>()),
+    }
+}
+
+fn io_exit(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => tool_error(&format!("cannot write: {e}")),
     }
 }
 
@@ -244,7 +275,7 @@ fn print(text: &str) -> ExitCode {
 }
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
-    let loaded = match simulate::load(&args.scenario) {
+    let loaded = match simulate::load(&args.scenario, args.allow_outside) {
         Ok(l) => l,
         Err(simulate::SimulateError::Tool(m)) => return tool_error(&m),
         Err(simulate::SimulateError::Invalid(rendered)) => {
@@ -277,7 +308,7 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
 }
 
 fn run_lint(args: &LintArgs) -> ExitCode {
-    let results = match lint_results(args) {
+    let (results, passed_over) = match lint_results(args) {
         Ok(r) => r,
         Err(e) => return tool_error(&e.0),
     };
@@ -299,6 +330,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
             &results,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),
             args.verbose,
+            &passed_over,
         ),
         Format::Json => output::render_json(&results),
         Format::Github => output::render_github(&results),
@@ -319,22 +351,48 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     }
 }
 
+/// What a walk passed over: the path as shown and why.
+type PassedOver = Vec<(String, &'static str)>;
+
+/// Each file's result, with its diff under `--diff`.
+type Checked = Vec<(report::FileResult, Option<String>)>;
+
 /// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
-/// each file's diff.
-fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<String>)>, lint::InputError> {
-    let files = lint::collect_files(&args.paths, "json|yaml|yml|tf")?;
+/// each file's diff. Also returns what the directory walks passed over.
+fn lint_results(args: &LintArgs) -> Result<(Checked, PassedOver), lint::InputError> {
+    let mut inputs = lint::collect_inputs(&args.paths, "json|yaml|yml|tf")?;
+    if args.skip_non_policy {
+        inputs.explicit.clear();
+    }
+    let files = &inputs.files;
+    if args.fix && inputs.explicit.iter().any(|p| p.as_os_str() == lint::STDIN) {
+        return Err(lint::InputError(
+            "`--fix` cannot rewrite standard input: use `--diff`".to_owned(),
+        ));
+    }
     let configs = lint::Configs::new(args.config.as_deref())?;
     let linter = lint::Linter {
         kind: args.kind,
         configs: &configs,
         iac: iac::options(&args.parameter).map_err(lint::InputError)?,
+        explicit: &inputs.explicit,
+        unsafe_fixes: args.unsafe_fixes,
     };
-    let results = linter.check_files(&files)?;
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let results = linter.check_files(files, progress)?;
+    let passed_over = inputs
+        .passed_over
+        .iter()
+        .map(|(p, why)| (lint::display_path(p), *why))
+        .collect();
     if !args.fix && !args.diff {
-        return Ok(results.into_iter().map(|r| (r, None)).collect());
+        return Ok((results.into_iter().map(|r| (r, None)).collect(), passed_over));
     }
     let mut out = Vec::with_capacity(results.len());
     for result in results {
+        for note in linter.fix_notes(&result) {
+            eprintln!("note: {note}");
+        }
         let Some((fixed, count)) = linter.fixed_text(&result)? else {
             out.push((result, None));
             continue;
@@ -353,7 +411,7 @@ fn lint_results(args: &LintArgs) -> Result<Vec<(report::FileResult, Option<Strin
         );
         out.push((linter.check_file(&result.path)?, None));
     }
-    Ok(out)
+    Ok((out, passed_over))
 }
 
 fn tool_error(message: &str) -> ExitCode {

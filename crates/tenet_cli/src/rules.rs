@@ -17,8 +17,47 @@ pub enum RulesFormat {
 
 /// Every lint rule and reader code.
 pub fn entries() -> Vec<CodeEntry> {
-    listing(&[tenet_syntax::codes::all_codes(), tenet_iac::codes::LISTING])
+    listing(&[
+        tenet_syntax::codes::all_codes(),
+        tenet_iac::codes::LISTING,
+        COMMAND_CODES,
+    ])
 }
+
+/// The codes `prove` and `simulate` report (their findings are not lint rules but are listed and
+/// explained like them).
+const COMMAND_CODES: &[tenet_syntax::codes::StaticCode] = &[
+    (
+        "PRV001",
+        "property-violated",
+        "a property of the policies is violated (`tenet prove`)",
+        &[],
+    ),
+    (
+        "PRV002",
+        "property-unknown",
+        "tenet could not decide a property (`tenet prove`)",
+        &[],
+    ),
+    (
+        "SIM001",
+        "unreadable-policy",
+        "a policy file named by a scenario cannot be read (`tenet simulate`)",
+        &[],
+    ),
+    (
+        "SIM002",
+        "unknown-scenario-key",
+        "a scenario file has a key `tenet simulate` does not know",
+        &[],
+    ),
+    (
+        "SIM003",
+        "path-outside-project",
+        "a scenario names a file outside the current directory (allow with `--allow-outside`)",
+        &[],
+    ),
+];
 
 fn severity(e: &CodeEntry) -> &'static str {
     match e.source {
@@ -90,10 +129,18 @@ pub fn render(format: RulesFormat) -> String {
                     e.summary.replace('|', "\\|")
                 ));
             }
+            // Every code has a section with an anchor named after it: SARIF's `helpUri` points there.
             for e in &entries {
-                if let CodeSource::Lint(m) = e.source {
-                    out.push_str(&format!("\n## {} `{}`\n\n{}\n", m.code, m.name, m.docs()));
-                }
+                let body = match e.source {
+                    CodeSource::Lint(m) => m.docs(),
+                    CodeSource::Structural => format!("{}\n", e.summary),
+                };
+                out.push_str(&format!(
+                    "\n<a id=\"{}\"></a>\n\n## {} `{}`\n\n{body}",
+                    e.code.to_ascii_lowercase(),
+                    e.code,
+                    e.name
+                ));
             }
             out
         }
@@ -115,7 +162,38 @@ pub fn render(format: RulesFormat) -> String {
     }
 }
 
-/// The documentation of one rule, by code or name.
-pub fn explain(rule: &str) -> Option<String> {
-    tenet_lint::pipeline::explain(rule)
+/// The documentation of one rule, by code or name; a name may be given in part (`passrole`) when only
+/// one rule's name holds it. Otherwise the message says what was meant or which rules match.
+pub fn explain(rule: &str) -> Result<String, String> {
+    let entries = entries();
+    let squash = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
+    let wanted = squash(rule);
+    let exact = entries
+        .iter()
+        .find(|e| e.code.eq_ignore_ascii_case(rule) || squash(e.name) == wanted);
+    let partial: Vec<&CodeEntry> = entries.iter().filter(|e| squash(e.name).contains(&wanted)).collect();
+    let e = match (exact, partial.as_slice()) {
+        (Some(e), _) => e,
+        (None, [one]) => one,
+        (None, []) => {
+            let hint = tenet_lint::suggest::did_you_mean(rule, entries.iter().flat_map(|e| [e.code, e.name]));
+            return Err(format!("no rule `{rule}`{hint} (`tenet rules` lists them)"));
+        }
+        (None, many) => {
+            let names: Vec<String> = many.iter().map(|e| format!("`{}` ({})", e.name, e.code)).collect();
+            return Err(format!("`{rule}` is part of several rule names: {}", names.join(", ")));
+        }
+    };
+    let mut out = format!("{} {} ({}, {})\n\n", e.code, e.name, category(e), severity(e));
+    match e.source {
+        CodeSource::Lint(m) => out.push_str(&m.docs()),
+        CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
+    }
+    if !e.aa_checks.is_empty() {
+        out.push_str(&format!(
+            "\nIAM Access Analyzer checks covered: {}\n",
+            e.aa_checks.join("; ")
+        ));
+    }
+    Ok(out)
 }

@@ -19,7 +19,7 @@ const HELP_BASE: &str = "https://github.com/tenet-policy/tenet/blob/main/docs/ru
 const INFORMATION_URI: &str = "https://github.com/tenet-policy/tenet";
 /// The schema URI written into `$schema`.
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// The base id that every artifact URI is relative to (the directory `tenet` ran in).
+/// The base id that artifact URIs are relative to: the repository root (see `repo_root`).
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of tenet's fingerprint in `partialFingerprints` (bump the suffix if the recipe changes).
 const FINGERPRINT_KEY: &str = "tenet/v1";
@@ -38,7 +38,28 @@ struct Run<'a> {
     tool: Tool<'a>,
     column_kind: &'static str,
     results: Vec<SarifResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invocations: Vec<Invocation>,
 }
+
+/// Said when results were left out to stay under GitHub's limit.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+/// GitHub code scanning rejects a run with more results than this.
+pub const MAX_SARIF_RESULTS: usize = 25_000;
+/// GitHub keeps at most this many locations per result; more related locations are dropped.
+const MAX_RELATED: usize = 100;
 
 #[derive(Serialize)]
 struct Tool<'a> {
@@ -138,7 +159,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -205,9 +227,10 @@ pub fn render_sarif(results: &[FileResult], rules: &[CodeEntry]) -> String {
             let occurrence = seen.entry(base).or_insert(0);
             *occurrence += 1;
             let fingerprint = format!("{base:016x}:{occurrence}");
-            sarif_results.push(result(file, d, index.get(d.code).copied(), fingerprint));
+            sarif_results.push((d.severity, result(file, d, index.get(d.code).copied(), fingerprint)));
         }
     }
+    let (sarif_results, invocations) = keep_most_severe(sarif_results, MAX_SARIF_RESULTS);
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -223,11 +246,43 @@ pub fn render_sarif(results: &[FileResult], rules: &[CodeEntry]) -> String {
             },
             column_kind: "unicodeCodePoints",
             results: sarif_results,
+            invocations,
         }],
     };
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     out.push('\n');
     out
+}
+
+/// At most `max` results, the most severe first (in file order within a severity), and a
+/// notification saying how many were left out.
+fn keep_most_severe(results: Vec<(Severity, SarifResult)>, max: usize) -> (Vec<SarifResult>, Vec<Invocation>) {
+    if results.len() <= max {
+        return (results.into_iter().map(|(_, r)| r).collect(), Vec::new());
+    }
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(results[i].0));
+    let mut keep = vec![false; results.len()];
+    for &i in &order[..max] {
+        keep[i] = true;
+    }
+    let omitted = results.len() - max;
+    let kept = results
+        .into_iter()
+        .zip(keep)
+        .filter_map(|((_, r), k)| k.then_some(r))
+        .collect();
+    let notice = Notification {
+        level: "warning",
+        message: Text::plain(format!(
+            "{omitted} less severe results were left out to stay within the {max} results GitHub accepts; `--format json` lists every finding"
+        )),
+    };
+    let invocation = Invocation {
+        execution_successful: true,
+        tool_execution_notifications: vec![notice],
+    };
+    (kept, vec![invocation])
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -295,6 +350,7 @@ fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerpr
     let related = d
         .labels
         .iter()
+        .take(MAX_RELATED)
         .enumerate()
         .map(|(i, l)| Location {
             id: Some(i + 1),
@@ -341,11 +397,39 @@ fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerpr
     }
 }
 
+/// The file relative to the repository root (the nearest directory above the current one holding
+/// `.git`, else the current directory) against `%SRCROOT%`; a file outside it gets an absolute
+/// `file://` URI, never a `../` path GitHub cannot place.
 fn artifact(file: &FileResult) -> ArtifactLocation {
-    ArtifactLocation {
-        uri: encode_uri_path(&file.display),
-        uri_base_id: SRCROOT,
+    let absolute = crate::scenario_check::lexical(&file.path);
+    match repo_root().and_then(|root| absolute.strip_prefix(root).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => ArtifactLocation {
+            uri: encode_uri_path(&rel.to_string_lossy().replace('\\', "/")),
+            uri_base_id: Some(SRCROOT),
+        },
+        _ if file.path.as_os_str() == crate::lint::STDIN => ArtifactLocation {
+            uri: "stdin".to_owned(),
+            uri_base_id: Some(SRCROOT),
+        },
+        _ => ArtifactLocation {
+            uri: format!(
+                "file://{}",
+                encode_uri_path(&absolute.to_string_lossy().replace('\\', "/"))
+            ),
+            uri_base_id: None,
+        },
     }
+}
+
+/// The directory SARIF URIs are relative to, found once.
+fn repo_root() -> Option<&'static std::path::Path> {
+    static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let cwd = std::env::current_dir().ok()?;
+        let root = cwd.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&cwd);
+        Some(root.to_path_buf())
+    })
+    .as_deref()
 }
 
 fn physical(file: &FileResult, span: Span) -> PhysicalLocation {
@@ -586,5 +670,30 @@ mod tests {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "validation failed:\n{stdout}\n{stderr}");
         assert!(stdout.contains("valid SARIF 2.1.0"), "{stdout}");
+    }
+
+    #[test]
+    fn more_results_than_github_accepts_keep_the_most_severe() {
+        let source = POLICY;
+        let mut file = sample(source);
+        let template = file.diagnostics[1].clone();
+        let mut many = Vec::new();
+        for i in 0..MAX_SARIF_RESULTS + 10 {
+            let mut d = template.clone();
+            d.severity = if i % 1000 == 7 { Severity::Error } else { Severity::Info };
+            many.push(d);
+        }
+        file.diagnostics = many;
+        let log: serde_json::Value = serde_json::from_str(&render_sarif(&[file], &rules())).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_SARIF_RESULTS);
+        assert_eq!(results.iter().filter(|r| r["level"] == "error").count(), 26);
+        let note = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"];
+        assert!(
+            note.as_str()
+                .unwrap()
+                .starts_with("10 less severe results were left out"),
+            "{note}"
+        );
     }
 }

@@ -41,6 +41,8 @@ pub enum SimulateError {
 }
 
 struct Reader<'a> {
+    /// Whether files outside the current directory may be read (`--allow-outside`).
+    allow_outside: bool,
     dir: &'a Path,
     file: &'a str,
     source: &'a str,
@@ -50,10 +52,23 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn policy(&mut self, value: &JsonValue, kind: PolicyKind, origin: String) -> Option<Loaded> {
         if let JsonKind::String(path) = &value.kind {
-            return self.policy_file(&self.dir.join(path), kind, origin);
+            let path = self.dir.join(path);
+            if let Some(d) = self.refuse_outside(&path, value.span) {
+                self.errors
+                    .push((self.file.to_owned(), self.source.to_owned(), vec![d]));
+                return None;
+            }
+            return self.policy_file(&path, kind, origin);
         }
         let (policy, diagnostics) = tenet_syntax::lower_policy(value, kind);
         self.keep(policy, diagnostics, origin, None)
+    }
+
+    fn refuse_outside(&self, path: &Path, span: tenet_diagnostics::Span) -> Option<Diagnostic> {
+        if self.allow_outside {
+            return None;
+        }
+        crate::scenario_check::outside_project(path, span)
     }
 
     fn policy_file(&mut self, path: &Path, kind: PolicyKind, origin: String) -> Option<Loaded> {
@@ -141,21 +156,47 @@ impl Reader<'_> {
     }
 }
 
-/// Reads a scenario file.
-pub fn load(path: &Path) -> Result<LoadedScenario, SimulateError> {
+/// Reads a scenario file; files it names must be under the current directory unless
+/// `allow_outside`.
+pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, SimulateError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| SimulateError::Tool(format!("cannot read `{}`: {e}", path.display())))?;
     let file = crate::lint::display_path(path);
     let root = parse_json(&text, &OffsetMap::identity())
         .map_err(|d| SimulateError::Invalid(render_diagnostics(&file, &text, &[*d], RenderOptions::default())))?;
-    let scenario: Scenario = serde_json::from_str(&text).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;
+    let invalid =
+        |ds: &[Diagnostic]| SimulateError::Invalid(render_diagnostics(&file, &text, ds, RenderOptions::default()));
+    let unknown = crate::scenario_check::unknown_keys(&root);
+    if !unknown.is_empty() {
+        return Err(invalid(&unknown));
+    }
+    let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;
+    if let Some((grants, span)) = crate::scenario_check::kms_grants_file(&root) {
+        let grants_path = dir.join(&grants);
+        if let Some(d) = crate::scenario_check::outside_project(&grants_path, span).filter(|_| !allow_outside) {
+            return Err(invalid(&[d]));
+        }
+        let grants_text = std::fs::read_to_string(&grants_path).map_err(|e| {
+            SimulateError::Tool(format!(
+                "`{file}`: kmsGrants: cannot read `{}`: {e}",
+                grants_path.display()
+            ))
+        })?;
+        let grants_value: serde_json::Value = serde_json::from_str(&grants_text)
+            .map_err(|e| SimulateError::Tool(format!("`{}`: {e}", grants_path.display())))?;
+        value["kmsGrants"] = grants_value;
+    }
+    let scenario: Scenario =
+        serde_json::from_value(value).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;
     let mut request = scenario
         .to_request()
         .map_err(|e| SimulateError::Tool(format!("`{file}`: request: {e}")))?;
     request.populate_derived_keys();
-    let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let is_key = scenario.resource_is_key_policy();
     let mut r = Reader {
+        allow_outside,
         dir: &dir,
         file: &file,
         source: &text,

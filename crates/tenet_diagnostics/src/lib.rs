@@ -4,12 +4,13 @@
 //! editors. Findings about the user's files are `Diagnostic` values, never `Err`.
 #![warn(missing_docs)]
 
+mod excerpt;
 mod line_index;
 mod render;
 mod span;
 
 pub use line_index::{LineCol, LineIndex};
-pub use render::{render_diagnostics, RenderOptions};
+pub use render::{escape_hidden, render_diagnostics, render_diagnostics_indexed, RenderOptions};
 pub use span::{Span, Spanned};
 
 use serde::Serialize;
@@ -62,6 +63,10 @@ pub struct Fix {
     pub title: String,
     /// Non-overlapping edits.
     pub edits: Vec<Edit>,
+    /// Whether applying it cannot change who gets access. An unsafe fix (inserting `Version`, which
+    /// changes what `${...}` means; making an ARN that matched nothing match) is applied only on
+    /// request (`--unsafe-fixes`).
+    pub safe: bool,
 }
 
 /// A finding about a policy file.
@@ -129,6 +134,18 @@ impl Diagnostic {
         self.fix = Some(Fix {
             title: title.into(),
             edits,
+            safe: true,
+        });
+        self
+    }
+
+    /// Adds a fix that may change who gets access (see [`Fix::safe`]).
+    #[must_use]
+    pub fn with_unsafe_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.fix = Some(Fix {
+            title: title.into(),
+            edits,
+            safe: false,
         });
         self
     }

@@ -18,7 +18,14 @@ pub struct LineIndex {
     /// Whether the whole text is ASCII, where columns are byte distances (minified policies put
     /// thousands of findings on one line: counting characters for each would be quadratic).
     ascii: bool,
+    /// For non-ASCII text, the column (in characters, 0-based) at every multiple of
+    /// [`CHECKPOINT`] bytes, counted from the start of that offset's line: a column is then found
+    /// by counting at most one block, however long the line.
+    checkpoints: Vec<u32>,
 }
+
+/// Bytes between two column checkpoints of a non-ASCII text.
+const CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     /// Indexes `text`. Lines end at `\n`; a `\r` before it belongs to the line it ends.
@@ -29,10 +36,36 @@ impl LineIndex {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            let mut column = 0u32;
+            for (i, b) in text.bytes().enumerate() {
+                if i % CHECKPOINT == 0 {
+                    checkpoints.push(column);
+                }
+                if b == b'\n' {
+                    column = 0;
+                } else if (b & 0xC0) != 0x80 {
+                    column += 1;
+                }
+            }
+        }
         LineIndex {
             line_starts,
-            ascii: text.is_ascii(),
+            ascii,
+            checkpoints,
         }
+    }
+
+    /// The 0-based line holding `offset`.
+    pub fn line_of_offset(&self, offset: u32) -> usize {
+        self.line_of(offset)
+    }
+
+    /// The byte offset where the 0-based `line` starts, if the text has that line.
+    pub fn line_start(&self, line: usize) -> Option<u32> {
+        self.line_starts.get(line).copied()
     }
 
     fn line_of(&self, offset: u32) -> usize {
@@ -55,15 +88,17 @@ impl LineIndex {
                 offset,
             };
         }
-        let prefix = text.get(start..offset as usize).map_or_else(
-            || {
-                text.as_bytes()[start..offset as usize]
-                    .iter()
-                    .filter(|&&b| (b & 0xC0) != 0x80)
-                    .count()
-            },
-            |s| s.chars().count(),
-        );
+        // Count from the last checkpoint inside this line, or from the line start.
+        let block = offset as usize / CHECKPOINT * CHECKPOINT;
+        let (from, base) = match self.checkpoints.get(offset as usize / CHECKPOINT) {
+            Some(&c) if block > start => (block, c as usize),
+            _ => (start, 0),
+        };
+        let prefix = base
+            + text.as_bytes()[from..offset as usize]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count();
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(prefix + 1).unwrap_or(u32::MAX),
@@ -171,6 +206,25 @@ mod tests {
         assert_eq!(idx.offset_of_utf8(text, 1, inside_u - 2), inside_u - 1);
         assert_eq!(idx.offset_of_utf8(text, 0, 99), 1);
         assert_eq!(idx.offset_of_utf8(text, 9, 0), text.len() as u32);
+    }
+
+    #[test]
+    fn columns_on_a_long_non_ascii_line_match_a_plain_count() {
+        let text = format!("\n{}x\n{}", "é".repeat(9000), "ü".repeat(5000));
+        let idx = LineIndex::new(&text);
+        for offset in [1, 2, 4097, 9001, 18001, 18002, 18003, 20000, text.len()] {
+            let offset = offset.min(text.len());
+            let line_start = text.as_bytes()[..offset]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let expected = text.as_bytes()[line_start..offset]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count();
+            let lc = idx.line_col(&text, offset as u32);
+            assert_eq!(lc.column as usize, expected + 1, "offset {offset}");
+        }
     }
 
     #[test]

@@ -10,12 +10,12 @@
 //! ignore = ["IAM004", "style"]
 //!
 //! [severity]                  # override a rule's severity: "info", "warning" or "error"
-//! IAM012 = "error"
+//! IAM220 = "error"
 //! missing-version = "error"
 //!
 //! [[per-path]]                # more ignores for some files
 //! glob = "policies/legacy/**"
-//! ignore = ["IAM012"]
+//! ignore = ["IAM220"]
 //!
 //! [kinds]                     # the kind of the files a glob matches (identity, resource, key, trust, scp, rcp, boundary, vpce)
 //! "buckets/*.json" = "resource"
@@ -37,7 +37,7 @@
 //! statement; with no code after it, it suppresses every code there, like a bare `# noqa`:
 //!
 //! ```json
-//! { "Sid": "LegacyReadTenetIgnoreIAM012IAM013", "Effect": "Allow", "Action": "s3:*", "Resource": "*" }
+//! { "Sid": "LegacyReadTenetIgnoreIAM220IAM221", "Effect": "Allow", "Action": "s3:*", "Resource": "*" }
 //! ```
 //!
 //! The marker is alphanumeric, so it stays a valid Sid even in identity policies, which allow only
@@ -54,6 +54,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tenet_ast::{PolicyDocument, PolicyKind};
 use tenet_diagnostics::{Diagnostic, Severity, Span};
+use toml::Spanned;
 
 /// The name of the configuration file.
 pub const CONFIG_FILE_NAME: &str = "tenet.toml";
@@ -81,14 +82,30 @@ pub enum ConfigError {
         message: String,
     },
     /// A selector matches no code, prefix, category or rule name.
-    #[error("unknown rule selector `{selector}`")]
+    #[error("{}:{at}: unknown rule selector `{selector}`{hint}", path.display())]
     #[diagnostic(
         code(tenet::config::selector),
-        help("use a code such as `IAM012`, a prefix such as `IAM0`, a category or a rule name")
+        help("use a code such as `IAM012`, a prefix such as `IAM0`, a category or a rule name (`tenet rules` lists them)")
     )]
     UnknownSelector {
+        /// The configuration file.
+        path: PathBuf,
+        /// `line:column` of the selector in the file.
+        at: String,
         /// The selector as written.
         selector: String,
+        /// `: did you mean …?`, or empty.
+        hint: String,
+    },
+    /// No rule is selected and no structural code either.
+    #[error("{}: the configuration selects no rule: nothing would be checked", path.display())]
+    #[diagnostic(
+        code(tenet::config::empty),
+        help("remove the `ignore` that covers everything, or `select` some rules")
+    )]
+    SelectsNothing {
+        /// The configuration file.
+        path: PathBuf,
     },
     /// A severity is not `info`, `warning` or `error`.
     #[error("invalid severity `{value}` for `{selector}`")]
@@ -127,11 +144,11 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
-    select: Vec<String>,
+    select: Vec<Spanned<String>>,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<Spanned<String>>,
     #[serde(default)]
-    severity: BTreeMap<String, String>,
+    severity: BTreeMap<Spanned<String>, String>,
     #[serde(default, rename = "per-path")]
     per_path: Vec<RawPerPath>,
     #[serde(default)]
@@ -143,7 +160,7 @@ struct RawConfig {
 struct RawPerPath {
     glob: String,
     #[serde(default)]
-    ignore: Vec<String>,
+    ignore: Vec<Spanned<String>>,
 }
 
 /// What a `select`/`ignore`/`[severity]` entry names.
@@ -172,10 +189,25 @@ impl Selector {
         if let Some(m) = rule_by_name(trimmed) {
             return Ok(Selector::Name(m.name));
         }
-        if is_code_like(trimmed) {
-            return Ok(Selector::Code(trimmed.to_ascii_uppercase()));
+        let known = known_codes();
+        if let Some(&(code, _)) = known.iter().find(|(_, name)| *name == trimmed) {
+            return Ok(Selector::Code(code.to_owned()));
         }
-        Err(ConfigError::UnknownSelector { selector: s.to_owned() })
+        let upper = trimmed.to_ascii_uppercase();
+        if is_code_like(trimmed) && known.iter().any(|(code, _)| code.starts_with(upper.as_str())) {
+            return Ok(Selector::Code(upper));
+        }
+        let candidates = known
+            .iter()
+            .flat_map(|(code, name)| [*code, *name])
+            .chain(Category::ALL.iter().map(|c| c.as_str()))
+            .chain(["ALL"]);
+        Err(ConfigError::UnknownSelector {
+            path: PathBuf::from(CONFIG_FILE_NAME),
+            at: String::new(),
+            selector: s.to_owned(),
+            hint: crate::suggest::did_you_mean(trimmed, candidates),
+        })
     }
 
     /// Whether this selector names the code (with its rule name and category, for lint rules).
@@ -197,6 +229,25 @@ impl Selector {
             Selector::Code(_) | Selector::Name(_) => 100,
         }
     }
+}
+
+/// Every code tenet reports (lint rules, the reader's and the grammars') with its rule name.
+fn known_codes() -> &'static [(&'static str, &'static str)] {
+    static KNOWN: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        crate::registry::listing(&[tenet_syntax::codes::all_codes()])
+            .iter()
+            .map(|e| (e.code, e.name))
+            .collect()
+    })
+}
+
+/// `line:column` (1-based, columns in characters) of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{line}:{column}")
 }
 
 /// Letters then optional digits, e.g. `IAM012`, `IAM0`, `SYN`.
@@ -266,6 +317,13 @@ impl LintConfig {
                 path: path.to_owned(),
                 message,
             },
+            ConfigError::UnknownSelector { at, selector, hint, .. } => ConfigError::UnknownSelector {
+                path: path.to_owned(),
+                at,
+                selector,
+                hint,
+            },
+            ConfigError::SelectsNothing { .. } => ConfigError::SelectsNothing { path: path.to_owned() },
             other => other,
         })
     }
@@ -274,16 +332,35 @@ impl LintConfig {
     pub fn from_toml(text: &str, root: Option<PathBuf>) -> Result<LintConfig, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Toml {
             path: PathBuf::from(CONFIG_FILE_NAME),
-            message: e.message().to_owned(),
+            message: match e.span() {
+                Some(span) => format!("{}: {}", position(text, span.start), e.message()),
+                None => e.message().to_owned(),
+            },
         })?;
-        let selectors = |v: &[String]| v.iter().map(|s| Selector::parse(s)).collect::<Result<Vec<_>, _>>();
+        let parse = |s: &Spanned<String>| {
+            Selector::parse(s.get_ref()).map_err(|e| match e {
+                ConfigError::UnknownSelector {
+                    path, selector, hint, ..
+                } => ConfigError::UnknownSelector {
+                    path,
+                    at: position(
+                        text,
+                        s.span().start + usize::from(text[s.span().start..].starts_with(['"', '\''])),
+                    ),
+                    selector,
+                    hint,
+                },
+                other => other,
+            })
+        };
+        let selectors = |v: &[Spanned<String>]| v.iter().map(parse).collect::<Result<Vec<_>, _>>();
         let mut severity = Vec::new();
         for (sel, value) in &raw.severity {
             let sev = parse_severity(value).ok_or_else(|| ConfigError::InvalidSeverity {
-                selector: sel.clone(),
+                selector: sel.get_ref().clone(),
                 value: value.clone(),
             })?;
-            severity.push((Selector::parse(sel)?, sev));
+            severity.push((parse(sel)?, sev));
         }
         let mut per_path = Vec::new();
         for p in &raw.per_path {
@@ -292,14 +369,24 @@ impl LintConfig {
                 ignore: selectors(&p.ignore)?,
             });
         }
-        Ok(LintConfig {
+        let config = LintConfig {
             root,
             select: selectors(&raw.select)?,
             ignore: selectors(&raw.ignore)?,
             severity,
             per_path,
             kinds: parse_kinds(&raw.kinds)?,
-        })
+        };
+        let any_rule = crate::registry::rules().any(|m| config.rule_enabled(m));
+        let any_code = known_codes()
+            .iter()
+            .any(|(code, name)| rule_by_code(code).is_none() && config.is_enabled(code, name, None));
+        if !any_rule && !any_code {
+            return Err(ConfigError::SelectsNothing {
+                path: PathBuf::from(CONFIG_FILE_NAME),
+            });
+        }
+        Ok(config)
     }
 
     /// The nearest `tenet.toml` in the directory of `file_path` or above it.
@@ -421,9 +508,13 @@ fn parse_kinds(table: &toml::Table) -> Result<Vec<(PathMatcher, PolicyKind)>, Co
 /// "every code".
 pub fn suppression_marker(text: &str) -> Option<Vec<String>> {
     let lower = text.to_ascii_lowercase();
+    // A marker must end where its text ends: `TenetIgnored` or `TenetIgnoreLegacy` is a word,
+    // not a marker (it would otherwise suppress everything).
     let (start, len) = ["tenetignore", "tenet-ignore", "tenet_ignore", "tenet:ignore"]
         .iter()
-        .find_map(|m| lower.find(m).map(|i| (i, m.len())))?;
+        .flat_map(|m| lower.match_indices(m).map(|(i, _)| (i, m.len())))
+        .filter(|&(i, len)| marker_ends(text.get(i + len..).unwrap_or_default()))
+        .min()?;
     let mut rest = text.get(start + len..).unwrap_or_default();
     let mut codes = Vec::new();
     loop {
@@ -438,17 +529,32 @@ pub fn suppression_marker(text: &str) -> Option<Vec<String>> {
     }
 }
 
+/// Whether the text after a marker lets it stand: nothing, a separator, or a code (capitals then
+/// digits).
+fn marker_ends(rest: &str) -> bool {
+    let Some(first) = rest.chars().next() else {
+        return true;
+    };
+    if !first.is_ascii_alphanumeric() {
+        return true;
+    }
+    let letters = rest.chars().take_while(char::is_ascii_uppercase).count();
+    letters > 0 && rest[letters..].starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// Drops diagnostics suppressed by `Sid` markers (inside that statement) and `Id` markers (inside that
 /// document).
 pub(crate) fn apply_suppressions(diagnostics: &mut Vec<Diagnostic>, docs: &[PolicyDocument]) {
-    let mut scopes: Vec<(Span, Vec<String>)> = Vec::new();
+    // The bool says whether the scope is a whole document (an `Id` marker): those never hide
+    // errors, which are what AWS rejects the policy for.
+    let mut scopes: Vec<(Span, Vec<String>, bool)> = Vec::new();
     for doc in docs {
         if let Some(codes) = doc.policy.id.as_ref().and_then(|id| suppression_marker(&id.value)) {
-            scopes.push((doc.span, codes));
+            scopes.push((doc.span, codes, true));
         }
         for stmt in &doc.policy.statements {
             if let Some(codes) = stmt.sid.as_ref().and_then(|sid| suppression_marker(&sid.value)) {
-                scopes.push((stmt.span, codes));
+                scopes.push((stmt.span, codes, false));
             }
         }
     }
@@ -456,9 +562,10 @@ pub(crate) fn apply_suppressions(diagnostics: &mut Vec<Diagnostic>, docs: &[Poli
         return;
     }
     diagnostics.retain(|d| {
-        !scopes.iter().any(|(span, codes)| {
+        !scopes.iter().any(|(span, codes, whole)| {
             span.start <= d.span.start
                 && d.span.end <= span.end
+                && !(*whole && d.severity == Severity::Error)
                 && (codes.is_empty() || codes.iter().any(|c| c == d.code))
         })
     });
@@ -484,6 +591,42 @@ mod tests {
             suppression_marker("xTENETIGNOREIAM001ForLegacy"),
             Some(vec!["IAM001".to_owned()])
         );
+        assert_eq!(suppression_marker("TenetIgnoredLegacy"), None);
+        assert_eq!(suppression_marker("TenetIgnoreLegacy"), None);
+        assert_eq!(
+            suppression_marker("TenetIgnoredTenetIgnoreIAM012"),
+            Some(vec!["IAM012".to_owned()])
+        );
+    }
+
+    #[test]
+    fn unknown_selectors_are_located_with_a_suggestion() {
+        let text = "select = [\"ALL\"]\nignore = [\"IAM004\",\n  \"IAM9999\"]\n";
+        let e = LintConfig::from_toml(text, None).unwrap_err().to_string();
+        assert_eq!(e, "tenet.toml:3:4: unknown rule selector `IAM9999`");
+        let e = LintConfig::from_toml("[severity]\nmising-version = \"error\"", None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "tenet.toml:2:1: unknown rule selector `mising-version`: did you mean `missing-version`?"
+        );
+        let e = LintConfig::from_toml("select = [\"securty\"]", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("did you mean `security`?"), "{e}");
+        let e = LintConfig::from_toml("select = [\"XYZ\"]", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown rule selector `XYZ`"), "{e}");
+        assert!(LintConfig::from_toml("select = [\"IAM0\", \"json-syntax-error\"]", None).is_ok());
+        let e = LintConfig::from_toml("selct = []", None).unwrap_err().to_string();
+        assert!(e.contains("1:1: unknown field `selct`"), "{e}");
+    }
+
+    #[test]
+    fn a_configuration_that_selects_nothing_says_so() {
+        let e = LintConfig::from_toml("ignore = [\"ALL\"]", None).unwrap_err();
+        assert!(matches!(e, ConfigError::SelectsNothing { .. }), "{e}");
+        assert!(LintConfig::from_toml("select = [\"SYN\"]", None).is_ok());
     }
 
     #[test]
@@ -492,10 +635,10 @@ mod tests {
 select = ["ALL"]
 ignore = ["IAM004", "style"]
 [severity]
-IAM012 = "error"
+IAM220 = "error"
 [[per-path]]
 glob = "policies/legacy/**"
-ignore = ["IAM012"]
+ignore = ["IAM220"]
 [kinds]
 "buckets/*.json" = "resource"
 "*.scp.json" = "scp"
@@ -514,7 +657,7 @@ ignore = ["IAM012"]
         assert!(config.is_enabled("IAM100", "x", Some(Category::Pedantic)));
         assert!(config.is_enabled("SYN001", "json-syntax-error", None));
         assert_eq!(
-            config.severity_for("IAM012", "x", Some(Category::Security), Severity::Warning),
+            config.severity_for("IAM220", "x", Some(Category::Security), Severity::Warning),
             Severity::Error
         );
     }

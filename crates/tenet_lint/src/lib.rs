@@ -82,6 +82,7 @@ pub mod pipeline;
 pub mod registry;
 mod rule;
 pub mod rules;
+pub mod suggest;
 
 pub use config::{ConfigError, LintConfig};
 pub use context::LintContext;

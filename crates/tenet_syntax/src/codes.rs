@@ -42,6 +42,8 @@ pub const INVALID_PRINCIPAL_KEY: Code = ("SYN016", "invalid-principal-key");
 pub const FILE_TOO_LARGE: Code = ("SYN017", "file-too-large");
 /// An embedded policy string that cannot be decoded.
 pub const INVALID_EMBEDDED_POLICY: Code = ("SYN018", "invalid-embedded-policy");
+/// A file named explicitly that holds no policy and no AWS CLI output that embeds one.
+pub const NOT_A_POLICY: Code = ("SYN019", "not-a-policy");
 
 /// Every structural code: `(code, rule, description, Access Analyzer checks covered)`.
 pub const STRUCTURAL_CODES: &[(&str, &str, &str, &[&str])] = &[
@@ -145,6 +147,12 @@ pub const STRUCTURAL_CODES: &[(&str, &str, &str, &[&str])] = &[
         INVALID_EMBEDDED_POLICY.0,
         INVALID_EMBEDDED_POLICY.1,
         "a policy embedded in a string cannot be decoded",
+        &[],
+    ),
+    (
+        NOT_A_POLICY.0,
+        NOT_A_POLICY.1,
+        "a file named on the command line holds no policy document and no AWS CLI output that embeds one",
         &[],
     ),
 ];

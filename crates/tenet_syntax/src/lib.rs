@@ -10,12 +10,14 @@ mod detect;
 pub mod grammar;
 pub mod json;
 mod lower;
+mod unrecognised;
 mod wrappers;
 
 pub use codes::STRUCTURAL_CODES;
 pub use detect::{detect_kind, detect_kind_with_hint, kind_hint_from_path};
 pub use lower::lower_policy;
-pub use wrappers::{classify, InputForm};
+pub use unrecognised::not_a_policy;
+pub use wrappers::{classify, InputForm, AWS_MANAGED_MARK};
 
 use tenet_ast::{PolicyDocument, PolicyKind};
 use tenet_diagnostics::{sort_diagnostics, Diagnostic, Severity, Span};
@@ -126,6 +128,13 @@ pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKin
             }
         }
         InputForm::AuthorizationDetails => walker.authorization_details(&root),
+        InputForm::Role
+        | InputForm::InlinePolicy
+        | InputForm::Attributes
+        | InputForm::RepositoryPolicy
+        | InputForm::SecretPolicy
+        | InputForm::OrganizationsPolicy => walker.cli_output(&root, form),
+        InputForm::OtherOrganizationsPolicy => {}
         InputForm::GrantList | InputForm::NotAPolicy => {}
     }
     let mut diagnostics = walker.diagnostics;

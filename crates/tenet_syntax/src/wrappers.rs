@@ -22,6 +22,24 @@ pub enum InputForm {
     AuthorizationDetails,
     /// `aws kms list-grants`: grants, not policies.
     GrantList,
+    /// `aws iam get-role`: `{"Role": {"AssumeRolePolicyDocument": ...}}`, a trust policy.
+    Role,
+    /// `aws iam get-role-policy`, `get-user-policy`, `get-group-policy`:
+    /// `{"RoleName"|"UserName"|"GroupName", "PolicyName", "PolicyDocument": ...}`, an identity policy.
+    InlinePolicy,
+    /// `aws sqs get-queue-attributes`, `aws sns get-topic-attributes`:
+    /// `{"Attributes": {"Policy": "<json string>"}}`, a resource policy.
+    Attributes,
+    /// `aws ecr get-repository-policy`: `{"policyText": "<json string>"}`, a resource policy.
+    RepositoryPolicy,
+    /// `aws secretsmanager get-resource-policy`: `{"ResourcePolicy": "<json string>"}`.
+    SecretPolicy,
+    /// `aws organizations describe-policy` of an SCP or RCP: `{"Policy": {"Content": "<json string>",
+    /// "PolicySummary": {"Type": ...}}}`.
+    OrganizationsPolicy,
+    /// `aws organizations describe-policy` of a tag, backup, AI opt-out or other policy type that is
+    /// not an access policy.
+    OtherOrganizationsPolicy,
     /// JSON that holds no policy.
     NotAPolicy,
 }
@@ -48,8 +66,11 @@ pub fn classify(root: &JsonValue) -> InputForm {
         return InputForm::NotAPolicy;
     };
     let has = |k: &str| members.iter().any(|m| m.key.value == k);
+    let string = |k: &str| root.get(k).is_some_and(|p| p.as_str().is_some());
     if has("Statement") || (has("Version") && !has("PolicyVersion")) {
         InputForm::BarePolicy
+    } else if let Some(form) = classify_cli_output(root, &has, &string) {
+        form
     } else if has("PolicyVersion") {
         InputForm::PolicyVersion
     } else if has("Policy") && root.get("Policy").is_some_and(|p| p.as_str().is_some()) {
@@ -66,7 +87,82 @@ pub fn classify(root: &JsonValue) -> InputForm {
     }
 }
 
+/// The AWS CLI outputs added with issue 13, each holding one policy.
+fn classify_cli_output(
+    root: &JsonValue,
+    has: &dyn Fn(&str) -> bool,
+    string: &dyn Fn(&str) -> bool,
+) -> Option<InputForm> {
+    let org_type = root
+        .get("Policy")
+        .and_then(|p| p.get("PolicySummary"))
+        .and_then(|s| s.get("Type"))
+        .and_then(JsonValue::as_str);
+    if let Some(t) = org_type {
+        return Some(match organizations_kind(t) {
+            Some(_) => InputForm::OrganizationsPolicy,
+            None => InputForm::OtherOrganizationsPolicy,
+        });
+    }
+    if root
+        .get("Role")
+        .is_some_and(|r| r.get("AssumeRolePolicyDocument").is_some())
+    {
+        Some(InputForm::Role)
+    } else if has("PolicyDocument") && ["RoleName", "UserName", "GroupName"].iter().any(|k| has(k)) {
+        Some(InputForm::InlinePolicy)
+    } else if root
+        .get("Attributes")
+        .and_then(|a| a.get("Policy"))
+        .is_some_and(|p| p.as_str().is_some())
+    {
+        Some(InputForm::Attributes)
+    } else if string("policyText") {
+        Some(InputForm::RepositoryPolicy)
+    } else if string("ResourcePolicy") {
+        Some(InputForm::SecretPolicy)
+    } else {
+        None
+    }
+}
+
+/// The policy kind of an AWS Organizations policy type, for the types that are access policies.
+fn organizations_kind(policy_type: &str) -> Option<PolicyKind> {
+    match policy_type {
+        "SERVICE_CONTROL_POLICY" => Some(PolicyKind::Scp),
+        "RESOURCE_CONTROL_POLICY" => Some(PolicyKind::Rcp),
+        _ => None,
+    }
+}
+
 impl Walker<'_> {
+    /// Finds the one policy of the AWS CLI outputs of [`classify_cli_output`].
+    pub fn cli_output(&mut self, root: &JsonValue, form: InputForm) {
+        let (doc, kind) = match form {
+            InputForm::Role => (
+                root.get("Role").and_then(|r| r.get("AssumeRolePolicyDocument")),
+                Some(PolicyKind::Trust),
+            ),
+            InputForm::InlinePolicy => (root.get("PolicyDocument"), Some(PolicyKind::Identity)),
+            InputForm::Attributes => (root.get("Attributes").and_then(|a| a.get("Policy")), None),
+            InputForm::RepositoryPolicy => (root.get("policyText"), Some(PolicyKind::Resource)),
+            InputForm::SecretPolicy => (root.get("ResourcePolicy"), Some(PolicyKind::Resource)),
+            InputForm::OrganizationsPolicy => {
+                let policy = root.get("Policy");
+                let kind = policy
+                    .and_then(|p| p.get("PolicySummary"))
+                    .and_then(|s| s.get("Type"))
+                    .and_then(JsonValue::as_str)
+                    .and_then(organizations_kind);
+                (policy.and_then(|p| p.get("Content")), kind)
+            }
+            _ => (None, None),
+        };
+        if let Some(doc) = doc {
+            self.document(doc, None, kind);
+        }
+    }
+
     fn add(&mut self, name: Option<String>, json: JsonValue, default_kind: Option<PolicyKind>, span: Span) {
         let kind = self
             .kind_override
@@ -169,7 +265,11 @@ impl Walker<'_> {
         }
         if let Some(JsonKind::Array(policies)) = root.get("Policies").map(|v| &v.kind) {
             for (i, policy) in policies.iter().enumerate() {
-                let label = entity_label("Policies", i, policy, &["PolicyName"]);
+                let mut label = entity_label("Policies", i, policy, &["PolicyName"]);
+                let arn = policy.get("Arn").and_then(JsonValue::as_str).unwrap_or_default();
+                if is_aws_managed(arn) {
+                    label.push_str(AWS_MANAGED_MARK);
+                }
                 let Some(JsonKind::Array(versions)) = policy.get("PolicyVersionList").map(|v| &v.kind) else {
                     continue;
                 };
@@ -199,6 +299,16 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// What the name of a document from an AWS managed policy ends its first part with, so that rules
+/// can tell (AWS managed policies are exempt from customer quotas).
+pub const AWS_MANAGED_MARK: &str = " [AWS managed]";
+
+/// Whether `arn` names an AWS managed policy (`arn:<partition>:iam::aws:policy/...`).
+fn is_aws_managed(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts[..], ["arn", _, "iam", "", "aws", rest] if rest.starts_with("policy/"))
 }
 
 fn entity_label(list: &str, i: usize, entity: &JsonValue, name_keys: &[&str]) -> String {

@@ -168,7 +168,8 @@ fn whitespace_diagnostics(s: &str, span: Span) -> Vec<Diagnostic> {
                 replacement: String::new(),
             })
             .collect();
-        diagnostic = diagnostic.with_fix("remove the whitespace", edits);
+        // Unsafe: the action as written matches nothing; trimmed, it matches.
+        diagnostic = diagnostic.with_unsafe_fix("remove the whitespace", edits);
     }
     vec![diagnostic]
 }

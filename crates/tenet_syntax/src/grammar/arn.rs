@@ -237,7 +237,8 @@ fn check_service(s: &str, span: Span, service: &str, out: &mut Vec<Diagnostic>) 
                 span: at,
                 replacement: lower.clone(),
             };
-            diagnostic = diagnostic.with_fix(format!("replace `{service}` with `{lower}`"), vec![edit]);
+            // Unsafe: the ARN as written matches no resource; lowercased, it matches.
+            diagnostic = diagnostic.with_unsafe_fix(format!("replace `{service}` with `{lower}`"), vec![edit]);
         }
         out.push(diagnostic);
     } else if !service

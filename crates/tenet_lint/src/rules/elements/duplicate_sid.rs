@@ -66,15 +66,14 @@ fn requires_unique(kind: PolicyKind) -> bool {
 /// Reports every `Sid` equal to an earlier one, with a label on the first.
 fn report_duplicates(ctx: &mut LintContext<'_>) {
     let statements = ctx.statements();
-    for (i, stmt) in statements.iter().enumerate() {
+    // The first statement of each Sid, so that a policy of many statements costs one pass.
+    let mut firsts = std::collections::HashMap::new();
+    for stmt in statements {
         let Some(sid) = stmt.sid.as_ref().filter(|s| !s.value.is_empty()) else {
             continue;
         };
-        let first = statements[..i]
-            .iter()
-            .filter_map(|s| s.sid.as_ref())
-            .find(|s| s.value == sid.value);
-        if let Some(first) = first {
+        let first = *firsts.entry(sid.value.as_str()).or_insert(sid);
+        if !std::ptr::eq(first, sid) {
             let d = ctx
                 .diagnostic(
                     sid.span,

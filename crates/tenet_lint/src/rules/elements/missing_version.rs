@@ -52,7 +52,9 @@ impl Rule for MissingVersion {
                 span: Span::empty(at.end as usize),
                 replacement: "\"Version\": \"2012-10-17\", ".to_owned(),
             };
-            d = d.with_fix("insert `\"Version\": \"2012-10-17\"`", vec![edit]);
+            // Unsafe: under the 2008 default, `${aws:username}` is literal text; with the version
+            // it becomes a variable, so the fix can change who gets access.
+            d = d.with_unsafe_fix("insert `\"Version\": \"2012-10-17\"`", vec![edit]);
         }
         ctx.report(d);
     }

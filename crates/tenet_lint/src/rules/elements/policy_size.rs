@@ -11,7 +11,9 @@ declare_rule! {
     /// trust 2,048 (the default; it can be raised to 8,192), resource (S3 bucket) 20,480, KMS key 32,768.
     ///
     /// ## Why is this bad?
-    /// AWS rejects a policy over its quota at deployment time, usually long after review.
+    /// AWS rejects a policy over its quota at deployment time, usually long after review, so this is
+    /// an error. AWS managed policies (in `get-account-authorization-details` output) are exempt:
+    /// AWS writes them, and the customer quota does not apply to them.
     ///
     /// ## Example
     /// An identity policy listing hundreds of individual actions.
@@ -25,7 +27,7 @@ declare_rule! {
         code: "IAM008",
         name: "policy-size-exceeds-quota",
         category: Correctness,
-        severity: Warning,
+        severity: Error,
         aa_checks: [
             "Policy size exceeds identity policy quota",
             "Policy size exceeds resource policy quota",
@@ -124,7 +126,12 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 impl Rule for PolicySizeExceedsQuota {
     fn check_policy(&self, ctx: &mut LintContext<'_>) {
         let kind = ctx.kind();
-        if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+        let aws_managed = ctx
+            .doc()
+            .name
+            .as_deref()
+            .is_some_and(|n| n.contains(tenet_syntax::AWS_MANAGED_MARK));
+        if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) || aws_managed {
             return;
         }
         let size = document_text(ctx).map_or_else(|| estimated_len(ctx.policy()), minified_len);

@@ -1,0 +1,129 @@
+//! Checks a scenario file before it is simulated: unknown keys are errors with a "did you mean"
+//! (a misspelled `serviceControlPolicies` must not silently drop the SCPs), files it names must stay
+//! inside the current directory unless `--allow-outside` is given, and a `kmsGrants` path is read.
+
+use std::path::{Path, PathBuf};
+
+use tenet_diagnostics::{Diagnostic, Severity, Span};
+use tenet_syntax::json::{JsonKind, JsonValue};
+
+/// The keys of a scenario file.
+const SCENARIO_KEYS: &[&str] = &[
+    "request",
+    "identityPolicies",
+    "resourcePolicy",
+    "resourceIsKeyPolicy",
+    "permissionBoundaries",
+    "sessionPolicy",
+    "serviceControlPolicies",
+    "resourceControlPolicies",
+    "kmsGrants",
+];
+
+/// The keys of a scenario's `request`.
+const REQUEST_KEYS: &[&str] = &["principal", "action", "resource", "resourceAccount", "context"];
+
+/// `SIM002`: every key of the scenario and of its request that the simulator does not read.
+pub fn unknown_keys(root: &JsonValue) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_members(root, SCENARIO_KEYS, "scenario", &mut out);
+    if let Some(request) = root.get("request") {
+        check_members(request, REQUEST_KEYS, "request", &mut out);
+    }
+    out
+}
+
+fn check_members(value: &JsonValue, known: &[&str], what: &str, out: &mut Vec<Diagnostic>) {
+    let Some(members) = value.as_object() else { return };
+    for m in members {
+        let key = m.key.value.as_str();
+        if known.contains(&key) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            "SIM002",
+            "unknown-scenario-key",
+            Severity::Error,
+            m.key.span,
+            format!("unknown {what} key `{key}`"),
+        );
+        d = match tenet_lint::suggest::closest(key, known.iter().copied()) {
+            Some(k) => d.with_help(format!("did you mean `{k}`?")),
+            None => d.with_help(format!("the {what} keys are {}", known.join(", "))),
+        };
+        out.push(d);
+    }
+}
+
+/// `SIM003` when `path` (a file the scenario names) resolves outside the current directory.
+pub fn outside_project(path: &Path, span: Span) -> Option<Diagnostic> {
+    let cwd = std::env::current_dir().ok()?.canonicalize().ok()?;
+    let resolved = path.canonicalize().unwrap_or_else(|_| lexical(path));
+    if resolved.starts_with(&cwd) {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            "SIM003",
+            "path-outside-project",
+            Severity::Error,
+            span,
+            format!("`{}` is outside the current directory", path.display()),
+        )
+        .with_help("run tenet from a directory that holds it, or pass `--allow-outside`"),
+    )
+}
+
+/// `path` made absolute with `..` resolved without touching the file system.
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The `kmsGrants` value with a path (a string) replaced by the JSON of that file.
+pub fn kms_grants_file(root: &JsonValue) -> Option<(String, Span)> {
+    match root.get("kmsGrants") {
+        Some(JsonValue {
+            kind: JsonKind::String(path),
+            span,
+        }) => Some((path.clone(), *span)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tenet_syntax::json::{parse_json, OffsetMap};
+
+    #[test]
+    fn misspelled_keys_are_located_with_a_suggestion() {
+        let text =
+            r#"{"request":{"principal":"p","action":"a","resource":"r","contxt":{}},"serviceControlPolicys":[]}"#;
+        let root = parse_json(text, &OffsetMap::identity()).unwrap_or_else(|_| unreachable!());
+        let found = unknown_keys(&root);
+        let said: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|d| (&text[d.span.range()], d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                (
+                    "\"serviceControlPolicys\"",
+                    Some("did you mean `serviceControlPolicies`?")
+                ),
+                ("\"contxt\"", Some("did you mean `context`?")),
+            ]
+        );
+    }
+}
