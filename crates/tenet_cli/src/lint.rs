@@ -295,7 +295,8 @@ impl Linter<'_> {
             }
             _ => None,
         };
-        if !explicit && checked.form == InputForm::NotAPolicy && skipped.is_none() {
+        // A template the IaC readers recognised reports its own problems (IAC001), even in a walk.
+        if !explicit && iac.is_none() && checked.form == InputForm::NotAPolicy && skipped.is_none() {
             if let Some(why) = text.and_then(walked_non_policy) {
                 diagnostics.clear();
                 skipped = Some(why.to_owned());
