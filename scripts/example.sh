@@ -10,7 +10,12 @@ lint=$?
 echo "== tenet prove policies/"
 ./target/release/tenet prove policies/
 prove=$?
-echo "lint exit $lint, prove exit $prove"
+echo "== tenet who-can policies/fsx-cross-account (the FSx role reading an SSE-KMS object across accounts)"
+./target/release/tenet who-can policies/fsx-cross-account \
+  --action s3:GetObject --resource arn:aws:s3:::fsx-data-bucket/data/run-1.bin
+whocan=$?
+echo "lint exit $lint, prove exit $prove, who-can exit $whocan"
 # The example estate holds deliberately broken policies (to show findings and counterexamples), so
-# the expected exits are 1; anything else (2: tool error, 3: unknown verdicts) is a failure.
-[ "$lint" -le 1 ] && [ "$prove" -le 1 ]
+# the expected exits are 1; anything else (2: tool error, 3: unknown verdicts) is a failure. who-can
+# answers 0, or 3 when some class of principal is unknown (listed with its reason).
+[ "$lint" -le 1 ] && [ "$prove" -le 1 ] && { [ "$whocan" -eq 0 ] || [ "$whocan" -eq 3 ]; }

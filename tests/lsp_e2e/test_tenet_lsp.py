@@ -217,7 +217,8 @@ async def test_properties_are_proved_on_save(vscode):
     props = (
         'policy resource "bucket.json"\n\n'
         "property no-public-put:\n"
-        '  never allow s3:PutObject on "arn:aws:s3:::examplebucket/*"\n\n'
+        '  never allow s3:PutObject on "arn:aws:s3:::examplebucket/*" owned by "111122223333"\n'
+        '    for principal outside accounts ["111122223333"]\n\n'
         "property bucket-not-public:\n"
         '  not public "bucket.json"\n'
     )
@@ -236,7 +237,7 @@ async def test_properties_are_proved_on_save(vscode):
     diags = client.diagnostics.get(uri, [])
     violated = [d for d in diags if d.code == "PRV001"]
     assert len(violated) == 1, diags
-    assert violated[0].range.start.line == 5, violated[0]
+    assert violated[0].range.start.line == 6, violated[0]
     assert "bucket-not-public" in violated[0].message and "counterexample" in violated[0].message
     assert violated[0].severity == types.DiagnosticSeverity.Error
     holds = [d for d in diags if d.code == "PRV000"]
