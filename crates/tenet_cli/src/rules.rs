@@ -184,16 +184,5 @@ pub fn explain(rule: &str) -> Result<String, String> {
             return Err(format!("`{rule}` is part of several rule names: {}", names.join(", ")));
         }
     };
-    let mut out = format!("{} {} ({}, {})\n\n", e.code, e.name, category(e), severity(e));
-    match e.source {
-        CodeSource::Lint(m) => out.push_str(&m.docs()),
-        CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
-    }
-    if !e.aa_checks.is_empty() {
-        out.push_str(&format!(
-            "\nIAM Access Analyzer checks covered: {}\n",
-            e.aa_checks.join("; ")
-        ));
-    }
-    Ok(out)
+    Ok(tenet_lint::pipeline::explanation(e, severity(e)))
 }

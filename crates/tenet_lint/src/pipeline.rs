@@ -72,7 +72,6 @@ pub fn explain(rule: &str) -> Option<String> {
     let e = entries
         .iter()
         .find(|e| e.code.eq_ignore_ascii_case(rule) || e.name == rule)?;
-    let category = e.category().map_or("structural", |c| c.as_str());
     let severity = match e.source {
         CodeSource::Lint(m) => m.severity.as_str(),
         CodeSource::Structural => tenet_syntax::grammar::GRAMMAR_RULES
@@ -80,6 +79,13 @@ pub fn explain(rule: &str) -> Option<String> {
             .find(|r| r.code == e.code)
             .map_or("error", |r| r.severity.as_str()),
     };
+    Some(explanation(e, severity))
+}
+
+/// The text `tenet explain` prints for one code: its header, its documentation and the Access
+/// Analyzer checks it covers (one rendering for the CLI and the language server).
+pub fn explanation(e: &crate::registry::CodeEntry, severity: &str) -> String {
+    let category = e.category().map_or("structural", |c| c.as_str());
     let mut out = format!("{} {} ({category}, {severity})\n\n", e.code, e.name);
     match e.source {
         CodeSource::Lint(m) => out.push_str(&m.docs()),
@@ -91,7 +97,7 @@ pub fn explain(rule: &str) -> Option<String> {
             e.aa_checks.join("; ")
         ));
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]
