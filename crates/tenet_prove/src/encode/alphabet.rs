@@ -99,18 +99,25 @@ impl Encoder {
         if !pattern.is_ascii() {
             return self.fresh_bool(format!("non-ASCII action pattern `{pattern}`"));
         }
+        match self.known_action_pattern(pattern) {
+            Some(f) => f,
+            None => self.fresh_bool(format!("internal: action pattern `{pattern}` outside the alphabet")),
+        }
+    }
+
+    /// The action matches `pattern`: a wildcard over the action string, or the representatives
+    /// the alphabet says match; `None` when the alphabet was not built for the pattern.
+    fn known_action_pattern(&self, pattern: &str) -> Option<Formula> {
         match &self.alphabet {
-            None => Self::wildcard(&pattern.to_ascii_lowercase(), Term::str_var(ACTION)),
-            Some(a) => match a.pattern_index(pattern) {
-                Some(p) => or(a
-                    .matches
+            None => Some(Self::wildcard(&pattern.to_ascii_lowercase(), Term::str_var(ACTION))),
+            Some(a) => a.pattern_index(pattern).map(|p| {
+                or(a.matches
                     .iter()
                     .enumerate()
                     .filter(|(_, m)| m[p])
                     .map(|(r, _)| eq(Term::int_var(ACTION_INDEX), Term::Int(r as i64)))
-                    .collect::<Vec<_>>()),
-                None => self.fresh_bool(format!("internal: action pattern `{pattern}` outside the alphabet")),
-            },
+                    .collect::<Vec<_>>())
+            }),
         }
     }
 
@@ -207,19 +214,7 @@ impl Encoder {
 
     /// [`Encoder::action_pattern`] for patterns known to be in the alphabet (no approximation).
     pub(super) fn action_pattern_ro(&self, pattern: &str) -> Formula {
-        match &self.alphabet {
-            None => Self::wildcard(&pattern.to_ascii_lowercase(), Term::str_var(ACTION)),
-            Some(a) => match a.pattern_index(pattern) {
-                Some(p) => or(a
-                    .matches
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| m[p])
-                    .map(|(r, _)| eq(Term::int_var(ACTION_INDEX), Term::Int(r as i64)))
-                    .collect::<Vec<_>>()),
-                None => TRUE,
-            },
-        }
+        self.known_action_pattern(pattern).unwrap_or(TRUE)
     }
 }
 
