@@ -1,8 +1,9 @@
 //! The decision procedure of [`super::evaluate`]: denies, organization caps, then the identity and
 //! resource sides, KMS key policies and grants.
 
-use super::matching::{grantee_match, not_principal_reading_open, statement_match, PrincipalMatch};
+use super::matching::{statement_match, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
+use super::principal_match::{grantee_match, not_principal_reading_open};
 use super::{
     is_assume_role, is_get_caller_identity, is_kms_action, is_reserved_alias_change, ContextValue, Decision,
     Evaluation, Gap, KmsGrant, PolicySet, PolicySource, Request, StatementRef,

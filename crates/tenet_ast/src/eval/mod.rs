@@ -34,6 +34,7 @@
 mod condition;
 mod matching;
 mod principal;
+mod principal_match;
 pub mod scenario;
 pub mod semantics;
 #[cfg(test)]
@@ -47,11 +48,11 @@ use crate::Condition;
 
 pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
 pub use matching::{
-    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, grantee_match, not_principal_reading_open,
-    principal_match, resource_pattern_ambiguous, scan as scan_variables, wildcard_match, ArnReading,
-    Piece as VariablePiece, PrincipalMatch,
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, resource_pattern_ambiguous, scan as scan_variables,
+    wildcard_match, ArnReading, Piece as VariablePiece, PrincipalMatch,
 };
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
+pub use principal_match::{grantee_match, not_principal_reading_open, principal_match};
 pub use world::{owns, IdentityWorld, Owned, World};
 
 /// One request to authorize.
