@@ -57,6 +57,12 @@ const COMMAND_CODES: &[tenet_syntax::codes::StaticCode] = &[
         "a scenario names a file outside the current directory (allow with `--allow-outside`)",
         &[],
     ),
+    (
+        "SIM004",
+        "input-aws-rejects",
+        "a scenario holds what AWS refuses to store (identity policies of the root user, `NotPrincipal` in a trust policy)",
+        &[],
+    ),
 ];
 
 fn severity(e: &CodeEntry) -> &'static str {

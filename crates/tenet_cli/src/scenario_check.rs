@@ -13,6 +13,7 @@ const SCENARIO_KEYS: &[&str] = &[
     "identityPolicies",
     "resourcePolicy",
     "resourceIsKeyPolicy",
+    "resourceIsTrustPolicy",
     "permissionBoundaries",
     "sessionPolicy",
     "serviceControlPolicies",
@@ -126,4 +127,60 @@ mod tests {
             ]
         );
     }
+}
+
+/// `SIM004`: what AWS itself refuses to store, so no request is ever evaluated against it: identity
+/// policies of the account root user (none can be attached to it) and `NotPrincipal` in a role trust
+/// policy ("You cannot use the NotPrincipal element in an IAM role trust policy").
+pub fn rejected_by_aws(
+    root: &JsonValue,
+    request: &tenet_ast::eval::Request,
+    trust_has_not_principal: bool,
+) -> Vec<Diagnostic> {
+    let span_of = |key: &str| {
+        root.as_object()
+            .and_then(|ms| ms.iter().find(|m| m.key.value == key))
+            .map(|m| m.key.span)
+    };
+    let mut out = Vec::new();
+    let is_root = matches!(
+        request.principal,
+        tenet_ast::eval::RequestPrincipal::Aws {
+            kind: tenet_ast::eval::AwsPrincipalKind::Root,
+            ..
+        }
+    );
+    // A list with items, or a single policy (object or path).
+    let has_identity = root.get("identityPolicies").is_some_and(|v| match &v.kind {
+        JsonKind::Array(items) => !items.is_empty(),
+        JsonKind::Null => false,
+        _ => true,
+    });
+    if let (true, true, Some(span)) = (is_root, has_identity, span_of("identityPolicies")) {
+        out.push(
+            Diagnostic::new(
+                "SIM004",
+                "input-aws-rejects",
+                Severity::Error,
+                span,
+                "identity policies cannot be attached to the account root user",
+            )
+            .with_help(
+                "the root user has full access in its own account; remove `identityPolicies` or name another principal",
+            ),
+        );
+    }
+    if let (true, Some(span)) = (trust_has_not_principal, span_of("resourcePolicy")) {
+        out.push(
+            Diagnostic::new(
+                "SIM004",
+                "input-aws-rejects",
+                Severity::Error,
+                span,
+                "IAM rejects `NotPrincipal` in a role trust policy",
+            )
+            .with_help("name the principals that may assume the role with `Principal`"),
+        );
+    }
+    out
 }

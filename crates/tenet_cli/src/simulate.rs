@@ -227,6 +227,10 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         request,
     };
     if r.errors.is_empty() {
+        let rejected = crate::scenario_check::rejected_by_aws(&root, &loaded.request, loaded.trust_has_not_principal());
+        if !rejected.is_empty() {
+            return Err(invalid(&rejected));
+        }
         return Ok(loaded);
     }
     let rendered = r
@@ -238,6 +242,17 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
 }
 
 impl LoadedScenario {
+    /// Whether the resource policy is a trust policy with a `NotPrincipal` element.
+    fn trust_has_not_principal(&self) -> bool {
+        self.resource_is_trust_policy
+            && self.resource.as_ref().is_some_and(|l| {
+                l.policy
+                    .statements
+                    .iter()
+                    .any(|s| s.value.principal.as_ref().is_some_and(|p| p.value.negated.value))
+            })
+    }
+
     /// Evaluates the request.
     pub fn evaluate(&self) -> Evaluation {
         let set = PolicySet {
