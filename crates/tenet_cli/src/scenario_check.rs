@@ -101,34 +101,6 @@ pub fn kms_grants_file(root: &JsonValue) -> Option<(String, Span)> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tenet_syntax::json::{parse_json, OffsetMap};
-
-    #[test]
-    fn misspelled_keys_are_located_with_a_suggestion() {
-        let text =
-            r#"{"request":{"principal":"p","action":"a","resource":"r","contxt":{}},"serviceControlPolicys":[]}"#;
-        let root = parse_json(text, &OffsetMap::identity()).unwrap_or_else(|_| unreachable!());
-        let found = unknown_keys(&root);
-        let said: Vec<(&str, Option<&str>)> = found
-            .iter()
-            .map(|d| (&text[d.span.range()], d.help.as_deref()))
-            .collect();
-        assert_eq!(
-            said,
-            vec![
-                (
-                    "\"serviceControlPolicys\"",
-                    Some("did you mean `serviceControlPolicies`?")
-                ),
-                ("\"contxt\"", Some("did you mean `context`?")),
-            ]
-        );
-    }
-}
-
 /// `SIM004`: what AWS itself refuses to store, so no request is ever evaluated against it: identity
 /// policies of the account root user (none can be attached to it) and `NotPrincipal` in a role trust
 /// policy ("You cannot use the NotPrincipal element in an IAM role trust policy").
@@ -183,4 +155,32 @@ pub fn rejected_by_aws(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tenet_syntax::json::{parse_json, OffsetMap};
+
+    #[test]
+    fn misspelled_keys_are_located_with_a_suggestion() {
+        let text =
+            r#"{"request":{"principal":"p","action":"a","resource":"r","contxt":{}},"serviceControlPolicys":[]}"#;
+        let root = parse_json(text, &OffsetMap::identity()).unwrap_or_else(|_| unreachable!());
+        let found = unknown_keys(&root);
+        let said: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|d| (&text[d.span.range()], d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                (
+                    "\"serviceControlPolicys\"",
+                    Some("did you mean `serviceControlPolicies`?")
+                ),
+                ("\"contxt\"", Some("did you mean `context`?")),
+            ]
+        );
+    }
 }
