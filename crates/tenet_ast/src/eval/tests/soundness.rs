@@ -2,6 +2,7 @@
 //! world, RCPs, `sts:GetCallerIdentity`, trust policies and AWS-owned ARNs. Each test cites the
 //! sentence of the AWS guides it checks.
 
+use super::kms::key_policy_root;
 use super::*;
 
 const ROOT: &str = "arn:aws:iam::111111111111:root";
