@@ -1,4 +1,4 @@
-//! Evaluator tests: kms.
+//! Evaluator tests: KMS key policies and grants.
 
 use super::*;
 
