@@ -15,7 +15,7 @@ mod wrappers;
 
 pub use codes::STRUCTURAL_CODES;
 pub use detect::{detect_kind, detect_kind_with_hint, kind_hint_from_path};
-pub use lower::lower_policy;
+pub use lower::{lower_policy, POLICY_ELEMENTS, PRINCIPAL_KEYS, STATEMENT_ELEMENTS};
 pub use unrecognised::not_a_policy;
 pub use wrappers::{classify, InputForm, AWS_MANAGED_MARK};
 
@@ -87,9 +87,9 @@ pub fn parse_policy_bytes(name: &str, bytes: &[u8], kind_override: Option<Policy
     }
 }
 
-/// Reads every policy in `text`. `name` is the file's path (used for kind hints from directory names);
-/// `kind_override` forces the kind of every policy found.
-pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKind>) -> ParsedFile {
+/// The length of a leading UTF-8 byte-order mark (0 or 3) and the offset map from the text after
+/// it back to `text`, so that spans still index the file as read.
+pub(crate) fn skip_bom(text: &str) -> (usize, OffsetMap) {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let map = if bom == 0 {
         OffsetMap::identity()
@@ -100,6 +100,13 @@ pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKin
                 .collect(),
         )
     };
+    (bom, map)
+}
+
+/// Reads every policy in `text`. `name` is the file's path (used for kind hints from directory names);
+/// `kind_override` forces the kind of every policy found.
+pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKind>) -> ParsedFile {
+    let (bom, map) = skip_bom(text);
     let root = match parse_json(&text[bom..], &map) {
         Ok(root) => root,
         Err(d) => return ParsedFile::failed(InputForm::NotAPolicy, *d),

@@ -11,8 +11,10 @@ use crate::codes::{self, Code};
 use crate::grammar;
 use crate::json::{JsonKind, JsonValue, Member};
 
-const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: &[&str] = &[
+/// The elements of a policy document, as AWS spells them.
+pub const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+/// The elements of a statement, as AWS spells them.
+pub const STATEMENT_ELEMENTS: &[&str] = &[
     "Sid",
     "Effect",
     "Principal",
@@ -23,7 +25,8 @@ const STATEMENT_ELEMENTS: &[&str] = &[
     "NotResource",
     "Condition",
 ];
-const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+/// The keys of a `Principal` map, as AWS spells them.
+pub const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
 struct Lowerer {
     kind: PolicyKind,

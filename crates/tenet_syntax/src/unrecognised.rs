@@ -5,22 +5,13 @@
 use tenet_diagnostics::{Diagnostic, Severity, Span};
 
 use crate::codes;
-use crate::json::{parse_json, JsonKind, JsonValue, OffsetMap};
+use crate::json::{parse_json, JsonKind, JsonValue};
 
 /// The diagnostic for JSON text that holds no policy and no recognised AWS CLI output, located at
 /// the value that comes closest to one; `None` when `text` is not JSON (its syntax error is
 /// reported instead).
 pub fn not_a_policy(text: &str) -> Option<Diagnostic> {
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let map = if bom == 0 {
-        OffsetMap::identity()
-    } else {
-        OffsetMap::from_table(
-            (bom..=text.len())
-                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-                .collect(),
-        )
-    };
+    let (bom, map) = crate::skip_bom(text);
     let root = parse_json(&text[bom..], &map).ok()?;
     let (span, message, help) = explain(&root);
     Some(

@@ -145,19 +145,9 @@ pub fn policy_offers(text: &str, offset: usize) -> (Vec<Offer>, Span, bool) {
         ),
     };
     let offers = match cursor::slot(is_key, &path) {
-        Slot::PolicyElement => elements(&["Version", "Id", "Statement"]),
-        Slot::StatementElement => elements(&[
-            "Sid",
-            "Effect",
-            "Principal",
-            "NotPrincipal",
-            "Action",
-            "NotAction",
-            "Resource",
-            "NotResource",
-            "Condition",
-        ]),
-        Slot::PrincipalType => ["AWS", "Service", "Federated", "CanonicalUser"]
+        Slot::PolicyElement => elements(tenet_syntax::POLICY_ELEMENTS),
+        Slot::StatementElement => elements(tenet_syntax::STATEMENT_ELEMENTS),
+        Slot::PrincipalType => tenet_syntax::PRINCIPAL_KEYS
             .iter()
             .map(|t| offer(*t, "principal type", CompletionItemKind::ENUM_MEMBER))
             .collect(),
