@@ -109,7 +109,17 @@ pub fn polish(p: &Prepared, enc: &Encoder, dir: Direction, mut req: Request) -> 
             req = r;
         }
     }
-    let keys: Vec<String> = req.context.iter().map(|(k, _)| k.to_string()).collect();
+    // Keys every request carries stay (a request without them does not exist).
+    let keys: Vec<String> = req
+        .context
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| {
+            !tenet_ast::eval::ALWAYS_PRESENT_KEYS
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(k))
+        })
+        .collect();
     for k in keys {
         if out_of_time() {
             break;

@@ -85,11 +85,6 @@ impl Encoder {
         let mut cache = BodyCache::default();
         let get_caller_identity = self.action_pattern("sts:GetCallerIdentity");
         let assume_role = self.action_pattern("sts:AssumeRole*");
-        let in_org = or(world
-            .organization
-            .iter()
-            .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(a)))
-            .collect::<Vec<_>>());
         // Service-enforced: KMS refuses changes to the aliases of AWS managed keys.
         let reserved_actions = RESERVED_ALIAS_ACTIONS
             .iter()
@@ -101,16 +96,7 @@ impl Encoder {
         for (ci, who) in self.candidates.clone().iter().enumerate() {
             // RCPs are added below, guarded by the symbolic resource account.
             let ps = world.policy_set_for(who, None);
-            let decision = self.decision(
-                ci,
-                &mut cache,
-                who,
-                world,
-                &ps,
-                &in_org,
-                &get_caller_identity,
-                &assume_role,
-            );
+            let decision = self.decision(ci, &mut cache, who, world, &ps, &get_caller_identity, &assume_role);
             let mut refused = vec![reserved.clone()];
             if matches!(who, RequestPrincipal::Anonymous) {
                 // KMS refuses unauthenticated requests.
@@ -129,7 +115,6 @@ impl Encoder {
         who: &RequestPrincipal,
         world: &World,
         ps: &PolicySet,
-        in_org: &Formula,
         get_caller_identity: &Formula,
         assume_role: &Formula,
     ) -> Formula {
@@ -174,10 +159,19 @@ impl Encoder {
             }
         }
         if rcps_apply {
-            for p in world.rcps.iter().flatten() {
-                let b = cache.get(self, p);
-                let deny = Self::applies(p, &b.deny, who, false, any);
-                denies.push(and([in_org.clone(), deny]));
+            // Each group of member accounts with the same RCP levels, guarded by the symbolic
+            // resource account.
+            for (accounts, levels) in world.rcp_groups() {
+                let owner = or(accounts
+                    .iter()
+                    .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(*a)))
+                    .collect::<Vec<_>>());
+                let mut group = Vec::new();
+                for p in levels.iter().flatten() {
+                    let b = cache.get(self, p);
+                    group.push(Self::applies(p, &b.deny, who, false, any));
+                }
+                denies.push(and([owner, or(group)]));
             }
         }
 

@@ -18,6 +18,7 @@ pub mod budget;
 pub mod counterexample;
 pub mod decision;
 pub mod encode;
+pub mod estate;
 pub mod ir;
 pub mod lang;
 pub mod load;

@@ -3,10 +3,11 @@
 //! policies), and the single policy files that `not public`, `no new access` and `equivalent` name.
 
 use crate::lang::ast::{PolicyRef, PropertyFile, PropertyKind, Role};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 use tenet_ast::eval::scenario::GrantList;
-use tenet_ast::eval::{AwsPrincipalKind, KmsGrant, Owned, PolicySet, Request, RequestPrincipal, World};
+use tenet_ast::eval::{AwsPrincipalKind, KmsGrant, Levels, Owned, PolicySet, Request, RequestPrincipal, World};
 use tenet_ast::{Policy, PolicyKind};
 use tenet_diagnostics::Severity;
 
@@ -68,33 +69,44 @@ fn role_kind(r: Role) -> PolicyKind {
 
 /// The identity-side policies of one owner, owned.
 #[derive(Clone, Debug)]
-struct OwnedPolicies {
-    owner: RequestPrincipal,
-    identity: Vec<Policy>,
-    boundaries: Vec<Policy>,
-    session: Option<Policy>,
+pub(crate) struct OwnedPolicies {
+    pub(crate) owner: RequestPrincipal,
+    pub(crate) identity: Vec<Policy>,
+    pub(crate) boundaries: Vec<Policy>,
+    pub(crate) session: Option<Policy>,
 }
 
 /// What kind of resource policy is in play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ResourceRole {
+pub(crate) enum ResourceRole {
     Plain,
     Key,
     Trust,
 }
 
+/// One member account's SCP and RCP levels, as indices into `Headers::org_policies`.
+pub(crate) type LevelIndices = (Vec<Vec<usize>>, Vec<Vec<usize>>);
+
 /// The loaded headers.
 #[derive(Clone, Debug, Default)]
 pub struct Headers {
-    owned: Vec<OwnedPolicies>,
-    resource: Option<(Policy, ResourceRole)>,
+    pub(crate) owned: Vec<OwnedPolicies>,
+    pub(crate) resource: Option<(Policy, ResourceRole)>,
     scps: Vec<Vec<Policy>>,
     rcps: Vec<Vec<Policy>>,
     organization: BTreeSet<String>,
-    closed_accounts: BTreeSet<String>,
-    grants: Vec<KmsGrant>,
+    pub(crate) closed_accounts: BTreeSet<String>,
+    pub(crate) grants: Vec<KmsGrant>,
+    /// Organization policies of an estate, each once, and every member account's levels of them
+    /// (SCP levels, RCP levels) as indices into it.
+    pub(crate) org_policies: Vec<Policy>,
+    pub(crate) member_levels: BTreeMap<String, LevelIndices>,
+    /// The `estate` header's estate: properties are then proved per resource of it.
+    pub(crate) estate: Option<Arc<crate::estate::EstateInput>>,
     /// Why the headers cannot be used (a policy with errors, …), if so.
     pub error: Option<String>,
+    /// Why tenet cannot run on this file at all (an estate that cannot be read): exit 2.
+    pub(crate) fatal: Option<String>,
 }
 
 impl Headers {
@@ -118,6 +130,25 @@ impl Headers {
             resource_is_trust_policy: self.resource.as_ref().is_some_and(|(_, r)| *r == ResourceRole::Trust),
             scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
             rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
+            member_levels: self
+                .member_levels
+                .iter()
+                .map(|(a, (scps, rcps))| {
+                    let pick = |levels: &Vec<Vec<usize>>| -> Vec<Vec<&Policy>> {
+                        levels
+                            .iter()
+                            .map(|l| l.iter().filter_map(|i| self.org_policies.get(*i)).collect())
+                            .collect()
+                    };
+                    (
+                        a.clone(),
+                        Levels {
+                            scps: pick(scps),
+                            rcps: pick(rcps),
+                        },
+                    )
+                })
+                .collect(),
             grants: self.grants.clone(),
         }
     }
@@ -262,8 +293,24 @@ pub fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
         closed_accounts: file.closed_accounts.iter().map(|a| a.value.clone()).collect(),
         ..Headers::default()
     };
-    if !file.estates.is_empty() {
-        h.error = Some("`estate` directories are not supported yet: list the files with `policy` headers".into());
+    if let Some(first) = file.estates.first() {
+        let why = if file.estates.len() > 1 {
+            Some("a `.tenet` file is about one estate: split the properties of each into a file of its own")
+        } else if !file.policies.is_empty() || !file.organization.is_empty() || !file.closed_accounts.is_empty() {
+            Some(
+                "an estate brings its own policies, organization and closed accounts: `policy`, `organization` and \
+                 `closed` headers cannot be mixed with `estate`",
+            )
+        } else {
+            None
+        };
+        match why {
+            Some(why) => h.error = Some(why.into()),
+            None => match crate::estate::read(base, &first.value) {
+                Ok(e) => h.estate = Some(Arc::new(e)),
+                Err(e) => h.fatal = Some(e),
+            },
+        }
         return h;
     }
     for r in &file.policies {

@@ -137,6 +137,17 @@ fn pattern_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built
     if let Some(c) = condition {
         cond_keys(c, &mut keys);
     }
+    match principal {
+        Some(PrincipalFilter::OutsideOrganization(None)) => {
+            return Err(
+                "`outside organization` needs an `estate` header: the estate says which accounts and \
+                        organization ids are inside"
+                    .into(),
+            )
+        }
+        Some(PrincipalFilter::OutsideOrganization(Some(_))) => keys.push(ORG_ID_KEY.to_owned()),
+        _ => {}
+    }
     let mut enc = Encoder::new(
         &policies,
         world_candidates(headers, &policies, &extra_p, &extra_a),
@@ -325,5 +336,8 @@ fn filter_literals(f: Option<&PrincipalFilter>) -> (Vec<String>, Vec<String>) {
         None => (Vec::new(), Vec::new()),
         Some(PrincipalFilter::OutsideAccounts(a) | PrincipalFilter::InAccounts(a)) => (Vec::new(), a.clone()),
         Some(PrincipalFilter::Is(p)) => (p.clone(), Vec::new()),
+        Some(PrincipalFilter::OutsideOrganization(org)) => {
+            (Vec::new(), org.as_ref().map(|o| o.accounts.clone()).unwrap_or_default())
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::encode::{Encoder, KeyType};
 use crate::ir::*;
-use crate::lang::ast::{Cond, PrincipalFilter};
+use crate::lang::ast::{Cond, Organization, PrincipalFilter};
 use crate::principals::FRESH_ACCOUNT;
 use std::net::IpAddr;
 use tenet_ast::eval::PolicySet;
@@ -12,6 +12,7 @@ use tenet_ast::eval::{
     arn_pattern_match, parse_cidr, statement_applies, wildcard_match, Cidr, ContextValue, Request, RequestPrincipal,
 };
 use tenet_ast::{ConditionOperator, Effect, Policy};
+use tenet_diagnostics::{Span, Spanned};
 
 /// The request pattern of `never`/`only`.
 #[derive(Clone, Debug)]
@@ -35,6 +36,26 @@ impl Pattern {
             .collect::<Vec<_>>());
         let principals = match &self.principal {
             None => TRUE,
+            // Outside the organization: not in a member account the estate lists, and (for members
+            // it does not list) without the organization's id.
+            Some(PrincipalFilter::OutsideOrganization(org)) => {
+                let Some(org) = org else { return FALSE };
+                let outside = Pattern {
+                    principal: Some(PrincipalFilter::OutsideAccounts(org.accounts.clone())),
+                    actions: Vec::new(),
+                    resources: Vec::new(),
+                };
+                let ids = org_id_cond(org);
+                and([outside.principal_formula(enc), cond_formula(&ids, enc)])
+            }
+            Some(_) => self.principal_formula(enc),
+        };
+        and([actions, resources, principals])
+    }
+
+    fn principal_formula(&self, enc: &mut Encoder) -> Formula {
+        match &self.principal {
+            None => TRUE,
             Some(f) => or(enc
                 .candidates
                 .iter()
@@ -42,17 +63,32 @@ impl Pattern {
                 .filter(|(_, c)| principal_in(f, c))
                 .map(|(i, _)| enc.is_candidate(i))
                 .collect::<Vec<_>>()),
-        };
-        and([actions, resources, principals])
+        }
     }
 
     /// The pattern, concretely.
     pub fn matches(&self, r: &Request) -> bool {
         self.actions.iter().any(|a| wildcard_match(a, &r.action, true))
             && self.resources.iter().any(|p| arn_pattern_match(p, &r.resource))
-            && self.principal.as_ref().is_none_or(|f| principal_in(f, &r.principal))
+            && self.principal.as_ref().is_none_or(|f| match f {
+                PrincipalFilter::OutsideOrganization(Some(org)) => {
+                    principal_in(f, &r.principal) && cond_holds(&org_id_cond(org), r)
+                }
+                _ => principal_in(f, &r.principal),
+            })
     }
 }
+
+/// `aws:PrincipalOrgID` is absent or not the organization's id.
+pub fn org_id_cond(org: &Organization) -> Cond {
+    Cond::Not(Box::new(Cond::Equals(
+        Spanned::new(ORG_ID_KEY.to_owned(), Span::default()),
+        vec![org.id.clone()],
+    )))
+}
+
+/// The key that names a principal's organization.
+pub const ORG_ID_KEY: &str = "aws:PrincipalOrgID";
 
 /// Whether a principal is covered by a filter.
 pub fn principal_in(f: &PrincipalFilter, who: &RequestPrincipal) -> bool {
@@ -60,6 +96,10 @@ pub fn principal_in(f: &PrincipalFilter, who: &RequestPrincipal) -> bool {
         PrincipalFilter::OutsideAccounts(accts) => who.account().is_none_or(|a| !accts.iter().any(|x| x == a)),
         PrincipalFilter::InAccounts(accts) => who.account().is_some_and(|a| accts.iter().any(|x| x == a)),
         PrincipalFilter::Is(list) => list.iter().any(|p| RequestPrincipal::parse(p).is_ok_and(|p| p == *who)),
+        // The account part; the organization id is checked on the request (`Pattern::matches`).
+        PrincipalFilter::OutsideOrganization(org) => org
+            .as_ref()
+            .is_some_and(|o| who.account().is_none_or(|a| !o.accounts.iter().any(|x| x == a))),
     }
 }
 

@@ -42,6 +42,9 @@ pub enum ProveError {
     /// No property of that name.
     #[error("no property named `{0}`")]
     NoSuchProperty(String),
+    /// The estate of an `estate` header cannot be read (its diagnostics were printed).
+    #[error("{0}")]
+    Estate(String),
 }
 
 /// How to run the properties of a file.
@@ -77,7 +80,11 @@ fn parse_file(path: &Path) -> Result<Parsed, ProveError> {
         return Err(ProveError::Io { path, source });
     }
     let start = Instant::now();
-    let headers = Arc::new(load_headers(&base, &file));
+    let headers = load_headers(&base, &file);
+    if let Some(why) = &headers.fatal {
+        return Err(ProveError::Estate(why.clone()));
+    }
+    let headers = Arc::new(headers);
     Ok(Parsed {
         base,
         properties: file.properties,
@@ -156,6 +163,12 @@ fn prove_property(parsed: &Parsed, property: &Property, budget: &Budget) -> Prop
     };
     if let Err(c) = budget.check(Phase::Loading, 0) {
         return unknown(c.reason());
+    }
+    if let Some(estate) = &parsed.headers.estate {
+        if let Some(mut r) = crate::estate::prove(&parsed.base, estate, property, budget) {
+            r.elapsed_ms = budget.elapsed().as_millis() as u64;
+            return r;
+        }
     }
     let prepared = prepare(&parsed.base, &parsed.headers, property);
     // A construction refused by the budget leaves a weaker encoding behind: never solve it.
@@ -295,7 +308,21 @@ fn can_explanation(p: &Prepared) -> Option<String> {
         req.context.insert(k.value.clone(), v);
     }
     let ev = tenet_ast::eval::evaluate(&req, &headers.policy_set_for(&req));
-    Some(format!("for example, with no other context key: {}", ev.reason))
+    let denying: Vec<String> = ev
+        .deciding
+        .iter()
+        .filter(|s| s.effect == tenet_ast::Effect::Deny)
+        .map(|s| match &s.sid {
+            Some(sid) => format!("`{sid}`"),
+            None => format!("statement #{}", s.statement),
+        })
+        .collect();
+    let by = if denying.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", denying.join(", "))
+    };
+    Some(format!("for example, with no other context key: {}{by}", ev.reason))
 }
 
 /// The SMT-LIB 2 text of a prepared property (its first query; `equivalent` has two).

@@ -197,7 +197,11 @@ fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
     let resource_account = rng_pick_owned(rng, &accounts);
     let mut context = Context::new();
     for (l, k) in &enc.keys {
-        if rng.chance(30) {
+        // AWS puts these in every request, well formed.
+        let always = tenet_ast::eval::ALWAYS_PRESENT_KEYS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(l));
+        if !always && rng.chance(30) {
             continue;
         }
         let key_lits = lits
@@ -206,7 +210,14 @@ fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
             .find(|(kk, _)| kk == l)
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        let v = if l == "aws:username" {
+        let v = if always && k.ty == KeyType::Bool {
+            ContextValue::Single(rng.pick(&["true", "false"]).to_string())
+        } else if always && k.ty == KeyType::Date {
+            ContextValue::Single(
+                rng.pick(&["1893455999", "2030-01-01T00:00:00Z", "2019-07-16T12:00:00Z"])
+                    .to_string(),
+            )
+        } else if l == "aws:username" {
             ContextValue::Single(username.clone())
         } else if k.multi {
             let n = rng.below(k.slots + 1);

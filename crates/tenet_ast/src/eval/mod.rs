@@ -53,7 +53,7 @@ pub use matching::{
 };
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{grantee_match, not_principal_reading_open, principal_match};
-pub use world::{owns, IdentityWorld, Owned, World};
+pub use world::{owns, IdentityWorld, Levels, Owned, World};
 
 /// One request to authorize.
 #[derive(Clone, Debug, PartialEq)]
@@ -233,6 +233,11 @@ pub const RESERVED_ALIAS_PATTERN: &str = "arn:*:kms:*:*:alias/aws/*";
 
 /// The actions KMS refuses on reserved aliases (see [`is_reserved_alias_change`]).
 pub const RESERVED_ALIAS_ACTIONS: [&str; 3] = ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"];
+
+/// Global condition keys AWS puts in every request context (IAM User Guide, "AWS global condition
+/// context keys": "Availability – This key is always included in the request context"). A request
+/// without them does not exist, so the prover never builds one.
+pub const ALWAYS_PRESENT_KEYS: [&str; 3] = ["aws:SecureTransport", "aws:CurrentTime", "aws:EpochTime"];
 
 /// Whether an action is a KMS action (`kms:` prefix, any case). Safe on any text: the one place
 /// that answers "is this a KMS action" (key-policy gates, grants and `kms:CallerAccount` ask it).

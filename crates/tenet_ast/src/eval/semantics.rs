@@ -83,6 +83,20 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         area: "decision",
+        rule: "In an estate every member account has its own SCP and RCP levels, from the organization root down its OU path to the account; accounts outside the organization, and its management account, have none.",
+        source: "AWS Organizations User Guide, Inheritance for SCPs and RCPs",
+        treatment: Exact,
+        checked_by: "eval::world (member_levels), prove::decision (rcp groups); eval tests world.rs, prove tests estate.rs",
+    },
+    Rule {
+        area: "conditions",
+        rule: "aws:SecureTransport, aws:CurrentTime and aws:EpochTime are in every request context, with a well-formed value: a proof never considers a request without them.",
+        source: "IAM User Guide, AWS global condition context keys (Availability: always included in the request context)",
+        treatment: Exact,
+        checked_by: "eval::ALWAYS_PRESENT_KEYS, prove::encode::keys (derived_keys), counterexample::polish keeps them",
+    },
+    Rule {
+        area: "decision",
         rule: "sts:GetCallerIdentity needs no permission and an explicit Deny does not stop it.",
         source: "STS API Reference, GetCallerIdentity",
         treatment: Exact,

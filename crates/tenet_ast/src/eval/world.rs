@@ -19,9 +19,11 @@
 //!   and `only` hold whatever its administrators attach;
 //! - SCPs govern the principals of the organization's member accounts, RCPs the resources they own;
 //!   without a list of member accounts they govern nobody (a proof then covers principals outside
-//!   the organization too).
+//!   the organization too). A `.tenet` file gives every member account the same levels
+//!   ([`World::organization`]); an estate gives each account its own, from its OU path
+//!   ([`World::member_levels`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{AwsPrincipalKind, KmsGrant, PolicySet, RequestPrincipal};
 use crate::policy::Policy;
@@ -39,6 +41,15 @@ pub struct Owned<'a> {
     pub session: Option<&'a Policy>,
 }
 
+/// The SCP and RCP levels of one member account, from the organization root down to the account.
+#[derive(Clone, Debug, Default)]
+pub struct Levels<'a> {
+    /// Service control policies, one `Vec` per level.
+    pub scps: Vec<Vec<&'a Policy>>,
+    /// Resource control policies, one `Vec` per level (deny-only: `RCPFullAWSAccess` is implicit).
+    pub rcps: Vec<Vec<&'a Policy>>,
+}
+
 /// The policies in play for every principal, with their owners.
 #[derive(Clone, Debug, Default)]
 pub struct World<'a> {
@@ -46,8 +57,11 @@ pub struct World<'a> {
     pub owned: Vec<Owned<'a>>,
     /// Accounts whose identity side is known exactly (closed world).
     pub closed_accounts: BTreeSet<String>,
-    /// The member accounts of the organization the SCPs and RCPs belong to.
+    /// The member accounts governed by `scps` and `rcps` (all with the same levels).
     pub organization: BTreeSet<String>,
+    /// Member accounts with levels of their own (an estate's accounts, each by its OU path); they
+    /// take precedence over `organization`.
+    pub member_levels: BTreeMap<String, Levels<'a>>,
     /// The resource's policy (bucket, key or trust policy), if any.
     pub resource: Option<&'a Policy>,
     /// Whether `resource` is a KMS key policy.
@@ -133,13 +147,60 @@ impl<'a> World<'a> {
                 ps.session = o.session;
             }
         }
-        if who.account().is_some_and(|a| self.organization.contains(a)) {
-            ps.scps = self.scps.clone();
+        if let Some(a) = who.account() {
+            ps.scps = self.scps_of(a).to_vec();
         }
-        if resource_account.is_some_and(|a| self.organization.contains(a)) {
-            ps.rcps = self.rcps.clone();
+        if let Some(a) = resource_account {
+            ps.rcps = self.rcps_of(a).to_vec();
         }
         ps
+    }
+
+    /// The SCP levels that govern the principals of `account` (none outside the organization).
+    pub fn scps_of(&self, account: &str) -> &[Vec<&'a Policy>] {
+        match self.member_levels.get(account) {
+            Some(l) => &l.scps,
+            None if self.organization.contains(account) => &self.scps,
+            None => &[],
+        }
+    }
+
+    /// The RCP levels that govern the resources of `account` (none outside the organization).
+    pub fn rcps_of(&self, account: &str) -> &[Vec<&'a Policy>] {
+        match self.member_levels.get(account) {
+            Some(l) => &l.rcps,
+            None if self.organization.contains(account) => &self.rcps,
+            None => &[],
+        }
+    }
+
+    /// The accounts whose resources RCPs govern, grouped by their (identical) RCP levels: the
+    /// encoder guards each group's denies by the symbolic resource account.
+    pub fn rcp_groups(&self) -> Vec<(Vec<&str>, &[Vec<&'a Policy>])> {
+        let mut groups: Vec<(Vec<&str>, &[Vec<&'a Policy>])> = Vec::new();
+        let same = |a: &[Vec<&Policy>], b: &[Vec<&Policy>]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| std::ptr::eq(*p, *q)))
+        };
+        let accounts = self
+            .organization
+            .iter()
+            .chain(self.member_levels.keys())
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>();
+        for a in accounts {
+            let levels = self.rcps_of(a);
+            if levels.iter().all(Vec::is_empty) {
+                continue;
+            }
+            match groups.iter_mut().find(|(_, l)| same(l, levels)) {
+                Some((accts, _)) => accts.push(a),
+                None => groups.push((vec![a], levels)),
+            }
+        }
+        groups
     }
 
     /// The world of one request whose policies are already chosen: `who` has exactly the identity
@@ -184,6 +245,13 @@ impl<'a> World<'a> {
         v.extend(self.resource);
         v.extend(self.scps.iter().flatten().copied());
         v.extend(self.rcps.iter().flatten().copied());
+        for l in self.member_levels.values() {
+            for p in l.scps.iter().chain(&l.rcps).flatten() {
+                if !v.iter().any(|q| std::ptr::eq(*q, *p)) {
+                    v.push(p);
+                }
+            }
+        }
         v
     }
 }

@@ -122,6 +122,17 @@ impl Encoder {
                 fs.push(implies(self.is_candidate(ci), and(ties)));
             }
         }
+        // Keys AWS puts in every request, with a well-formed value of their type.
+        for key in tenet_ast::eval::ALWAYS_PRESENT_KEYS {
+            let l = key.to_lowercase();
+            let Some(k) = self.keys.get(&l) else { continue };
+            fs.push(self.present(key, true));
+            if k.ty != KeyType::Str && !k.mixed {
+                for i in 0..k.slots {
+                    fs.push(bool_var(format!("{}.ok", Self::slot(&l, i))));
+                }
+            }
+        }
         and(fs)
     }
 

@@ -70,6 +70,18 @@ pub enum PrincipalFilter {
     InAccounts(Vec<String>),
     /// Exactly these principals (ARNs, account ids, service names or `anonymous`).
     Is(Vec<String>),
+    /// Principals outside the organization of the resource's account (anonymous and service callers
+    /// included): `None` as written, resolved from the `estate` before proving.
+    OutsideOrganization(Option<Organization>),
+}
+
+/// An organization, as the estate knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organization {
+    /// Its id (`o-…`): the value of `aws:PrincipalOrgID` for every principal of its accounts.
+    pub id: String,
+    /// The member accounts the estate lists (there may be more: an unlisted member has the id).
+    pub accounts: Vec<String>,
 }
 
 /// A condition of `only … when`, over request context keys.

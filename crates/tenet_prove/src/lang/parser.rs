@@ -234,7 +234,7 @@ pub fn owned_by<'a>(src: &'a str, i: &'a str) -> R<'a, Option<String>> {
     Ok((i, Some(acct.value)))
 }
 
-/// `principal_filter = "for" "principal" ( "outside" "accounts" string_list
+/// `principal_filter = "for" "principal" ( "outside" ( "accounts" string_list | "organization" )
 ///                   | "in" "accounts" string_list | strings ) ;`
 pub fn principal_filter<'a>(src: &'a str, i: &'a str) -> R<'a, Option<PrincipalFilter>> {
     let Ok((i, _)) = kw("for")(i) else {
@@ -242,7 +242,15 @@ pub fn principal_filter<'a>(src: &'a str, i: &'a str) -> R<'a, Option<PrincipalF
     };
     let (i, _) = cut(kw("principal")(i))?;
     if let Ok((i, _)) = kw("outside")(i) {
-        let (i, _) = cut(kw("accounts")(i))?;
+        if let Ok((i, _)) = kw("organization")(i) {
+            return Ok((i, Some(PrincipalFilter::OutsideOrganization(None))));
+        }
+        let (i, _) = cut(kw("accounts")(i)).map_err(|e| {
+            e.map(|e| PErr {
+                expected: "`accounts [...]` or `organization`".into(),
+                ..e
+            })
+        })?;
         let (i, l) = cut(strings(src, i))?;
         return Ok((i, Some(PrincipalFilter::OutsideAccounts(l))));
     }

@@ -206,3 +206,4 @@ mod principals;
 mod soundness;
 mod variables;
 mod wildcards;
+mod world;

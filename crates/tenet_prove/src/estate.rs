@@ -1,0 +1,489 @@
+//! `estate "dir"`: properties proved over an estate (`tenet_graph`), with every policy that takes
+//! part in a request: the identity side of each principal of the estate (open world for the
+//! principals an open account may hold besides), the resource, key or trust policy of the estate
+//! resource the property names, the key's grants, and each account's own SCP and RCP levels.
+//!
+//! A property over an estate is split by the estate resource it names: each piece gets a
+//! [`Headers`] of its own (the estate as seen from that resource) and is proved by the ordinary
+//! `never`/`only`/`can` machinery, then the pieces' verdicts are combined.
+//! - `never`/`only` hold when every piece holds; one violated piece (a counterexample re-checked by
+//!   the evaluator) violates the property. A resource pattern must name a bucket (or objects of it),
+//!   a key or a role of the estate: of anything else the resource policy is unknown.
+//! - `can` follows the request's chain ([`tenet_graph::access::plan`]): reading or writing an object
+//!   of an SSE-KMS bucket is the S3 call and the KMS call S3 makes for the caller, with
+//!   `kms:ViaService`, the encryption context and `kms:CallerAccount` fixed. It holds when every link
+//!   has a witness, and is violated when one link has none: the verdict names that link.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tenet_ast::eval::RequestPrincipal;
+use tenet_diagnostics::{render_diagnostics, RenderOptions, Span, Spanned};
+use tenet_graph::access::{identity_ids, plan, Link, LinkTarget};
+use tenet_graph::{Estate, PrincipalKind, Sources};
+
+use crate::budget::Budget;
+use crate::lang::ast::{Organization, PrincipalFilter, Property, PropertyKind};
+use crate::load::{Headers, OwnedPolicies, ResourceRole};
+use crate::prepare::prepare;
+use crate::run::check;
+use crate::verdict::{request_json, PropertyResult, Verdict};
+
+/// Files larger than this are not read.
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+
+/// The estate of an `estate` header.
+#[derive(Debug)]
+pub struct EstateInput {
+    /// The estate.
+    pub estate: Estate,
+    /// Its root directory.
+    pub root: PathBuf,
+}
+
+/// Reads the estate `rel` (a directory or a manifest file, relative to `base`). `Err` carries the
+/// rendered diagnostics of every file that has errors.
+pub fn read(base: &Path, rel: &str) -> Result<EstateInput, String> {
+    let (root, manifest) = locate(&base.join(rel))?;
+    let sources = read_sources(&root)?;
+    let loaded = match &manifest {
+        Some(m) => tenet_graph::load_manifest(&sources, m),
+        None => tenet_graph::load(&sources),
+    };
+    if loaded.has_errors() {
+        let mut rendered = String::new();
+        for report in &loaded.reports {
+            let display = root.join(&report.path).display().to_string();
+            let text = sources.get(&report.path).unwrap_or("");
+            rendered.push_str(&render_diagnostics(
+                &display,
+                text,
+                &report.diagnostics,
+                RenderOptions::default(),
+            ));
+        }
+        return Err(format!(
+            "the estate `{rel}` has errors: nothing was proved\n{}",
+            rendered.trim_end()
+        ));
+    }
+    Ok(EstateInput {
+        estate: loaded.estate,
+        root,
+    })
+}
+
+/// Every `.json` and `.toml` file under `root` (`.gitignore` honoured), by path relative to it.
+pub fn read_sources(root: &Path) -> Result<Sources, String> {
+    let mut sources = Sources::new();
+    for entry in ignore::WalkBuilder::new(root).hidden(true).build() {
+        let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
+        let path = entry.path();
+        let wanted = path.extension().is_some_and(|x| x == "json" || x == "toml");
+        if !wanted || !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE {
+            return Err(format!("`{}` is larger than {MAX_FILE} bytes", path.display()));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        sources.insert(rel.join("/"), text);
+    }
+    Ok(sources)
+}
+
+/// The estate root of `estate` and, for a manifest other than `estate.toml`, its path relative to
+/// the root. Paths in a manifest are relative to the nearest directory above it that holds
+/// `estate.toml` (so that variants can sit in a subdirectory), else to its own directory.
+pub fn locate(estate: &Path) -> Result<(PathBuf, Option<String>), String> {
+    if estate.is_dir() {
+        return Ok((estate.to_path_buf(), None));
+    }
+    if !estate.is_file() {
+        return Err(format!(
+            "`{}` is neither a directory nor a manifest file",
+            estate.display()
+        ));
+    }
+    let file = estate
+        .canonicalize()
+        .map_err(|e| format!("cannot read `{}`: {e}", estate.display()))?;
+    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = parent
+        .ancestors()
+        .find(|d| d.join("estate.toml").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or(parent);
+    let rel = file
+        .strip_prefix(&root)
+        .map_err(|_| "internal: manifest outside its root".to_owned())?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel = rel.join("/");
+    Ok((root, (rel != "estate.toml").then_some(rel)))
+}
+
+/// The estate as seen from the resource of `link`: every principal of the estate with its identity
+/// side, the link's resource (or key, or trust) policy and grants, and each account's SCP and RCP
+/// levels.
+pub(crate) fn headers_for(e: &Estate, link: &Link) -> Headers {
+    let mut h = Headers::default();
+    for (i, p) in e.principals.iter().enumerate() {
+        if matches!(p.kind, PrincipalKind::Root | PrincipalKind::Group) {
+            continue;
+        }
+        let Ok(owner) = RequestPrincipal::parse(&p.arn) else {
+            continue;
+        };
+        h.owned.push(OwnedPolicies {
+            owner,
+            identity: identity_ids(e, i)
+                .into_iter()
+                .filter_map(|id| e.policy(id))
+                .cloned()
+                .collect(),
+            boundaries: p.boundary.and_then(|id| e.policy(id)).cloned().into_iter().collect(),
+            session: None,
+        });
+    }
+    h.closed_accounts = e
+        .accounts
+        .values()
+        .filter(|a| a.closed_world)
+        .map(|a| a.id.clone())
+        .collect();
+    let role = match link.target {
+        LinkTarget::Key(_) => ResourceRole::Key,
+        LinkTarget::Role(_) => ResourceRole::Trust,
+        LinkTarget::Bucket(_) | LinkTarget::Other => ResourceRole::Plain,
+    };
+    h.resource = link.policy.and_then(|id| e.policy(id)).map(|p| (p.clone(), role));
+    if let LinkTarget::Key(k) = link.target {
+        h.grants = e.keys.get(k).map(|k| k.grants.clone()).unwrap_or_default();
+    }
+    let mut arena: HashMap<usize, usize> = HashMap::new();
+    let mut index = |id: usize, h: &mut Headers| -> Option<usize> {
+        if let Some(i) = arena.get(&id) {
+            return Some(*i);
+        }
+        let p = e.policy(id)?.clone();
+        h.org_policies.push(p);
+        let i = h.org_policies.len() - 1;
+        arena.insert(id, i);
+        Some(i)
+    };
+    for a in e.accounts.keys() {
+        let (scps, rcps) = (e.scp_levels(a), e.rcp_levels(a));
+        if scps.is_empty() && rcps.is_empty() {
+            continue;
+        }
+        let mut pick = |levels: Vec<Vec<usize>>| -> Vec<Vec<usize>> {
+            levels
+                .into_iter()
+                .map(|l| l.into_iter().filter_map(|id| index(id, &mut h)).collect())
+                .collect()
+        };
+        let levels = (pick(scps), pick(rcps));
+        h.member_levels.insert(a.clone(), levels);
+    }
+    h
+}
+
+/// Proves a `never`, `only` or `can` property over the estate; `None` for the kinds that name
+/// their policy files themselves (`not public`, `no new access`, `equivalent`).
+pub(crate) fn prove(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Option<PropertyResult> {
+    let result = match &property.kind {
+        PropertyKind::Can { .. } => can(base, input, property, budget),
+        PropertyKind::Never { .. } | PropertyKind::Only { .. } => pattern(base, input, property, budget),
+        _ => return None,
+    };
+    Some(result.unwrap_or_else(|reason| PropertyResult {
+        name: property.name.value.clone(),
+        verdict: Verdict::Unknown,
+        reason: Some(reason),
+        counterexample: None,
+        explanation: None,
+        elapsed_ms: 0,
+        span: property.span,
+    }))
+}
+
+fn sub_property(property: &Property, kind: PropertyKind) -> Property {
+    Property {
+        name: property.name.clone(),
+        kind,
+        span: property.span,
+    }
+}
+
+/// Why no proof over the estate can stand on this link, if so.
+fn unusable(link: &Link) -> Option<String> {
+    if let Some(m) = &link.missing {
+        return Some(m.clone());
+    }
+    match link.target {
+        LinkTarget::Key(_) if link.policy.is_none() => Some(format!(
+            "the key policy of `{}` is not in the estate: every KMS request depends on it",
+            link.resource
+        )),
+        LinkTarget::Other => Some(format!(
+            "`{}` is not a bucket, key or role of the estate: its resource policy is unknown",
+            link.resource
+        )),
+        LinkTarget::Bucket(_) | LinkTarget::Key(_) | LinkTarget::Role(_) => None,
+    }
+}
+
+/// `can` over the estate: every link of the request's chain, each with the policies of its resource.
+fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
+    let PropertyKind::Can {
+        principal,
+        action,
+        resource,
+        owner,
+        given,
+    } = &property.kind
+    else {
+        return Err("internal: not a `can` property".into());
+    };
+    let e = &input.estate;
+    let links = plan(e, action, resource)?;
+    let who = RequestPrincipal::parse(&principal.value)?;
+    let mut open = Vec::new();
+    if let Some(LinkTarget::Bucket(b)) = links.first().map(|l| l.target) {
+        let bucket = e.buckets.get(b);
+        if let (Some(bucket), Some(o)) = (bucket, owner) {
+            if *o != bucket.account {
+                return Err(format!(
+                    "`owned by \"{o}\"` contradicts the estate: bucket `{}` belongs to account {}",
+                    bucket.name, bucket.account
+                ));
+            }
+        }
+        let object_call = resource.contains('/') && links.len() == 1;
+        if bucket.is_some_and(|b| b.encryption == tenet_graph::Encryption::Unknown) && object_call {
+            open.push(format!(
+                "the default encryption of bucket `{}` is not in the estate: with SSE-KMS, S3 also needs a KMS \
+                 key's permission",
+                bucket.map(|b| b.name.as_str()).unwrap_or_default()
+            ));
+        }
+    }
+    let mut results = Vec::new();
+    for (n, link) in links.iter().enumerate() {
+        if let Some(why) = unusable(link) {
+            open.push(format!("link {} ({}): {why}", n + 1, link.describe()));
+            continue;
+        }
+        let mut link_given = given.clone();
+        let fixed = link.given.iter().cloned().chain(
+            link.caller_account
+                .then(|| {
+                    who.account()
+                        .map(|a| ("kms:CallerAccount".to_owned(), vec![a.to_owned()]))
+                })
+                .flatten(),
+        );
+        for (k, v) in fixed {
+            if !link_given.iter().any(|(g, _)| g.value.eq_ignore_ascii_case(&k)) {
+                link_given.push((Spanned::new(k, Span::default()), v));
+            }
+        }
+        let sub = sub_property(
+            property,
+            PropertyKind::Can {
+                principal: principal.clone(),
+                action: link.action.clone(),
+                resource: link.resource.clone(),
+                owner: Some(link.resource_account.clone()),
+                given: link_given,
+            },
+        );
+        let headers = Arc::new(headers_for(e, link));
+        let r = check(&prepare(base, &headers, &sub), budget);
+        if r.verdict == Verdict::Violated {
+            let mut out = r.clone();
+            out.reason = Some(format!(
+                "link {} of {} fails: {}: {}",
+                n + 1,
+                links.len(),
+                link.describe(),
+                r.reason.as_deref().unwrap_or("no request is allowed")
+            ));
+            return Ok(out);
+        }
+        results.push((n, link, r));
+    }
+    let name = property.name.value.clone();
+    let unknown = results
+        .iter()
+        .filter(|(_, _, r)| r.verdict != Verdict::Holds)
+        .map(|(n, l, r)| {
+            format!(
+                "link {} ({}): {}",
+                n + 1,
+                l.describe(),
+                r.reason.as_deref().unwrap_or("unknown")
+            )
+        })
+        .chain(open)
+        .collect::<Vec<_>>();
+    if !unknown.is_empty() {
+        return Ok(PropertyResult {
+            name,
+            verdict: Verdict::Unknown,
+            reason: Some(unknown.join("; ")),
+            counterexample: None,
+            explanation: None,
+            elapsed_ms: 0,
+            span: property.span,
+        });
+    }
+    let mut witnesses = results.into_iter();
+    let Some((_, first_link, first)) = witnesses.next() else {
+        return Err("internal: a request with no link".into());
+    };
+    let mut explanation = format!(
+        "link 1 ({}): {}",
+        first_link.describe(),
+        first.explanation.as_deref().unwrap_or("allowed")
+    );
+    for (n, link, r) in witnesses {
+        explanation.push_str(&format!(
+            "; link {} ({}): {}{}",
+            n + 1,
+            link.describe(),
+            r.explanation.as_deref().unwrap_or("allowed"),
+            r.counterexample
+                .as_ref()
+                .map(|c| format!(", witness {}", request_json(c)))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(PropertyResult {
+        reason: Some(format!("every link of the request is allowed ({})", links.len())),
+        explanation: Some(explanation),
+        ..first
+    })
+}
+
+/// `never`/`only` over the estate: one piece per estate resource the resource patterns name.
+fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
+    let (actions, resources, owner, principal) = match &property.kind {
+        PropertyKind::Never {
+            actions,
+            resources,
+            owner,
+            principal,
+        }
+        | PropertyKind::Only {
+            actions,
+            resources,
+            owner,
+            principal,
+            ..
+        } => (actions, resources, owner, principal),
+        _ => return Err("internal: not a `never` or `only` property".into()),
+    };
+    let e = &input.estate;
+    // The estate resource of every (action, resource pattern): the first link of its chain (the
+    // call the action names; a KMS call S3 makes is a request of its own).
+    let mut pieces: BTreeMap<String, (Link, Vec<String>, Vec<String>)> = BTreeMap::new();
+    for r in resources {
+        for a in actions {
+            let links = plan(e, a, r).map_err(|why| {
+                format!("{why}: a proof over an estate is about its buckets (and their objects), keys and roles")
+            })?;
+            let Some(link) = links.into_iter().next() else {
+                continue;
+            };
+            if let Some(why) = unusable(&link) {
+                return Err(why);
+            }
+            if let Some(o) = owner {
+                if *o != link.resource_account {
+                    return Err(format!(
+                        "`owned by \"{o}\"` contradicts the estate: `{r}` belongs to account {}",
+                        link.resource_account
+                    ));
+                }
+            }
+            let key = format!("{:?} {}", link.target, link.resource_account);
+            let piece = pieces.entry(key).or_insert_with(|| (link, Vec::new(), Vec::new()));
+            if !piece.1.contains(a) {
+                piece.1.push(a.clone());
+            }
+            if !piece.2.contains(r) {
+                piece.2.push(r.clone());
+            }
+        }
+    }
+    let mut unknown = Vec::new();
+    for (link, piece_actions, piece_resources) in pieces.into_values() {
+        let principal = match principal {
+            Some(PrincipalFilter::OutsideOrganization(None)) => Some(PrincipalFilter::OutsideOrganization(Some(
+                organization_of(e, &link.resource_account)?,
+            ))),
+            other => other.clone(),
+        };
+        let kind = match &property.kind {
+            PropertyKind::Only { condition, .. } => PropertyKind::Only {
+                actions: piece_actions,
+                resources: piece_resources,
+                owner: Some(link.resource_account.clone()),
+                principal,
+                condition: condition.clone(),
+            },
+            _ => PropertyKind::Never {
+                actions: piece_actions,
+                resources: piece_resources,
+                owner: Some(link.resource_account.clone()),
+                principal,
+            },
+        };
+        let headers = Arc::new(headers_for(e, &link));
+        let r = check(&prepare(base, &headers, &sub_property(property, kind)), budget);
+        match r.verdict {
+            Verdict::Violated => return Ok(r),
+            Verdict::Unknown => unknown.push(r.reason.unwrap_or_default()),
+            Verdict::Holds => {}
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(unknown.join("; "));
+    }
+    Ok(PropertyResult {
+        name: property.name.value.clone(),
+        verdict: Verdict::Holds,
+        reason: None,
+        counterexample: None,
+        explanation: None,
+        elapsed_ms: 0,
+        span: property.span,
+    })
+}
+
+/// The organization of `account`, with the member accounts the estate lists.
+fn organization_of(e: &Estate, account: &str) -> Result<Organization, String> {
+    let org = e
+        .accounts
+        .get(account)
+        .and_then(|a| a.org.clone())
+        .ok_or_else(|| format!("`outside organization`: account {account} is in no organization of the estate"))?;
+    let accounts = e
+        .accounts
+        .values()
+        .filter(|a| a.org.as_deref() == Some(org.as_str()))
+        .map(|a| a.id.clone())
+        .collect();
+    Ok(Organization { id: org, accounts })
+}
