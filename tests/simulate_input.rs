@@ -68,3 +68,157 @@ fn not_principal_in_a_trust_policy_is_refused() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("allowed"), "{out}");
 }
+
+#[test]
+fn what_aws_stores_is_simulated_with_a_warning() {
+    // A malformed `aws:SourceVpce` value, an unknown action and an impossible date: IAM stores all
+    // three (Access Analyzer calls them errors), so the request is evaluated.
+    let (code, out) = simulate(
+        "stored",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111",
+             "context": {"aws:SourceVpce": "vpce-1a2b3c4d"}},
+            "identityPolicies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+              "Action": ["s3:GetObject", "s3:GetObjekt"], "Resource": "*",
+              "Condition": {"StringEquals": {"aws:SourceVpce": ["vpce-1a2b3c4d", "vpce-bad"]}}},
+              {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+               "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2024-02-30T00:00:00Z"}}}]}]}"#,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: allowed"), "{out}");
+    for code in ["SYN161", "IAM201", "SYN150"] {
+        assert!(out.contains(code), "{code}: {out}");
+    }
+    assert!(out.contains("AWS stores such a policy"), "{out}");
+}
+
+#[test]
+fn what_aws_rejects_is_refused_with_the_rule() {
+    // An identity policy with `Principal`: IAM answers "Has prohibited field Principal".
+    let (code, out) = simulate(
+        "principal",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111"},
+            "identityPolicies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+              "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}]}"#,
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("SYN015") && out.contains("nothing was simulated: AWS does not store"),
+        "{out}"
+    );
+    // A bucket policy statement without a principal.
+    let (code, out) = simulate(
+        "no-principal",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111"},
+            "resourcePolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+              "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}}"#,
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("SYN012") && out.contains("nothing was simulated: AWS does not store"),
+        "{out}"
+    );
+    // A session policy for the root user, which is no session.
+    let (code, out) = simulate(
+        "root-session",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:root", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111"},
+            "sessionPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+              "Action": "*", "Resource": "*"}]}}"#,
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SIM004") && out.contains("session policy"), "{out}");
+}
+
+#[test]
+fn the_owner_of_an_s3_resource_is_given_or_said() {
+    let scenario = |context: &str, account: &str| {
+        format!(
+            r#"{{"request": {{"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+                 "resource": "arn:aws:s3:::b/k"{account}, "context": {{{context}}}}},
+                "identityPolicies": [{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                  "Action": "s3:GetObject", "Resource": "*"}}]}}]}}"#
+        )
+    };
+    // Nothing says who owns the bucket: the principal's account, said in the answer.
+    let (code, out) = simulate("assumed", &scenario("", ""));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("assumed:") && out.contains("`111111111111`"), "{out}");
+    // `aws:ResourceAccount` names another owner: cross-account, and the bucket policy is missing.
+    let (code, out) = simulate(
+        "context-owner",
+        &scenario(r#""aws:ResourceAccount": "222222222222""#, ""),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("implicitly-denied") && !out.contains("assumed:"), "{out}");
+    // Given twice, differently: refused at the key.
+    let (code, out) = simulate(
+        "contradiction",
+        &scenario(
+            r#""aws:ResourceAccount": "222222222222""#,
+            r#", "resourceAccount": "111111111111""#,
+        ),
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SIM005") && out.contains("scenario.json:2:97"), "{out}");
+    // An anonymous caller has no account to assume.
+    let (code, out) = simulate(
+        "anonymous",
+        r#"{"request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}}"#,
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SIM005") && out.contains("resourceAccount"), "{out}");
+}
+
+#[test]
+fn given_keys_that_contradict_the_principal_are_refused() {
+    let (code, out) = simulate(
+        "principal-account",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111",
+             "context": {"aws:PrincipalAccount": "999999999999"}}}"#,
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SIM005") && out.contains("aws:PrincipalAccount"), "{out}");
+    // The same key, consistent, is honoured.
+    let (code, out) = simulate(
+        "principal-account-ok",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111",
+             "context": {"aws:PrincipalAccount": "111111111111"}},
+            "identityPolicies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+              "Action": "s3:GetObject", "Resource": "*",
+              "Condition": {"StringEquals": {"aws:PrincipalAccount": "111111111111"}}}]}]}"#,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: allowed"), "{out}");
+    // A key given twice under one spelling: a JSON reader would keep one silently.
+    let (code, out) = simulate(
+        "twice",
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111",
+             "context": {"aws:SourceIp": "192.0.2.1", "aws:SourceIp": "192.0.2.2"}}}"#,
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SIM005") && out.contains("given twice"), "{out}");
+}
+
+#[test]
+fn expect_gives_exit_one_on_another_decision() {
+    let dir = std::env::temp_dir().join(format!("tenet-sim-input-{}-expect", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(
+        dir.join("scenario.json"),
+        r#"{"request": {"principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::b/k", "resourceAccount": "111111111111"}}"#,
+    );
+    let out = Command::new(TENET)
+        .args(["simulate", "scenario.json", "--expect", "allowed"])
+        .current_dir(&dir)
+        .output()
+        .unwrap_or_else(|e| unreachable!("cannot run tenet: {e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -14,6 +14,7 @@ mod rules;
 mod sarif;
 mod scenario_check;
 mod simulate;
+mod simulate_input;
 mod who_can;
 
 use std::io::Write;
@@ -280,9 +281,10 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
         Err(simulate::SimulateError::Tool(m)) => return tool_error(&m),
         Err(simulate::SimulateError::Invalid(rendered)) => {
             eprint!("{rendered}");
-            return tool_error("the scenario's policies have errors: nothing was simulated");
+            return tool_error("the scenario has errors: nothing was simulated");
         }
     };
+    eprint!("{}", loaded.warnings());
     let evaluation = loaded.evaluate();
     let text = match args.format {
         SimpleFormat::Human => loaded.to_human(&evaluation),

@@ -60,7 +60,13 @@ const COMMAND_CODES: &[tenet_syntax::codes::StaticCode] = &[
     (
         "SIM004",
         "input-aws-rejects",
-        "a scenario holds what AWS refuses to store (identity policies of the root user, `NotPrincipal` in a trust policy)",
+        "a scenario holds what AWS refuses to store (policies attached to the root user, `NotPrincipal` in a trust policy)",
+        &[],
+    ),
+    (
+        "SIM005",
+        "inconsistent-request",
+        "a scenario's request contradicts itself (a given key against the principal or the resource) or does not say who owns the resource",
         &[],
     ),
 ];

@@ -1,9 +1,12 @@
 //! Checks a scenario file before it is simulated: unknown keys are errors with a "did you mean"
 //! (a misspelled `serviceControlPolicies` must not silently drop the SCPs), files it names must stay
 //! inside the current directory unless `--allow-outside` is given, and a `kmsGrants` path is read.
+//! The request's problems (`SIM005`: a key given twice, a fact that contradicts the principal or the
+//! resource, an owner nothing states) are located here.
 
 use std::path::{Path, PathBuf};
 
+use tenet_ast::eval::scenario::facts::{At, RequestProblem};
 use tenet_diagnostics::{Diagnostic, Severity, Span};
 use tenet_syntax::json::{JsonKind, JsonValue};
 
@@ -123,24 +126,33 @@ pub fn rejected_by_aws(
         }
     );
     // A list with items, or a single policy (object or path).
-    let has_identity = root.get("identityPolicies").is_some_and(|v| match &v.kind {
-        JsonKind::Array(items) => !items.is_empty(),
-        JsonKind::Null => false,
-        _ => true,
-    });
-    if let (true, true, Some(span)) = (is_root, has_identity, span_of("identityPolicies")) {
-        out.push(
-            Diagnostic::new(
-                "SIM004",
-                "input-aws-rejects",
-                Severity::Error,
-                span,
-                "identity policies cannot be attached to the account root user",
-            )
-            .with_help(
-                "the root user has full access in its own account; remove `identityPolicies` or name another principal",
-            ),
-        );
+    let given = |key: &str| {
+        root.get(key).is_some_and(|v| match &v.kind {
+            JsonKind::Array(items) => !items.is_empty(),
+            JsonKind::Null => false,
+            _ => true,
+        })
+    };
+    // No policy can be attached to the root user, and it is no session.
+    for (key, what) in [
+        ("identityPolicies", "identity policies"),
+        ("permissionBoundaries", "permissions boundaries"),
+        ("sessionPolicy", "a session policy"),
+    ] {
+        if let (true, true, Some(span)) = (is_root, given(key), span_of(key)) {
+            out.push(
+                Diagnostic::new(
+                    "SIM004",
+                    "input-aws-rejects",
+                    Severity::Error,
+                    span,
+                    format!("{what} cannot apply to the account root user"),
+                )
+                .with_help(format!(
+                    "the root user has full access in its own account; remove `{key}` or name another principal"
+                )),
+            );
+        }
     }
     if let (true, Some(span)) = (trust_has_not_principal, span_of("resourcePolicy")) {
         out.push(
@@ -155,6 +167,55 @@ pub fn rejected_by_aws(
         );
     }
     out
+}
+
+/// `SIM005`: a context key given twice in the same spelling (a JSON reader keeps one silently).
+pub fn duplicate_context_keys(root: &JsonValue) -> Vec<Diagnostic> {
+    let Some(members) = root
+        .get("request")
+        .and_then(|r| r.get("context"))
+        .and_then(|c| c.as_object())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        if let Some(first) = members.iter().take(i).find(|f| f.key.value == m.key.value) {
+            out.push(
+                request_diagnostic(m.key.span, format!("context key `{}` is given twice", m.key.value))
+                    .with_label(first.key.span, "first given here")
+                    .with_help("keep one value, or give a list for a multi-valued key"),
+            );
+        }
+    }
+    out
+}
+
+/// `SIM005` for each problem of the request, at the field or context key it is about.
+pub fn request_problems(root: &JsonValue, problems: &[RequestProblem]) -> Vec<Diagnostic> {
+    let request = root.get("request");
+    let request_span = root
+        .as_object()
+        .and_then(|ms| ms.iter().find(|m| m.key.value == "request"))
+        .map_or(root.span, |m| m.key.span);
+    problems
+        .iter()
+        .map(|p| {
+            let span = match &p.at {
+                At::Field(name) => request.and_then(|r| r.get(name)).map(|v| v.span),
+                At::ContextKey(key) => request
+                    .and_then(|r| r.get("context"))
+                    .and_then(|c| c.as_object())
+                    .and_then(|ms| ms.iter().rev().find(|m| m.key.value == *key))
+                    .map(|m| m.key.span),
+            };
+            request_diagnostic(span.unwrap_or(request_span), p.message.clone()).with_help(p.help.clone())
+        })
+        .collect()
+}
+
+fn request_diagnostic(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new("SIM005", "inconsistent-request", Severity::Error, span, message)
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 //! `tenet simulate SCENARIO.json`: the concrete evaluator as an offline policy simulator.
 //!
 //! The scenario's policies are read with spans (so a malformed policy is reported at its place in the
-//! scenario file); a string in place of a policy is a path relative to the scenario file.
+//! scenario file); a string in place of a policy is a path relative to the scenario file. A policy
+//! AWS would not store is refused; one it stores is evaluated, its problems printed as warnings
+//! (`simulate_input`). The request is made consistent first (`ScenarioRequest::resolve`): given
+//! keys that contradict the principal or the resource are refused, and what was assumed (the owner of
+//! an S3 resource) is said in the answer.
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +34,14 @@ pub struct LoadedScenario {
     scps: Vec<Vec<Loaded>>,
     rcps: Vec<Vec<Loaded>>,
     grants: Vec<tenet_ast::eval::KmsGrant>,
+    /// What was assumed to complete the request.
+    assumptions: Vec<String>,
+    /// The warnings, rendered (printed on stderr before the answer).
+    warnings: String,
 }
+
+/// Diagnostics of one file: its name, its text, the diagnostics.
+type FileDiagnostics = (String, String, Vec<Diagnostic>);
 
 /// Why a scenario could not be simulated.
 pub enum SimulateError {
@@ -46,7 +57,8 @@ struct Reader<'a> {
     dir: &'a Path,
     file: &'a str,
     source: &'a str,
-    errors: Vec<(String, String, Vec<Diagnostic>)>,
+    errors: Vec<FileDiagnostics>,
+    warnings: Vec<FileDiagnostics>,
 }
 
 impl Reader<'_> {
@@ -61,7 +73,7 @@ impl Reader<'_> {
             return self.policy_file(&path, kind, origin);
         }
         let (policy, diagnostics) = tenet_syntax::lower_policy(value, kind);
-        self.keep(policy, diagnostics, origin, None)
+        self.keep(policy, kind, diagnostics, origin, None)
     }
 
     fn refuse_outside(&self, path: &Path, span: tenet_diagnostics::Span) -> Option<Diagnostic> {
@@ -91,6 +103,7 @@ impl Reader<'_> {
         match doc {
             Some(d) => self.keep(
                 d.policy,
+                kind,
                 parsed.diagnostics,
                 format!("{origin} ({name})"),
                 Some((name, source)),
@@ -105,19 +118,20 @@ impl Reader<'_> {
     fn keep(
         &mut self,
         policy: Policy,
+        kind: PolicyKind,
         diagnostics: Vec<Diagnostic>,
         origin: String,
         file: Option<(String, String)>,
     ) -> Option<Loaded> {
-        let errors: Vec<Diagnostic> = diagnostics
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        if errors.is_empty() {
+        let triaged = crate::simulate_input::triage(&policy, kind, diagnostics);
+        let (name, source) = file.unwrap_or_else(|| (self.file.to_owned(), self.source.to_owned()));
+        if !triaged.warnings.is_empty() {
+            self.warnings.push((name.clone(), source.clone(), triaged.warnings));
+        }
+        if triaged.refused.is_empty() {
             return Some(Loaded { policy, origin });
         }
-        let (name, source) = file.unwrap_or_else(|| (self.file.to_owned(), self.source.to_owned()));
-        self.errors.push((name, source, errors));
+        self.errors.push((name, source, triaged.refused));
         None
     }
 
@@ -190,10 +204,14 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
     }
     let scenario: Scenario =
         serde_json::from_value(value).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;
-    let mut request = scenario
-        .to_request()
-        .map_err(|e| SimulateError::Tool(format!("`{file}`: request: {e}")))?;
-    request.populate_derived_keys();
+    let duplicates = crate::scenario_check::duplicate_context_keys(&root);
+    if !duplicates.is_empty() {
+        return Err(invalid(&duplicates));
+    }
+    let resolved = scenario
+        .resolve()
+        .map_err(|problems| invalid(&crate::scenario_check::request_problems(&root, &problems)))?;
+    let request = resolved.request;
     let is_key = scenario.resource_is_key_policy();
     let mut r = Reader {
         allow_outside,
@@ -201,6 +219,7 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         file: &file,
         source: &text,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let is_trust = !is_key && scenario.resource_is_trust_policy();
     let resource_kind = if is_key {
@@ -225,6 +244,8 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         rcps: r.levels(&root, "resourceControlPolicies", PolicyKind::Rcp),
         grants: scenario.grants(),
         request,
+        assumptions: resolved.assumptions,
+        warnings: render_all(&r.warnings),
     };
     if r.errors.is_empty() {
         let rejected = crate::scenario_check::rejected_by_aws(&root, &loaded.request, loaded.trust_has_not_principal());
@@ -233,15 +254,21 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         }
         return Ok(loaded);
     }
-    let rendered = r
-        .errors
+    Err(SimulateError::Invalid(render_all(&r.errors)))
+}
+
+fn render_all(files: &[FileDiagnostics]) -> String {
+    files
         .iter()
         .map(|(name, source, ds)| render_diagnostics(name, source, ds, RenderOptions::default()))
-        .collect::<String>();
-    Err(SimulateError::Invalid(rendered))
+        .collect()
 }
 
 impl LoadedScenario {
+    /// The warnings about policies AWS stores but that have problems, rendered; empty when none.
+    pub fn warnings(&self) -> &str {
+        &self.warnings
+    }
     /// Whether the resource policy is a trust policy with a `NotPrincipal` element.
     fn trust_has_not_principal(&self) -> bool {
         self.resource_is_trust_policy
@@ -329,6 +356,7 @@ impl LoadedScenario {
         json!({
             "decision": e.decision.as_str(),
             "reason": e.reason,
+            "assumptions": self.assumptions,
             "deciding": deciding,
             "request": {
                 "principal": self.request.principal.as_str(),
@@ -343,6 +371,9 @@ impl LoadedScenario {
     /// The human answer.
     pub fn to_human(&self, e: &Evaluation) -> String {
         let mut out = format!("decision: {}\nreason:   {}\n", e.decision.as_str(), e.reason);
+        for a in &self.assumptions {
+            out.push_str(&format!("assumed:  {a}\n"));
+        }
         if !e.deciding.is_empty() {
             out.push_str("deciding statements:\n");
             for s in &e.deciding {

@@ -25,6 +25,7 @@ mod generate;
 mod keys;
 mod peer;
 mod rng;
+mod stored;
 mod tags;
 mod tenet_side;
 mod twin;
@@ -68,16 +69,13 @@ fn number<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Resu
     }
 }
 
-/// One JSONL line: the scenario, its tags, and its translation for iam-simulate (`null` when the
-/// request cannot be read).
+/// One JSONL line: the scenario, its tags, and its translation for iam-simulate of the request as
+/// `tenet simulate` resolves it (`null` when tenet refuses the request).
 fn line(id: usize, tags: &serde_json::Value, scenario: &serde_json::Value) -> serde_json::Value {
     let simulation = serde_json::from_value::<Scenario>(scenario.clone())
         .ok()
-        .and_then(|s| s.to_request().ok())
-        .map(|mut request| {
-            request.populate_derived_keys();
-            peer::simulation(scenario, &request)
-        });
+        .and_then(|s| s.resolve().ok())
+        .map(|resolved| peer::simulation(scenario, &resolved.request));
     json!({"id": id, "tags": tags, "scenario": scenario, "simulation": simulation})
 }
 

@@ -1,7 +1,9 @@
 //! tenet's side of the comparison: a scenario read and evaluated the way `tenet simulate` does it
-//! (the same lowering of each policy by its role, the same derived keys), as a library call.
+//! (the same lowering of each policy by its role, the same refusals of what AWS would not store, the
+//! same request resolution and derived keys), as a library call.
 
 use serde_json::Value;
+use tenet_ast::eval::scenario::input::refuses;
 use tenet_ast::eval::scenario::Scenario;
 use tenet_ast::eval::{evaluate, Decision, Evaluation, PolicySet, PolicySource, Request};
 use tenet_ast::{Policy, PolicyKind};
@@ -10,7 +12,7 @@ use tenet_syntax::json::{parse_json, OffsetMap};
 
 /// A scenario read: the request with its derived keys, and the policies lowered.
 pub struct Loaded {
-    /// The request, with `populate_derived_keys` applied (as `tenet simulate` does).
+    /// The request, resolved and with its derived keys (as `tenet simulate` does).
     pub request: Request,
     identity: Vec<Policy>,
     resource: Option<Policy>,
@@ -37,9 +39,10 @@ fn lower(value: &Value, kind: PolicyKind, what: &str) -> Result<Policy, String> 
     let text = value.to_string();
     let json = parse_json(&text, &OffsetMap::identity()).map_err(|d| format!("{what}: {}", d.message))?;
     let (policy, diagnostics) = tenet_syntax::lower_policy(&json, kind);
+    // As `tenet simulate`: what AWS stores is evaluated (its problems are warnings there).
     let errors: Vec<String> = diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity == Severity::Error && refuses(d.code, d.span, &policy))
         .map(|d| format!("{what}: {} {}", d.code, d.message))
         .collect();
     if errors.is_empty() {
@@ -84,8 +87,13 @@ fn levels(root: &Value, key: &str, kind: PolicyKind) -> Result<Vec<Vec<Policy>>,
 /// principal it cannot parse).
 pub fn load(scenario: &Value) -> Result<Loaded, String> {
     let typed: Scenario = serde_json::from_value(scenario.clone()).map_err(|e| format!("scenario: {e}"))?;
-    let mut request = typed.to_request().map_err(|e| format!("request: {e}"))?;
-    request.populate_derived_keys();
+    let request = typed
+        .resolve()
+        .map_err(|ps| {
+            let said: Vec<String> = ps.into_iter().map(|p| p.message).collect();
+            format!("request: {}", said.join("; "))
+        })?
+        .request;
     let is_key = typed.resource_is_key_policy();
     let is_trust = !is_key && typed.resource_is_trust_policy();
     let resource_kind = if is_key {

@@ -33,8 +33,9 @@
 //! - `request.principal`: an IAM user, role or root ARN, an STS assumed-role or federated-user ARN,
 //!   a 12-digit account id (its root), a service principal (`lambda.amazonaws.com`) or `anonymous`.
 //! - `request.action` (`service:Operation`) and `request.resource` (an ARN) are required;
-//!   `resourceAccount` defaults to the ARN's account field (S3 ARNs have none: then the resource is
-//!   taken to be in the principal's account).
+//!   `resourceAccount` defaults to the ARN's account field; S3 ARNs have none: then it is
+//!   `aws:ResourceAccount` from the context, else the principal's account, said as an assumption
+//!   ([`ScenarioRequest::resolve`]; a principal without an account needs `resourceAccount`).
 //! - `request.context`: condition keys (case-insensitive) to a string or a list of strings (a
 //!   multi-valued key); booleans and numbers are accepted and turned into their text. Values are
 //!   typed by the operator that reads them.
@@ -45,6 +46,9 @@
 //! - `resourceIsKeyPolicy`: defaults to whether the resource is a KMS key ARN (`arn:…:kms:…:key/…`).
 //! - `kmsGrants`: the output of `aws kms list-grants` (`{"Grants": [...]}`) or a bare list of its
 //!   entries (`GranteePrincipal`, `Operations`, `Constraints`, `KeyId`, …).
+
+pub mod facts;
+pub mod input;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -75,6 +79,12 @@ impl Scenario {
     /// The request, with its principal parsed.
     pub fn to_request(&self) -> Result<Request, String> {
         self.request.to_request()
+    }
+
+    /// The request as `tenet simulate` evaluates it: its owner decided, its derived keys filled in
+    /// and checked against what it gives (see [`facts`]).
+    pub fn resolve(&self) -> Result<facts::Resolved, Vec<facts::RequestProblem>> {
+        self.request.resolve()
     }
 
     /// Whether the resource policy is a KMS key policy: as given, else whether the resource is a key.
