@@ -8,6 +8,9 @@
 # importing (parsing every policy), building the petgraph, and who-can without the prover.
 # Part 2 times the whole `tenet who-can` binary (reading, import, who-can with the prover where
 # conditions decide, output) and `tenet graph`, with GNU time's peak resident memory.
+# Part 3 times `tenet prove` of a `.tenet` file over the generated estate (`estate "."`): a `never`
+# (no PutObject from outside the organization) and an `only` (reads only over TLS) on account 0's
+# bucket, with every policy of the estate that takes part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 M="${1:-5}"
@@ -32,5 +35,23 @@ for N in 10 100 1000; do
   SUMMARY=$("$TENET" who-can "$DIR" --action s3:GetObject --resource "$OBJECT" | tail -1 || true)
   read -r GS GM < <(measure "$TENET" graph "$DIR" --format json)
   printf "%8s %10s %12s %10s %12s  %s\n" "$N" "$WS" "$WM" "$GS" "$GM" "$SUMMARY"
+  rm -rf "$DIR"
+done
+echo
+echo "== whole process: tenet prove over the estate (a never and an only on one bucket) =="
+printf "%8s %10s %12s  %s\n" accounts prove_s prove_MiB verdicts
+for N in 10 100 1000; do
+  DIR="$(mktemp -d)"
+  "$BENCH" write "$DIR" "$N" "$M"
+  cat > "$DIR/bench.tenet" <<'TENET'
+estate "."
+property no-outside-put:
+  never allow s3:PutObject on "arn:aws:s3:::data-100000000000/*" for principal outside organization
+property reads-only-over-tls:
+  only allow s3:GetObject on "arn:aws:s3:::data-100000000000/*" when aws:SecureTransport = "true"
+TENET
+  read -r PS PM < <(/usr/bin/time -f "%e %M" "$TENET" prove --timeout 60000 "$DIR/bench.tenet" 2>&1 >/dev/null | tail -1 | awk '{printf "%s %.1f\n", $1, $2/1024}')
+  VERDICTS=$("$TENET" prove --timeout 60000 "$DIR/bench.tenet" | tail -1 || true)
+  printf "%8s %10s %12s  %s\n" "$N" "$PS" "$PM" "$VERDICTS"
   rm -rf "$DIR"
 done

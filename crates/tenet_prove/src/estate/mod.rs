@@ -18,10 +18,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tenet_ast::eval::RequestPrincipal;
-use tenet_diagnostics::{render_diagnostics, RenderOptions, Span, Spanned};
+use tenet_ast::eval::{owns, RequestPrincipal};
+use tenet_diagnostics::{Span, Spanned};
 use tenet_graph::access::{identity_ids, plan, Link, LinkTarget};
-use tenet_graph::{Estate, PrincipalKind, Sources};
+use tenet_graph::{Estate, PrincipalKind};
 
 use crate::budget::Budget;
 use crate::lang::ast::{Organization, PrincipalFilter, Property, PropertyKind};
@@ -30,8 +30,11 @@ use crate::prepare::prepare;
 use crate::run::check;
 use crate::verdict::{request_json, PropertyResult, Verdict};
 
-/// Files larger than this are not read.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
+mod read;
+mod scope;
+
+pub use read::{locate, read, read_sources};
+use scope::{may_allow, named_principals};
 
 /// The estate of an `estate` header.
 #[derive(Debug)]
@@ -42,101 +45,18 @@ pub struct EstateInput {
     pub root: PathBuf,
 }
 
-/// Reads the estate `rel` (a directory or a manifest file, relative to `base`). `Err` carries the
-/// rendered diagnostics of every file that has errors.
-pub fn read(base: &Path, rel: &str) -> Result<EstateInput, String> {
-    let (root, manifest) = locate(&base.join(rel))?;
-    let sources = read_sources(&root)?;
-    let loaded = match &manifest {
-        Some(m) => tenet_graph::load_manifest(&sources, m),
-        None => tenet_graph::load(&sources),
-    };
-    if loaded.has_errors() {
-        let mut rendered = String::new();
-        for report in &loaded.reports {
-            let display = root.join(&report.path).display().to_string();
-            let text = sources.get(&report.path).unwrap_or("");
-            rendered.push_str(&render_diagnostics(
-                &display,
-                text,
-                &report.diagnostics,
-                RenderOptions::default(),
-            ));
-        }
-        return Err(format!(
-            "the estate `{rel}` has errors: nothing was proved\n{}",
-            rendered.trim_end()
-        ));
-    }
-    Ok(EstateInput {
-        estate: loaded.estate,
-        root,
-    })
-}
-
-/// Every `.json` and `.toml` file under `root` (`.gitignore` honoured), by path relative to it.
-pub fn read_sources(root: &Path) -> Result<Sources, String> {
-    let mut sources = Sources::new();
-    for entry in ignore::WalkBuilder::new(root).hidden(true).build() {
-        let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
-        let path = entry.path();
-        let wanted = path.extension().is_some_and(|x| x == "json" || x == "toml");
-        if !wanted || !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE {
-            return Err(format!("`{}` is larger than {MAX_FILE} bytes", path.display()));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        sources.insert(rel.join("/"), text);
-    }
-    Ok(sources)
-}
-
-/// The estate root of `estate` and, for a manifest other than `estate.toml`, its path relative to
-/// the root. Paths in a manifest are relative to the nearest directory above it that holds
-/// `estate.toml` (so that variants can sit in a subdirectory), else to its own directory.
-pub fn locate(estate: &Path) -> Result<(PathBuf, Option<String>), String> {
-    if estate.is_dir() {
-        return Ok((estate.to_path_buf(), None));
-    }
-    if !estate.is_file() {
-        return Err(format!(
-            "`{}` is neither a directory nor a manifest file",
-            estate.display()
-        ));
-    }
-    let file = estate
-        .canonicalize()
-        .map_err(|e| format!("cannot read `{}`: {e}", estate.display()))?;
-    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
-    let root = parent
-        .ancestors()
-        .find(|d| d.join("estate.toml").is_file())
-        .map(Path::to_path_buf)
-        .unwrap_or(parent);
-    let rel = file
-        .strip_prefix(&root)
-        .map_err(|_| "internal: manifest outside its root".to_owned())?;
-    let rel: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let rel = rel.join("/");
-    Ok((root, (rel != "estate.toml").then_some(rel)))
-}
-
 /// The estate as seen from the resource of `link`: every principal of the estate with its identity
 /// side, the link's resource (or key, or trust) policy and grants, and each account's SCP and RCP
 /// levels.
-pub(crate) fn headers_for(e: &Estate, link: &Link) -> Headers {
+///
+/// `scope` (actions and resource patterns) leaves out the principals that cannot take part: of
+/// another account than the resource's, named by no policy of the resource or the organization
+/// and by no grant, and with no identity `Allow` that could cover the scope. Such a principal
+/// needs its own identity policy to cross accounts, so it is never allowed; in an open account the
+/// encoding's "any other principal" still stands for it with any policy.
+pub(crate) fn headers_for(e: &Estate, link: &Link, scope: Option<(&[String], &[String])>) -> Headers {
     let mut h = Headers::default();
+    let named = named_principals(e, link);
     for (i, p) in e.principals.iter().enumerate() {
         if matches!(p.kind, PrincipalKind::Root | PrincipalKind::Group) {
             continue;
@@ -144,6 +64,19 @@ pub(crate) fn headers_for(e: &Estate, link: &Link) -> Headers {
         let Ok(owner) = RequestPrincipal::parse(&p.arn) else {
             continue;
         };
+        let takes_part = || {
+            p.account == link.resource_account
+                || named.iter().any(|n| owns(&owner, n) || owns(n, &owner))
+                || scope.is_none_or(|(actions, resources)| {
+                    identity_ids(e, i)
+                        .into_iter()
+                        .filter_map(|id| e.policy(id))
+                        .any(|pol| may_allow(pol, actions, resources))
+                })
+        };
+        if !takes_part() {
+            continue;
+        }
         h.owned.push(OwnedPolicies {
             owner,
             identity: identity_ids(e, i)
@@ -308,7 +241,8 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
                 given: link_given,
             },
         );
-        let headers = Arc::new(headers_for(e, link));
+        let scope = ([link.action.clone()], [link.resource.clone()]);
+        let headers = Arc::new(headers_for(e, link, Some((&scope.0, &scope.1))));
         let r = check(&prepare(base, &headers, &sub), budget);
         if r.verdict == Verdict::Violated {
             let mut out = r.clone();
@@ -435,6 +369,7 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
             ))),
             other => other.clone(),
         };
+        let headers = Arc::new(headers_for(e, &link, Some((&piece_actions, &piece_resources))));
         let kind = match &property.kind {
             PropertyKind::Only { condition, .. } => PropertyKind::Only {
                 actions: piece_actions,
@@ -450,7 +385,6 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
                 principal,
             },
         };
-        let headers = Arc::new(headers_for(e, &link));
         let r = check(&prepare(base, &headers, &sub_property(property, kind)), budget);
         match r.verdict {
             Verdict::Violated => return Ok(r),
