@@ -53,7 +53,9 @@ pub fn check_parsed(
 ) -> CheckedFile {
     let mut diagnostics = parsed.diagnostics;
     for doc in &parsed.documents {
-        diagnostics.extend(crate::lint_with_source(doc, source, config));
+        let mut found = crate::lint_with_source(doc, source, config);
+        found.retain(|d| !restates_reader_error(d, doc, &diagnostics));
+        diagnostics.extend(found);
     }
     let mut diagnostics = config.filter(absolute, diagnostics, &parsed.documents);
     sort_diagnostics(&mut diagnostics);
@@ -63,6 +65,18 @@ pub fn check_parsed(
         documents: parsed.documents,
         diagnostics,
     }
+}
+
+/// Lint codes that restate a reader error of the same document, with that error's code: one fault,
+/// one finding. A `Version` that is present but invalid (`SYN007`) is not a missing one (`IAM001`).
+const RESTATED: &[(&str, &str)] = &[("IAM001", "SYN007")];
+
+/// Whether the lint finding `d` of `doc` only restates one of the reader's `errors` (see [`RESTATED`]).
+fn restates_reader_error(d: &Diagnostic, doc: &PolicyDocument, errors: &[Diagnostic]) -> bool {
+    let inside = |s: tenet_diagnostics::Span| doc.span.start <= s.start && s.end <= doc.span.end;
+    RESTATED
+        .iter()
+        .any(|&(lint, reader)| d.code == lint && errors.iter().any(|e| e.code == reader && inside(e.span)))
 }
 
 /// The documentation of a code (`IAM012`, any case) or rule name (`missing-version`), lint rule or
@@ -115,6 +129,24 @@ mod tests {
         let ignore_all = LintConfig::from_toml(&format!("ignore = {codes:?}"), None).unwrap();
         let none = check_bytes("p.json", path, text, None, &ignore_all);
         assert!(none.diagnostics.is_empty(), "{:?}", none.diagnostics);
+    }
+
+    #[test]
+    fn an_invalid_version_is_not_also_a_missing_one() {
+        let text = br#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let checked = check_bytes("p.json", Path::new("/repo/p.json"), text, None, &LintConfig::default());
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"SYN007"), "{codes:?}");
+        assert!(!codes.contains(&"IAM001"), "{codes:?}");
+        let missing = br#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let checked = check_bytes(
+            "p.json",
+            Path::new("/repo/p.json"),
+            missing,
+            None,
+            &LintConfig::default(),
+        );
+        assert!(checked.diagnostics.iter().any(|d| d.code == "IAM001"));
     }
 
     #[test]
