@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use tenet_ast::{PolicyDocument, PolicyKind};
-use tenet_diagnostics::{sort_diagnostics, Diagnostic};
+use tenet_diagnostics::{sort_diagnostics, Diagnostic, PolicyRef, Severity};
 use tenet_syntax::{parse_policy_bytes, InputForm};
 
 use crate::registry::{listing, CodeSource};
@@ -58,12 +58,37 @@ pub fn check_parsed(
         diagnostics.extend(found);
     }
     let mut diagnostics = config.filter(absolute, diagnostics, &parsed.documents);
+    name_policies(&mut diagnostics, &parsed.documents);
     sort_diagnostics(&mut diagnostics);
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     CheckedFile {
         form: parsed.form,
         documents: parsed.documents,
         diagnostics,
+    }
+}
+
+/// In a file that holds several policies (an account's authorization details), names the policy of
+/// each finding, and reports the findings of AWS managed policies apart: their users cannot change
+/// them, so they are capped at `info` (and do not fail a run unless `--fail-on info`), flagged in
+/// every output.
+fn name_policies(diagnostics: &mut [Diagnostic], documents: &[PolicyDocument]) {
+    for d in diagnostics {
+        // The innermost named document holding the finding.
+        let doc = documents
+            .iter()
+            .filter(|doc| doc.span.start <= d.span.start && d.span.end <= doc.span.end)
+            .filter_map(|doc| Some((doc, doc.name.as_deref()?)))
+            .min_by_key(|(doc, _)| doc.span.end - doc.span.start);
+        let Some((_, name)) = doc else { continue };
+        let aws_managed = name.contains(tenet_syntax::AWS_MANAGED_MARK);
+        if aws_managed {
+            d.severity = d.severity.min(Severity::Info);
+        }
+        d.policy = Some(PolicyRef {
+            name: name.to_owned(),
+            aws_managed,
+        });
     }
 }
 
