@@ -58,7 +58,9 @@ pub fn check_parsed(
         diagnostics.extend(found);
     }
     let mut diagnostics = config.filter(absolute, diagnostics, &parsed.documents);
-    name_policies(&mut diagnostics, &parsed.documents);
+    if parsed.form == InputForm::AuthorizationDetails {
+        name_policies(&mut diagnostics, &parsed.documents);
+    }
     sort_diagnostics(&mut diagnostics);
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     CheckedFile {
@@ -68,8 +70,8 @@ pub fn check_parsed(
     }
 }
 
-/// In a file that holds several policies (an account's authorization details), names the policy of
-/// each finding, and reports the findings of AWS managed policies apart: their users cannot change
+/// In an account's authorization details (a file of many policies, where a line number says little),
+/// names the policy of each finding, and reports the findings of AWS managed policies apart: their users cannot change
 /// them, so they are capped at `info` (and do not fail a run unless `--fail-on info`), flagged in
 /// every output.
 fn name_policies(diagnostics: &mut [Diagnostic], documents: &[PolicyDocument]) {
