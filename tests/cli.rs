@@ -107,7 +107,7 @@ fn check_schema(report: &Value) {
         }
         for key in obj.keys() {
             assert!(
-                ["file", "code", "rule", "severity", "message", "help", "start", "end", "fix", "labels"]
+                ["file", "code", "rule", "severity", "message", "help", "start", "end", "fix", "labels", "policy"]
                     .contains(&key.as_str()),
                 "unexpected key `{key}` in {d}"
             );

@@ -132,6 +132,24 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// The path whose directory names give kind hints (`scp/`, `rcps/`, `boundaries/`): the file's
+/// canonical path relative to the nearest ancestor that holds `tenet.toml` or `.git` (the project),
+/// or the whole canonical path outside any project. So the hint does not depend on the directory
+/// tenet runs from (`tenet lint .` inside `scp/` sees it), and a project checked out under a
+/// directory that happens to be named `scp` gets no hint from it. Hints only break ties with the
+/// content (see `tenet_syntax::detect_kind_with_hint`). Standard input keeps `display`.
+fn hint_path(abs: &Path, display: &str) -> String {
+    let Ok(canonical) = std::fs::canonicalize(abs) else {
+        return display.to_owned();
+    };
+    let root = canonical
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(tenet_lint::config::CONFIG_FILE_NAME).is_file() || dir.join(".git").exists());
+    let relative = root.and_then(|r| canonical.strip_prefix(r).ok()).unwrap_or(&canonical);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
 /// The path as shown to users: relative to the current directory when under it, `/`-separated.
 pub fn display_path(path: &Path) -> String {
     let rel = current_dir().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
@@ -274,7 +292,7 @@ impl Linter<'_> {
         } else {
             display_path(path)
         };
-        let parsed = parse_policy_bytes(&display, bytes, kind);
+        let parsed = parse_policy_bytes(&hint_path(&abs, &display), bytes, kind);
         // A template or plan (recognised only when the policy reader found no policy in it).
         let (parsed, iac) = crate::iac::reread(&display, bytes, kind, parsed, &self.iac);
         let text = std::str::from_utf8(bytes).ok();

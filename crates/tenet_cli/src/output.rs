@@ -77,9 +77,18 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<JsonLabel<'a>>,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<JsonPolicy<'a>>,
     rule: &'static str,
     severity: &'static str,
     start: JsonPosition,
+}
+
+/// The policy a finding is in, for files that hold several (authorization details).
+#[derive(Serialize)]
+struct JsonPolicy<'a> {
+    aws_managed: bool,
+    name: &'a str,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -112,6 +121,10 @@ impl<'a> JsonDiagnostic<'a> {
                 })
                 .collect(),
             message: &d.message,
+            policy: d.policy.as_ref().map(|p| JsonPolicy {
+                aws_managed: p.aws_managed,
+                name: &p.name,
+            }),
             rule: d.rule,
             severity: d.severity.as_str(),
             start: position(d.span.start),
@@ -169,6 +182,10 @@ pub fn render_github(results: &[FileResult]) -> String {
                 Severity::Info => "notice",
             };
             let mut message = d.message.clone();
+            if let Some(p) = &d.policy {
+                message.push('\n');
+                message.push_str(&tenet_diagnostics::policy_line(p));
+            }
             if let Some(h) = &d.help {
                 message.push('\n');
                 message.push_str(h);

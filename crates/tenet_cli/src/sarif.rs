@@ -136,6 +136,16 @@ struct SarifResult {
     partial_fingerprints: HashMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+/// The policy of a finding in a file that holds several (authorization details).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    policy: String,
+    aws_managed: bool,
 }
 
 #[derive(Serialize)]
@@ -343,10 +353,14 @@ fn first_paragraph(docs: &str) -> &str {
 }
 
 fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerprint: String) -> SarifResult {
-    let text = match &d.help {
-        Some(help) => format!("{}\nhelp: {help}", d.message),
-        None => d.message.clone(),
-    };
+    let mut text = d.message.clone();
+    if let Some(p) = &d.policy {
+        text.push('\n');
+        text.push_str(&tenet_diagnostics::policy_line(p));
+    }
+    if let Some(help) = &d.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
     let related = d
         .labels
         .iter()
@@ -394,6 +408,10 @@ fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerpr
         related_locations: related,
         partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, fingerprint)]),
         fixes,
+        properties: d.policy.as_ref().map(|p| ResultProperties {
+            policy: p.name.clone(),
+            aws_managed: p.aws_managed,
+        }),
     }
 }
 

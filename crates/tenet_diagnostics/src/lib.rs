@@ -10,7 +10,7 @@ mod render;
 mod span;
 
 pub use line_index::{LineCol, LineIndex};
-pub use render::{escape_hidden, render_diagnostics, render_diagnostics_indexed, RenderOptions};
+pub use render::{escape_hidden, policy_line, render_diagnostics, render_diagnostics_indexed, RenderOptions};
 pub use span::{Span, Spanned};
 
 use serde::Serialize;
@@ -69,6 +69,17 @@ pub struct Fix {
     pub safe: bool,
 }
 
+/// The policy a finding is in, for a file that holds several (an account's authorization details).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyRef {
+    /// Where the policy sits and what it is called, e.g.
+    /// `RoleDetailList[3] (deploy) / RolePolicyList[0] (read-logs)`.
+    pub name: String,
+    /// Whether AWS maintains the policy (an AWS managed policy): its users cannot change it, so
+    /// its findings are reported apart and do not fail a run.
+    pub aws_managed: bool,
+}
+
 /// A finding about a policy file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -88,6 +99,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// An automatic fix, when one is certain.
     pub fix: Option<Fix>,
+    /// The policy the finding is in, when the file holds several.
+    pub policy: Option<PolicyRef>,
 }
 
 impl Diagnostic {
@@ -108,6 +121,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             fix: None,
+            policy: None,
         }
     }
 

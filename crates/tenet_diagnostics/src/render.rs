@@ -64,6 +64,9 @@ impl miette::Diagnostic for Report<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let d = self.diagnostic;
         let mut parts: Vec<String> = Vec::new();
+        if let Some(p) = &d.policy {
+            parts.push(policy_line(p));
+        }
         if let Some(h) = &d.help {
             parts.push(escape_hidden(h).into_owned());
         }
@@ -106,6 +109,16 @@ impl<'a> Report<'a> {
             labels,
             elsewhere,
         }
+    }
+}
+
+/// The line that names the policy a finding is in, for files that hold several.
+pub fn policy_line(policy: &crate::PolicyRef) -> String {
+    let name = escape_hidden(&policy.name);
+    if policy.aws_managed {
+        format!("in {name}: an AWS managed policy, which AWS maintains; reported as info")
+    } else {
+        format!("in {name}")
     }
 }
 

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use tenet_ast::{PolicyDocument, PolicyKind};
-use tenet_diagnostics::{sort_diagnostics, Diagnostic};
+use tenet_diagnostics::{sort_diagnostics, Diagnostic, PolicyRef, Severity};
 use tenet_syntax::{parse_policy_bytes, InputForm};
 
 use crate::registry::{listing, CodeSource};
@@ -53,9 +53,14 @@ pub fn check_parsed(
 ) -> CheckedFile {
     let mut diagnostics = parsed.diagnostics;
     for doc in &parsed.documents {
-        diagnostics.extend(crate::lint_with_source(doc, source, config));
+        let mut found = crate::lint_with_source(doc, source, config);
+        found.retain(|d| !restates_reader_error(d, doc, &diagnostics));
+        diagnostics.extend(found);
     }
     let mut diagnostics = config.filter(absolute, diagnostics, &parsed.documents);
+    if parsed.form == InputForm::AuthorizationDetails {
+        name_policies(&mut diagnostics, &parsed.documents);
+    }
     sort_diagnostics(&mut diagnostics);
     diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     CheckedFile {
@@ -63,6 +68,42 @@ pub fn check_parsed(
         documents: parsed.documents,
         diagnostics,
     }
+}
+
+/// In an account's authorization details (a file of many policies, where a line number says little),
+/// names the policy of each finding, and reports the findings of AWS managed policies apart: their users cannot change
+/// them, so they are capped at `info` (and do not fail a run unless `--fail-on info`), flagged in
+/// every output.
+fn name_policies(diagnostics: &mut [Diagnostic], documents: &[PolicyDocument]) {
+    for d in diagnostics {
+        // The innermost named document holding the finding.
+        let doc = documents
+            .iter()
+            .filter(|doc| doc.span.start <= d.span.start && d.span.end <= doc.span.end)
+            .filter_map(|doc| Some((doc, doc.name.as_deref()?)))
+            .min_by_key(|(doc, _)| doc.span.end - doc.span.start);
+        let Some((_, name)) = doc else { continue };
+        let aws_managed = name.contains(tenet_syntax::AWS_MANAGED_MARK);
+        if aws_managed {
+            d.severity = d.severity.min(Severity::Info);
+        }
+        d.policy = Some(PolicyRef {
+            name: name.to_owned(),
+            aws_managed,
+        });
+    }
+}
+
+/// Lint codes that restate a reader error of the same document, with that error's code: one fault,
+/// one finding. A `Version` that is present but invalid (`SYN007`) is not a missing one (`IAM001`).
+const RESTATED: &[(&str, &str)] = &[("IAM001", "SYN007")];
+
+/// Whether the lint finding `d` of `doc` only restates one of the reader's `errors` (see [`RESTATED`]).
+fn restates_reader_error(d: &Diagnostic, doc: &PolicyDocument, errors: &[Diagnostic]) -> bool {
+    let inside = |s: tenet_diagnostics::Span| doc.span.start <= s.start && s.end <= doc.span.end;
+    RESTATED
+        .iter()
+        .any(|&(lint, reader)| d.code == lint && errors.iter().any(|e| e.code == reader && inside(e.span)))
 }
 
 /// The documentation of a code (`IAM012`, any case) or rule name (`missing-version`), lint rule or
@@ -115,6 +156,24 @@ mod tests {
         let ignore_all = LintConfig::from_toml(&format!("ignore = {codes:?}"), None).unwrap();
         let none = check_bytes("p.json", path, text, None, &ignore_all);
         assert!(none.diagnostics.is_empty(), "{:?}", none.diagnostics);
+    }
+
+    #[test]
+    fn an_invalid_version_is_not_also_a_missing_one() {
+        let text = br#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let checked = check_bytes("p.json", Path::new("/repo/p.json"), text, None, &LintConfig::default());
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"SYN007"), "{codes:?}");
+        assert!(!codes.contains(&"IAM001"), "{codes:?}");
+        let missing = br#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let checked = check_bytes(
+            "p.json",
+            Path::new("/repo/p.json"),
+            missing,
+            None,
+            &LintConfig::default(),
+        );
+        assert!(checked.diagnostics.iter().any(|d| d.code == "IAM001"));
     }
 
     #[test]

@@ -276,7 +276,14 @@ impl Walker<'_> {
                 for (j, version) in versions.iter().enumerate() {
                     if let Some(doc) = version.get("Document") {
                         let id = version.get("VersionId").and_then(JsonValue::as_str).unwrap_or("?");
-                        let name = format!("{label} / PolicyVersionList[{j}] ({id})");
+                        // Only the default version is in force: say which one it is.
+                        let default = version
+                            .get("IsDefaultVersion")
+                            .is_some_and(|v| matches!(v.kind, JsonKind::Bool(true)));
+                        let name = format!(
+                            "{label} / PolicyVersionList[{j}] ({id}{})",
+                            if default { ", default" } else { "" }
+                        );
                         self.document(doc, Some(name), Some(PolicyKind::Identity));
                     }
                 }

@@ -3,6 +3,7 @@
 //! Each family's `mod.rs` exports `RULES`, the family's rules in any order; the registry merges the
 //! families and sorts by code.
 
+pub(crate) mod allowed;
 pub mod arn;
 pub mod catalog;
 pub mod condition;

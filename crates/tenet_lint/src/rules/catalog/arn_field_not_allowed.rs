@@ -1,6 +1,6 @@
 //! `IAM214 arn-field-mismatch`: a resource ARN whose Region or account field is there when the
 //! service's resource types have none, missing when they need one, or names a Region that does not
-//! exist.
+//! exist; or whose resource part fits none of the service's ARN formats.
 
 use super::has_wildcard;
 use super::unsupported_resource_arn::is_multi_region_access_point;
@@ -16,8 +16,10 @@ declare_rule! {
     /// an ARN whose resource types have none (`arn:aws:s3:us-east-1::bucket`,
     /// `arn:aws:iam:us-east-1:111122223333:role/r`), an account where they have none
     /// (`arn:aws:s3::111122223333:bucket`), no Region or account where the types need one
-    /// (`arn:aws:sqs::111122223333:queue`), and a Region that does not exist (`us-east-7`). Wildcards
-    /// and policy variables in these fields are left alone.
+    /// (`arn:aws:sqs::111122223333:queue`), a Region that does not exist (`us-east-7`), and a
+    /// resource part that fits none of the service's ARN formats whatever the Region and account
+    /// (`arn:aws:iam::111122223333:rol/admin`). Wildcards and policy variables in the Region and
+    /// account fields, and variables in the resource part, are left alone.
     ///
     /// ## Why is this bad?
     /// No resource has such an ARN: the statement matches nothing for it. Access Analyzer reports
@@ -41,7 +43,12 @@ declare_rule! {
         name: "arn-field-mismatch",
         category: Correctness,
         severity: Error,
-        aa_checks: ["ARN Region not allowed", "ARN account not allowed", "Missing ARN Region"],
+        aa_checks: [
+            "ARN Region not allowed",
+            "ARN account not allowed",
+            "Missing ARN Region",
+            "Invalid ARN resource",
+        ],
         parliament: [],
         fixable: false,
     }
@@ -60,6 +67,8 @@ pub(crate) enum ArnFieldProblem {
     MissingAccount(&'static str),
     /// A Region-shaped name that is no AWS Region.
     UnknownRegion(String),
+    /// The resource part fits no resource type of the service, whatever the Region and account.
+    InvalidResource(&'static str, &'static str),
 }
 
 /// Whether `r` looks like a Region name (`us-east-1`, `us-gov-west-1`); other text is the grammar's
@@ -81,8 +90,8 @@ pub(crate) fn region_shaped(r: &str) -> bool {
 }
 
 /// The problem of a resource ARN's Region or account field, with the field's byte range in the ARN
-/// (`None` for a missing field). `None` when the ARN fits one of its service's resource types, when
-/// it fits none even with both fields freed (another rule's finding), or when a field holds a
+/// (`None` for a missing field), or the resource part's range when no Region and account make the
+/// ARN fit. `None` when the ARN fits one of its service's resource types, or when a field holds a
 /// wildcard or a variable.
 pub(crate) fn arn_fields(arn: &str) -> Option<(ArnFieldProblem, Option<std::ops::Range<usize>>)> {
     let fields: Vec<&str> = arn.splitn(6, ':').collect();
@@ -125,9 +134,9 @@ pub(crate) fn arn_fields(arn: &str) -> Option<(ArnFieldProblem, Option<std::ops:
             Some(account_at..account_at + account.len()),
         ));
     }
-    let region = if region.is_empty() { "us-east-1" } else { region };
-    let account = if account.is_empty() { "111122223333" } else { account };
-    if fits(&with(region, account)) {
+    let filled_region = if region.is_empty() { "us-east-1" } else { region };
+    let filled_account = if account.is_empty() { "111122223333" } else { account };
+    if fits(&with(filled_region, filled_account)) {
         let missing = if fields[3].is_empty() {
             ArnFieldProblem::MissingRegion(svc.prefix)
         } else {
@@ -135,7 +144,22 @@ pub(crate) fn arn_fields(arn: &str) -> Option<(ArnFieldProblem, Option<std::ops:
         };
         return Some((missing, None));
     }
-    None
+    // No Region or account makes it fit: the resource part is wrong (a variable is not judged).
+    let freed = [("", ""), ("", filled_account), (filled_region, "")];
+    if resource.is_empty() || resource.contains('$') || freed.iter().any(|(r, a)| fits(&with(r, a))) {
+        return None;
+    }
+    let example = types
+        .iter()
+        .flat_map(|t| t.arn_patterns.iter())
+        .next()
+        .copied()
+        .unwrap_or_default();
+    let resource_at = account_at + account.len() + 1;
+    Some((
+        ArnFieldProblem::InvalidResource(svc.prefix, example),
+        Some(resource_at..resource_at + resource.len()),
+    ))
 }
 
 impl Rule for ArnFieldMismatch {
@@ -150,23 +174,30 @@ impl Rule for ArnFieldMismatch {
             let (message, help) = match problem {
                 ArnFieldProblem::RegionNotAllowed(s) => (
                     format!("`{s}` resources have no Region: `{}` names one", item.value),
-                    "leave the Region field empty",
+                    "leave the Region field empty".to_owned(),
                 ),
                 ArnFieldProblem::AccountNotAllowed(s) => (
                     format!("`{s}` resources have no account: `{}` names one", item.value),
-                    "leave the account field empty",
+                    "leave the account field empty".to_owned(),
                 ),
                 ArnFieldProblem::MissingRegion(s) => (
                     format!("`{s}` resources have a Region: `{}` has none", item.value),
-                    "add the Region, or `*` for every Region",
+                    "add the Region, or `*` for every Region".to_owned(),
                 ),
                 ArnFieldProblem::MissingAccount(s) => (
                     format!("`{s}` resources have an account: `{}` has none", item.value),
-                    "add the account id, or `*` for every account",
+                    "add the account id, or `*` for every account".to_owned(),
                 ),
                 ArnFieldProblem::UnknownRegion(r) => (
                     format!("the Region `{r}` does not exist"),
-                    "use a Region such as `us-east-1`, or `*`",
+                    "use a Region such as `us-east-1`, or `*`".to_owned(),
+                ),
+                ArnFieldProblem::InvalidResource(s, example) => (
+                    format!(
+                        "`{}` is no resource of `{s}`: its resource part fits none of the service's ARN formats",
+                        item.value
+                    ),
+                    format!("write the resource part as the service documents it, e.g. `{example}`"),
                 ),
             };
             let span = field.map_or(item.span, |range| sub_span(item.span, &item.value, range));

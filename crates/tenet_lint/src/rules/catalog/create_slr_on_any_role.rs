@@ -9,6 +9,8 @@ declare_rule! {
     /// Checks `Allow` statements that allow `iam:CreateServiceLinkedRole` (by name, through a
     /// wildcard, or through `NotAction`) on `Resource: "*"`, on every role of an account, or through
     /// `NotResource`. Statements conditioned on `iam:AWSServiceName` are not flagged.
+    /// Neither is a grant that an unconditioned `Deny` of the same policy takes back: the concrete
+    /// evaluator decides whether the policy allows the action on a role no `Resource` names.
     ///
     /// ## Why is this bad?
     /// A service-linked role gives an AWS service the permissions it defines in your account; letting

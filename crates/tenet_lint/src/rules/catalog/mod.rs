@@ -219,6 +219,26 @@ pub(crate) fn any_role_check(ctx: &mut crate::LintContext<'_>, stmt: &Spanned<St
             None => return,
         }
     };
+    // The evaluator has the last word: the statement must allow the action on a role no `Resource`
+    // names, and no unconditioned `Deny` of the document may deny it (`Deny iam:*` silences this).
+    let Some(index) = ctx.statements().iter().position(|s| std::ptr::eq(s, stmt)) else {
+        return;
+    };
+    let account = resource
+        .value
+        .items
+        .iter()
+        .filter(|r| is_any_role(&r.value))
+        .find_map(|r| r.value.split(':').nth(4).filter(|a| !a.contains(['*', '?'])))
+        .filter(|a| !a.is_empty())
+        .unwrap_or("111122223333");
+    let probe = format!("arn:aws:iam::{account}:role/tenet-lint-any-role");
+    if crate::rules::allowed::Grants::new(ctx.policy(), |i, _| i == index)
+        .allowing(role.action, &probe)
+        .is_none()
+    {
+        return;
+    }
     let action_text = match reach {
         Reach::Named => format!("`{}`", role.action),
         Reach::Wildcard => format!("a wildcard action that includes `{}`", role.action),

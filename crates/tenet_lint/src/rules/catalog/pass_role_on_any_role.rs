@@ -10,6 +10,8 @@ declare_rule! {
     /// `iam:*` or `*`, or through `NotAction`) on `Resource: "*"`, on every role of an account
     /// (`…:role/*`), or through `NotResource`. Statements conditioned on `iam:PassedToService` or
     /// `iam:AssociatedResourceArn` are not flagged.
+    /// Neither is a grant that an unconditioned `Deny` of the same policy takes back: the concrete
+    /// evaluator decides whether the policy allows the action on a role no `Resource` names.
     ///
     /// ## Why is this bad?
     /// Passing a role hands its permissions to a service: a principal that may pass any role can

@@ -43,7 +43,9 @@ declare_rule! {
 
 impl Rule for EmptyConditionValues {
     fn check_condition(&self, ctx: &mut LintContext<'_>, _stmt: &Spanned<Statement>, c: &Condition) {
-        if !c.values.is_empty() {
+        // Only an empty array: a value of the wrong type also lowers to no values, and the
+        // reader already reported it (`SYN006`): one fault, one finding.
+        if !c.values.is_empty() || !c.is_array {
             return;
         }
         let key = &c.key.value;

@@ -49,7 +49,9 @@ impl Rule for EmptyPrincipal {
                 .with_help("name the principals, e.g. `{\"AWS\": \"111122223333\"}`, or remove the statement");
             ctx.report(d);
         }
-        for e in entries.iter().filter(|e| e.values.is_empty()) {
+        // An empty array; a value of the wrong type (a template's `Fn::GetAtt` object) also lowers
+        // to no values, and the reader already reported it (`SYN006`).
+        for e in entries.iter().filter(|e| e.values.is_empty() && e.is_array) {
             let d = ctx
                 .diagnostic(
                     e.ty.span,

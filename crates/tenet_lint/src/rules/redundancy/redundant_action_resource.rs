@@ -43,7 +43,9 @@ declare_rule! {
     /// ## What it does
     /// Checks `Resource`/`NotResource` lists for ARNs another item already covers: a duplicate or an
     /// ARN a wildcard matches (`…:role/jane-admin` beside `…:role/jane*`). ARNs compare
-    /// case-sensitively.
+    /// case-sensitively. The fix removes a duplicate, or an ARN without wildcards that the covering
+    /// pattern matches in every reading of IAM's ARN wildcards (a `*` inside a segment does not
+    /// cross a colon): a removal that could change what the list matches is not offered.
     ///
     /// ## Why is this bad?
     /// The redundant item changes nothing, and hides whether the author meant a fixed list or the
@@ -68,7 +70,7 @@ declare_rule! {
         severity: Info,
         aa_checks: ["Redundant resource"],
         parliament: [],
-        fixable: false,
+        fixable: true,
     }
 }
 
@@ -127,11 +129,25 @@ fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> 
     out
 }
 
-fn report(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, ignore_case: bool, what: &str) {
+/// Whether `by`, which covers `item` as text, covers it in the element's matching too, and whether
+/// removing `item` is then certain to keep what the list matches (the fix's guard).
+type Covers = fn(item: &str, by: &str) -> (bool, bool);
+
+fn report(
+    ctx: &mut LintContext<'_>,
+    list: Option<&Spanned<ElementList>>,
+    ignore_case: bool,
+    what: &str,
+    covers: Covers,
+) {
     let Some(list) = list else { return };
     for (i, j) in covered(&list.items, ignore_case) {
         let (item, by) = (&list.items[i], &list.items[j]);
         let same = item.value.eq_ignore_ascii_case(&by.value);
+        let (really, safe) = covers(&item.value, &by.value);
+        if !same && !really {
+            continue;
+        }
         let message = if same {
             format!("the {what} `{}` is listed twice", item.value)
         } else {
@@ -141,7 +157,7 @@ fn report(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, ignore
             .diagnostic(item.span, message)
             .with_label(by.span, if same { "also listed here" } else { "covered here" })
             .with_help(format!("remove `{}`", item.value));
-        if let Some(edit) = removal(ctx, list, i) {
+        if let Some(edit) = removal(ctx, list, i).filter(|_| same || safe) {
             d = d.with_fix(format!("remove `{}`", item.value), vec![edit]);
         }
         ctx.report(d);
@@ -174,12 +190,50 @@ fn removal(ctx: &LintContext<'_>, list: &Spanned<ElementList>, i: usize) -> Opti
 
 impl Rule for RedundantAction {
     fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
-        report(ctx, stmt.action.as_ref(), true, "action");
+        // Actions hold no colon past the service prefix: text coverage is IAM's.
+        report(ctx, stmt.action.as_ref(), true, "action", |_, _| (true, true));
     }
 }
 
 impl Rule for RedundantResource {
     fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
-        report(ctx, stmt.resource.as_ref(), false, "resource");
+        report(ctx, stmt.resource.as_ref(), false, "resource", resource_coverage);
+    }
+}
+
+/// For an ARN `item` that `by` covers as text: whether `by` matches it as the evaluator reads ARN
+/// wildcards (a pattern `item` is judged as text), and whether `by` matches the plain ARN `item` in
+/// the narrowest reading (so in every reading), which makes removing `item` safe.
+fn resource_coverage(item: &str, by: &str) -> (bool, bool) {
+    use tenet_ast::eval::{arn_pattern_match, arn_pattern_match_in, ArnReading};
+    if item.contains(['*', '?', '$']) {
+        return (true, false);
+    }
+    (
+        arn_pattern_match(by, item),
+        arn_pattern_match_in(by, item, ArnReading::STRICT),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resource_coverage;
+
+    #[test]
+    fn a_resource_is_removed_only_when_every_reading_covers_it() {
+        let role = "arn:aws:iam::111122223333:role/jane-admin";
+        assert_eq!(
+            resource_coverage(role, "arn:aws:iam::111122223333:role/jane*"),
+            (true, true)
+        );
+        // As text `*/x` covers `a:b/x`; as an ARN pattern a `*` inside a segment stops at a colon.
+        assert_eq!(
+            resource_coverage("arn:aws:s3:::b/a:b/x", "arn:aws:s3:::b/*/x"),
+            (false, false)
+        );
+        assert_eq!(
+            resource_coverage("arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/*"),
+            (true, false)
+        );
     }
 }

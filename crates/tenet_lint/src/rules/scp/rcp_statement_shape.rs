@@ -1,5 +1,5 @@
-//! `IAM101 rcp-allow-or-named-principal`: an RCP statement that allows, or that names a principal
-//! other than `"*"`.
+//! `IAM101 rcp-allow-or-named-principal`: an RCP statement that allows, that names a principal
+//! other than `"*"`, or that uses an element RCPs do not have (`NotPrincipal`, `NotAction`).
 
 use crate::rules::is_allow;
 use crate::{declare_rule, LintContext, Rule};
@@ -10,11 +10,14 @@ declare_rule! {
     /// Checks that every statement of a resource control policy (RCP) is a `Deny` with
     /// `"Principal": "*"`. The one `Allow` an RCP may hold is the shape of the AWS managed
     /// `RCPFullAWSAccess` (`Allow` of `"*"` on `"*"` to `"*"`, no condition), which AWS attaches at
-    /// every level of the organization and which cannot be detached.
+    /// every level of the organization and which cannot be detached. Also checks for `NotAction`,
+    /// which the RCP grammar does not have (its elements are `Version`, `Statement`, `Sid`,
+    /// `Effect`, `Principal`, `Action`, `Resource`, `NotResource` and `Condition`).
     ///
     /// ## Why is this bad?
     /// RCPs only restrict: AWS Organizations rejects an RCP with any other `Allow`, and requires the
-    /// `Principal` of each statement to be `"*"` (`NotPrincipal` is not supported). Exceptions for
+    /// `Principal` of each statement to be `"*"` (`NotPrincipal` is not supported), and the actions to
+    /// be listed in `Action` (`NotAction` is not supported either). Exceptions for
     /// principals go in the `Condition` (`aws:PrincipalArn`, `aws:PrincipalOrgID`, ...).
     ///
     /// ## Example
@@ -57,7 +60,17 @@ fn is_full_access(stmt: &Statement) -> bool {
 
 impl Rule for RcpAllowOrNamedPrincipal {
     fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
-        if ctx.kind() != PolicyKind::Rcp || !is_allow(stmt) || is_full_access(stmt) {
+        if ctx.kind() != PolicyKind::Rcp {
+            return;
+        }
+        if let Some(list) = stmt.value.action.as_ref().filter(|l| l.value.negated.value) {
+            ctx.report_with_help(
+                list.value.negated.span,
+                "a resource control policy cannot use `NotAction`",
+                "list the actions to deny in `Action`; RCPs have `NotResource` but no `NotAction`",
+            );
+        }
+        if !is_allow(stmt) || is_full_access(stmt) {
             return;
         }
         let Some(effect) = &stmt.value.effect else {

@@ -1,6 +1,6 @@
 //! `IAM304 privilege-escalation`: an identity policy that lets its holder gain more permissions.
 
-use crate::rules::{is_allow, statement_allows_action};
+use crate::rules::allowed::{Grants, ANY_RESOURCE};
 use crate::{declare_rule, LintContext, Rule};
 use std::collections::HashMap;
 use tenet_ast::{PolicyKind, Spanned, Statement};
@@ -47,7 +47,8 @@ const PATHS: &[&[&str]] = &[
 declare_rule! {
     /// ## What it does
     /// Checks identity policies for a known privilege-escalation path: every action of the path
-    /// allowed on `Resource: "*"` (or through `NotResource`) by unconditioned `Allow` statements,
+    /// allowed on every resource (`Resource: "*"`, or through `NotResource`) by unconditioned `Allow`
+    /// statements and denied by no unconditioned `Deny` (the evaluator decides),
     /// e.g. `iam:CreatePolicyVersion`, `iam:AttachUserPolicy`, or `iam:PassRole` with
     /// `lambda:CreateFunction` and `lambda:InvokeFunction`. Only the first path found is reported.
     ///
@@ -78,24 +79,15 @@ declare_rule! {
     }
 }
 
-/// Whether the statement allows `action` on every resource, unconditionally.
-fn grants_everywhere(stmt: &Statement, action: &str) -> bool {
-    // The cheap tests first: the action lists AWS ships run to thousands of entries.
-    is_allow(stmt)
-        && stmt.conditions().is_empty()
-        && stmt
-            .resource
-            .as_ref()
-            .is_some_and(|r| r.value.negated.value || r.value.items.iter().any(|i| i.value == "*"))
-        && statement_allows_action(stmt, action)
-}
-
 impl Rule for PrivilegeEscalation {
     fn check_policy(&self, ctx: &mut LintContext<'_>) {
         if ctx.kind() != PolicyKind::Identity {
             return;
         }
         let stmts: &[Spanned<Statement>] = ctx.statements();
+        // The evaluator decides what the unconditioned statements allow on every resource, so an
+        // explicit `Deny` anywhere in the document silences a path.
+        let grants = Grants::unconditioned(ctx.policy());
         // Each action is looked up once, however many paths name it.
         let mut granting_of: HashMap<&str, Option<&Spanned<Statement>>> = HashMap::new();
         for path in PATHS {
@@ -104,7 +96,7 @@ impl Rule for PrivilegeEscalation {
                 .map(|a| {
                     *granting_of
                         .entry(a)
-                        .or_insert_with(|| stmts.iter().find(|s| grants_everywhere(&s.value, a)))
+                        .or_insert_with(|| grants.allowing(a, ANY_RESOURCE).and_then(|i| stmts.get(i)))
                 })
                 .collect();
             let Some(granting) = granting else {
