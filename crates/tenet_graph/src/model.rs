@@ -159,6 +159,17 @@ pub struct Organization {
     pub rcps: BTreeMap<String, Vec<PolicyId>>,
 }
 
+/// Something the sources leave unknown about a resource of the estate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    /// The bucket or key ARN.
+    pub arn: String,
+    /// Why, in words.
+    pub reason: String,
+    /// Whether it matters only to requests on objects (a bucket's default encryption).
+    pub objects_only: bool,
+}
+
 /// Groups by `(account, name)`, and principals by account.
 type Index = (HashMap<(String, String), usize>, HashMap<String, Vec<usize>>);
 
@@ -177,6 +188,9 @@ pub struct Estate {
     pub keys: Vec<Key>,
     /// Organizations by id.
     pub organizations: BTreeMap<String, Organization>,
+    /// What the sources leave unknown about a bucket or key (read from infrastructure as code):
+    /// a verdict that depends on it is `unknown` (see [`crate::unresolved`]).
+    pub unknowns: Vec<Unknown>,
     /// Groups by `(account, name)` and principals by account, as indices into `principals`
     /// (rebuilt by [`Estate::reindex`]; the loaders call it).
     index: Index,

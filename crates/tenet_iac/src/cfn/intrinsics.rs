@@ -23,6 +23,9 @@ pub(crate) struct Scope<'a> {
     pub resources: BTreeMap<String, (String, Option<&'a Node>)>,
     /// The `Mappings` section.
     pub mappings: Option<&'a Node>,
+    /// Values of references an estate reader fixes (`Role` for `Ref Role`, `Role.Arn` for
+    /// `Fn::GetAtt Role.Arn`): names it stands in for ones AWS generates.
+    pub refs: &'a BTreeMap<String, String>,
 }
 
 /// A member of a map node by literal key.
@@ -102,7 +105,7 @@ impl Scope<'_> {
 
     /// `Ref name` (or `${name}` in a `Fn::Sub`), at `span`.
     fn reference(&self, target: &str, span: Span) -> Option<Node> {
-        if let Some(v) = self.given.get(target) {
+        if let Some(v) = self.given.get(target).or_else(|| self.refs.get(target)) {
             return Some(Node {
                 kind: Kind::Str(Text::synthetic(v, span)),
                 span,
@@ -136,6 +139,9 @@ impl Scope<'_> {
                 (a.to_owned(), b.to_owned())
             }
         };
+        if let Some(v) = self.refs.get(&format!("{res}.{att}")) {
+            return Some(text_node(v, span));
+        }
         if att != "Arn" {
             return None;
         }

@@ -56,6 +56,12 @@ pub(crate) fn read(text: &str, options: &Options) -> (Vec<Extracted>, Vec<Diagno
             );
         }
     }
+    for (k, v) in &options.references {
+        ctx.vars.entry(k.clone()).or_insert_with(|| Node {
+            kind: Kind::Str(Text::synthetic(v, Span::new(0, 0))),
+            span: Span::new(0, 0),
+        });
+    }
     variable_defaults(&body, &mut ctx);
     let mut out = Vec::new();
     let mut document_kinds: BTreeMap<String, PolicyKind> = BTreeMap::new();

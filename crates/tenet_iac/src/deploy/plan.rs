@@ -1,0 +1,305 @@
+//! What a Terraform plan deploys: the planned values of its resources (`resource_changes[].change
+//! .after`, values flagged in `after_unknown` are unknown), with a value known only after apply
+//! resolved through the plan's `configuration` when it is a reference to another resource of the
+//! plan (`policy_arn = aws_iam_policy.deploy.arn`). The account is the given one, else the plan's
+//! `data.aws_caller_identity`, else the account of an ARN the plan already knows; the region is the
+//! given one, else the provider configuration's.
+
+use std::collections::BTreeMap;
+
+use tenet_syntax::json::{parse_json, JsonKind, JsonValue, OffsetMap};
+
+use super::terraform::{identify, normalize, references, slots};
+use super::{assemble, Doc, Place, Res, Val};
+use crate::{Form, Options};
+
+fn arr(v: &JsonValue) -> Option<&[JsonValue]> {
+    match &v.kind {
+        JsonKind::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+/// A JSON value as a [`Val`], with the `after_unknown` flags that make parts of it unknown.
+fn jval(v: Option<&JsonValue>, unknown: Option<&JsonValue>) -> Val {
+    if unknown.is_some_and(|u| matches!(u.kind, JsonKind::Bool(true))) {
+        return Val::U("known after apply".into());
+    }
+    let Some(v) = v else { return Val::Null };
+    match &v.kind {
+        JsonKind::Null => Val::Null,
+        JsonKind::Bool(b) => Val::S(b.to_string()),
+        JsonKind::Number(n) => Val::S(n.clone()),
+        JsonKind::String(s) => Val::S(s.clone()),
+        JsonKind::Array(items) => Val::L(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| jval(Some(x), unknown.and_then(arr).and_then(|u| u.get(i))))
+                .collect(),
+        ),
+        JsonKind::Object(members) => Val::M(
+            members
+                .iter()
+                .map(|m| {
+                    (
+                        m.key.value.clone(),
+                        jval(Some(&m.value), unknown.and_then(|u| u.get(&m.key.value))),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Adds the members `after_unknown` flags that `after` leaves out (a value known only after apply
+/// is absent from `after`).
+fn with_unknown(v: Val, unknown: Option<&JsonValue>) -> Val {
+    let (Val::M(mut members), Some(JsonKind::Object(flags))) = (v.clone(), unknown.map(|u| &u.kind)) else {
+        return v;
+    };
+    for f in flags {
+        if matches!(f.value.kind, JsonKind::Bool(true)) && !members.iter().any(|(k, _)| *k == f.key.value) {
+            members.push((f.key.value.clone(), Val::U("known after apply".into())));
+        }
+    }
+    Val::M(members)
+}
+
+struct Planned<'a> {
+    address: String,
+    ty: String,
+    values: Val,
+    at: &'a JsonValue,
+}
+
+/// The `expressions` of every resource of the configuration, by address.
+fn configuration<'a>(module: &'a JsonValue, prefix: &str, out: &mut BTreeMap<String, &'a JsonValue>) {
+    if let Some(JsonKind::Array(resources)) = module.get("resources").map(|r| &r.kind) {
+        for r in resources {
+            if let (Some(a), Some(e)) = (r.get("address").and_then(JsonValue::as_str), r.get("expressions")) {
+                out.insert(format!("{prefix}{a}"), e);
+            }
+        }
+    }
+    if let Some(JsonKind::Object(calls)) = module.get("module_calls").map(|c| &c.kind) {
+        for c in calls {
+            if let Some(m) = c.value.get("module") {
+                configuration(m, &format!("{prefix}module.{}.", c.key.value), out);
+            }
+        }
+    }
+}
+
+fn account_of(root: &JsonValue, planned: &[Planned<'_>]) -> Option<String> {
+    let mut found = None;
+    let mut visit = |m: &JsonValue| {
+        if let Some(JsonKind::Array(rs)) = m.get("resources").map(|r| &r.kind) {
+            for r in rs {
+                if r.get("type").and_then(JsonValue::as_str) == Some("aws_caller_identity") {
+                    found = found.clone().or_else(|| {
+                        r.get("values")
+                            .and_then(|v| v.get("account_id"))
+                            .and_then(JsonValue::as_str)
+                            .map(str::to_owned)
+                    });
+                }
+            }
+        }
+    };
+    for section in ["prior_state", "planned_values"] {
+        if let Some(m) = root
+            .get(section)
+            .and_then(|s| s.get("values").or(Some(s)))
+            .and_then(|v| v.get("root_module"))
+        {
+            visit(m);
+        }
+    }
+    found.or_else(|| {
+        planned.iter().find_map(|p| {
+            let arn = p.values.get("arn").and_then(Val::str)?;
+            arn.split(':')
+                .nth(4)
+                .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+                .map(str::to_owned)
+        })
+    })
+}
+
+fn region_of(root: &JsonValue) -> Option<String> {
+    let aws = root.get("configuration")?.get("provider_config")?.get("aws")?;
+    aws.get("expressions")?
+        .get("region")?
+        .get("constant_value")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
+    let root = parse_json(text, &OffsetMap::identity()).ok()?;
+    if !crate::plan::is_plan(&root) {
+        return None;
+    }
+    let mut planned = Vec::new();
+    if let Some(JsonKind::Array(changes)) = root.get("resource_changes").map(|c| &c.kind) {
+        for c in changes {
+            if c.get("mode").and_then(JsonValue::as_str) == Some("data") {
+                continue;
+            }
+            let (Some(address), Some(ty), Some(change)) = (
+                c.get("address").and_then(JsonValue::as_str),
+                c.get("type").and_then(JsonValue::as_str),
+                c.get("change"),
+            ) else {
+                continue;
+            };
+            let Some(after) = change.get("after").filter(|a| a.as_object().is_some()) else {
+                continue; // deleted
+            };
+            let unknown = change.get("after_unknown");
+            planned.push(Planned {
+                address: address.to_owned(),
+                ty: ty.to_owned(),
+                values: with_unknown(jval(Some(after), unknown), unknown),
+                at: c.get("address").unwrap_or(c),
+            });
+        }
+    }
+    let mut place = Place::of(options);
+    let mut notes = Vec::new();
+    if place.account.is_none() {
+        place.account = account_of(&root, &planned);
+        if let Some(a) = &place.account {
+            notes.push(format!("the account `{a}` is read from the plan"));
+        }
+    }
+    if place.region.is_none() {
+        place.region = region_of(&root);
+        if let Some(r) = &place.region {
+            notes.push(format!(
+                "the region `{r}` is read from the plan's provider configuration"
+            ));
+        }
+    }
+    let mut exprs = BTreeMap::new();
+    if let Some(m) = root.get("configuration").and_then(|c| c.get("root_module")) {
+        configuration(m, "", &mut exprs);
+    }
+    let mut refs = BTreeMap::new();
+    let mut generated = BTreeMap::new();
+    for p in &planned {
+        if let Some((name, arn, gen)) = identify(&place, &p.address, &p.ty, &p.values) {
+            if gen {
+                notes.push(format!(
+                    "`{}`: its name or id is known only after apply; `{name}` stands for it",
+                    p.address
+                ));
+                generated.insert(p.address.clone(), true);
+            }
+            references(&p.address, &p.ty, &name, arn.as_deref(), &mut refs);
+        }
+    }
+    let file = crate::read("plan.json", text, None, options)?;
+    let docs: BTreeMap<String, Doc> = file
+        .documents
+        .iter()
+        .map(|d| {
+            let origin = d.name.clone().unwrap_or_default();
+            (
+                origin.clone(),
+                Doc {
+                    origin,
+                    policy: d.policy.clone(),
+                    unknown: None,
+                },
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for p in &planned {
+        let values = resolve(&p.values, exprs.get(&p.address).copied(), &p.address, &refs);
+        let Some((ty, mut attrs)) = normalize(&p.ty, &values) else {
+            continue;
+        };
+        if let Some((name, arn, _)) = identify(&place, &p.address, &p.ty, &values) {
+            attrs.push(("name".into(), Val::S(name.clone())));
+            if p.ty == "aws_kms_key" {
+                attrs.push(("key_id".into(), Val::S(name)));
+            }
+            if let Some(a) = arn {
+                attrs.push(("arn".into(), Val::S(a)));
+            }
+        }
+        let mut res = Res {
+            id: p.address.clone(),
+            ty,
+            attrs: Val::M(attrs),
+            docs: BTreeMap::new(),
+            inline: Vec::new(),
+            span: p.at.span,
+            generated: generated.contains_key(&p.address),
+        };
+        for (attr, slot) in slots(&p.ty) {
+            let origin = format!("{} / {attr}", p.address);
+            let doc = match (docs.get(&origin), values.get(attr)) {
+                (Some(d), _) => d.clone(),
+                (None, None) if *slot == "policy" && p.ty == "aws_kms_key" => continue, // the default key policy
+                (None, None) => continue,
+                (None, Some(_)) => Doc::unknown(
+                    origin,
+                    p.at.span,
+                    format!("`{attr}` of `{}` is known only after apply", p.address),
+                ),
+            };
+            res.docs.insert(slot, doc);
+        }
+        if p.ty == "aws_iam_role" {
+            let prefix = format!("{} / inline_policy[", p.address);
+            res.inline.extend(
+                docs.iter()
+                    .filter(|(k, _)| k.starts_with(&prefix))
+                    .map(|(_, d)| d.clone()),
+            );
+        }
+        out.push(res);
+    }
+    if !options.parameters.contains_key("AWS::Partition") {
+        notes.push("the partition is taken to be `aws` (give `--parameter AWS::Partition=…` otherwise)".into());
+    }
+    let diagnostics = file
+        .settle(file.diagnostics.clone())
+        .into_iter()
+        .map(|d| (0, d))
+        .collect();
+    Some(assemble(Form::TerraformPlan, &place, &out, diagnostics, notes))
+}
+
+/// Replaces the top-level values known only after apply that the configuration writes as a single
+/// reference to another resource of the plan (`aws_iam_policy.deploy.arn`) by that resource's
+/// name or ARN.
+fn resolve(values: &Val, exprs: Option<&JsonValue>, address: &str, refs: &BTreeMap<String, String>) -> Val {
+    let (Val::M(members), Some(exprs)) = (values, exprs) else {
+        return values.clone();
+    };
+    let module = address.rfind("module.").map_or("", |i| {
+        let rest = &address[i..];
+        let end = rest.find('.').and_then(|d| rest[d + 1..].find('.').map(|e| d + e + 2));
+        &address[..i + end.unwrap_or(0)]
+    });
+    let members = members
+        .iter()
+        .map(|(k, v)| {
+            let Val::U(_) = v else { return (k.clone(), v.clone()) };
+            let found = exprs
+                .get(k)
+                .and_then(|e| e.get("references"))
+                .and_then(arr)
+                .and_then(|r| r.first())
+                .and_then(JsonValue::as_str)
+                .and_then(|r| refs.get(&format!("{module}{r}")));
+            (k.clone(), found.map_or_else(|| v.clone(), |s| Val::S(s.clone())))
+        })
+        .collect();
+    Val::M(members)
+}
