@@ -101,7 +101,7 @@ fn add(b: &mut Builder, paths: &[&str], d: Deployment) {
     let acct = b.estate.account_mut(&account);
     acct.closed_world = false;
     if acct.name == account {
-        acct.name = format!("{account} ({first})");
+        acct.name = first.to_owned();
     }
     note(
         b,

@@ -53,17 +53,39 @@ fn jval(v: Option<&JsonValue>, unknown: Option<&JsonValue>) -> Val {
 }
 
 /// Adds the members `after_unknown` flags that `after` leaves out (a value known only after apply
-/// is absent from `after`).
-fn with_unknown(v: Val, unknown: Option<&JsonValue>) -> Val {
-    let (Val::M(mut members), Some(JsonKind::Object(flags))) = (v.clone(), unknown.map(|u| &u.kind)) else {
-        return v;
-    };
-    for f in flags {
-        if matches!(f.value.kind, JsonKind::Bool(true)) && !members.iter().any(|(k, _)| *k == f.key.value) {
-            members.push((f.key.value.clone(), Val::U("known after apply".into())));
+/// is absent from `after`), at every level. At the top level, a flagged attribute the
+/// configuration does not write is computed by the provider (`managed_policy_arns` of a role
+/// reflects the attachments the plan lists anyway) and is left out.
+fn with_unknown(v: Val, unknown: Option<&JsonValue>, configured: Option<&JsonValue>, top: bool) -> Val {
+    match (v, unknown.map(|u| &u.kind)) {
+        (Val::M(members), Some(JsonKind::Object(flags))) => {
+            let mut out: Vec<(String, Val)> = members
+                .into_iter()
+                .map(|(k, x)| {
+                    let flag = unknown.and_then(|u| u.get(&k));
+                    (k, with_unknown(x, flag, None, false))
+                })
+                .collect();
+            for f in flags {
+                let written = !top || configured.is_none_or(|c| c.get(&f.key.value).is_some());
+                if matches!(f.value.kind, JsonKind::Bool(true))
+                    && written
+                    && !out.iter().any(|(k, _)| *k == f.key.value)
+                {
+                    out.push((f.key.value.clone(), Val::U("known after apply".into())));
+                }
+            }
+            Val::M(out)
         }
+        (Val::L(items), Some(JsonKind::Array(flags))) => Val::L(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| with_unknown(x, flags.get(i), None, false))
+                .collect(),
+        ),
+        (v, _) => v,
     }
-    Val::M(members)
 }
 
 struct Planned<'a> {
@@ -141,6 +163,10 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
     if !crate::plan::is_plan(&root) {
         return None;
     }
+    let mut exprs = BTreeMap::new();
+    if let Some(m) = root.get("configuration").and_then(|c| c.get("root_module")) {
+        configuration(m, "", &mut exprs);
+    }
     let mut planned = Vec::new();
     if let Some(JsonKind::Array(changes)) = root.get("resource_changes").map(|c| &c.kind) {
         for c in changes {
@@ -158,10 +184,11 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
                 continue; // deleted
             };
             let unknown = change.get("after_unknown");
+            let configured = exprs.get(address).copied();
             planned.push(Planned {
                 address: address.to_owned(),
                 ty: ty.to_owned(),
-                values: with_unknown(jval(Some(after), unknown), unknown),
+                values: with_unknown(jval(Some(after), unknown), unknown, configured, true),
                 at: c.get("address").unwrap_or(c),
             });
         }
@@ -181,10 +208,6 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
                 "the region `{r}` is read from the plan's provider configuration"
             ));
         }
-    }
-    let mut exprs = BTreeMap::new();
-    if let Some(m) = root.get("configuration").and_then(|c| c.get("root_module")) {
-        configuration(m, "", &mut exprs);
     }
     let mut refs = BTreeMap::new();
     let mut generated = BTreeMap::new();
@@ -275,31 +298,48 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
     Some(assemble(Form::TerraformPlan, &place, &out, diagnostics, notes))
 }
 
-/// Replaces the top-level values known only after apply that the configuration writes as a single
-/// reference to another resource of the plan (`aws_iam_policy.deploy.arn`) by that resource's
-/// name or ARN.
+/// Replaces the values known only after apply that the configuration writes as a reference to
+/// another resource of the plan (`aws_iam_policy.deploy.arn`) by that resource's name or ARN, at
+/// every level of nested blocks.
 fn resolve(values: &Val, exprs: Option<&JsonValue>, address: &str, refs: &BTreeMap<String, String>) -> Val {
-    let (Val::M(members), Some(exprs)) = (values, exprs) else {
-        return values.clone();
+    let module = match address.rfind("module.") {
+        Some(i) => {
+            let rest = &address[i + "module.".len()..];
+            let name_end = rest.find('.').unwrap_or(rest.len());
+            &address[..i + "module.".len() + name_end + 1]
+        }
+        None => "",
     };
-    let module = address.rfind("module.").map_or("", |i| {
-        let rest = &address[i..];
-        let end = rest.find('.').and_then(|d| rest[d + 1..].find('.').map(|e| d + e + 2));
-        &address[..i + end.unwrap_or(0)]
-    });
-    let members = members
-        .iter()
-        .map(|(k, v)| {
-            let Val::U(_) = v else { return (k.clone(), v.clone()) };
-            let found = exprs
-                .get(k)
+    walk(values, exprs, module, refs)
+}
+
+fn walk(v: &Val, e: Option<&JsonValue>, module: &str, refs: &BTreeMap<String, String>) -> Val {
+    match v {
+        Val::U(_) => {
+            let found = e
                 .and_then(|e| e.get("references"))
                 .and_then(arr)
                 .and_then(|r| r.first())
                 .and_then(JsonValue::as_str)
                 .and_then(|r| refs.get(&format!("{module}{r}")));
-            (k.clone(), found.map_or_else(|| v.clone(), |s| Val::S(s.clone())))
-        })
-        .collect();
-    Val::M(members)
+            found.map_or_else(|| v.clone(), |s| Val::S(s.clone()))
+        }
+        Val::M(members) => Val::M(
+            members
+                .iter()
+                .map(|(k, x)| (k.clone(), walk(x, e.and_then(|e| e.get(k)), module, refs)))
+                .collect(),
+        ),
+        Val::L(items) => Val::L(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let ei = e.and_then(arr).and_then(|a| a.get(i).or_else(|| a.first()));
+                    walk(x, ei.or(e), module, refs)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
