@@ -2,8 +2,6 @@
 //! text becomes an open-world account whose principals, buckets and keys the template defines, and
 //! what the template leaves unresolved makes the verdicts that stand on it `unknown`.
 
-#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
-
 use tenet_graph::access::{who_can, Analysis};
 use tenet_graph::{load_iac, Encryption, PrincipalKind, Sources};
 use tenet_iac::Options;
