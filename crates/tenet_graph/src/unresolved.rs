@@ -47,6 +47,9 @@ fn reason(a: &Analysis, answer: &Answer, link: &crate::access::Link) -> Option<S
             )
         })
         .collect();
+    if let Some(why) = stand_in_patterns(a, answer, link, &named) {
+        return Some(why);
+    }
     if !unresolved.is_empty() {
         return Some(format!(
             "{}: the template does not fix it, and a placeholder proves nothing",
@@ -69,6 +72,90 @@ fn reason(a: &Analysis, answer: &Answer, link: &crate::access::Link) -> Option<S
     (!found.is_empty()).then(|| found.join("; "))
 }
 
+/// Why a pattern of the policies in play may tell a generated name from its stand-in, if one may.
+fn stand_in_patterns(
+    a: &Analysis,
+    answer: &Answer,
+    link: &crate::access::Link,
+    named: &[(&Policy, Option<&str>)],
+) -> Option<String> {
+    let mut texts = vec![answer.subject.label.as_str(), link.resource.as_str()];
+    texts.extend(link.given.iter().flat_map(|(_, v)| v.iter().map(String::as_str)));
+    let relevant: Vec<&crate::StandIn> = a
+        .estate
+        .stand_ins
+        .iter()
+        .filter(|s| {
+            let arn = format!("{}{}", s.prefix, s.name);
+            texts.iter().any(|t| t.contains(&arn))
+        })
+        .collect();
+    if relevant.is_empty() {
+        return None;
+    }
+    for (p, origin) in named {
+        for s in &p.statements {
+            let st = &s.value;
+            let mut strings: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+            strings.extend(
+                st.resource
+                    .iter()
+                    .flat_map(|r| r.value.items.iter().map(|i| i.value.as_str().into())),
+            );
+            strings.extend(
+                st.principal
+                    .iter()
+                    .flat_map(|pr| pr.value.entries())
+                    .map(|(_, v)| v.value.as_str().into()),
+            );
+            strings.extend(
+                st.conditions()
+                    .iter()
+                    .flat_map(|c| c.values.iter().map(|v| v.value.as_text())),
+            );
+            for text in &strings {
+                if let Some(sn) = relevant.iter().find(|sn| may_tell_apart(text, &sn.prefix)) {
+                    return Some(format!(
+                        "`{}` has the pattern `{text}`, which may match the name AWS generates for `{}{}` (a stand-in here) differently",
+                        origin.unwrap_or("a policy"),
+                        sn.prefix,
+                        sn.name
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a pattern may match some names after `prefix` and not others (names hold no `/`). A
+/// literal names one resource (the stand-in only by reference); a pattern whose literal start leaves
+/// `prefix` matches no name; `prefix*` followed by nothing or by `/…` matches every name alike.
+pub(crate) fn may_tell_apart(pattern: &str, prefix: &str) -> bool {
+    let Some(first) = pattern.find(['*', '?']) else {
+        return false;
+    };
+    if pattern == "*" {
+        return false;
+    }
+    let lit = &pattern[..first];
+    if !(lit.starts_with(prefix) || prefix.starts_with(lit)) {
+        return false;
+    }
+    if lit == prefix {
+        let rest = &pattern[first..];
+        return !(rest == "*" || (rest.starts_with('*') && rest[1..].starts_with('/')));
+    }
+    if lit.len() > prefix.len() {
+        return true;
+    }
+    // A wildcard within the fixed part: fine when the pattern ends in `*` right after it.
+    let whole = pattern
+        .strip_suffix('*')
+        .is_some_and(|head| tenet_ast::eval::wildcard_match(head, prefix, false));
+    !whole
+}
+
 /// Makes `unknown` every decided link outcome that stands on something the sources leave
 /// unresolved.
 pub fn settle(a: &Analysis, result: &mut WhoCan) {
@@ -86,5 +173,27 @@ pub fn settle(a: &Analysis, result: &mut WhoCan) {
                 *outcome = LinkOutcome::Unknown { reason };
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_tell_apart;
+
+    #[test]
+    fn patterns_that_may_tell_a_generated_name_apart() {
+        let key = "arn:aws:kms:us-east-1:111122223333:key/";
+        assert!(!may_tell_apart("*", key));
+        assert!(!may_tell_apart("arn:aws:kms:us-east-1:111122223333:key/*", key));
+        assert!(!may_tell_apart("arn:aws:kms:*:111122223333:key/*", key));
+        assert!(!may_tell_apart("arn:aws:kms:us-east-1:111122223333:key/Stand", key));
+        assert!(!may_tell_apart("arn:aws:s3:::*", key));
+        // Multi-Region key ids start with `mrk-`: the stand-in would not match.
+        assert!(may_tell_apart("arn:aws:kms:us-east-1:111122223333:key/mrk-*", key));
+        assert!(may_tell_apart("arn:aws:kms:*:111122223333:key/mrk-*", key));
+        let bucket = "arn:aws:s3:::";
+        assert!(!may_tell_apart("arn:aws:s3:::*/*", bucket));
+        assert!(may_tell_apart("arn:aws:s3:::stack-data-*/*", bucket));
+        assert!(may_tell_apart("arn:aws:s3:::?*", bucket));
     }
 }

@@ -128,3 +128,25 @@ fn nothing_recognised_is_not_an_estate() {
     let loaded = load_iac(&s, &options(Some("111122223333")));
     assert!(loaded.has_errors());
 }
+
+#[test]
+fn a_pattern_that_may_tell_a_generated_name_apart_makes_the_verdict_unknown() {
+    // AWS generates the key's id; a policy allowing only `key/mrk-*` (Multi-Region keys) may or may
+    // not match it, whatever the stand-in `Key` matches.
+    let template = r#"{"Resources": {
+      "Key": {"Type": "AWS::KMS::Key", "Properties": {"MultiRegion": true, "KeyPolicy": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}}},
+      "User": {"Type": "AWS::IAM::User", "Properties": {"UserName": "u", "Policies": [{"PolicyName": "p",
+        "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt",
+          "Resource": "arn:aws:kms:us-east-1:111122223333:key/mrk-*"}]}}]}}}}"#;
+    let mut s = Sources::new();
+    s.insert("t.json", template);
+    let loaded = load_iac(&s, &options(Some("111122223333")));
+    assert!(!loaded.has_errors(), "{:?}", loaded.reports);
+    let analysis = Analysis::new(&loaded.estate);
+    let key = "arn:aws:kms:us-east-1:111122223333:key/Key";
+    let mut result = who_can(&analysis, "kms:Decrypt", key, None, Some("user/u")).unwrap();
+    assert_eq!(result.answers[0].verdict(), "denied");
+    tenet_graph::unresolved::settle(&analysis, &mut result);
+    assert_eq!(result.answers[0].verdict(), "unknown");
+}

@@ -17,7 +17,7 @@ use tenet_iac::deploy::{self, BucketEncryption, Deployment, Doc, IdentityKind};
 use tenet_iac::Options;
 
 use super::{diag, Builder, NOT_AN_ESTATE};
-use crate::model::{Bucket, Encryption, Key, PolicyId, Principal, PrincipalKind, Unknown};
+use crate::model::{Bucket, Encryption, Key, PolicyId, Principal, PrincipalKind, StandIn, Unknown};
 use crate::sources::{Loaded, Sources};
 
 /// What was assumed in reading infrastructure as code as an estate.
@@ -125,6 +125,9 @@ fn add(b: &mut Builder, paths: &[&str], d: Deployment) {
             IdentityKind::User => PrincipalKind::User,
             IdentityKind::Group => PrincipalKind::Group,
         };
+        if i.generated {
+            stand_in(b, &arn, &i.name);
+        }
         b.estate.principals.push(Principal {
             arn,
             name: i.name.clone(),
@@ -160,6 +163,16 @@ fn add(b: &mut Builder, paths: &[&str], d: Deployment) {
                     .add_policy(default, format!("{first}: {} (the default key policy)", k.id))
             }
         };
+        for why in &k.unknown {
+            b.estate.unknowns.push(Unknown {
+                arn: arn.clone(),
+                reason: why.clone(),
+                objects_only: false,
+            });
+        }
+        if k.generated {
+            stand_in(b, &arn, &k.key_id);
+        }
         b.estate.keys.push(Key {
             arn,
             account: account.clone(),
@@ -175,6 +188,20 @@ fn add(b: &mut Builder, paths: &[&str], d: Deployment) {
                 .and_then(|x| x.arn.clone())
                 .or_else(|| k.starts_with("arn:").then(|| k.to_owned()))
         });
+        if g.key.is_none() {
+            // Which key is not known: it may be any of the deployment's.
+            for k in d.keys.iter().filter_map(|k| k.arn.clone()) {
+                b.estate.unknowns.push(Unknown {
+                    arn: k,
+                    reason: format!(
+                        "KMS grant `{}` is on a key the template does not fix: it may be this one",
+                        g.id
+                    ),
+                    objects_only: false,
+                });
+            }
+            continue;
+        }
         let Some(index) = key
             .as_deref()
             .and_then(|k| b.estate.keys.iter().position(|x| x.arn == k))
@@ -241,12 +268,31 @@ fn add(b: &mut Builder, paths: &[&str], d: Deployment) {
                 Encryption::Unknown
             }
         };
+        for why in &bucket.unknown {
+            b.estate.unknowns.push(Unknown {
+                arn: arn.clone(),
+                reason: why.clone(),
+                objects_only: false,
+            });
+        }
+        if bucket.generated {
+            stand_in(b, &arn, &bucket.name);
+        }
         b.estate.buckets.push(Bucket {
             name: bucket.name.clone(),
             account: account.clone(),
             region: region.clone(),
             policy,
             encryption,
+        });
+    }
+}
+
+fn stand_in(b: &mut Builder, arn: &str, name: &str) {
+    if let Some(prefix) = arn.strip_suffix(name) {
+        b.estate.stand_ins.push(StandIn {
+            prefix: prefix.to_owned(),
+            name: name.to_owned(),
         });
     }
 }

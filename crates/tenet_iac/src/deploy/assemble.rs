@@ -205,10 +205,13 @@ fn encryption(attrs: &Val, created: bool) -> BucketEncryption {
 
 fn bucket_index(d: &mut Deployment, r: &Res, v: Option<&Val>) -> Option<usize> {
     let Some(name) = v.and_then(Val::str) else {
-        d.notes.push(format!(
-            "`{}` is for a bucket the template does not fix: left out",
-            r.id
-        ));
+        // Which bucket is not known: it may be any of the template's.
+        for b in &mut d.buckets {
+            b.unknown.push(format!(
+                "`{}` is for a bucket the template does not fix: it may be this one",
+                r.id
+            ));
+        }
         return None;
     };
     let name = name.strip_prefix("arn:aws:s3:::").unwrap_or(name).to_owned();
@@ -221,6 +224,7 @@ fn bucket_index(d: &mut Deployment, r: &Res, v: Option<&Val>) -> Option<usize> {
         generated: false,
         policy: None,
         encryption: BucketEncryption::Unknown("the bucket is not created by the template".into()),
+        unknown: Vec::new(),
         span: r.span,
     });
     Some(d.buckets.len() - 1)
@@ -235,6 +239,7 @@ fn resources(d: &mut Deployment, place: &Place, res: &[Res]) {
             generated: r.generated,
             policy: r.docs.get("policy").cloned(),
             encryption: encryption(&r.attrs, true),
+            unknown: Vec::new(),
             span: r.span,
         });
     }
@@ -250,6 +255,7 @@ fn resources(d: &mut Deployment, place: &Place, res: &[Res]) {
             key_id,
             generated: r.generated,
             policy: r.docs.get("policy").cloned(),
+            unknown: Vec::new(),
             span: r.span,
         });
     }
@@ -271,6 +277,13 @@ fn resources(d: &mut Deployment, place: &Place, res: &[Res]) {
             }
             Ty::KeyPolicy => {
                 let key = r.attrs.get("key").and_then(Val::str);
+                if key.is_none() {
+                    let why = format!("`{}` is for a key the template does not fix: it may be this one", r.id);
+                    for k in &mut d.keys {
+                        k.unknown.push(why.clone());
+                    }
+                    continue;
+                }
                 match key.and_then(|k| d.keys.iter_mut().find(|x| names_key(x, k))) {
                     Some(k) => k.policy = r.docs.get("policy").cloned(),
                     None => d.notes.push(format!(

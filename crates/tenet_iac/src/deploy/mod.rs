@@ -138,6 +138,9 @@ pub struct Bucket {
     pub policy: Option<Doc>,
     /// The default encryption.
     pub encryption: BucketEncryption,
+    /// What may apply to it that the template does not fix (a bucket policy whose bucket is
+    /// unknown): any verdict on it is unknown.
+    pub unknown: Vec<String>,
     /// Where the resource is written.
     pub span: Span,
 }
@@ -155,6 +158,8 @@ pub struct Key {
     pub generated: bool,
     /// The key policy (`None`: the template sets none, and AWS gives the default key policy).
     pub policy: Option<Doc>,
+    /// What may apply to it that the template does not fix (a key policy whose key is unknown).
+    pub unknown: Vec<String>,
     /// Where the resource is written.
     pub span: Span,
 }

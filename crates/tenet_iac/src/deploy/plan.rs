@@ -95,6 +95,33 @@ struct Planned<'a> {
     at: &'a JsonValue,
 }
 
+/// The managed resources of a module of `planned_values` (or of a state's `values`), with the
+/// members `sensitive_values` does not hide.
+fn module_values<'a>(module: &'a JsonValue, out: &mut Vec<Planned<'a>>) {
+    if let Some(JsonKind::Array(resources)) = module.get("resources").map(|r| &r.kind) {
+        for r in resources {
+            if r.get("mode").and_then(JsonValue::as_str) == Some("data") {
+                continue;
+            }
+            let (Some(at), Some(ty)) = (r.get("address"), r.get("type").and_then(JsonValue::as_str)) else {
+                continue;
+            };
+            let Some(address) = at.as_str() else { continue };
+            out.push(Planned {
+                address: address.to_owned(),
+                ty: ty.to_owned(),
+                values: jval(r.get("values"), None),
+                at,
+            });
+        }
+    }
+    if let Some(JsonKind::Array(children)) = module.get("child_modules").map(|c| &c.kind) {
+        for c in children {
+            module_values(c, out);
+        }
+    }
+}
+
 /// The `expressions` of every resource of the configuration, by address.
 fn configuration<'a>(module: &'a JsonValue, prefix: &str, out: &mut BTreeMap<String, &'a JsonValue>) {
     if let Some(JsonKind::Array(resources)) = module.get("resources").map(|r| &r.kind) {
@@ -191,6 +218,13 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
                 values: with_unknown(jval(Some(after), unknown), unknown, configured, true),
                 at: c.get("address").unwrap_or(c),
             });
+        }
+    }
+    if planned.is_empty() {
+        // A plan without `resource_changes`, or a state shown as JSON: the values as they are.
+        let values = root.get("planned_values").or_else(|| root.get("values"));
+        if let Some(m) = values.and_then(|v| v.get("root_module")) {
+            module_values(m, &mut planned);
         }
     }
     let mut place = Place::of(options);
