@@ -10,7 +10,7 @@ use hcl_edit::structure::Body;
 use hcl_edit::Span as _;
 
 use super::{assemble, val, Doc, IdentityKind, Place, Res, Ty, Val};
-use crate::terraform::{span_of, Ctx};
+use crate::terraform::{span_of, variable_defaults, Ctx};
 use crate::tree::Node;
 use crate::{Form, Options};
 
@@ -220,11 +220,24 @@ pub(crate) fn read(files: &[(&str, &str)], options: &Options) -> super::Deployme
     let place = Place::of(options);
     let mut diagnostics = Vec::new();
     let mut blocks = Vec::new();
+    // Variables and locals of the whole module (given, or literal defaults), for every file.
+    let mut vars: BTreeMap<String, Node> = options
+        .parameters
+        .iter()
+        .filter(|(k, _)| k.starts_with("var.") || k.starts_with("local."))
+        .map(|(k, v)| (k.clone(), synthetic(v)))
+        .collect();
     for (i, (_, text)) in files.iter().enumerate() {
         let body = match hcl_edit::parser::parse_body(text) {
             Ok(b) => b,
             Err(_) => continue, // reported by `crate::read` below
         };
+        let mut ctx = Ctx {
+            text,
+            vars: std::mem::take(&mut vars),
+        };
+        variable_defaults(&body, &mut ctx);
+        vars = ctx.vars;
         for b in body.blocks().filter(|b| b.ident.as_str() == "resource") {
             let labels: Vec<String> = b
                 .labels
@@ -262,7 +275,7 @@ pub(crate) fn read(files: &[(&str, &str)], options: &Options) -> super::Deployme
     for b in &blocks {
         let ctx = Ctx {
             text: files.get(b.file).map_or("", |f| f.1),
-            vars: BTreeMap::new(),
+            vars: vars.clone(),
         };
         let v = body_val(&ctx, &b.body);
         if let Some((name, arn, gen)) = identify(&place, &b.address, &b.ty, &v) {
@@ -279,6 +292,13 @@ pub(crate) fn read(files: &[(&str, &str)], options: &Options) -> super::Deployme
     // Second pass: policies and attributes with references resolved.
     let mut second = super::with_partition(options);
     second.references.extend(refs.clone());
+    for (k, v) in &vars {
+        if let crate::tree::Kind::Str(t) = &v.kind {
+            if let Some(text) = t.literal() {
+                second.references.entry(k.clone()).or_insert(text);
+            }
+        }
+    }
     let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
     for (i, (name, text)) in files.iter().enumerate() {
         if let Some(file) = crate::read(name, text, None, &second) {
@@ -301,7 +321,7 @@ pub(crate) fn read(files: &[(&str, &str)], options: &Options) -> super::Deployme
         let text = files.get(b.file).map_or("", |f| f.1);
         let mut ctx = Ctx {
             text,
-            vars: BTreeMap::new(),
+            vars: vars.clone(),
         };
         for (k, v) in &refs {
             ctx.vars.insert(k.clone(), synthetic(v));

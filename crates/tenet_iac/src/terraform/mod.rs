@@ -107,7 +107,7 @@ fn labels(block: &Block) -> Vec<String> {
 
 /// `variable "NAME" { default = ... }` with a literal default, and `locals { NAME = ... }` with a
 /// literal value.
-fn variable_defaults(body: &Body, ctx: &mut Ctx<'_>) {
+pub(crate) fn variable_defaults(body: &Body, ctx: &mut Ctx<'_>) {
     for block in body.blocks().filter(|b| b.ident.as_str() == "locals") {
         for a in block.body.attributes() {
             let key = format!("local.{}", a.key.as_str());
