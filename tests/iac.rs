@@ -348,3 +348,37 @@ fn graph_draws_a_plan() {
         "{text}"
     );
 }
+
+#[test]
+fn a_cdk_out_directory_is_an_estate() {
+    let dir = std::env::temp_dir().join(format!("tenet-iac-cdk-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // CDK writes its own manifest beside the templates: it is not a template and is passed over.
+    std::fs::write(dir.join("manifest.json"), r#"{"version": "36.0.0", "artifacts": {}}"#).unwrap();
+    std::fs::write(
+        dir.join("App.template.json"),
+        r#"{"Resources": {
+  "Bucket83908E77": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "app-uploads"}},
+  "BucketPolicyE9A3008A": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "Bucket83908E77"},
+    "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/uploader"},
+      "Action": "s3:PutObject", "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket83908E77", "Arn"]}, "/*"]]}}]}}}}}"#,
+    )
+    .unwrap();
+    let d = dir.to_string_lossy().into_owned();
+    let (code, v, stderr) = who_can_json(&[
+        &d,
+        "--account",
+        "111122223333",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::app-uploads/file",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // The role the bucket policy names is outside the estate: it may exist, with any policy.
+    assert_eq!(verdict(&v, "arn:aws:iam::444455556666:role/uploader"), "allowed");
+    assert_eq!(verdict(&v, "any principal of an account outside the estate"), "denied");
+    assert_eq!(verdict(&v, "anonymous"), "denied");
+    let _ = std::fs::remove_dir_all(&dir);
+}
