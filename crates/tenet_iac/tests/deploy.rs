@@ -2,6 +2,8 @@
 //! policies attached to them by name, buckets with their encryption, keys, grants; and what stays
 //! unknown when the template does not fix it.
 
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+
 use tenet_iac::deploy::{from_plan, from_template, from_terraform, BucketEncryption, Deployment, IdentityKind};
 use tenet_iac::Options;
 
@@ -200,4 +202,64 @@ resource "aws_kms_grant" "g" {
     let g = d.grants[0].grant.as_ref().unwrap();
     assert_eq!(Some(g.grantee_principal.as_str()), app.arn.as_deref());
     assert_eq!(d.grants[0].key.as_deref(), Some("k"));
+}
+
+#[test]
+fn what_exists_only_under_a_condition_is_not_known() {
+    let template = r#"
+Conditions:
+  IsProd: !Equals [!Ref "AWS::StackName", prod]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - !If
+          - IsProd
+          - PolicyName: prod
+            PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Deny, Action: "*", Resource: "*"}]}
+          - !Ref AWS::NoValue
+        - PolicyName: always
+          PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: s3:ListAllMyBuckets, Resource: "*"}]}
+  ProdOnly:
+    Type: AWS::IAM::Policy
+    Condition: IsProd
+    Properties:
+      PolicyName: prod-only
+      Roles: [!Ref App]
+      PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
+"#;
+    let d = from_template(template, &options()).unwrap();
+    let app = identity(&d, "app");
+    let known: Vec<bool> = app.policies.iter().map(|p| p.is_unresolved()).collect();
+    // `always` is known; the `Fn::If` item and the conditional `ProdOnly` are not.
+    assert_eq!(known.iter().filter(|u| !**u).count(), 1, "{:#?}", app.policies);
+    assert_eq!(known.len(), 3);
+    assert!(app
+        .policies
+        .iter()
+        .any(|p| p.unknown.as_deref() == Some("`ProdOnly` is created only when condition `IsProd` holds")));
+}
+
+#[test]
+fn an_attachment_made_by_count_is_not_known() {
+    let main = r#"
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "admin" {
+  count      = var.grant_admin ? 1 : 0
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+"#;
+    let d = from_terraform(&[("main.tf", main)], &options());
+    let app = identity(&d, "app");
+    assert_eq!(app.policies.len(), 1);
+    assert!(app.policies[0].is_unresolved());
 }

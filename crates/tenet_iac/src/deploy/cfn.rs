@@ -198,15 +198,27 @@ fn resource(
             set("groups", p("Groups"));
             doc("trust", "AssumeRolePolicyDocument");
             inline.extend(mine.iter().filter(|d| d.origin.contains(" / Policies[")).cloned());
-            if props
-                .and_then(|p| member(p, "Policies"))
-                .is_some_and(|n| !matches!(n.kind, Kind::List(_)))
-            {
-                inline.push(Doc::unknown(
-                    format!("{label} / Policies"),
-                    node.span,
-                    format!("`Policies` of `{id}` is not fixed by the template"),
-                ));
+            // An item that is not written out (`Fn::If`, a reference) is a policy not known.
+            if let Some(n) = props.and_then(|p| member(p, "Policies")) {
+                let items = match scope.eval(n).map(|n| n.kind) {
+                    Some(Kind::List(items)) => Some(items),
+                    _ => None,
+                };
+                let open = match &items {
+                    None => vec![n.span],
+                    Some(items) => items
+                        .iter()
+                        .filter(|i| member(i, "PolicyDocument").is_none())
+                        .map(|i| i.span)
+                        .collect(),
+                };
+                for at in open {
+                    inline.push(Doc::unknown(
+                        format!("{label} / Policies"),
+                        at,
+                        format!("a policy of `Policies` of `{id}` is not fixed by the template"),
+                    ));
+                }
             }
             Ty::Identity(kind)
         }
@@ -259,6 +271,14 @@ fn resource(
         }
         _ => return None,
     };
+    // A resource with a `Condition` exists only when it holds: its policies may or may not apply.
+    if let Some(condition) = member(node, "Condition").and_then(literal) {
+        let why = format!("`{id}` is created only when condition `{condition}` holds");
+        for d in docs_of.values_mut().chain(inline.iter_mut()) {
+            d.policy.unresolved.push(node.span);
+            d.unknown.get_or_insert_with(|| why.clone());
+        }
+    }
     Some(Res {
         id: id.to_owned(),
         ty: ty_of,

@@ -318,6 +318,13 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
                     .filter(|(k, _)| k.starts_with(&prefix))
                     .map(|(_, d)| d.clone()),
             );
+            if let Some(Val::U(_)) = values.get("inline_policy") {
+                res.inline.push(Doc::unknown(
+                    format!("{} / inline_policy", p.address),
+                    p.at.span,
+                    format!("the inline policies of `{}` are known only after apply", p.address),
+                ));
+            }
         }
         out.push(res);
     }

@@ -374,6 +374,28 @@ pub(crate) fn read(files: &[(&str, &str)], options: &Options) -> super::Deployme
                     .map(|(_, d)| d.clone()),
             );
         }
+        // `count` or `for_each` decide how many instances there are (and their names): the
+        // policies of such a resource may or may not apply.
+        if let Some(meta) = ["count", "for_each"]
+            .into_iter()
+            .find(|m| b.body.get_attribute(m).is_some())
+        {
+            let why = format!("`{}` is created as `{meta}` decides", b.address);
+            for d in res.docs.values_mut().chain(res.inline.iter_mut()) {
+                d.policy.unresolved.push(b.span);
+                d.unknown.get_or_insert_with(|| why.clone());
+            }
+            // An attachment or a membership that may or may not exist is not known either.
+            let open = match res.ty {
+                Ty::Attachment => Some("policy"),
+                Ty::Membership => Some("groups"),
+                _ => None,
+            };
+            if let (Some(attr), Val::M(members)) = (open, &mut res.attrs) {
+                members.retain(|(k, _)| k != attr);
+                members.push((attr.to_owned(), Val::U(meta.to_owned())));
+            }
+        }
         out.push(res);
     }
     if !options.parameters.contains_key("AWS::Partition") {
