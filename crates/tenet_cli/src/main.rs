@@ -85,7 +85,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct GraphArgs {
-    /// The estate: a directory (with `estate.toml`, an iam-collect download or authorization-details outputs) or a manifest.
+    /// The estate: a directory (with `estate.toml`, an iam-collect download or authorization-details outputs), a manifest, or a CloudFormation template, Terraform directory or plan.
     estate: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = graph::GraphFormat::Mermaid)]
@@ -99,7 +99,7 @@ struct GraphArgs {
 
 #[derive(clap::Args)]
 struct WhoCanArgs {
-    /// The estate: a directory or a manifest.
+    /// The estate: a directory or a manifest, or a CloudFormation template, Terraform directory or plan.
     estate: PathBuf,
     /// The action, e.g. `s3:GetObject`.
     #[arg(long)]

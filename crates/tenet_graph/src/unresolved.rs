@@ -11,11 +11,14 @@
 
 use tenet_ast::Policy;
 
-use crate::access::{Analysis, Answer, LinkOutcome, LinkTarget, WhoCan};
+use crate::access::{Analysis, LinkOutcome, LinkTarget, Subject, WhoCan};
 
-/// Why a link of an answer cannot be decided from what the sources fix, if so.
-fn reason(a: &Analysis, answer: &Answer, link: &crate::access::Link) -> Option<String> {
-    let (ps, origins) = a.policy_set_with_origins(&answer.subject, link, false);
+/// Why a link cannot be decided for a subject from what the sources fix, if so: a policy in play
+/// leaves values unresolved, a pattern may tell a generated name from its stand-in, or the link's
+/// bucket or key has an unknown ([`crate::Estate::unknowns`]). Callers that decide links on their
+/// own (a prover over `access::policy_sets_for`) must answer `unknown` when this is `Some`.
+pub fn link_unknown(a: &Analysis, subject: &Subject, link: &crate::access::Link) -> Option<String> {
+    let (ps, origins) = a.policy_set_with_origins(subject, link, false);
     let mut named: Vec<(&Policy, Option<&str>)> = Vec::new();
     named.extend(
         ps.identity
@@ -47,7 +50,7 @@ fn reason(a: &Analysis, answer: &Answer, link: &crate::access::Link) -> Option<S
             )
         })
         .collect();
-    if let Some(why) = stand_in_patterns(a, answer, link, &named) {
+    if let Some(why) = stand_in_patterns(a, subject, link, &named) {
         return Some(why);
     }
     if !unresolved.is_empty() {
@@ -75,11 +78,11 @@ fn reason(a: &Analysis, answer: &Answer, link: &crate::access::Link) -> Option<S
 /// Why a pattern of the policies in play may tell a generated name from its stand-in, if one may.
 fn stand_in_patterns(
     a: &Analysis,
-    answer: &Answer,
+    subject: &Subject,
     link: &crate::access::Link,
     named: &[(&Policy, Option<&str>)],
 ) -> Option<String> {
-    let mut texts = vec![answer.subject.label.as_str(), link.resource.as_str()];
+    let mut texts = vec![subject.label.as_str(), link.resource.as_str()];
     texts.extend(link.given.iter().flat_map(|(_, v)| v.iter().map(String::as_str)));
     let relevant: Vec<&crate::StandIn> = a
         .estate
@@ -165,7 +168,7 @@ pub fn settle(a: &Analysis, result: &mut WhoCan) {
             .iter()
             .map(|(link, outcome)| match outcome {
                 LinkOutcome::Unknown { .. } => None,
-                _ => reason(a, answer, link),
+                _ => link_unknown(a, &answer.subject, link),
             })
             .collect();
         for ((_, outcome), why) in answer.links.iter_mut().zip(reasons) {
