@@ -263,3 +263,44 @@ resource "aws_iam_role_policy_attachment" "admin" {
     assert_eq!(app.policies.len(), 1);
     assert!(app.policies[0].is_unresolved());
 }
+
+#[test]
+fn hostile_plans_and_templates_never_panic() {
+    let inputs = [
+        r#"{"format_version": "1.0", "resource_changes": [{"address": "module.x", "type": "aws_iam_role", "change": {"after": {}, "after_unknown": {"name": true}}}], "configuration": {"root_module": {"resources": [{"address": "aws_iam_role", "expressions": {"name": {"references": [7]}}}]}}}"#,
+        r#"{"format_version": "1.0", "resource_changes": [{"address": "module.", "type": "aws_kms_grant", "change": {"after": {"operations": {"a": 1}, "constraints": "x"}, "after_unknown": [true]}}]}"#,
+        r#"{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": 1}, {"address": "a.b", "type": "aws_s3_bucket", "values": null}], "child_modules": [{}]}}}"#,
+        r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Ref": "R"}, "Policies": {"Fn::If": []}, "ManagedPolicyArns": [{"Ref": "R"}]}}, "P": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": 3}}}}"#,
+    ];
+    for text in inputs {
+        let _ = from_plan(text, &options()).or_else(|| from_template(text, &options()));
+        for cut in (0..text.len()).step_by(7) {
+            let t = &text[..cut];
+            let _ = from_plan(t, &options()).or_else(|| from_template(t, &options()));
+        }
+    }
+    let tf = r#"resource "aws_iam_role" "r" { name = aws_iam_role.r.name
+  count = 2 }
+resource "aws_iam_policy_attachment" "a" { roles = aws_iam_role.r[*].name }"#;
+    for cut in 0..tf.len() {
+        let _ = from_terraform(&[("main.tf", &tf[..cut])], &options());
+    }
+}
+
+#[test]
+fn names_that_refer_to_each_other_in_a_cycle_stay_unresolved() {
+    // Each role's name is built from the names of all the others.
+    let mut t = String::from("{\"Resources\": {");
+    for i in 0..12 {
+        let parts: Vec<String> = (0..12).map(|j| format!("${{R{j}}}")).collect();
+        t.push_str(&format!(
+            "\"R{i}\": {{\"Type\": \"AWS::IAM::Role\", \"Properties\": {{\"RoleName\": {{\"Fn::Sub\": \"{}\"}}}}}}{}",
+            parts.join("-"),
+            if i < 11 { "," } else { "" }
+        ));
+    }
+    t.push_str("}}");
+    let d = from_template(&t, &options()).unwrap();
+    assert_eq!(d.identities.len(), 12);
+    assert!(d.identities.iter().all(|i| i.generated));
+}

@@ -134,6 +134,8 @@ pub(crate) fn scope<'a>(root: &'a Node, options: &'a Options) -> Scope<'a> {
         resources: BTreeMap::new(),
         mappings: get(root, "Mappings"),
         refs: &options.references,
+        depth: std::cell::Cell::new(0),
+        budget: std::cell::Cell::new(5_000),
     };
     if let Some(Kind::Map(params)) = get(root, "Parameters").map(|p| &p.kind) {
         for (k, p) in params {

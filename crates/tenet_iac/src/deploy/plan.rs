@@ -343,14 +343,15 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
 /// another resource of the plan (`aws_iam_policy.deploy.arn`) by that resource's name or ARN, at
 /// every level of nested blocks.
 fn resolve(values: &Val, exprs: Option<&JsonValue>, address: &str, refs: &BTreeMap<String, String>) -> Val {
-    let module = match address.rfind("module.") {
-        Some(i) => {
-            let rest = &address[i + "module.".len()..];
-            let name_end = rest.find('.').unwrap_or(rest.len());
-            &address[..i + "module.".len() + name_end + 1]
-        }
-        None => "",
-    };
+    // `module.a.module.b.aws_x.y` -> `module.a.module.b.`
+    let module = address
+        .rfind("module.")
+        .and_then(|i| {
+            let start = i + "module.".len();
+            let end = start + address.get(start..)?.find('.')? + 1;
+            address.get(..end)
+        })
+        .unwrap_or("");
     walk(values, exprs, module, refs)
 }
 
