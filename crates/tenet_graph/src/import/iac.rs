@@ -6,7 +6,8 @@
 //! The account is `AWS::AccountId` of the options (`--account`), else a plan's values; it is an
 //! error when neither gives it. The account is **open world**: the template does not describe
 //! everything else in it, so other principals may exist with any policy; the template's own
-//! principals have exactly the policies it gives them. What the template leaves unresolved stays
+//! principals have exactly the policies it gives them. It is taken to be in no organization (no
+//! SCP or RCP caps it), which the notes say. What the template leaves unresolved stays
 //! unresolved ([`tenet_ast::Policy::unresolved`], [`crate::Estate::unknowns`]) and makes the
 //! verdicts that depend on it `unknown` ([`crate::unresolved::settle`]). What was assumed (the
 //! stand-in names of generated ones, the partition, the default key policy) is said as notes.
@@ -109,6 +110,14 @@ fn add(b: &mut Builder, paths: &[&str], d: Deployment) {
         Span::new(0, 0),
         format!(
             "account `{account}` is open world: the template does not describe everything in it, so other principals may exist with any policy"
+        ),
+    );
+    note(
+        b,
+        first,
+        Span::new(0, 0),
+        format!(
+            "account `{account}` is taken to be in no organization: `allowed` answers do not account for SCPs or RCPs"
         ),
     );
     for n in &d.notes {
