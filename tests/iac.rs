@@ -210,3 +210,175 @@ fn yaml_that_is_not_a_template_is_skipped_and_a_broken_template_is_located() {
     assert_eq!(codes, ["IAC001", "IAC001"], "{report}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// An estate from infrastructure as code: `tenet who-can` and `tenet graph` on what a template, a
+// Terraform module or a plan is about to deploy (`tests/fixtures/iac/estate/`).
+
+fn who_can_json(args: &[&str]) -> (i32, Value, String) {
+    let mut all = vec!["who-can", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = tenet(&all);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().expect("exit code"), v, stderr)
+}
+
+fn verdict<'a>(v: &'a Value, who: &str) -> &'a Value {
+    let p = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == who);
+    &p.expect("the principal is listed")["verdict"]
+}
+
+#[test]
+fn template_estate_reads_through_s3_and_the_templates_key() {
+    let (code, v, stderr) = who_can_json(&[
+        "tests/fixtures/iac/estate/fsx-template.yaml",
+        "--account",
+        "111122223333",
+        "--region",
+        "eu-west-1",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::fsx-data-example/run-1/part-0.bin",
+    ]);
+    // The reader's policy is partly `!ImportValue`: unknown, so the exit code says so.
+    assert_eq!(code, 3, "{stderr}");
+    let role = "arn:aws:iam::111122223333:role/fsx-data-repository";
+    assert_eq!(verdict(&v, role), "allowed");
+    let links = &v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == role)
+        .unwrap()["links"];
+    assert_eq!(links[1]["action"], "kms:Decrypt");
+    assert_eq!(links[1]["resource"], "arn:aws:kms:eu-west-1:111122223333:key/DataKey");
+    assert_eq!(verdict(&v, "arn:aws:iam::111122223333:role/reports-reader"), "unknown");
+    assert_eq!(verdict(&v, "anonymous"), "denied");
+    assert_eq!(
+        verdict(&v, "any unlisted principal of account 111122223333 (open world)"),
+        "denied"
+    );
+    // What was assumed is said.
+    assert!(
+        stderr.contains("open world") && stderr.contains("`DataKey` stands for it"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn template_estate_needs_an_account() {
+    let out = tenet(&[
+        "who-can",
+        "tests/fixtures/iac/estate/fsx-template.yaml",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::fsx-data-example/a",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("EST008") && stderr.contains("--account"), "{stderr}");
+    let bad = tenet(&[
+        "graph",
+        "tests/fixtures/iac/estate/fsx-template.yaml",
+        "--account",
+        "1234",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn plan_estate_reads_the_account_and_the_grant() {
+    let (code, v, stderr) = who_can_json(&[
+        "tests/fixtures/iac/estate/fsx-plan.json",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::fsx-plan-data/run-1/part-0.bin",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let role = "arn:aws:iam::111122223333:role/fsx-data-repository";
+    assert_eq!(verdict(&v, role), "allowed");
+    let links = &v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == role)
+        .unwrap()["links"];
+    let statements = links[1]["statements"].to_string();
+    assert!(statements.contains("KMS grant `fsx-data-repository`"), "{statements}");
+    assert_eq!(verdict(&v, "arn:aws:iam::111122223333:role/platform-admin"), "denied");
+    assert!(stderr.contains("read from the plan"), "{stderr}");
+}
+
+#[test]
+fn terraform_module_estate_with_a_managed_policy_from_elsewhere_is_unknown() {
+    let (code, v, stderr) = who_can_json(&[
+        "tests/fixtures/iac/estate/terraform",
+        "--account",
+        "111122223333",
+        "--region",
+        "eu-west-1",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::fsx-tf-data/run-1/part-0.bin",
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(
+        verdict(&v, "arn:aws:iam::111122223333:role/fsx-data-repository"),
+        "allowed"
+    );
+    // `AmazonS3ReadOnlyAccess` is not in the module: not "denied", not "allowed".
+    assert_eq!(verdict(&v, "arn:aws:iam::111122223333:role/batch-reader"), "unknown");
+}
+
+#[test]
+fn graph_draws_a_plan() {
+    let out = tenet(&["graph", "tests/fixtures/iac/estate/fsx-plan.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("fsx-data-repository") && text.contains("\"key-grant\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_cdk_out_directory_is_an_estate() {
+    let dir = std::env::temp_dir().join(format!("tenet-iac-cdk-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // CDK writes its own manifest beside the templates: it is not a template and is passed over.
+    std::fs::write(dir.join("manifest.json"), r#"{"version": "36.0.0", "artifacts": {}}"#).unwrap();
+    std::fs::write(
+        dir.join("App.template.json"),
+        r#"{"Resources": {
+  "Bucket83908E77": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "app-uploads"}},
+  "BucketPolicyE9A3008A": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "Bucket83908E77"},
+    "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/uploader"},
+      "Action": "s3:PutObject", "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket83908E77", "Arn"]}, "/*"]]}}]}}}}}"#,
+    )
+    .unwrap();
+    let d = dir.to_string_lossy().into_owned();
+    let (code, v, stderr) = who_can_json(&[
+        &d,
+        "--account",
+        "111122223333",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::app-uploads/file",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // The role the bucket policy names is outside the estate: it may exist, with any policy.
+    assert_eq!(verdict(&v, "arn:aws:iam::444455556666:role/uploader"), "allowed");
+    assert_eq!(verdict(&v, "any principal of an account outside the estate"), "denied");
+    assert_eq!(verdict(&v, "anonymous"), "denied");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,6 +4,11 @@
 //! `ESTATE` is a directory (with `estate.toml`, an iam-collect download, or authorization-details
 //! outputs) or a manifest file; paths in a manifest are relative to the nearest directory above it
 //! that holds `estate.toml` (so variants can sit in a subdirectory), else to its own directory.
+//!
+//! `ESTATE` may also be infrastructure as code about to be deployed: a CloudFormation template
+//! (JSON, YAML, CDK's `*.template.json`) or a Terraform plan (`terraform show -json`) given as a
+//! file, or a directory of `.tf` files or templates without `estate.toml`; `--account`, `--region`
+//! and `--parameter` say what the template leaves to deployment time.
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +18,92 @@ use tenet_graph::{Loaded, Sources};
 /// Files larger than this are not read.
 const MAX_FILE: u64 = 64 * 1024 * 1024;
 
+/// What infrastructure as code read as an estate leaves to deployment time.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct IacArgs {
+    /// For a template, Terraform directory or plan: the account it deploys into (12 digits).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// For a template, Terraform directory or plan: the region it deploys into.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// For a template or Terraform directory: a parameter or variable, NAME=VALUE (repeatable).
+    #[arg(long = "parameter", value_name = "NAME=VALUE")]
+    pub parameters: Vec<String>,
+}
+
+impl IacArgs {
+    fn options(&self) -> Result<tenet_iac::Options, String> {
+        let mut options = crate::iac::options(&self.parameters)?;
+        if let Some(a) = &self.account {
+            if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("`--account {a}` is not a 12-digit account id"));
+            }
+            options.parameters.insert("AWS::AccountId".into(), a.clone());
+        }
+        if let Some(r) = &self.region {
+            options.parameters.insert("AWS::Region".into(), r.clone());
+        }
+        Ok(options)
+    }
+}
+
+/// Whether a path names infrastructure as code rather than an estate directory or manifest: a file
+/// that is not a manifest, or a directory without `estate.toml` or an iam-collect download that
+/// holds `.tf` files or CloudFormation templates.
+fn is_iac(estate: &Path) -> bool {
+    if estate.is_file() {
+        return estate.extension().is_none_or(|x| x != "toml");
+    }
+    if estate.join("estate.toml").is_file() || estate.join("aws").is_dir() {
+        return false;
+    }
+    std::fs::read_dir(estate).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            name.ends_with(".tf")
+                || name.ends_with(".template.json")
+                || name.ends_with(".yaml")
+                || name.ends_with(".yml")
+        })
+    })
+}
+
+/// Reads infrastructure as code as an estate: one file, or the top-level files of a directory.
+fn read_iac(estate: &Path, iac: &IacArgs) -> Result<(PathBuf, Sources, Loaded), String> {
+    let options = iac.options()?;
+    let (root, files): (PathBuf, Vec<PathBuf>) = if estate.is_file() {
+        let parent = estate.parent().map(Path::to_path_buf).unwrap_or_default();
+        (parent, vec![estate.to_path_buf()])
+    } else {
+        let entries = std::fs::read_dir(estate).map_err(|e| format!("cannot read `{}`: {e}", estate.display()))?;
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        files.sort();
+        (estate.to_path_buf(), files)
+    };
+    let mut sources = Sources::new();
+    for f in files {
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE {
+            return Err(format!("`{}` is larger than {MAX_FILE} bytes", f.display()));
+        }
+        let text = std::fs::read_to_string(&f).map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        sources.insert(name, text);
+    }
+    let loaded = tenet_graph::load_iac(&sources, &options);
+    Ok((root, sources, loaded))
+}
+
 /// Reads an estate; `Err` is a message for exit code 2 (diagnostics already printed).
-pub fn read(estate: &Path) -> Result<Loaded, String> {
+pub fn read(estate: &Path, iac: &IacArgs) -> Result<Loaded, String> {
+    if is_iac(estate) {
+        let (root, sources, loaded) = read_iac(estate, iac)?;
+        return report(&root, &sources, loaded);
+    }
     let (root, manifest) = locate(estate)?;
     let mut sources = Sources::new();
     let walker = ignore::WalkBuilder::new(&root).hidden(true).build();
@@ -41,6 +130,11 @@ pub fn read(estate: &Path) -> Result<Loaded, String> {
         Some(m) => tenet_graph::load_manifest(&sources, m),
         None => tenet_graph::load(&sources),
     };
+    report(&root, &sources, loaded)
+}
+
+/// Prints the diagnostics of the estate; `Err` when some is an error.
+fn report(root: &Path, sources: &Sources, loaded: Loaded) -> Result<Loaded, String> {
     let mut rendered = String::new();
     for report in &loaded.reports {
         let display = root.join(&report.path).display().to_string();

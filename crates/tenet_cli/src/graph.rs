@@ -18,8 +18,8 @@ pub enum GraphFormat {
 }
 
 /// Runs the command; the exit code.
-pub fn run(estate: &Path, format: GraphFormat, focus: Option<&str>) -> i32 {
-    let loaded = match crate::estate::read(estate) {
+pub fn run(estate: &Path, format: GraphFormat, focus: Option<&str>, iac: &crate::estate::IacArgs) -> i32 {
+    let loaded = match crate::estate::read(estate, iac) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");

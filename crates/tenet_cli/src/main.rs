@@ -86,7 +86,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct GraphArgs {
-    /// The estate: a directory (with `estate.toml`, an iam-collect download or authorization-details outputs) or a manifest.
+    /// The estate: a directory (with `estate.toml`, an iam-collect download or authorization-details outputs), a manifest, or a CloudFormation template, Terraform directory or plan.
     estate: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = graph::GraphFormat::Mermaid)]
@@ -94,11 +94,13 @@ struct GraphArgs {
     /// Only what matters to this principal or resource (an ARN).
     #[arg(long, visible_alias = "principal", visible_alias = "resource")]
     focus: Option<String>,
+    #[command(flatten)]
+    iac: estate::IacArgs,
 }
 
 #[derive(clap::Args)]
 struct WhoCanArgs {
-    /// The estate: a directory or a manifest.
+    /// The estate: a directory or a manifest, or a CloudFormation template, Terraform directory or plan.
     estate: PathBuf,
     /// The action, e.g. `s3:GetObject`.
     #[arg(long)]
@@ -115,6 +117,8 @@ struct WhoCanArgs {
     /// Time limit of one prover question, in milliseconds.
     #[arg(long, default_value_t = 5000)]
     timeout: u32,
+    #[command(flatten)]
+    iac: estate::IacArgs,
 }
 
 #[derive(clap::Args)]
@@ -234,7 +238,7 @@ fn main() -> ExitCode {
         Command::Prove(args) => exit_code(prove::run_prove(&args)),
         Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
         Command::Rules(args) => print(&rules::render(args.format)),
-        Command::Graph(args) => exit_code(graph::run(&args.estate, args.format, args.focus.as_deref())),
+        Command::Graph(args) => exit_code(graph::run(&args.estate, args.format, args.focus.as_deref(), &args.iac)),
         Command::WhoCan(a) => exit_code(who_can::run(
             &a.estate,
             &a.action,
@@ -242,6 +246,7 @@ fn main() -> ExitCode {
             a.principal.as_deref(),
             a.format,
             a.timeout,
+            &a.iac,
         )),
         Command::Explain { rule } => match rules::explain(&rule) {
             Ok(doc) => print(&doc),

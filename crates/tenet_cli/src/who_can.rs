@@ -93,8 +93,9 @@ pub fn run(
     only: Option<&str>,
     format: WhoCanFormat,
     timeout_ms: u32,
+    iac: &crate::estate::IacArgs,
 ) -> i32 {
-    let loaded = match crate::estate::read(estate) {
+    let loaded = match crate::estate::read(estate, iac) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -103,13 +104,15 @@ pub fn run(
     };
     let analysis = Analysis::new(&loaded.estate);
     let prover = Prover { timeout_ms };
-    let result = match who_can(&analysis, action, resource, Some(&prover), only) {
+    let mut result = match who_can(&analysis, action, resource, Some(&prover), only) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
+    // What a template leaves unresolved makes the verdicts that stand on it `unknown`.
+    tenet_graph::unresolved::settle(&analysis, &mut result);
     let chains = Chains::new(&analysis, &result.answers);
     let text = match format {
         WhoCanFormat::Human => human(action, resource, &result.answers, &chains),

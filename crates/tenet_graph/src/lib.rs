@@ -3,7 +3,8 @@
 //!
 //! Pipeline: the CLI reads an estate directory into [`Sources`] (path -> text); [`load`] builds an
 //! [`Estate`] from a manifest (`estate.toml`), a folder of `aws iam get-account-authorization-details`
-//! outputs, or an iam-collect download, with located diagnostics for whatever it cannot read;
+//! outputs, or an iam-collect download ([`load_iac`]: a CloudFormation template, a Terraform
+//! directory or plan, read by `tenet_iac`), with located diagnostics for whatever it cannot read;
 //! [`graph::EstateGraph`] turns it into a petgraph of accounts, principals and resources with trust,
 //! delegation and grant edges; [`access`] builds the `PolicySet` of each (principal, request) and
 //! answers `who-can`, asking an [`access::Oracle`] (the prover, supplied by the caller) where
@@ -22,7 +23,8 @@ mod manifest;
 pub mod model;
 pub mod render;
 mod sources;
+pub mod unresolved;
 
-pub use import::{load, load_manifest};
+pub use import::{load, load_iac, load_manifest};
 pub use model::*;
 pub use sources::{FileReport, Loaded, Sources};

@@ -159,6 +159,27 @@ pub struct Organization {
     pub rcps: BTreeMap<String, Vec<PolicyId>>,
 }
 
+/// Something the sources leave unknown about a resource of the estate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    /// The bucket or key ARN.
+    pub arn: String,
+    /// Why, in words.
+    pub reason: String,
+    /// Whether it matters only to requests on objects (a bucket's default encryption).
+    pub objects_only: bool,
+}
+
+/// A name the sources do not fix, and the stand-in the estate uses for it: the ARN is `prefix` +
+/// `name`, where only `name` stands in for what AWS generates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StandIn {
+    /// The part of the ARN the sources fix (`arn:aws:kms:us-east-1:111122223333:key/`).
+    pub prefix: String,
+    /// The stand-in name (the logical id or resource address).
+    pub name: String,
+}
+
 /// Groups by `(account, name)`, and principals by account.
 type Index = (HashMap<(String, String), usize>, HashMap<String, Vec<usize>>);
 
@@ -177,6 +198,12 @@ pub struct Estate {
     pub keys: Vec<Key>,
     /// Organizations by id.
     pub organizations: BTreeMap<String, Organization>,
+    /// What the sources leave unknown about a bucket or key (read from infrastructure as code):
+    /// a verdict that depends on it is `unknown` (see [`crate::unresolved`]).
+    pub unknowns: Vec<Unknown>,
+    /// Names AWS generates at deployment, for which the estate uses a stand-in (read from
+    /// infrastructure as code): a pattern that may tell them apart makes a verdict `unknown`.
+    pub stand_ins: Vec<StandIn>,
     /// Groups by `(account, name)` and principals by account, as indices into `principals`
     /// (rebuilt by [`Estate::reindex`]; the loaders call it).
     index: Index,

@@ -17,6 +17,7 @@
 
 mod cfn;
 pub mod codes;
+pub mod deploy;
 mod plan;
 mod terraform;
 mod tree;
@@ -37,6 +38,9 @@ pub struct Options {
     /// `--parameter NAME=VALUE`: CloudFormation parameters and pseudo parameters
     /// (`AWS::AccountId`, `AWS::Region`, `AWS::Partition`), Terraform variables (`var.NAME`).
     pub parameters: BTreeMap<String, String>,
+    /// Values an estate reader fixes for references to the template's own resources
+    /// (CloudFormation `Role` and `Role.Arn`; Terraform `aws_iam_role.app.arn`).
+    pub references: BTreeMap<String, String>,
 }
 
 /// What an infrastructure-as-code file was recognised as.
@@ -121,19 +125,13 @@ pub fn read(name: &str, text: &str, kind_override: Option<PolicyKind>, options: 
             if !cfn::is_template(&tree) {
                 return None;
             }
-            (
-                Form::CloudFormation,
-                cfn::extract(&tree, &options.parameters),
-                Vec::new(),
-            )
+            (Form::CloudFormation, cfn::extract(&tree, options), Vec::new())
         }
     } else {
         match cfn::yaml::read_yaml(text) {
-            Ok(Some(root)) if cfn::is_template(&root) => (
-                Form::CloudFormation,
-                cfn::extract(&root, &options.parameters),
-                Vec::new(),
-            ),
+            Ok(Some(root)) if cfn::is_template(&root) => {
+                (Form::CloudFormation, cfn::extract(&root, options), Vec::new())
+            }
             Err(e) if yaml_name && looks_like_template(text) => {
                 let d = codes::TEMPLATE_SYNTAX.at(Span::new(e.at, e.at + 1), format!("invalid YAML: {}", e.message));
                 (Form::CloudFormation, Vec::new(), vec![d])

@@ -3,6 +3,7 @@
 
 mod authz;
 mod cli;
+mod iac;
 mod iam_collect;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use crate::sources::{FileReport, Loaded, Sources};
 
 pub(crate) use authz::import_authorization_details;
 pub(crate) use cli::{grants_from_json, org_policy as cli_org_policy, parse_encryption};
+pub use iac::load_iac;
 
 /// A file the estate refers to is missing.
 pub(crate) const MISSING_FILE: (&str, &str) = ("EST001", "missing-estate-file");

@@ -23,7 +23,19 @@ pub(crate) struct Scope<'a> {
     pub resources: BTreeMap<String, (String, Option<&'a Node>)>,
     /// The `Mappings` section.
     pub mappings: Option<&'a Node>,
+    /// Values of references an estate reader fixes (`Role` for `Ref Role`, `Role.Arn` for
+    /// `Fn::GetAtt Role.Arn`): names it stands in for ones AWS generates.
+    pub refs: &'a BTreeMap<String, String>,
+    /// How many resource properties are being evaluated for a reference, one inside the other
+    /// (a template whose resources name each other in a cycle must not recurse forever).
+    pub depth: std::cell::Cell<u32>,
+    /// How many more resource properties may be evaluated for references (a template whose
+    /// names each refer to many others must not take exponential time).
+    pub budget: std::cell::Cell<u32>,
 }
+
+/// How deep references to resources' properties are followed.
+const MAX_DEPTH: u32 = 8;
 
 /// A member of a map node by literal key.
 pub(crate) fn get<'n>(n: &'n Node, key: &str) -> Option<&'n Node> {
@@ -54,6 +66,20 @@ fn sym(label: &str, span: Span) -> Node {
 }
 
 impl Scope<'_> {
+    /// Evaluates a resource's property for a reference to the resource: `None` past
+    /// [`MAX_DEPTH`] (a cycle) or the budget, which leaves the reference unresolved.
+    fn eval_nested(&self, n: &Node) -> Option<Node> {
+        let (d, b) = (self.depth.get(), self.budget.get());
+        if d >= MAX_DEPTH || b == 0 {
+            return None;
+        }
+        self.budget.set(b - 1);
+        self.depth.set(d + 1);
+        let out = self.eval(n);
+        self.depth.set(d);
+        out
+    }
+
     /// Evaluates the intrinsics in `n`. `None` is `AWS::NoValue`: the member or item is dropped.
     pub fn eval(&self, n: &Node) -> Option<Node> {
         match &n.kind {
@@ -102,7 +128,7 @@ impl Scope<'_> {
 
     /// `Ref name` (or `${name}` in a `Fn::Sub`), at `span`.
     fn reference(&self, target: &str, span: Span) -> Option<Node> {
-        if let Some(v) = self.given.get(target) {
+        if let Some(v) = self.given.get(target).or_else(|| self.refs.get(target)) {
             return Some(Node {
                 kind: Kind::Str(Text::synthetic(v, span)),
                 span,
@@ -112,7 +138,7 @@ impl Scope<'_> {
             return Some(v.relocated(span));
         }
         let (ty, props) = self.resources.get(target)?;
-        let prop = |p: &str| props.and_then(|props| get(props, p)).and_then(|v| self.eval(v));
+        let prop = |p: &str| props.and_then(|props| get(props, p)).and_then(|v| self.eval_nested(v));
         let name = match ty.as_str() {
             "AWS::S3::Bucket" => prop("BucketName"),
             "AWS::IAM::Role" => prop("RoleName"),
@@ -136,11 +162,14 @@ impl Scope<'_> {
                 (a.to_owned(), b.to_owned())
             }
         };
+        if let Some(v) = self.refs.get(&format!("{res}.{att}")) {
+            return Some(text_node(v, span));
+        }
         if att != "Arn" {
             return None;
         }
         let (ty, props) = self.resources.get(&res)?;
-        let prop = |p: &str| props.and_then(|props| get(props, p)).and_then(|v| self.eval(v));
+        let prop = |p: &str| props.and_then(|props| get(props, p)).and_then(|v| self.eval_nested(v));
         match ty.as_str() {
             "AWS::S3::Bucket" => self.arn("s3", false, "", &prop("BucketName")?, span),
             "AWS::SQS::Queue" => self.arn("sqs", true, "", &prop("QueueName")?, span),

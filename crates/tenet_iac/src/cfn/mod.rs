@@ -2,6 +2,7 @@
 //! every policy-bearing property of every resource and evaluates its intrinsics.
 
 mod intrinsics;
+pub(crate) use intrinsics::{get as member, lit as literal, Scope};
 pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
@@ -10,8 +11,8 @@ use tenet_ast::PolicyKind;
 use tenet_syntax::json::{decode_string_literal, JsonKind, JsonValue};
 
 use crate::tree::{Kind, Node, Text};
-use crate::Extracted;
-use intrinsics::{get, lit, Scope};
+use crate::{Extracted, Options};
+use intrinsics::{get, lit};
 
 /// Converts a JSON value (spans exact, strings mapped through their escapes) to the value tree.
 pub(crate) fn from_json(source: &str, v: &JsonValue) -> Node {
@@ -92,28 +93,12 @@ fn places(ty: &str) -> &'static [Place] {
 }
 
 /// Every policy of the template, intrinsics evaluated. `given` holds `--parameter` values.
-pub(crate) fn extract(root: &Node, given: &BTreeMap<String, String>) -> Vec<Extracted> {
-    let mut scope = Scope {
-        values: BTreeMap::new(),
-        given,
-        resources: BTreeMap::new(),
-        mappings: get(root, "Mappings"),
-    };
-    if let Some(Kind::Map(params)) = get(root, "Parameters").map(|p| &p.kind) {
-        for (k, p) in params {
-            if let (Some(name), Some(default)) = (lit(k), get(p, "Default")) {
-                scope.values.insert(name, default.clone());
-            }
-        }
-    }
+pub(crate) fn extract(root: &Node, options: &Options) -> Vec<Extracted> {
+    let mut scope = scope(root, options);
     let Some(Kind::Map(resources)) = get(root, "Resources").map(|r| &r.kind) else {
         return Vec::new();
     };
-    for (k, r) in resources {
-        if let (Some(id), Some(ty)) = (lit(k), get(r, "Type").and_then(lit)) {
-            scope.resources.insert(id, (ty, get(r, "Properties")));
-        }
-    }
+    scope.add_resources(resources);
     let mut out = Vec::new();
     for (k, r) in resources {
         let (Some(id), Some(ty)) = (lit(k), get(r, "Type").and_then(lit)) else {
@@ -139,6 +124,38 @@ pub(crate) fn extract(root: &Node, given: &BTreeMap<String, String>) -> Vec<Extr
         }
     }
     out
+}
+
+/// The scope of a template: its parameters' defaults, the given values and references, mappings.
+pub(crate) fn scope<'a>(root: &'a Node, options: &'a Options) -> Scope<'a> {
+    let mut scope = Scope {
+        values: BTreeMap::new(),
+        given: &options.parameters,
+        resources: BTreeMap::new(),
+        mappings: get(root, "Mappings"),
+        refs: &options.references,
+        depth: std::cell::Cell::new(0),
+        budget: std::cell::Cell::new(5_000),
+    };
+    if let Some(Kind::Map(params)) = get(root, "Parameters").map(|p| &p.kind) {
+        for (k, p) in params {
+            if let (Some(name), Some(default)) = (lit(k), get(p, "Default")) {
+                scope.values.insert(name, default.clone());
+            }
+        }
+    }
+    scope
+}
+
+impl<'a> Scope<'a> {
+    /// Records the template's resources (logical id -> type and properties).
+    pub(crate) fn add_resources(&mut self, resources: &'a [(Node, Node)]) {
+        for (k, r) in resources {
+            if let (Some(id), Some(ty)) = (lit(k), get(r, "Type").and_then(lit)) {
+                self.resources.insert(id, (ty, get(r, "Properties")));
+            }
+        }
+    }
 }
 
 fn inline_policies(scope: &Scope<'_>, props: &Node, label: &str, out: &mut Vec<Extracted>) {

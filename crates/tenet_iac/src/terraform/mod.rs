@@ -56,6 +56,12 @@ pub(crate) fn read(text: &str, options: &Options) -> (Vec<Extracted>, Vec<Diagno
             );
         }
     }
+    for (k, v) in &options.references {
+        ctx.vars.entry(k.clone()).or_insert_with(|| Node {
+            kind: Kind::Str(Text::synthetic(v, Span::new(0, 0))),
+            span: Span::new(0, 0),
+        });
+    }
     variable_defaults(&body, &mut ctx);
     let mut out = Vec::new();
     let mut document_kinds: BTreeMap<String, PolicyKind> = BTreeMap::new();
@@ -101,7 +107,7 @@ fn labels(block: &Block) -> Vec<String> {
 
 /// `variable "NAME" { default = ... }` with a literal default, and `locals { NAME = ... }` with a
 /// literal value.
-fn variable_defaults(body: &Body, ctx: &mut Ctx<'_>) {
+pub(crate) fn variable_defaults(body: &Body, ctx: &mut Ctx<'_>) {
     for block in body.blocks().filter(|b| b.ident.as_str() == "locals") {
         for a in block.body.attributes() {
             let key = format!("local.{}", a.key.as_str());
