@@ -1,5 +1,5 @@
-//! Reading an estate directory for `tenet graph` and `tenet who-can`: the files are walked and read
-//! here, then handed to `tenet_graph`, which knows no file system.
+//! Reading an estate for `tenet graph` and `tenet who-can` (with `tenet_prove::estate`'s reader,
+//! which `estate` headers use too), printing its diagnostics.
 //!
 //! `ESTATE` is a directory (with `estate.toml`, an iam-collect download, or authorization-details
 //! outputs) or a manifest file; paths in a manifest are relative to the nearest directory above it
@@ -10,13 +10,9 @@
 //! file, or a directory of `.tf` files or templates without `estate.toml`; `--account`, `--region`
 //! and `--parameter` say what the template leaves to deployment time.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use tenet_diagnostics::{render_diagnostics, RenderOptions, Severity};
-use tenet_graph::{Loaded, Sources};
-
-/// Files larger than this are not read.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
+use tenet_graph::Loaded;
 
 /// What infrastructure as code read as an estate leaves to deployment time.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -48,147 +44,16 @@ impl IacArgs {
     }
 }
 
-/// Whether a path names infrastructure as code rather than an estate directory or manifest: a file
-/// that is not a manifest, or a directory without `estate.toml` or an iam-collect download that
-/// holds `.tf` files or CloudFormation templates.
-fn is_iac(estate: &Path) -> bool {
-    if estate.is_file() {
-        return estate.extension().is_none_or(|x| x != "toml");
-    }
-    if estate.join("estate.toml").is_file() || estate.join("aws").is_dir() {
-        return false;
-    }
-    std::fs::read_dir(estate).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
-            name.ends_with(".tf")
-                || name.ends_with(".template.json")
-                || name.ends_with(".yaml")
-                || name.ends_with(".yml")
-        })
-    })
-}
-
-/// Reads infrastructure as code as an estate: one file, or the top-level files of a directory.
-fn read_iac(estate: &Path, iac: &IacArgs) -> Result<(PathBuf, Sources, Loaded), String> {
-    let options = iac.options()?;
-    let (root, files): (PathBuf, Vec<PathBuf>) = if estate.is_file() {
-        let parent = estate.parent().map(Path::to_path_buf).unwrap_or_default();
-        (parent, vec![estate.to_path_buf()])
-    } else {
-        let entries = std::fs::read_dir(estate).map_err(|e| format!("cannot read `{}`: {e}", estate.display()))?;
-        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
-        files.sort();
-        (estate.to_path_buf(), files)
-    };
-    let mut sources = Sources::new();
-    for f in files {
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE {
-            return Err(format!("`{}` is larger than {MAX_FILE} bytes", f.display()));
-        }
-        let text = std::fs::read_to_string(&f).map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        sources.insert(name, text);
-    }
-    let loaded = tenet_graph::load_iac(&sources, &options);
-    Ok((root, sources, loaded))
-}
-
 /// Reads an estate; `Err` is a message for exit code 2 (diagnostics already printed).
 pub fn read(estate: &Path, iac: &IacArgs) -> Result<Loaded, String> {
-    if is_iac(estate) {
-        let (root, sources, loaded) = read_iac(estate, iac)?;
-        return report(&root, &sources, loaded);
-    }
-    let (root, manifest) = locate(estate)?;
-    let mut sources = Sources::new();
-    let walker = ignore::WalkBuilder::new(&root).hidden(true).build();
-    for entry in walker {
-        let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
-        let path = entry.path();
-        let wanted = path.extension().is_some_and(|x| x == "json" || x == "toml");
-        if !wanted || !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE {
-            return Err(format!("`{}` is larger than {MAX_FILE} bytes", path.display()));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let rel = path.strip_prefix(&root).unwrap_or(path);
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        sources.insert(rel.join("/"), text);
-    }
-    let loaded = match &manifest {
-        Some(m) => tenet_graph::load_manifest(&sources, m),
-        None => tenet_graph::load(&sources),
-    };
-    report(&root, &sources, loaded)
-}
-
-/// Prints the diagnostics of the estate; `Err` when some is an error.
-fn report(root: &Path, sources: &Sources, loaded: Loaded) -> Result<Loaded, String> {
-    let mut rendered = String::new();
-    for report in &loaded.reports {
-        let display = root.join(&report.path).display().to_string();
-        let text = sources.get(&report.path).unwrap_or("");
-        rendered.push_str(&render_diagnostics(
-            &display,
-            text,
-            &report.diagnostics,
-            RenderOptions::default(),
-        ));
-    }
-    eprint!("{rendered}");
+    let (root, sources, loaded) = tenet_prove::estate::read_estate(estate, &iac.options()?)?;
+    eprint!("{}", tenet_prove::estate::render_reports(&root, &sources, &loaded));
     if loaded.has_errors() {
         return Err("the estate has errors: nothing was analysed".into());
     }
-    let warnings = loaded
-        .reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+    let warnings = tenet_prove::estate::warning_count(&loaded);
     if warnings > 0 {
         eprintln!("tenet: {warnings} warning(s) while reading the estate");
     }
     Ok(loaded)
-}
-
-/// The estate root and, for a manifest other than `estate.toml`, its path relative to the root.
-fn locate(estate: &Path) -> Result<(PathBuf, Option<String>), String> {
-    if estate.is_dir() {
-        return Ok((estate.to_path_buf(), None));
-    }
-    if !estate.is_file() {
-        return Err(format!(
-            "`{}` is neither a directory nor a manifest file",
-            estate.display()
-        ));
-    }
-    let file = estate
-        .canonicalize()
-        .map_err(|e| format!("cannot read `{}`: {e}", estate.display()))?;
-    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
-    let root = parent
-        .ancestors()
-        .find(|d| d.join("estate.toml").is_file())
-        .map(Path::to_path_buf)
-        .unwrap_or(parent);
-    let rel = file
-        .strip_prefix(&root)
-        .map_err(|_| "internal: manifest outside its root".to_owned())?;
-    let rel: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let rel = rel.join("/");
-    Ok((root, (rel != "estate.toml").then_some(rel)))
 }

@@ -286,6 +286,27 @@ fn load_grants(base: &Path, rel: &str) -> Result<Vec<KmsGrant>, String> {
     }
 }
 
+/// What an `estate` header says of deployment time, for infrastructure as code.
+fn deploy_options(d: &crate::lang::ast::Deploy) -> Result<tenet_iac::Options, String> {
+    let mut o = tenet_iac::Options::default();
+    for p in &d.parameters {
+        let Some((name, value)) = p.split_once('=') else {
+            return Err(format!("the estate parameter `{p}` must be NAME=VALUE"));
+        };
+        o.parameters.insert(name.trim().to_owned(), value.to_owned());
+    }
+    if let Some(a) = &d.account {
+        if a.value.len() != 12 || !a.value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("the estate account `{}` is not a 12-digit account id", a.value));
+        }
+        o.parameters.insert("AWS::AccountId".into(), a.value.clone());
+    }
+    if let Some(r) = &d.region {
+        o.parameters.insert("AWS::Region".into(), r.value.clone());
+    }
+    Ok(o)
+}
+
 /// Loads every policy the headers of `file` name, relative to `base`.
 pub fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
     let mut h = Headers {
@@ -306,7 +327,7 @@ pub fn load_headers(base: &Path, file: &PropertyFile) -> Headers {
         };
         match why {
             Some(why) => h.error = Some(why.into()),
-            None => match crate::estate::read(base, &first.value) {
+            None => match deploy_options(&file.deploy).and_then(|o| crate::estate::read(base, &first.value, &o)) {
                 Ok(e) => h.estate = Some(Arc::new(e)),
                 Err(e) => h.fatal = Some(e),
             },

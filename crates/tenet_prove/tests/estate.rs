@@ -287,3 +287,41 @@ fn estate_input_errors_are_tool_failures() {
         text(&rs[0])
     );
 }
+
+#[test]
+fn a_template_about_to_be_deployed_is_an_estate_and_its_placeholders_prove_nothing() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/estate/fsx-template.tenet");
+    let rs = prove_file(&path).expect("runs");
+    let reads = get(&rs, "data-role-reads");
+    assert_eq!(reads.verdict, Verdict::Holds, "{}", text(reads));
+    assert!(text(reads).contains("link 2 (kms:Decrypt"), "{}", text(reads));
+    // Its identity policy holds an `!ImportValue`: neither a witness nor a denial stands on it.
+    let unresolved = get(&rs, "reports-reader-reads");
+    assert_eq!(unresolved.verdict, Verdict::Unknown);
+    assert!(text(unresolved).contains("unresolved"), "{}", text(unresolved));
+    // For every caller, the unresolved role is in the open world: the bucket policy still decides.
+    let tls = get(&rs, "tls-only");
+    assert_eq!(tls.verdict, Verdict::Holds, "{}", text(tls));
+}
+
+#[test]
+fn a_template_without_its_account_is_a_tool_failure() {
+    let d = tempdir::Dir::new();
+    let template = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/estate/fsx-template.yaml"),
+    )
+    .expect("template");
+    d.write("t.yaml", &template);
+    d.write(
+        "p.tenet",
+        "estate \"t.yaml\"\nproperty x:\n  never allow s3:GetObject on \"arn:aws:s3:::fsx-data-example/*\"\n",
+    );
+    let e = prove_file(&d.path().join("p.tenet")).expect_err("no account");
+    assert!(e.to_string().contains("has errors"), "{e}");
+    d.write(
+        "p.tenet",
+        "estate \"t.yaml\" account \"12\"\nproperty x:\n  never allow s3:GetObject on \"arn:aws:s3:::fsx-data-example/*\"\n",
+    );
+    let e = prove_file(&d.path().join("p.tenet")).expect_err("bad account");
+    assert!(e.to_string().contains("not a 12-digit account id"), "{e}");
+}

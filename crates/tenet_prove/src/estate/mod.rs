@@ -33,7 +33,7 @@ use crate::verdict::{request_json, PropertyResult, Verdict};
 mod read;
 mod scope;
 
-pub use read::{locate, read, read_sources};
+pub use read::{locate, read, read_estate, read_sources, render_reports, warning_count};
 use scope::{may_allow, named_principals};
 
 /// The estate of an `estate` header.
@@ -49,12 +49,18 @@ pub struct EstateInput {
 /// side, the link's resource (or key, or trust) policy and grants, and each account's SCP and RCP
 /// levels.
 ///
-/// `scope` (actions and resource patterns) leaves out the principals that cannot take part: of
+/// `scope` (actions and resource patterns) leaves out the principals that cannot take part (never
+/// `caller`, the principal of a `can`): of
 /// another account than the resource's, named by no policy of the resource or the organization
 /// and by no grant, and with no identity `Allow` that could cover the scope. Such a principal
 /// needs its own identity policy to cross accounts, so it is never allowed; in an open account the
 /// encoding's "any other principal" still stands for it with any policy.
-pub(crate) fn headers_for(e: &Estate, link: &Link, scope: Option<(&[String], &[String])>) -> Headers {
+pub(crate) fn headers_for(
+    e: &Estate,
+    link: &Link,
+    scope: Option<(&[String], &[String])>,
+    caller: Option<&RequestPrincipal>,
+) -> Headers {
     let mut h = Headers::default();
     let named = named_principals(e, link);
     for (i, p) in e.principals.iter().enumerate() {
@@ -66,6 +72,7 @@ pub(crate) fn headers_for(e: &Estate, link: &Link, scope: Option<(&[String], &[S
         };
         let takes_part = || {
             p.account == link.resource_account
+                || caller.is_some_and(|c| owns(&owner, c))
                 || named.iter().any(|n| owns(&owner, n) || owns(n, &owner))
                 || scope.is_none_or(|(actions, resources)| {
                     identity_ids(e, i)
@@ -74,7 +81,9 @@ pub(crate) fn headers_for(e: &Estate, link: &Link, scope: Option<(&[String], &[S
                         .any(|pol| may_allow(pol, actions, resources))
                 })
         };
-        if !takes_part() {
+        // Unresolved policies (infrastructure as code) decide nothing: the principal is left to the
+        // open world (its account's "any other principal" stands for it with any policy).
+        if !takes_part() || has_unresolved_identity(e, i) {
             continue;
         }
         h.owned.push(OwnedPolicies {
@@ -176,6 +185,56 @@ fn unusable(link: &Link) -> Option<String> {
     }
 }
 
+/// Why a link stands on what infrastructure as code leaves unresolved (a policy with placeholders,
+/// a bucket's encryption or a grant the template does not fix, a pattern that may tell a generated
+/// name from its stand-in), for the caller `who` or, without one, for any caller; `None` for an
+/// estate with nothing unresolved.
+fn undetermined(e: &Estate, link: &Link, who: Option<&RequestPrincipal>) -> Option<String> {
+    let unresolved =
+        !e.unknowns.is_empty() || !e.stand_ins.is_empty() || e.policies.iter().any(|p| !p.policy.unresolved.is_empty());
+    if !unresolved {
+        return None;
+    }
+    let analysis = tenet_graph::access::Analysis::new(e);
+    let subjects = analysis.subjects(std::slice::from_ref(link));
+    let Some(who) = who else {
+        // Every caller: the resource's side, through a caller with any identity policy. A principal
+        // whose own policies are unresolved is in the open world (`headers_for` leaves its policies
+        // out), unless its account is closed: then nothing stands for it.
+        if let Some(p) =
+            e.principals.iter().enumerate().find(|(i, p)| {
+                e.accounts.get(&p.account).is_some_and(|a| a.closed_world) && has_unresolved_identity(e, *i)
+            })
+        {
+            return Some(format!(
+                "the policies of `{}` leave values unresolved, and its account is closed world",
+                p.1.arn
+            ));
+        }
+        let s = subjects.iter().find(|s| s.is_generic())?;
+        return tenet_graph::unresolved::link_unknown(&analysis, s, link);
+    };
+    subjects
+        .iter()
+        .filter(|s| s.principal == *who)
+        .find_map(|s| tenet_graph::unresolved::link_unknown(&analysis, s, &link.for_subject(s, e)))
+        .or_else(|| {
+            // A caller the estate does not list: its link is the resource's alone.
+            let s = subjects.iter().find(|s| s.is_generic())?;
+            tenet_graph::unresolved::link_unknown(&analysis, s, link)
+        })
+}
+
+/// Whether an identity policy or the boundary of estate principal `i` leaves values unresolved.
+fn has_unresolved_identity(e: &Estate, i: usize) -> bool {
+    let boundary = e.principals.get(i).and_then(|p| p.boundary);
+    identity_ids(e, i)
+        .into_iter()
+        .chain(boundary)
+        .filter_map(|id| e.policy(id))
+        .any(|p| !p.unresolved.is_empty())
+}
+
 /// `can` over the estate: every link of the request's chain, each with the policies of its resource.
 fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
     let PropertyKind::Can {
@@ -213,7 +272,7 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
     }
     let mut results = Vec::new();
     for (n, link) in links.iter().enumerate() {
-        if let Some(why) = unusable(link) {
+        if let Some(why) = unusable(link).or_else(|| undetermined(e, link, Some(&who))) {
             open.push(format!("link {} ({}): {why}", n + 1, link.describe()));
             continue;
         }
@@ -242,7 +301,7 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
             },
         );
         let scope = ([link.action.clone()], [link.resource.clone()]);
-        let headers = Arc::new(headers_for(e, link, Some((&scope.0, &scope.1))));
+        let headers = Arc::new(headers_for(e, link, Some((&scope.0, &scope.1)), Some(&who)));
         let r = check(&prepare(base, &headers, &sub), budget);
         if r.verdict == Verdict::Violated {
             let mut out = r.clone();
@@ -340,7 +399,7 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
             let Some(link) = links.into_iter().next() else {
                 continue;
             };
-            if let Some(why) = unusable(&link) {
+            if let Some(why) = unusable(&link).or_else(|| undetermined(e, &link, None)) {
                 return Err(why);
             }
             if let Some(o) = owner {
@@ -369,7 +428,7 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
             ))),
             other => other.clone(),
         };
-        let headers = Arc::new(headers_for(e, &link, Some((&piece_actions, &piece_resources))));
+        let headers = Arc::new(headers_for(e, &link, Some((&piece_actions, &piece_resources)), None));
         let kind = match &property.kind {
             PropertyKind::Only { condition, .. } => PropertyKind::Only {
                 actions: piece_actions,

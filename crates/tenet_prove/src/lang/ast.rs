@@ -175,6 +175,17 @@ pub struct Property {
     pub span: Span,
 }
 
+/// The deployment-time values of an estate read from infrastructure as code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deploy {
+    /// The account the template deploys into.
+    pub account: Option<Spanned<String>>,
+    /// The region it deploys into.
+    pub region: Option<Spanned<String>>,
+    /// Parameters and variables, `NAME=VALUE`.
+    pub parameters: Vec<String>,
+}
+
 /// A parsed `.tenet` file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PropertyFile {
@@ -182,6 +193,9 @@ pub struct PropertyFile {
     pub policies: Vec<PolicyRef>,
     /// `estate "dir"` headers.
     pub estates: Vec<Spanned<String>>,
+    /// What infrastructure as code read as the estate leaves to deployment time: `account "…"`,
+    /// `region "…"`, `parameters ["NAME=VALUE", …]` after the `estate` path.
+    pub deploy: Deploy,
     /// `organization accounts [...]`: the member accounts the `scp`/`rcp` policies govern.
     pub organization: Vec<Spanned<String>>,
     /// `closed accounts [...]`: accounts whose principals are exactly the root and the owners named

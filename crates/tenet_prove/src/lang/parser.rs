@@ -575,7 +575,7 @@ fn accounts<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<Spanned<String>>> {
 }
 
 /// `header = "policy" policy_ref { "," policy_ref } | "organization" accounts | "closed" accounts
-///          | "estate" string ;`
+///          | "estate" string { "account" string | "region" string | "parameters" strings } ;`
 pub fn header<'a>(src: &'a str, i: &'a str, file: &mut PropertyFile) -> R<'a, ()> {
     if let Ok((i, _)) = kw("organization")(i) {
         let (i, list) = accounts(src, i)?;
@@ -588,9 +588,25 @@ pub fn header<'a>(src: &'a str, i: &'a str, file: &mut PropertyFile) -> R<'a, ()
         return Ok((i, ()));
     }
     if let Ok((i, _)) = kw("estate")(i) {
-        let (i, dir) = cut(string(src, i))?;
+        let (mut i, dir) = cut(string(src, i))?;
         file.estates.push(dir);
-        return Ok((i, ()));
+        loop {
+            if let Ok((rest, _)) = kw("account")(i) {
+                let (rest, a) = cut(string(src, rest))?;
+                file.deploy.account = Some(a);
+                i = rest;
+            } else if let Ok((rest, _)) = kw("region")(i) {
+                let (rest, r) = cut(string(src, rest))?;
+                file.deploy.region = Some(r);
+                i = rest;
+            } else if let Ok((rest, _)) = kw("parameters")(i) {
+                let (rest, ps) = cut(strings(src, rest))?;
+                file.deploy.parameters.extend(ps);
+                i = rest;
+            } else {
+                return Ok((i, ()));
+            }
+        }
     }
     let (i, _) = kw("policy")(i)?;
     let (mut i, first) = policy_ref(src, i)?;
