@@ -167,7 +167,34 @@ impl<'e> Analysis<'e> {
             for s in &p.statements {
                 for (ty, v) in s.value.principal.iter().flat_map(|pr| pr.value.entries()) {
                     let arn = &v.value;
-                    if ty != tenet_ast::PrincipalType::Aws || arn.ends_with(":root") || !arn.starts_with("arn:") {
+                    if ty != tenet_ast::PrincipalType::Aws {
+                        continue;
+                    }
+                    // An account outside the estate named by its root or id: any of its principals,
+                    // with any identity policy (the generic outsider's account is not this one).
+                    let named_account = match arn.strip_suffix(":root") {
+                        Some(head) => head.rsplit(':').next().map(str::to_owned),
+                        None if arn.len() == 12 && arn.bytes().all(|b| b.is_ascii_digit()) => Some(arn.clone()),
+                        None => None,
+                    };
+                    if let Some(account) = named_account {
+                        let label = format!("any principal of account {account} (outside the estate)");
+                        if self.estate.accounts.contains_key(&account) || out.iter().any(|x: &Subject| x.label == label)
+                        {
+                            continue;
+                        }
+                        if let Ok(principal) =
+                            RequestPrincipal::parse(&format!("arn:aws:iam::{account}:role/tenet-outsider"))
+                        {
+                            out.push(Subject {
+                                label,
+                                principal,
+                                kind: SubjectKind::Outsider,
+                            });
+                        }
+                        continue;
+                    }
+                    if !arn.starts_with("arn:") {
                         continue;
                     }
                     if self.estate.principal(arn).is_some() || out.iter().any(|x: &Subject| x.label == *arn) {

@@ -54,3 +54,36 @@ fn named_but_unlisted_principals_of_open_world_accounts_are_subjects() {
     assert_ne!(any.verdict(), "denied", "{any:#?}");
     assert!(matches!(any.links[0].1, LinkOutcome::Unknown { .. }));
 }
+
+#[test]
+fn an_account_outside_the_estate_named_by_its_root_or_id_is_asked_about() {
+    // The generic outsider (999999999999) is not account 555555555555: a grant to that account's
+    // root (or its bare id) reaches its principals, and who-can must say so.
+    for principal in ["arn:aws:iam::555555555555:root", "555555555555"] {
+        let bucket = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{principal}"}},
+               "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}}]}}"#
+        );
+        let loaded = tenet_graph::load(&common::sources(&[("estate.toml", MANIFEST), ("bucket.json", &bucket)]));
+        assert!(!loaded.has_errors(), "{:#?}", loaded.reports);
+        let a = Analysis::new(&loaded.estate);
+        let r = who_can(&a, "s3:GetObject", "arn:aws:s3:::shared/x", None, None).unwrap();
+        let outside = r
+            .answers
+            .iter()
+            .find(|x| x.subject.label == "any principal of account 555555555555 (outside the estate)")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{principal}: {:#?}",
+                    r.answers.iter().map(|x| &x.subject.label).collect::<Vec<_>>()
+                )
+            });
+        assert_eq!(outside.verdict(), "allowed", "{outside:#?}");
+        let generic = r
+            .answers
+            .iter()
+            .find(|x| x.subject.label == "any principal of an account outside the estate")
+            .unwrap();
+        assert_eq!(generic.verdict(), "denied", "{generic:#?}");
+    }
+}
