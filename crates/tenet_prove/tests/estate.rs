@@ -325,3 +325,14 @@ fn a_template_without_its_account_is_a_tool_failure() {
     let e = prove_file(&d.path().join("p.tenet")).expect_err("bad account");
     assert!(e.to_string().contains("not a 12-digit account id"), "{e}");
 }
+
+#[test]
+fn a_terraform_plan_is_an_estate_with_its_grant() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/estate/fsx-plan.tenet");
+    let rs = prove_file(&path).expect("runs");
+    let reads = get(&rs, "data-role-reads");
+    assert_eq!(reads.verdict, Verdict::Holds, "{}", text(reads));
+    assert!(text(reads).contains("link 2 (kms:Decrypt"), "{}", text(reads));
+    let never = get(&rs, "nobody-else-outside-reads");
+    assert_eq!(never.verdict, Verdict::Holds, "{}", text(never));
+}
