@@ -39,7 +39,7 @@ for N in 10 100 1000; do
 done
 echo
 echo "== whole process: tenet prove over the estate (a never and an only on one bucket) =="
-printf "%8s %10s %12s  %s\n" accounts prove_s prove_MiB verdicts
+printf "%8s %10s %10s %12s  %s\n" accounts prove_s cpu_s prove_MiB verdicts
 for N in 10 100 1000; do
   DIR="$(mktemp -d)"
   "$BENCH" write "$DIR" "$N" "$M"
@@ -50,8 +50,8 @@ property no-outside-put:
 property reads-only-over-tls:
   only allow s3:GetObject on "arn:aws:s3:::data-100000000000/*" when aws:SecureTransport = "true"
 TENET
-  read -r PS PM < <(/usr/bin/time -f "%e %M" "$TENET" prove --timeout 60000 "$DIR/bench.tenet" 2>&1 >/dev/null | tail -1 | awk '{printf "%s %.1f\n", $1, $2/1024}')
+  read -r PS PC PM < <(/usr/bin/time -f "%e %U %S %M" "$TENET" prove --timeout 60000 "$DIR/bench.tenet" 2>&1 >/dev/null | tail -1 | awk '{printf "%s %.2f %.1f\n", $1, $2 + $3, $4/1024}')
   VERDICTS=$("$TENET" prove --timeout 60000 "$DIR/bench.tenet" | tail -1 || true)
-  printf "%8s %10s %12s  %s\n" "$N" "$PS" "$PM" "$VERDICTS"
+  printf "%8s %10s %10s %12s  %s\n" "$N" "$PS" "$PC" "$PM" "$VERDICTS"
   rm -rf "$DIR"
 done

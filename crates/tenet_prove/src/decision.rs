@@ -92,11 +92,33 @@ impl Encoder {
             .collect::<Vec<_>>();
         let reserved = and([or(reserved_actions), self.resource_match(RESERVED_ALIAS_PATTERN, false)]);
         let kms = self.action_pattern("kms:*");
+        // Each group of member accounts with the same RCP levels, guarded by the symbolic resource
+        // account (built once: an estate has many accounts).
+        let rcp_groups: Vec<(Formula, &[Vec<&Policy>])> = world
+            .rcp_groups()
+            .into_iter()
+            .map(|(accounts, levels)| {
+                let owner = or(accounts
+                    .iter()
+                    .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(*a)))
+                    .collect::<Vec<_>>());
+                (owner, levels)
+            })
+            .collect();
         let mut alts = Vec::new();
         for (ci, who) in self.candidates.clone().iter().enumerate() {
             // RCPs are added below, guarded by the symbolic resource account.
             let ps = world.policy_set_for(who, None);
-            let decision = self.decision(ci, &mut cache, who, world, &ps, &get_caller_identity, &assume_role);
+            let decision = self.decision(
+                ci,
+                &mut cache,
+                who,
+                world,
+                &ps,
+                &rcp_groups,
+                &get_caller_identity,
+                &assume_role,
+            );
             let mut refused = vec![reserved.clone()];
             if matches!(who, RequestPrincipal::Anonymous) {
                 // KMS refuses unauthenticated requests.
@@ -115,6 +137,7 @@ impl Encoder {
         who: &RequestPrincipal,
         world: &World,
         ps: &PolicySet,
+        rcp_groups: &[(Formula, &[Vec<&Policy>])],
         get_caller_identity: &Formula,
         assume_role: &Formula,
     ) -> Formula {
@@ -159,19 +182,13 @@ impl Encoder {
             }
         }
         if rcps_apply {
-            // Each group of member accounts with the same RCP levels, guarded by the symbolic
-            // resource account.
-            for (accounts, levels) in world.rcp_groups() {
-                let owner = or(accounts
-                    .iter()
-                    .map(|a| eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(*a)))
-                    .collect::<Vec<_>>());
+            for (owner, levels) in rcp_groups {
                 let mut group = Vec::new();
                 for p in levels.iter().flatten() {
                     let b = cache.get(self, p);
                     group.push(Self::applies(p, &b.deny, who, false, any));
                 }
-                denies.push(and([owner, or(group)]));
+                denies.push(and([owner.clone(), or(group)]));
             }
         }
 

@@ -141,7 +141,7 @@ fn pattern_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built
         Some(PrincipalFilter::OutsideOrganization(None)) => {
             return Err(
                 "`outside organization` needs an `estate` header: the estate says which accounts and \
-                        organization ids are inside"
+                 organization ids are inside"
                     .into(),
             )
         }
@@ -336,8 +336,8 @@ fn filter_literals(f: Option<&PrincipalFilter>) -> (Vec<String>, Vec<String>) {
         None => (Vec::new(), Vec::new()),
         Some(PrincipalFilter::OutsideAccounts(a) | PrincipalFilter::InAccounts(a)) => (Vec::new(), a.clone()),
         Some(PrincipalFilter::Is(p)) => (p.clone(), Vec::new()),
-        Some(PrincipalFilter::OutsideOrganization(org)) => {
-            (Vec::new(), org.as_ref().map(|o| o.accounts.clone()).unwrap_or_default())
-        }
+        // The organization's accounts need no candidates of their own: they are excluded, and the
+        // fresh account (any account no policy names) already stands for every other one.
+        Some(PrincipalFilter::OutsideOrganization(_)) => (Vec::new(), Vec::new()),
     }
 }

@@ -97,11 +97,28 @@ fn parse_file(path: &Path) -> Result<Parsed, ProveError> {
 /// and the benchmark).
 pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
     let parsed = parse_file(path)?;
-    Ok(parsed
-        .properties
-        .iter()
-        .map(|p| prepare(&parsed.base, &parsed.headers, p))
-        .collect())
+    let mut out = Vec::new();
+    for p in &parsed.properties {
+        // Over an estate, a property is proved piece by piece (per resource, per link).
+        let pieces = parsed
+            .headers
+            .estate
+            .as_ref()
+            .and_then(|e| crate::estate::prepare_pieces(&parsed.base, e, p));
+        match pieces {
+            None => out.push(prepare(&parsed.base, &parsed.headers, p)),
+            Some(Ok(pieces)) => out.extend(pieces.into_iter().map(|(piece, mut prepared)| {
+                prepared.name = format!("{} [{piece}]", prepared.name);
+                prepared
+            })),
+            Some(Err(why)) => {
+                let mut prepared = prepare(&parsed.base, &parsed.headers, p);
+                prepared.error = Some(why);
+                out.push(prepared);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Proves every property of a `.tenet` file with the default limits.

@@ -235,8 +235,27 @@ fn has_unresolved_identity(e: &Estate, i: usize) -> bool {
         .any(|p| !p.unresolved.is_empty())
 }
 
-/// `can` over the estate: every link of the request's chain, each with the policies of its resource.
-fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
+/// One link of a `can`'s chain: the piece to prove, or why it cannot be.
+enum CanLink {
+    /// Proved as a `can` of its own.
+    Piece(Piece),
+    /// Not decidable from the estate.
+    Open(Link, String),
+}
+
+/// A piece of a property over an estate: a sub-property and the estate as seen from its resource.
+pub struct Piece {
+    /// The estate resource (and, for a `can`, the link of the chain).
+    pub link: Link,
+    /// The policies in play.
+    pub headers: Arc<Headers>,
+    /// The sub-property (the property's own name and span).
+    pub property: Property,
+}
+
+/// The links of a `can`'s chain, each with the policies of its resource, and what keeps the
+/// answer open whatever the links say (a bucket whose default encryption is unknown).
+fn can_links(input: &EstateInput, property: &Property) -> Result<(Vec<CanLink>, Vec<String>), String> {
     let PropertyKind::Can {
         principal,
         action,
@@ -270,10 +289,10 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
             ));
         }
     }
-    let mut results = Vec::new();
-    for (n, link) in links.iter().enumerate() {
-        if let Some(why) = unusable(link).or_else(|| undetermined(e, link, Some(&who))) {
-            open.push(format!("link {} ({}): {why}", n + 1, link.describe()));
+    let mut out = Vec::new();
+    for link in links {
+        if let Some(why) = unusable(&link).or_else(|| undetermined(e, &link, Some(&who))) {
+            out.push(CanLink::Open(link, why));
             continue;
         }
         let mut link_given = given.clone();
@@ -301,20 +320,41 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
             },
         );
         let scope = ([link.action.clone()], [link.resource.clone()]);
-        let headers = Arc::new(headers_for(e, link, Some((&scope.0, &scope.1)), Some(&who)));
-        let r = check(&prepare(base, &headers, &sub), budget);
+        let headers = Arc::new(headers_for(e, &link, Some((&scope.0, &scope.1)), Some(&who)));
+        out.push(CanLink::Piece(Piece {
+            link,
+            headers,
+            property: sub,
+        }));
+    }
+    Ok((out, open))
+}
+
+/// `can` over the estate: every link of the request's chain, each with the policies of its resource.
+fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
+    let (links, mut open) = can_links(input, property)?;
+    let total = links.len();
+    let mut results = Vec::new();
+    for (n, link) in links.into_iter().enumerate() {
+        let piece = match link {
+            CanLink::Open(link, why) => {
+                open.push(format!("link {} ({}): {why}", n + 1, link.describe()));
+                continue;
+            }
+            CanLink::Piece(piece) => piece,
+        };
+        let r = check(&prepare(base, &piece.headers, &piece.property), budget);
         if r.verdict == Verdict::Violated {
             let mut out = r.clone();
             out.reason = Some(format!(
-                "link {} of {} fails: {}: {}",
+                "link {} of {total} fails: {}: {}",
                 n + 1,
-                links.len(),
-                link.describe(),
+                piece.link.describe(),
                 r.reason.as_deref().unwrap_or("no request is allowed")
             ));
             return Ok(out);
         }
-        results.push((n, link, r));
+        results.push((n, piece.link, r));
     }
     let name = property.name.value.clone();
     let unknown = results
@@ -363,14 +403,15 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
         ));
     }
     Ok(PropertyResult {
-        reason: Some(format!("every link of the request is allowed ({})", links.len())),
+        reason: Some(format!("every link of the request is allowed ({total})")),
         explanation: Some(explanation),
         ..first
     })
 }
 
-/// `never`/`only` over the estate: one piece per estate resource the resource patterns name.
-fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
+/// The pieces of a `never`/`only` over the estate: one per estate resource the resource patterns
+/// name.
+fn pattern_pieces(input: &EstateInput, property: &Property) -> Result<Vec<Piece>, String> {
     let (actions, resources, owner, principal) = match &property.kind {
         PropertyKind::Never {
             actions,
@@ -420,7 +461,7 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
             }
         }
     }
-    let mut unknown = Vec::new();
+    let mut out = Vec::new();
     for (link, piece_actions, piece_resources) in pieces.into_values() {
         let principal = match principal {
             Some(PrincipalFilter::OutsideOrganization(None)) => Some(PrincipalFilter::OutsideOrganization(Some(
@@ -444,7 +485,20 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
                 principal,
             },
         };
-        let r = check(&prepare(base, &headers, &sub_property(property, kind)), budget);
+        out.push(Piece {
+            link,
+            headers,
+            property: sub_property(property, kind),
+        });
+    }
+    Ok(out)
+}
+
+/// `never`/`only` over the estate: every piece holds, or one is violated.
+fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -> Result<PropertyResult, String> {
+    let mut unknown = Vec::new();
+    for piece in pattern_pieces(input, property)? {
+        let r = check(&prepare(base, &piece.headers, &piece.property), budget);
         match r.verdict {
             Verdict::Violated => return Ok(r),
             Verdict::Unknown => unknown.push(r.reason.unwrap_or_default()),
@@ -463,6 +517,33 @@ fn pattern(base: &Path, input: &EstateInput, property: &Property, budget: &Budge
         elapsed_ms: 0,
         span: property.span,
     })
+}
+
+/// Every piece of a `never`, `only` or `can` property over the estate, prepared (for `tenet
+/// compile`); `None` for the kinds that name their policy files themselves.
+pub fn prepare_pieces(
+    base: &Path,
+    input: &EstateInput,
+    property: &Property,
+) -> Option<Result<Vec<(String, crate::prepare::Prepared)>, String>> {
+    let pieces = match &property.kind {
+        PropertyKind::Can { .. } => can_links(input, property).map(|(links, _)| {
+            links
+                .into_iter()
+                .filter_map(|l| match l {
+                    CanLink::Piece(p) => Some(p),
+                    CanLink::Open(..) => None,
+                })
+                .collect::<Vec<_>>()
+        }),
+        PropertyKind::Never { .. } | PropertyKind::Only { .. } => pattern_pieces(input, property),
+        _ => return None,
+    };
+    Some(pieces.map(|ps| {
+        ps.into_iter()
+            .map(|p| (p.link.describe(), prepare(base, &p.headers, &p.property)))
+            .collect()
+    }))
 }
 
 /// The organization of `account`, with the member accounts the estate lists.
