@@ -31,6 +31,7 @@
 //! Everything not decided by AWS's documentation is marked with a `// NOTE:` comment where it is
 //! decided, so the prover can implement the same choice.
 
+mod arn_wildcards;
 mod condition;
 mod matching;
 mod principal;
@@ -47,10 +48,10 @@ use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
 pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
-pub use matching::{
-    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, resource_pattern_ambiguous, scan as scan_variables,
-    wildcard_match, ArnReading, Piece as VariablePiece, PrincipalMatch,
+pub use arn_wildcards::{
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, resource_pattern_ambiguous, ArnReading,
 };
+pub use matching::{scan as scan_variables, wildcard_match, Piece as VariablePiece, PrincipalMatch};
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{grantee_match, not_principal_reading_open, principal_match};
 pub use world::{owns, IdentityWorld, Owned, World};
