@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 
 use super::arn_wildcards::{arn_match_tokens, arn_pattern_match, arn_tokens, ArnReading};
-use super::principal_match::principal_match;
+use super::principal::RequestPrincipal;
+use super::principal_match::principal_match_as;
 use super::Request;
 use crate::policy::{ElementList, Policy, Statement};
 
@@ -387,6 +388,18 @@ pub(crate) fn statement_match(
     request: &Request,
     boundary_quirk: bool,
 ) -> PrincipalMatch {
+    statement_match_as(stmt, policy, request, None, boundary_quirk)
+}
+
+/// [`statement_match`] for a federated-user session whose federating IAM user is `federator` (see
+/// [`super::principal_match_as`]).
+pub(crate) fn statement_match_as(
+    stmt: &Statement,
+    policy: &Policy,
+    request: &Request,
+    federator: Option<&RequestPrincipal>,
+    boundary_quirk: bool,
+) -> PrincipalMatch {
     let Some(action) = &stmt.action else {
         return PrincipalMatch::No;
     };
@@ -403,7 +416,7 @@ pub(crate) fn statement_match(
     }
     let principal = match &stmt.principal {
         None => PrincipalMatch::Direct,
-        Some(p) => principal_match(&p.value, &request.principal, boundary_quirk),
+        Some(p) => principal_match_as(&p.value, &request.principal, federator, boundary_quirk),
     };
     if principal == PrincipalMatch::No {
         return PrincipalMatch::No;

@@ -8,7 +8,8 @@ impl Encoder {
     /// rules of [`tenet_ast::eval::arn_pattern_match`].
     ///
     /// With `policy`, a pattern whose readings can disagree (see [`ArnReading`]) leaves the reading
-    /// open: two request-independent booleans, [`READING_EARLY_STARS`] and [`READING_QUESTION`],
+    /// open: three request-independent booleans, [`READING_EARLY_STARS`], [`READING_QUESTION`] and
+    /// [`READING_KEY_STARS`],
     /// choose AWS's one reading for every pattern, so an `unsat` answer holds in each reading; a
     /// model must then pass [`Encoder::unambiguous`] to be reported (see `run::check`). A property's
     /// own patterns are read as the evaluator reads them.
@@ -23,6 +24,7 @@ impl Encoder {
             alts.push(and([
                 flag(reading.early_stars_cross, READING_EARLY_STARS),
                 flag(reading.question_matches_colon, READING_QUESTION),
+                flag(reading.key_stars_cross, READING_KEY_STARS),
                 self.resource_reading(pattern, reading),
             ]));
         }
