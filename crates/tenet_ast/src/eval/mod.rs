@@ -580,5 +580,7 @@ pub fn condition_holds(cond: &Condition, policy: &Policy, request: &Request) -> 
 mod decide;
 mod open_points;
 
-pub use decide::{not_principal_allow_reading_matters, star_grant_reading_matters};
-pub use open_points::{federation_reading_matters, not_principal_deny_reading_matters, open_point};
+pub use open_points::{
+    federation_reading_matters, not_principal_allow_reading_matters, not_principal_deny_reading_matters, open_point,
+    star_grant_reading_matters,
+};

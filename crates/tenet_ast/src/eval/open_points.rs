@@ -3,12 +3,12 @@
 //! [`open_point`] says whether, and why, the decision on one request depends on one of them; the
 //! prover asks it of every model before reporting it.
 
-use super::decide::{boundary_quirk, not_principal_allow_reading_matters, star_grant_reading_matters};
-use super::matching::{statement_match, PrincipalMatch};
+use super::decide::boundary_quirk;
+use super::matching::{statement_match, statement_match_as, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
 use super::principal_match::{names_user_of, not_principal_reading_open, principal_match};
 use super::world::World;
-use super::{evaluate, PolicySet, Request};
+use super::{evaluate, Decision, Gap, PolicySet, Request};
 use crate::policy::Effect;
 
 /// Whether an applicable resource-policy `Deny` with `NotPrincipal` lists the caller but not its
@@ -111,4 +111,62 @@ pub fn open_point(world: &World, request: &Request) -> Option<String> {
         );
     }
     federation_reading_matters(world, request)
+}
+
+/// Whether the decision depends on a point the IAM User Guide leaves open: a same-account request
+/// that the identity side does not allow because a permissions boundary or session policy caps it,
+/// and that an `Allow` of the resource policy with `Principal: "*"` (or, for a federated-user
+/// session, naming the IAM user who federated it) would allow if such grants stood alone like
+/// grants to the exact principal. tenet reads them as capped (like a grant to a role
+/// ARN); the prover answers `unknown` when a verdict depends on it.
+pub fn star_grant_reading_matters(request: &Request, ps: &PolicySet) -> bool {
+    // A federated-user session without a session policy is capped to nothing.
+    let has_caps =
+        !ps.identity_open && (!ps.boundaries.is_empty() || ps.session.is_some() || ps.federated_by.is_some());
+    if !has_caps || request.is_cross_account() || !matches!(request.principal, RequestPrincipal::Aws { .. }) {
+        return false;
+    }
+    let ev = evaluate(request, ps);
+    if ev.decision != Decision::ImplicitlyDenied || !matches!(ev.gap, Some(Gap::Boundary | Gap::Session)) {
+        return false;
+    }
+    ps.resource.is_some_and(|p| {
+        p.statements.iter().any(|s| {
+            s.value.effect() == Some(Effect::Allow)
+                && s.value.principal.as_ref().is_some_and(|pr| {
+                    !pr.value.negated.value && (pr.value.is_any() || names_federator(&pr.value, request, ps))
+                })
+                && statement_match_as(&s.value, p, request, ps.federated_by.as_ref(), false) != PrincipalMatch::No
+        })
+    })
+}
+
+/// Whether a `Principal` element names the IAM user who federated the request's session (and not
+/// the session itself): such a grant is capped by the session policy, and whether the user's
+/// permissions boundary caps it too the guides do not say (like a `*` grant).
+fn names_federator(principals: &crate::policy::Principals, request: &Request, ps: &PolicySet) -> bool {
+    let Some(user) = &ps.federated_by else {
+        return false;
+    };
+    super::principal_match(principals, &request.principal, false) == PrincipalMatch::No
+        && super::principal_match(principals, user, false) == PrincipalMatch::Direct
+}
+
+/// Whether an allowed request is allowed only through an `Allow` with `NotPrincipal` that lists the
+/// caller but not its account (see `not_principal_reading_open`): under the other reading AWS would
+/// not grant it. Conservative: any such applicable statement of the resource policy counts.
+pub fn not_principal_allow_reading_matters(request: &Request, ps: &PolicySet) -> bool {
+    if !evaluate(request, ps).decision.is_allowed() {
+        return false;
+    }
+    ps.resource.is_some_and(|p| {
+        p.statements.iter().any(|s| {
+            s.value.effect() == Some(Effect::Allow)
+                && s.value
+                    .principal
+                    .as_ref()
+                    .is_some_and(|pr| not_principal_reading_open(&pr.value, &request.principal))
+                && statement_match(&s.value, p, request, false) != PrincipalMatch::No
+        })
+    })
 }
