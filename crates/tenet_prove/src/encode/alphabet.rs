@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// How a reading reads one pattern: which of its `*` may match `:`, and whether its `?` may.
+type ReadingSignature = (Vec<bool>, bool);
+
 impl Encoder {
     /// The resource matches the `Resource` pattern `pattern` (no variables) with the ARN wildcard
     /// rules of [`tenet_ast::eval::arn_pattern_match`].
@@ -20,7 +23,7 @@ impl Encoder {
         self.question_patterns.insert(pattern.to_string());
         // Readings that read this pattern alike share one match formula (most patterns hold only
         // some of the three open points): the solver gets one membership per distinct reading.
-        let mut groups: Vec<((Vec<bool>, bool), Vec<ArnReading>)> = Vec::new();
+        let mut groups: Vec<(ReadingSignature, Vec<ArnReading>)> = Vec::new();
         for reading in ArnReading::ALL {
             let signature = (
                 arn_star_crossings(pattern, reading),
