@@ -302,6 +302,7 @@ impl LoadedScenario {
                 .map(|l| l.iter().map(|p| &p.policy).collect())
                 .collect(),
             grants: self.grants.clone(),
+            federated_by: None,
         };
         evaluate(&self.request, &set)
     }

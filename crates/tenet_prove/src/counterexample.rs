@@ -87,8 +87,10 @@ pub fn summary(kind: &PropertyKind, dir: Direction) -> String {
 
 /// Makes a confirmed counterexample read like a real request, keeping only changes that the
 /// evaluator confirms: the action as AWS spells it (from the IAM catalog, a real action of the same
-/// class when the model's is a stand-in), no explicit resource account when the resource is in the
-/// principal's own account (or the principal has none), and only the context keys that matter.
+/// class when the model's is a stand-in), a real resource (`*` for actions without resource types,
+/// a literal ARN of the policies or the property rather than an invented one), no explicit resource
+/// account when the resource is in the principal's own account (or the principal has none), and only
+/// the context keys that matter.
 pub fn polish(p: &Prepared, enc: &Encoder, dir: Direction, mut req: Request) -> Request {
     let ok = |r: &Request| confirm(p, dir, r).0;
     if let Some(spelled) = spell_action(enc, &req.action) {
@@ -96,6 +98,17 @@ pub fn polish(p: &Prepared, enc: &Encoder, dir: Direction, mut req: Request) -> 
         r.action = spelled;
         if ok(&r) {
             req = r;
+        }
+    }
+    for resource in real_resources(enc, &req) {
+        if out_of_time() {
+            break;
+        }
+        let mut r = req.clone();
+        r.resource = resource;
+        if ok(&r) {
+            req = r;
+            break;
         }
     }
     if req.resource_account.is_some() {
@@ -133,6 +146,40 @@ pub fn polish(p: &Prepared, enc: &Encoder, dir: Direction, mut req: Request) -> 
     req
 }
 
+/// The most tries of a literal resource ARN in place of a model's.
+const MAX_RESOURCE_TRIES: usize = 64;
+
+/// Resources to try in place of a model's: `*` for an action without resource types (AWS
+/// authorizes those on `*`) or when the model's is empty; else the literal ARNs (no wildcard) of
+/// the policies and the property, when the model's is not one of them (real names, not invented
+/// ones).
+fn real_resources(enc: &Encoder, req: &Request) -> Vec<String> {
+    let no_types = tenet_catalog::try_catalog()
+        .ok()
+        .and_then(|c| c.action(&req.action))
+        .is_some_and(|(_, a)| a.resources.is_empty());
+    if no_types || req.resource.is_empty() {
+        return if req.resource == "*" {
+            Vec::new()
+        } else {
+            vec!["*".to_owned()]
+        };
+    }
+    let Some(al) = &enc.resource_alphabet else {
+        return Vec::new();
+    };
+    let literals: Vec<&String> = al.patterns.iter().filter(|p| !p.contains(['*', '?'])).collect();
+    if literals.contains(&&req.resource) {
+        return Vec::new();
+    }
+    literals
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .take(MAX_RESOURCE_TRIES)
+        .cloned()
+        .collect()
+}
+
 /// A real action name (as the IAM catalog spells it) that the policies cannot tell from `action`;
 /// gives up when the budget runs out (the catalog has tens of thousands of actions).
 fn spell_action(enc: &Encoder, action: &str) -> Option<String> {
@@ -160,14 +207,15 @@ fn spell_action(enc: &Encoder, action: &str) -> Option<String> {
 }
 
 /// Why the decision on `r` depends on a point the AWS guides leave open, if it does: an ARN
-/// wildcard reading, an unqualified operator on a multi-valued key, an `Allow` with `NotPrincipal`
-/// naming the caller but not its account, a `*` grant against a boundary or session policy.
+/// wildcard reading, an unqualified operator on a multi-valued key, or one of the evaluator's open
+/// points (`tenet_ast::eval::open_point`: `NotPrincipal` naming the caller but not its account, a
+/// `*` grant against a boundary or session policy, a federated-user session whose user is unknown).
 pub fn open_reading(p: &Prepared, enc: &crate::encode::Encoder, r: &Request) -> Option<String> {
     if let Some(pattern) = ambiguous_resource(p, r) {
         return Some(format!(
             "the answer depends on how AWS reads the wildcards of `{pattern}` on a resource with extra colons \
-             (whether `?`, or a `*` ending one of the first five segments, matches `:`; the IAM User Guide does \
-             not say)"
+             (whether `?`, a `*` ending one of the first five segments, or a `*` inside an S3 object key, \
+             matches `:`; the IAM User Guide does not say)"
         ));
     }
     if let Some(why) = enc.reading_dependent(r) {
@@ -176,19 +224,7 @@ pub fn open_reading(p: &Prepared, enc: &crate::encode::Encoder, r: &Request) -> 
     let Subject::Estate(headers) = &p.subject else {
         return None;
     };
-    let ps = headers.policy_set_for(r);
-    if tenet_ast::eval::not_principal_allow_reading_matters(r, &ps) {
-        return Some(
-            "the answer depends on whether an `Allow` with `NotPrincipal` that lists the caller but not its \
-             account grants the caller (the IAM User Guide documents the account rule for `Deny` only)"
-                .to_owned(),
-        );
-    }
-    tenet_ast::eval::star_grant_reading_matters(r, &ps).then(|| {
-        "the answer depends on whether a `Principal: \"*\"` grant of a same-account resource policy is capped by \
-         the caller's permissions boundary or session policy (the IAM User Guide does not say)"
-            .to_owned()
-    })
+    tenet_ast::eval::open_point(&headers.world(), r)
 }
 
 /// A policy `Resource` pattern that matches `req.resource` under one reading of `?` and not the

@@ -14,8 +14,8 @@ use crate::encode::{Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::principals::{principal_class, Class};
 use tenet_ast::eval::{
-    grantee_match, not_principal_reading_open, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal,
-    World, RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
+    grantee_match, names_user_of, not_principal_reading_open, principal_match, principal_match_as, AwsPrincipalKind,
+    IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World, RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
 };
 use tenet_ast::Policy;
 
@@ -54,12 +54,25 @@ impl Encoder {
 
     /// The statements of `p` of one effect that apply to candidate `who` with class at least `min`.
     fn applies(p: &Policy, bodies: &[(usize, Formula)], who: &RequestPrincipal, quirk: bool, min: Class) -> Formula {
+        Self::applies_as(p, bodies, who, None, quirk, min)
+    }
+
+    /// [`Encoder::applies`] for a federated-user session created by `federator` (the evaluator's
+    /// `principal_match_as`).
+    fn applies_as(
+        p: &Policy,
+        bodies: &[(usize, Formula)],
+        who: &RequestPrincipal,
+        federator: Option<&RequestPrincipal>,
+        quirk: bool,
+        min: Class,
+    ) -> Formula {
         or(bodies
             .iter()
             .filter(|(i, _)| {
                 let class = match p.statements.get(*i).and_then(|s| s.value.principal.as_ref()) {
                     None => Class::Direct,
-                    Some(pr) => principal_class(&pr.value, who, quirk),
+                    Some(pr) => principal_match_as(&pr.value, who, federator, quirk),
                 };
                 class >= min && class != Class::No
             })
@@ -171,9 +184,30 @@ impl Encoder {
             let b = cache.get(self, p);
             denies.push(Self::applies(p, &b.deny, who, false, any));
         }
+        let federator = ps.federated_by.as_ref();
         if let Some(p) = ps.resource {
-            let b = cache.get(self, p);
-            denies.push(Self::applies(p, &b.deny, who, quirk, any));
+            let deny = cache.get(self, p).deny.clone();
+            let unknown_user_denies = Self::unknown_federator(p, &deny, who, federator.is_some());
+            // A Deny with NotPrincipal listing this principal but not its account: the simulator
+            // applies it; whether AWS spares the principal is open (a free reading, false: applies).
+            let (open, plain): (Vec<_>, Vec<_>) = deny.into_iter().partition(|(i, _)| {
+                !quirk
+                    && p.statements
+                        .get(*i)
+                        .and_then(|s| s.value.principal.as_ref())
+                        .is_some_and(|pr| not_principal_reading_open(&pr.value, who))
+            });
+            denies.push(Self::applies_as(p, &plain, who, federator, quirk, any));
+            for (_, body) in open {
+                let spared = self.open_reading(and([self.is_candidate(ci), body.clone()]));
+                denies.push(and([body, not(spared)]));
+            }
+            // A session whose federating user is not known: a statement naming an IAM user of its
+            // account names it if that user created it (a free reading, false: it does not).
+            for (_, body) in unknown_user_denies {
+                let named = self.open_reading(and([self.is_candidate(ci), body.clone()]));
+                denies.push(and([body, named]));
+            }
         }
         if scps_apply {
             for p in ps.scps.iter().flatten() {
@@ -223,6 +257,10 @@ impl Encoder {
             let b = cache.get(self, p);
             cap_allows.push(Self::applies(p, &b.allow, who, false, any));
         }
+        if federator.is_some() && session.is_none() {
+            // A federated-user session created without a session policy: nothing on this side.
+            cap_allows.push(FALSE);
+        }
         let caps_ok = and(cap_allows);
         let identity_side = and([identity_allows, caps_ok.clone()]);
 
@@ -249,9 +287,26 @@ impl Encoder {
                 self.open_cases.push(case);
             }
         }
+        // Grants naming an IAM user of the account of a session whose federating user is not known:
+        // each names the session under a free reading (as a grant capped like a role's).
+        let mut unknown_user_grants = Vec::new();
+        if let Some((p, allow)) = &res {
+            for (_, body) in Self::unknown_federator(p, allow, who, federator.is_some()) {
+                let named = self.open_reading(and([self.is_candidate(ci), body.clone()]));
+                unknown_user_grants.push(and([body, named]));
+            }
+        }
+        let unknown_user_grants = or(unknown_user_grants);
         let ge = |min: Class| match &res {
             None => FALSE,
-            Some((p, allow)) => Self::applies(p, allow, who, false, min),
+            Some((p, allow)) => {
+                let named = Self::applies_as(p, allow, who, federator, false, min);
+                if min <= Class::Capped {
+                    or([named, unknown_user_grants.clone()])
+                } else {
+                    named
+                }
+            }
         };
         let cross = match who.account() {
             Some(acct) => not(eq(Term::str_var(RESOURCE_ACCOUNT), Term::str(acct))),
@@ -260,22 +315,30 @@ impl Encoder {
         let mut stands_alone = or([ge(Class::Direct), and([ge(Class::Capped), caps_ok.clone()])]);
         // A `*` grant against a boundary or session policy: the guides do not say whether it is
         // capped, so either answer is possible there (`Encoder::unambiguous` excludes the case).
-        if by_policies && (!boundaries.is_empty() || session.is_some()) && is_aws {
+        if by_policies && (!boundaries.is_empty() || session.is_some() || federator.is_some()) && is_aws {
             if let Some((p, allow)) = &res {
+                // `*` grants, and for a federated-user session the grants to the user who created it.
                 let stars: Vec<(usize, Formula)> = allow
                     .iter()
                     .filter(|(i, _)| {
                         p.statements
                             .get(*i)
                             .and_then(|s| s.value.principal.as_ref())
-                            .is_some_and(|pr| !pr.value.negated.value && pr.value.is_any())
+                            .is_some_and(|pr| {
+                                !pr.value.negated.value
+                                    && (pr.value.is_any()
+                                        || federator.is_some_and(|u| {
+                                            principal_class(&pr.value, who, false) == Class::No
+                                                && principal_class(&pr.value, u, false) == Class::Direct
+                                        }))
+                            })
                     })
                     .cloned()
                     .collect();
                 if !stars.is_empty() {
                     let open = and([
                         self.is_candidate(ci),
-                        Self::applies(p, &stars, who, false, Class::Capped),
+                        Self::applies_as(p, &stars, who, federator, false, Class::Capped),
                         not(caps_ok.clone()),
                         not(cross.clone()),
                     ]);
@@ -336,6 +399,11 @@ impl Encoder {
             // STS refuses root credentials.
             all.push(not(assume_role.clone()));
         }
+        if world.federation_identity_open(who) {
+            // A federated-user session of a closed account whose user is not named: its identity
+            // side is read as open, which holds only in some readings (`unambiguous` excludes it).
+            self.open_cases.push(self.is_candidate(ci));
+        }
         let decided = and(all);
         if is_aws {
             or([get_caller_identity.clone(), decided])
@@ -346,6 +414,41 @@ impl Encoder {
 }
 
 impl Encoder {
+    /// For a federated-user session `who` whose federating user the world does not name: the
+    /// statements among `bodies` of `p` that do not name `who` but name an IAM user of its account
+    /// (the evaluator's `federation_reading_matters`).
+    fn unknown_federator(
+        p: &Policy,
+        bodies: &[(usize, Formula)],
+        who: &RequestPrincipal,
+        determined: bool,
+    ) -> Vec<(usize, Formula)> {
+        let RequestPrincipal::Aws {
+            account,
+            kind: AwsPrincipalKind::FederatedUser { .. },
+            ..
+        } = who
+        else {
+            return Vec::new();
+        };
+        if determined {
+            return Vec::new();
+        }
+        bodies
+            .iter()
+            .filter(|(i, _)| {
+                p.statements
+                    .get(*i)
+                    .and_then(|s| s.value.principal.as_ref())
+                    .is_some_and(|pr| {
+                        principal_match(&pr.value, who, false) == Class::No
+                            && !names_user_of(&pr.value, account).is_empty()
+                    })
+            })
+            .cloned()
+            .collect()
+    }
+
     /// The grant covers the request's operation, key and encryption context (not its principal),
     /// mirroring the evaluator's `grant_covers`.
     fn grant_covers(&mut self, g: &KmsGrant) -> Formula {

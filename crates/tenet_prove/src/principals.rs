@@ -4,7 +4,8 @@
 //! name of a session, the service name) and by kind. So every principal behaves like one of a finite
 //! set of *candidates*: each principal named anywhere (plus the sessions of the roles named), and
 //! per account named (plus one account named nowhere) a fresh root, user, role, role session,
-//! federated user and service-linked role; a fresh service, a fresh identity provider, and the
+//! federated user and service-linked role, and for each IAM user given as an extra principal (an
+//! owner of policies) the federated-user session of the same name; a fresh service, a fresh identity provider, and the
 //! anonymous caller. The symbolic request picks a candidate by index; matching a candidate against a
 //! statement is computed concretely by the evaluator's own `tenet_ast::eval::principal_match`.
 
@@ -81,7 +82,15 @@ pub fn candidates<'a>(
     }
     for e in extra_principals {
         match RequestPrincipal::parse(e) {
-            Ok(RequestPrincipal::Aws { arn, .. }) => note_aws(&arn, &mut accounts, &mut arns),
+            Ok(RequestPrincipal::Aws { arn, account, kind }) => {
+                note_aws(&arn, &mut accounts, &mut arns);
+                // The federated-user session the world names after this user (see
+                // `tenet_ast::eval::World::federating_user`).
+                if let AwsPrincipalKind::User { name } = kind {
+                    let partition = arn.split(':').nth(1).unwrap_or("aws");
+                    arns.insert(format!("arn:{partition}:sts::{account}:federated-user/{name}"));
+                }
+            }
             Ok(RequestPrincipal::Service(s)) => {
                 services.insert(s);
             }

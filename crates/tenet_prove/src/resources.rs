@@ -15,8 +15,8 @@
 //! shortest ARN in it as its representative; a literal ARN of the patterns represents its own cell.
 //!
 //! Every pattern is tracked in the evaluator's reading ([`ArnReading::DOCUMENTED`]); a pattern whose
-//! readings can disagree ([`possibly_ambiguous`]: a `?`, or a `*` ending one of the first five
-//! components) is tracked in every reading ([`ArnReading::ALL`]), so that the encoding can leave
+//! readings can disagree ([`possibly_ambiguous`]: a `?`, a `*` ending one of the first five
+//! components, or a `*` inside an S3 key) is tracked in every reading ([`ArnReading::ALL`]), so that the encoding can leave
 //! the choice open.
 //!
 //! The exploration is sparse, as in [`crate::actions`]: a product state lists only the automata
@@ -30,7 +30,7 @@
 
 use crate::budget::{charge, Phase};
 use std::collections::{BTreeMap, HashSet, VecDeque};
-use tenet_ast::eval::{arn_pattern_match_in, ArnReading};
+use tenet_ast::eval::{arn_pattern_match_in, arn_star_crossings, ArnReading};
 
 /// The largest number of product states explored before giving up (the string encoding is used).
 pub const MAX_STATES: usize = 200_000;
@@ -176,34 +176,21 @@ enum Tok {
 
 /// The tokens of a pattern in a reading (the rules of `tenet_ast::eval::arn_pattern_match_in`).
 fn tokens(pattern: &str, reading: ArnReading) -> Vec<Tok> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let first_five = if reading.early_stars_cross {
-        0
-    } else {
-        chars
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c == ':')
-            .nth(4)
-            .map_or(0, |(i, _)| i)
-    };
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| match c {
-            '*' => Tok::Star {
-                cross: i >= first_five && matches!(chars[i + 1..].iter().find(|c| **c != '*'), None | Some(':')),
-            },
+    pattern
+        .chars()
+        .zip(arn_star_crossings(pattern, reading))
+        .map(|(c, cross)| match c {
+            '*' => Tok::Star { cross },
             '?' => Tok::One {
                 colon: reading.question_matches_colon,
             },
-            c => Tok::Ch(*c),
+            c => Tok::Ch(c),
         })
         .collect()
 }
 
-/// Whether the readings of the ARN wildcard rules can disagree on this pattern (`?`, or a `*`
-/// ending one of the first five components of a pattern with five colons).
+/// Whether the readings of the ARN wildcard rules can disagree on this pattern (`?`, a `*` ending
+/// one of the first five components of a pattern with five colons, or a `*` inside an S3 key).
 pub fn possibly_ambiguous(pattern: &str) -> bool {
     pattern != "*" && tokens(pattern, ArnReading::STRICT) != tokens(pattern, ArnReading::LENIENT)
 }

@@ -359,3 +359,23 @@ fn vacuous_properties_are_errors() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Counterexamples name real resources: `*` for an action without resource types rather than an
+/// empty string, and the object a policy names rather than an invented representative.
+#[test]
+fn counterexamples_name_real_resources() {
+    let f = root().join("tests/fixtures/prove/soundness/real-resources.tenet");
+    let results = prove_file(&f).unwrap_or_else(|e| unreachable!("{e}"));
+    let resource = |name: &str| {
+        results
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(|r| r.counterexample.as_ref())
+            .map(|c| c.resource.clone())
+    };
+    assert_eq!(resource("violated-the-lister-lists-buckets").as_deref(), Some("*"));
+    assert_eq!(
+        resource("violated-the-lister-reads-the-report").as_deref(),
+        Some("arn:aws:s3:::reports/2024.csv")
+    );
+}

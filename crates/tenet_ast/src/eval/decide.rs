@@ -1,9 +1,9 @@
 //! The decision procedure of [`super::evaluate`]: denies, organization caps, then the identity and
 //! resource sides, KMS key policies and grants.
 
-use super::matching::{statement_match, PrincipalMatch};
+use super::matching::{statement_match_as, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
-use super::principal_match::{grantee_match, not_principal_reading_open};
+use super::principal_match::grantee_match;
 use super::{
     is_assume_role, is_get_caller_identity, is_kms_action, is_reserved_alias_change, ContextValue, Decision,
     Evaluation, Gap, KmsGrant, PolicySet, PolicySource, Request, StatementRef,
@@ -45,11 +45,24 @@ fn collect<'p>(
     quirk: bool,
     out: &mut Vec<Hit<'p>>,
 ) {
+    collect_as(policy, source, effect, request, None, quirk, out);
+}
+
+/// [`collect`] for a federated-user session created by `federator` (see `principal_match_as`).
+fn collect_as<'p>(
+    policy: &'p Policy,
+    source: PolicySource,
+    effect: Effect,
+    request: &Request,
+    federator: Option<&RequestPrincipal>,
+    quirk: bool,
+    out: &mut Vec<Hit<'p>>,
+) {
     for (index, stmt) in policy.statements.iter().enumerate() {
         if stmt.value.effect() != Some(effect) {
             continue;
         }
-        let principal = statement_match(&stmt.value, policy, request, quirk);
+        let principal = statement_match_as(&stmt.value, policy, request, federator, quirk);
         if principal != PrincipalMatch::No {
             out.push(Hit {
                 policy,
@@ -63,12 +76,22 @@ fn collect<'p>(
 
 /// The strongest applicable `Allow` of `policy` (stops at the first `Direct`).
 fn best_allow<'p>(policy: &'p Policy, source: PolicySource, request: &Request) -> Option<Hit<'p>> {
+    best_allow_as(policy, source, request, None)
+}
+
+/// [`best_allow`] for a federated-user session created by `federator` (see `principal_match_as`).
+fn best_allow_as<'p>(
+    policy: &'p Policy,
+    source: PolicySource,
+    request: &Request,
+    federator: Option<&RequestPrincipal>,
+) -> Option<Hit<'p>> {
     let mut best: Option<Hit<'p>> = None;
     for (index, stmt) in policy.statements.iter().enumerate() {
         if stmt.value.effect() != Some(Effect::Allow) {
             continue;
         }
-        let principal = statement_match(&stmt.value, policy, request, false);
+        let principal = statement_match_as(&stmt.value, policy, request, federator, false);
         if principal > best.map_or(PrincipalMatch::No, |b| b.principal) {
             best = Some(Hit {
                 policy,
@@ -136,16 +159,7 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     // resource except those of service-linked roles.
     let scps_apply = is_aws && !is_slr;
     let rcps_apply = !is_slr;
-    let quirk = !ps.boundaries.is_empty()
-        && matches!(
-            principal,
-            RequestPrincipal::Aws {
-                kind: AwsPrincipalKind::User { .. }
-                    | AwsPrincipalKind::Role { .. }
-                    | AwsPrincipalKind::AssumedRole { .. },
-                ..
-            }
-        );
+    let quirk = boundary_quirk(request, ps);
 
     // NOTE: principals without an account (anonymous, service, federated) have no identity
     // policies, boundaries or session policies; any given are ignored, for denies as for allows.
@@ -159,8 +173,17 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     for (i, p) in identity_policies.iter().enumerate() {
         collect(p, PolicySource::Identity(i), Effect::Deny, request, false, &mut denies);
     }
+    let federator = ps.federated_by.as_ref();
     if let Some(p) = ps.resource {
-        collect(p, PolicySource::Resource, Effect::Deny, request, quirk, &mut denies);
+        collect_as(
+            p,
+            PolicySource::Resource,
+            Effect::Deny,
+            request,
+            federator,
+            quirk,
+            &mut denies,
+        );
     }
     for (i, p) in boundaries.iter().enumerate() {
         collect(p, PolicySource::Boundary(i), Effect::Deny, request, false, &mut denies);
@@ -248,7 +271,8 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
         }
     }
     let session_hit = session.and_then(|p| best_allow(p, PolicySource::Session, request));
-    let session_ok = session.is_none() || session_hit.is_some();
+    // A federated-user session created without a session policy has no identity-side permission.
+    let session_ok = (session.is_none() && ps.federated_by.is_none()) || session_hit.is_some();
     let caps_ok = boundary_ok && session_ok;
     let identity_side = identity_allows && caps_ok;
     // The first cap that fails, when the identity side is needed and missing.
@@ -262,7 +286,9 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     let caps_gap = if !boundary_ok { Gap::Boundary } else { Gap::Session };
 
     // 4. The resource side.
-    let resource = ps.resource.and_then(|p| best_allow(p, PolicySource::Resource, request));
+    let resource = ps
+        .resource
+        .and_then(|p| best_allow_as(p, PolicySource::Resource, request, federator));
     let resource_match = resource.map_or(PrincipalMatch::No, |h| h.principal);
     // A grant to the exact principal stands alone; one to the role of a session is capped like a
     // resource-policy grant to the role ARN; one to the account root delegates to IAM policies.
@@ -388,6 +414,21 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     }
 }
 
+/// Whether a resource-policy `Deny` with `NotPrincipal` applies to the request's principal whatever
+/// the element lists: the principal has a permissions boundary (IAM User Guide, "NotPrincipal").
+pub(super) fn boundary_quirk(request: &Request, ps: &PolicySet) -> bool {
+    !ps.boundaries.is_empty()
+        && matches!(
+            request.principal,
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::User { .. }
+                    | AwsPrincipalKind::Role { .. }
+                    | AwsPrincipalKind::AssumedRole { .. },
+                ..
+            }
+        )
+}
+
 fn implicit(gap: Gap, reason: String) -> Evaluation {
     Evaluation {
         decision: Decision::ImplicitlyDenied,
@@ -492,49 +533,4 @@ fn grant_covers(grant: &KmsGrant, request: &Request) -> bool {
         }
     }
     true
-}
-
-/// Whether the decision depends on a point the IAM User Guide leaves open: a same-account request
-/// that the identity side does not allow because a permissions boundary or session policy caps it,
-/// and that an `Allow` of the resource policy with `Principal: "*"` would allow if `*` grants stood
-/// alone like grants to the exact principal. tenet reads them as capped (like a grant to a role
-/// ARN); the prover answers `unknown` when a verdict depends on it.
-pub fn star_grant_reading_matters(request: &Request, ps: &PolicySet) -> bool {
-    let has_caps = !ps.identity_open && (!ps.boundaries.is_empty() || ps.session.is_some());
-    if !has_caps || request.is_cross_account() || !matches!(request.principal, RequestPrincipal::Aws { .. }) {
-        return false;
-    }
-    let ev = evaluate(request, ps);
-    if ev.decision != Decision::ImplicitlyDenied || !matches!(ev.gap, Some(Gap::Boundary | Gap::Session)) {
-        return false;
-    }
-    ps.resource.is_some_and(|p| {
-        p.statements.iter().any(|s| {
-            s.value.effect() == Some(Effect::Allow)
-                && s.value
-                    .principal
-                    .as_ref()
-                    .is_some_and(|pr| !pr.value.negated.value && pr.value.is_any())
-                && statement_match(&s.value, p, request, false) != PrincipalMatch::No
-        })
-    })
-}
-
-/// Whether an allowed request is allowed only through an `Allow` with `NotPrincipal` that lists the
-/// caller but not its account (see `not_principal_reading_open`): under the other reading AWS would
-/// not grant it. Conservative: any such applicable statement of the resource policy counts.
-pub fn not_principal_allow_reading_matters(request: &Request, ps: &PolicySet) -> bool {
-    if !evaluate(request, ps).decision.is_allowed() {
-        return false;
-    }
-    ps.resource.is_some_and(|p| {
-        p.statements.iter().any(|s| {
-            s.value.effect() == Some(Effect::Allow)
-                && s.value
-                    .principal
-                    .as_ref()
-                    .is_some_and(|pr| not_principal_reading_open(&pr.value, &request.principal))
-                && statement_match(&s.value, p, request, false) != PrincipalMatch::No
-        })
-    })
 }

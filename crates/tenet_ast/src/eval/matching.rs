@@ -1,9 +1,11 @@
 //! Matching of the statement elements: `*`/`?` wildcards, policy variables, and the `Principal`,
-//! `Action` and `Resource` elements.
+//! `Action` and `Resource` elements (the ARN wildcard rules of `Resource` are in `arn_wildcards`).
 
 use std::borrow::Cow;
 
-use super::principal_match::principal_match;
+use super::arn_wildcards::{arn_match_tokens, arn_pattern_match, arn_tokens, ArnReading};
+use super::principal::RequestPrincipal;
+use super::principal_match::principal_match_as;
 use super::Request;
 use crate::policy::{ElementList, Policy, Statement};
 
@@ -42,7 +44,7 @@ pub(crate) enum Tok {
 }
 
 impl Tok {
-    fn from_policy_char(c: char) -> Tok {
+    pub(crate) fn from_policy_char(c: char) -> Tok {
         match c {
             '*' => Tok::Star,
             '?' => Tok::One,
@@ -386,6 +388,18 @@ pub(crate) fn statement_match(
     request: &Request,
     boundary_quirk: bool,
 ) -> PrincipalMatch {
+    statement_match_as(stmt, policy, request, None, boundary_quirk)
+}
+
+/// [`statement_match`] for a federated-user session whose federating IAM user is `federator` (see
+/// [`super::principal_match_as`]).
+pub(crate) fn statement_match_as(
+    stmt: &Statement,
+    policy: &Policy,
+    request: &Request,
+    federator: Option<&RequestPrincipal>,
+    boundary_quirk: bool,
+) -> PrincipalMatch {
     let Some(action) = &stmt.action else {
         return PrincipalMatch::No;
     };
@@ -402,7 +416,7 @@ pub(crate) fn statement_match(
     }
     let principal = match &stmt.principal {
         None => PrincipalMatch::Direct,
-        Some(p) => principal_match(&p.value, &request.principal, boundary_quirk),
+        Some(p) => principal_match_as(&p.value, &request.principal, federator, boundary_quirk),
     };
     if principal == PrincipalMatch::No {
         return PrincipalMatch::No;
@@ -432,208 +446,4 @@ fn resource_matches(list: &ElementList, resource: &str, substitute: bool, reques
         .iter()
         .any(|p| resolve_pattern(&p.value, substitute, request).matches_resource(resource));
     any != list.negated.value
-}
-
-// ---------------------------------------------------------------------------------------------
-// ARN wildcards in the `Resource` element.
-
-/// Whether the resource ARN `text` matches the `Resource`/`NotResource` pattern `pattern` (no
-/// variables; case-sensitive), in the reading of the IAM User Guide ([`ArnReading::DOCUMENTED`]).
-///
-/// IAM User Guide, "IAM JSON policy elements: Resource", "Using wildcards in resource ARNs":
-/// wildcards are used *within* the segments of an ARN (the parts separated by colons), several per
-/// segment, and "if the `*` wildcard is the last character of a resource ARN segment, it can expand
-/// to match beyond the colon boundaries". So:
-///
-/// - a `*` followed in the pattern by `:` or by the end of the pattern (after any further `*`) matches
-///   any run of characters, colons included;
-/// - any other `*` matches a run of characters without `:`;
-/// - `?` matches one character other than `:` (the docs say "any single character" within a
-///   segment).
-///
-/// So `arn:aws:s3:::bucket/*` matches `arn:aws:s3:::bucket/a:b`, and
-/// `arn:aws:cloudformation:*:*:stack/*/x` does not match `…:stack/a:b/x`.
-///
-/// NOTE: two points are open (see [`ArnReading`]): whether `?` may match `:`, and whether a `*`
-/// ending one of the first five components (`arn:aws:ec2:*:*:…`) may expand across colons as the
-/// sentence above says (IAM Access Analyzer's checks behave as if it may not: its samples label
-/// `…:*:*:stack/NotMySensitiveStack/*` as granting nothing that a Deny on
-/// `…:*:*:stack/MySensitiveStack/*` blocks, which is false for
-/// `…:r:a:stack/NotMySensitiveStack/x:y:stack/MySensitiveStack/z` if it may). The prover never
-/// reports a verdict that depends on them ([`arn_pattern_ambiguous`]).
-pub fn arn_pattern_match(pattern: &str, text: &str) -> bool {
-    arn_pattern_match_in(pattern, text, ArnReading::DOCUMENTED)
-}
-
-/// A reading of the ARN wildcard rules of the `Resource` element (see [`arn_pattern_match`]): the
-/// two points the IAM User Guide leaves open. AWS has one reading for every pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ArnReading {
-    /// A `*` ending one of the first five components of a pattern with five colons may match `:`
-    /// (else those components are matched separately, as for `ArnLike`).
-    pub early_stars_cross: bool,
-    /// `?` may match `:`.
-    pub question_matches_colon: bool,
-}
-
-impl ArnReading {
-    /// The evaluator's: the User Guide's sentences, with `?` not matching `:`.
-    pub const DOCUMENTED: ArnReading = ArnReading {
-        early_stars_cross: true,
-        question_matches_colon: false,
-    };
-    /// The narrowest.
-    pub const STRICT: ArnReading = ArnReading {
-        early_stars_cross: false,
-        question_matches_colon: false,
-    };
-    /// The widest.
-    pub const LENIENT: ArnReading = ArnReading {
-        early_stars_cross: true,
-        question_matches_colon: true,
-    };
-    /// Every reading.
-    pub const ALL: [ArnReading; 4] = [
-        ArnReading::STRICT,
-        ArnReading {
-            early_stars_cross: false,
-            question_matches_colon: true,
-        },
-        ArnReading::DOCUMENTED,
-        ArnReading::LENIENT,
-    ];
-}
-
-/// [`arn_pattern_match`] in a given reading. Every reading matches at least what
-/// [`ArnReading::STRICT`] matches and at most what [`ArnReading::LENIENT`] matches.
-pub fn arn_pattern_match_in(pattern: &str, text: &str, reading: ArnReading) -> bool {
-    if !pattern.contains(['*', '?']) {
-        return pattern == text;
-    }
-    // Without `?`, and with every `*` free to match `:` (the common `…/*`), it is the plain glob,
-    // which does not allocate.
-    let first_five = if reading.early_stars_cross {
-        0
-    } else {
-        pattern.match_indices(':').nth(4).map_or(0, |(i, _)| i)
-    };
-    let crossing_only = !pattern.contains('?')
-        && pattern
-            .match_indices('*')
-            .all(|(i, _)| i >= first_five && matches!(pattern[i..].bytes().find(|b| *b != b'*'), None | Some(b':')));
-    if crossing_only {
-        return wildcard_match(pattern, text, false);
-    }
-    arn_match_tokens(&arn_tokens(pattern.chars().map(Tok::from_policy_char), reading), text)
-}
-
-/// Whether the readings of the ARN wildcard rules disagree on whether `text` matches `pattern`
-/// (`text` puts a `:` where only a `?`, or a `*` ending one of the first five components, could match
-/// it).
-pub fn arn_pattern_ambiguous(pattern: &str, text: &str) -> bool {
-    text.contains(':')
-        && arn_pattern_match_in(pattern, text, ArnReading::STRICT)
-            != arn_pattern_match_in(pattern, text, ArnReading::LENIENT)
-}
-
-/// Whether a `Resource` pattern of a policy (with variables substituted when `substitute`) matches
-/// `request.resource` differently in different readings (see [`arn_pattern_ambiguous`]).
-pub fn resource_pattern_ambiguous(pattern: &str, substitute: bool, request: &Request) -> bool {
-    if !request.resource.contains(':') {
-        return false;
-    }
-    let toks = match resolve_pattern(pattern, substitute, request) {
-        Pattern::Plain(p) => return arn_pattern_ambiguous(p, &request.resource),
-        Pattern::Tokens(t) => t,
-        Pattern::Unresolvable => return false,
-    };
-    let strict = arn_tokens(toks.iter().copied(), ArnReading::STRICT);
-    let lenient = arn_tokens(toks.into_iter(), ArnReading::LENIENT);
-    arn_match_tokens(&strict, &request.resource) != arn_match_tokens(&lenient, &request.resource)
-}
-
-/// One element of an ARN pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ArnTok {
-    /// A literal character.
-    Ch(char),
-    /// `*`; `cross`: it may match `:`.
-    Star { cross: bool },
-    /// `?`; `colon`: it may match `:`.
-    One { colon: bool },
-}
-
-fn arn_tokens(toks: impl Iterator<Item = Tok>, reading: ArnReading) -> Vec<ArnTok> {
-    let toks: Vec<Tok> = toks.collect();
-    // Without `early_stars_cross`, the tokens before the pattern's fifth colon (when it has five).
-    let first_five = if reading.early_stars_cross {
-        0
-    } else {
-        toks.iter()
-            .enumerate()
-            .filter(|(_, t)| **t == Tok::Ch(':'))
-            .nth(4)
-            .map_or(0, |(i, _)| i)
-    };
-    toks.iter()
-        .enumerate()
-        .map(|(i, t)| match t {
-            Tok::Ch(c) => ArnTok::Ch(*c),
-            Tok::One => ArnTok::One {
-                colon: reading.question_matches_colon,
-            },
-            Tok::Star => ArnTok::Star {
-                cross: i >= first_five
-                    && matches!(
-                        toks[i + 1..].iter().find(|t| **t != Tok::Star),
-                        None | Some(Tok::Ch(':'))
-                    ),
-            },
-        })
-        .collect()
-}
-
-/// Runs the pattern's position automaton over `text`: `O(|pattern| * |text|)`, never exponential.
-fn arn_match_tokens(pattern: &[ArnTok], text: &str) -> bool {
-    if !pattern.iter().any(|t| !matches!(t, ArnTok::Ch(_))) {
-        return pattern
-            .iter()
-            .map(|t| if let ArnTok::Ch(c) = t { *c } else { ' ' })
-            .eq(text.chars());
-    }
-    let n = pattern.len();
-    let close = |set: &mut Vec<bool>| {
-        for i in 0..n {
-            if set[i] && matches!(pattern[i], ArnTok::Star { .. }) {
-                set[i + 1] = true;
-            }
-        }
-    };
-    let mut cur = vec![false; n + 1];
-    cur[0] = true;
-    close(&mut cur);
-    let mut next = vec![false; n + 1];
-    for c in text.chars() {
-        next.iter_mut().for_each(|b| *b = false);
-        let mut any = false;
-        for i in 0..n {
-            if !cur[i] {
-                continue;
-            }
-            let to = match pattern[i] {
-                ArnTok::Star { cross } if cross || c != ':' => i,
-                ArnTok::One { colon } if colon || c != ':' => i + 1,
-                ArnTok::Ch(x) if x == c => i + 1,
-                _ => continue,
-            };
-            next[to] = true;
-            any = true;
-        }
-        if !any {
-            return false;
-        }
-        close(&mut next);
-        std::mem::swap(&mut cur, &mut next);
-    }
-    cur[n]
 }

@@ -31,6 +31,7 @@
 //! Everything not decided by AWS's documentation is marked with a `// NOTE:` comment where it is
 //! decided, so the prover can implement the same choice.
 
+mod arn_wildcards;
 mod condition;
 mod matching;
 mod principal;
@@ -46,13 +47,16 @@ use std::collections::BTreeMap;
 use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
-pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
-pub use matching::{
-    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, resource_pattern_ambiguous, scan as scan_variables,
-    wildcard_match, ArnReading, Piece as VariablePiece, PrincipalMatch,
+pub use arn_wildcards::{
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, arn_star_crossings, resource_pattern_ambiguous,
+    ArnReading,
 };
+pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
+pub use matching::{scan as scan_variables, wildcard_match, Piece as VariablePiece, PrincipalMatch};
 pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
-pub use principal_match::{grantee_match, not_principal_reading_open, principal_match};
+pub use principal_match::{
+    grantee_match, names_user_of, not_principal_reading_open, principal_match, principal_match_as,
+};
 pub use world::{owns, IdentityWorld, Levels, Owned, World};
 
 /// One request to authorize.
@@ -416,6 +420,12 @@ pub struct PolicySet<'a> {
     pub rcps: Vec<Vec<&'a Policy>>,
     /// KMS grants on the key (only consulted when the action is a `kms:` action).
     pub grants: Vec<KmsGrant>,
+    /// For a federated-user session (`GetFederationToken`): the IAM user who federated it. Then
+    /// `identity` and `boundaries` are that user's, `session` is the session policy passed to
+    /// `GetFederationToken` and is required (without one the session's identity side allows
+    /// nothing), and a resource-policy grant naming the user applies to the session, capped by the
+    /// session policy (IAM User Guide, "Session policies"; "Permissions for GetFederationToken").
+    pub federated_by: Option<RequestPrincipal>,
 }
 
 impl<'a> PolicySet<'a> {
@@ -573,5 +583,9 @@ pub fn condition_holds(cond: &Condition, policy: &Policy, request: &Request) -> 
 }
 
 mod decide;
+mod open_points;
 
-pub use decide::{not_principal_allow_reading_matters, star_grant_reading_matters};
+pub use open_points::{
+    federation_reading_matters, not_principal_allow_reading_matters, not_principal_deny_reading_matters, open_point,
+    star_grant_reading_matters,
+};

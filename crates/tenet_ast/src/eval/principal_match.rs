@@ -29,6 +29,51 @@ pub fn principal_match(principals: &Principals, who: &RequestPrincipal, boundary
         .unwrap_or(PrincipalMatch::No)
 }
 
+/// [`principal_match`] for a principal acting as, or also as, `federator`: the IAM user who created
+/// the federated-user session `who` (`GetFederationToken`). A `Principal` element naming that user
+/// exactly names the session too, as a grant capped by its session policy (`Capped`): the IAM User
+/// Guide ("Session policies") says the resource-based permissions of the user are added before the
+/// session is created, and the session policy limits the total. A `NotPrincipal` element is read for
+/// the session alone (it spares the session only when it lists the session's own ARN).
+pub fn principal_match_as(
+    principals: &Principals,
+    who: &RequestPrincipal,
+    federator: Option<&RequestPrincipal>,
+    boundary_quirk: bool,
+) -> PrincipalMatch {
+    let m = principal_match(principals, who, boundary_quirk);
+    match federator {
+        Some(user) if m < PrincipalMatch::Capped && !principals.negated.value => {
+            let names_user = principals
+                .entries()
+                .any(|(ty, value)| entry_match(ty, &value.value, user) == PrincipalMatch::Direct);
+            if names_user {
+                PrincipalMatch::Capped
+            } else {
+                m
+            }
+        }
+        _ => m,
+    }
+}
+
+/// Whether a `Principal` element (not `NotPrincipal`) names, through an `AWS` entry, an IAM user of
+/// `account` (`arn:<partition>:iam::<account>:user/…`): for a federated-user session whose
+/// federating user is not known, whether the element names the session is open.
+pub fn names_user_of(principals: &Principals, account: &str) -> Vec<RequestPrincipal> {
+    if principals.negated.value {
+        return Vec::new();
+    }
+    principals
+        .entries()
+        .filter(|(ty, _)| *ty == PrincipalType::Aws)
+        .filter_map(|(_, value)| RequestPrincipal::parse(&value.value).ok())
+        .filter(|p| {
+            matches!(p, RequestPrincipal::Aws { account: a, kind: AwsPrincipalKind::User { .. }, .. } if a == account)
+        })
+        .collect()
+}
+
 /// Whether a `NotPrincipal` element lists the request principal, and so exempts it.
 ///
 /// NOTE: the IAM User Guide ("NotPrincipal") says AWS checks the account first, then the role or

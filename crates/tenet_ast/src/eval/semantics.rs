@@ -142,7 +142,7 @@ pub const RULES: &[Rule] = &[
         rule: "NotPrincipal with Allow grants everyone except those listed (a legacy form AWS advises against); with Deny, an IAM principal is spared only when its account is listed too.",
         source: "IAM User Guide, AWS JSON policy elements: NotPrincipal",
         treatment: Exact,
-        checked_by: "eval::matching::not_principal_excludes",
+        checked_by: "eval::principal_match::not_principal_excludes",
     },
     Rule {
         area: "open points",
@@ -167,10 +167,10 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         area: "resources",
-        rule: "ARN wildcards: `*` stays within a segment except when it ends one, `?` matches one character.",
+        rule: "ARN wildcards: `*` stays within a segment except when it ends one, `?` matches one character; the simulator reads a `*` inside an S3 object key like any other (it does not match a `:` of the key unless it ends a segment).",
         source: "IAM User Guide, IAM JSON policy elements: Resource",
         treatment: OpenReadingIsUnknown,
-        checked_by: "eval::matching (ArnReading), prove resources alphabet; whether `?` or a segment-ending `*` of the first five segments matches `:` is open",
+        checked_by: "eval::arn_wildcards (ArnReading), prove resources alphabet; whether `?`, a segment-ending `*` of the first five segments, or a `*` inside an S3 key (`arn:aws:s3:::b/*/x` against the key `a:c/x`) matches `:` is open; soundness/s3-key-colon.tenet",
     },
     Rule {
         area: "conditions",
@@ -223,17 +223,17 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         area: "open points",
-        rule: "A `*` principal in a same-account resource policy against a permissions boundary or a session policy: the simulator caps it like a grant to the role ARN.",
-        source: "IAM User Guide, Permissions boundaries (does not cover `*`)",
+        rule: "A `*` principal in a same-account resource policy against a permissions boundary or a session policy (and a grant to the user who federated a session, against that user's boundary): the simulator caps it like a grant to the role ARN.",
+        source: "IAM User Guide, Permissions boundaries (does not cover `*` or federated sessions)",
         treatment: OpenReadingIsUnknown,
         checked_by: "eval::star_grant_reading_matters, prove::decision; soundness/star-grant.tenet",
     },
     Rule {
         area: "open points",
-        rule: "NotPrincipal with Deny naming a principal but not its account: tenet applies the Deny to that principal too.",
-        source: "IAM User Guide, NotPrincipal (says the account must be listed)",
-        treatment: Exact,
-        checked_by: "eval::matching::not_principal_excludes",
+        rule: "NotPrincipal with Deny naming a principal but not its account: the simulator applies the Deny to that principal too.",
+        source: "IAM User Guide, NotPrincipal (says the account must be listed, not what happens when it is not)",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::not_principal_deny_reading_matters, prove::decision; soundness/not-principal-deny.tenet",
     },
     Rule {
         area: "not modelled",
@@ -243,11 +243,18 @@ pub const RULES: &[Rule] = &[
         checked_by: "prove::decision::grant_covers",
     },
     Rule {
-        area: "not modelled",
-        rule: "Federated users (GetFederationToken): the permissions of the IAM user who federated, capped by the session policy.",
-        source: "IAM User Guide, Session policies",
-        treatment: NotModelled("a federated-user session is an open-world principal of its account in proofs"),
-        checked_by: "eval::world",
+        area: "principals",
+        rule: "A federated-user session (GetFederationToken) has the identity policies and boundaries of the IAM user who created it, capped by the session policy passed (none passed: no permission of its own); a resource-policy grant naming that user reaches the session capped by the session policy, one naming the session stands alone. The world names a session after its user: `sts::A:federated-user/NAME` is a session of the owner `iam::A:user/…/NAME`, whose `session` policy is the one passed.",
+        source: "IAM User Guide, Permissions for GetFederationToken; Session policies; STS API Reference, GetFederationToken",
+        treatment: Exact,
+        checked_by: "eval::World::federating_user, eval::principal_match_as, prove::decision; soundness/federated.tenet, federated-no-session.tenet",
+    },
+    Rule {
+        area: "open points",
+        rule: "A federated-user session whose user the world does not name (no owner `user/NAME` of its account): whether a statement naming an IAM user of its account names it, and in a closed account whose users have policies, its identity side (read as open).",
+        source: "IAM User Guide, Permissions for GetFederationToken (the session ARN does not say which user created it)",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::federation_reading_matters, prove::decision; soundness/federated.tenet",
     },
 ];
 

@@ -17,6 +17,11 @@
 //! - any other IAM principal (not the root) is in the *open* world: its identity side allows
 //!   whatever it is asked ([`PolicySet::identity_open`]), the most permissive case, so that `never`
 //!   and `only` hold whatever its administrators attach;
+//! - a federated-user session `federated-user/NAME` (`GetFederationToken`) is named after the IAM
+//!   user who created it: the owner `user/…/NAME` of the same account, whose identity policies and
+//!   boundaries it has, capped by that user's `session` policy (the one passed to
+//!   `GetFederationToken`; a user's session policy does not cap the user itself); without such an
+//!   owner, who created it is an open point (`open_points::federation_reading_matters`);
 //! - SCPs govern the principals of the organization's member accounts, RCPs the resources they own;
 //!   without a list of member accounts they govern nobody (a proof then covers principals outside
 //!   the organization too). A `.tenet` file gives every member account the same levels
@@ -98,6 +103,17 @@ pub fn owns(owner: &RequestPrincipal, who: &RequestPrincipal) -> bool {
     }
 }
 
+/// Whether a principal is an IAM user.
+fn is_user(p: &RequestPrincipal) -> bool {
+    matches!(
+        p,
+        RequestPrincipal::Aws {
+            kind: AwsPrincipalKind::User { .. },
+            ..
+        }
+    )
+}
+
 /// How a principal's identity side is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IdentityWorld {
@@ -119,6 +135,19 @@ impl<'a> World<'a> {
                 kind: AwsPrincipalKind::Root,
                 ..
             } => IdentityWorld::Root,
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::FederatedUser { .. },
+                ..
+            } => {
+                if self.federating_user(who).is_some()
+                    || (self.closed_accounts.contains(who.account().unwrap_or_default())
+                        && !self.federation_identity_open(who))
+                {
+                    IdentityWorld::Closed
+                } else {
+                    IdentityWorld::Open
+                }
+            }
             RequestPrincipal::Aws { account, .. } => {
                 if self.owned.iter().any(|o| owns(&o.owner, who)) || self.closed_accounts.contains(account) {
                     IdentityWorld::Closed
@@ -128,6 +157,48 @@ impl<'a> World<'a> {
             }
             _ => IdentityWorld::None,
         }
+    }
+
+    /// The IAM user who created the federated-user session `who` (`GetFederationToken`), when the
+    /// world names it: the World names a federated-user session `arn:…:sts::ACCOUNT:federated-user/NAME`
+    /// after the user who federated it, so it is the owner `arn:…:iam::ACCOUNT:user/…/NAME` (same
+    /// account, same name) whose policies are given. Its identity policies and boundaries are the
+    /// session's, capped by its `session` policy (the one passed to `GetFederationToken`); a
+    /// session with another name has no determinable user (see
+    /// `open_points::federation_reading_matters`).
+    pub fn federating_user(&self, who: &RequestPrincipal) -> Option<&Owned<'a>> {
+        let RequestPrincipal::Aws {
+            account,
+            kind: AwsPrincipalKind::FederatedUser { name },
+            ..
+        } = who
+        else {
+            return None;
+        };
+        self.owned.iter().find(|o| {
+            matches!(&o.owner, RequestPrincipal::Aws { account: a, kind: AwsPrincipalKind::User { name: n }, .. } if a == account && n == name)
+        })
+    }
+
+    /// Whether `who` is a federated-user session of a closed account whose user the world does not
+    /// name while some user of the account has policies given: one of them may have created it, with
+    /// any session policy, so its identity side is read as open, and an allow that depends on it
+    /// is an open point.
+    pub fn federation_identity_open(&self, who: &RequestPrincipal) -> bool {
+        let RequestPrincipal::Aws {
+            account,
+            kind: AwsPrincipalKind::FederatedUser { .. },
+            ..
+        } = who
+        else {
+            return false;
+        };
+        self.closed_accounts.contains(account)
+            && self.federating_user(who).is_none()
+            && self
+                .owned
+                .iter()
+                .any(|o| is_user(&o.owner) && o.owner.account() == Some(account.as_str()))
     }
 
     /// The policies in play when `who` makes a request to a resource of `resource_account`.
@@ -143,9 +214,16 @@ impl<'a> World<'a> {
         for o in self.owned.iter().filter(|o| owns(&o.owner, who)) {
             ps.identity.extend(o.identity.iter().copied());
             ps.boundaries.extend(o.boundaries.iter().copied());
-            if ps.session.is_none() {
+            // A user's session policy is that of the sessions it federates, not its own.
+            if ps.session.is_none() && !is_user(&o.owner) {
                 ps.session = o.session;
             }
+        }
+        if let Some(user) = self.federating_user(who) {
+            ps.identity.extend(user.identity.iter().copied());
+            ps.boundaries.extend(user.boundaries.iter().copied());
+            ps.session = user.session;
+            ps.federated_by = Some(user.owner.clone());
         }
         if let Some(a) = who.account() {
             ps.scps = self.scps_of(a).to_vec();
@@ -219,7 +297,8 @@ impl<'a> World<'a> {
         };
         if !ps.identity_open && matches!(who, RequestPrincipal::Aws { .. }) {
             world.owned.push(Owned {
-                owner: who.clone(),
+                // A federated-user session's policies are those of the user who federated it.
+                owner: ps.federated_by.clone().unwrap_or_else(|| who.clone()),
                 identity: ps.identity.clone(),
                 boundaries: ps.boundaries.clone(),
                 session: ps.session,

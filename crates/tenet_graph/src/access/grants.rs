@@ -108,6 +108,7 @@ impl GrantPath {
             grants: Vec::new(),
             resource_is_trust_policy: false,
             identity_open: false,
+            federated_by: None,
         }
     }
 }

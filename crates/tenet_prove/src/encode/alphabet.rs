@@ -3,12 +3,16 @@
 
 use super::*;
 
+/// How a reading reads one pattern: which of its `*` may match `:`, and whether its `?` may.
+type ReadingSignature = (Vec<bool>, bool);
+
 impl Encoder {
     /// The resource matches the `Resource` pattern `pattern` (no variables) with the ARN wildcard
     /// rules of [`tenet_ast::eval::arn_pattern_match`].
     ///
     /// With `policy`, a pattern whose readings can disagree (see [`ArnReading`]) leaves the reading
-    /// open: two request-independent booleans, [`READING_EARLY_STARS`] and [`READING_QUESTION`],
+    /// open: three request-independent booleans, [`READING_EARLY_STARS`], [`READING_QUESTION`] and
+    /// [`READING_KEY_STARS`],
     /// choose AWS's one reading for every pattern, so an `unsat` answer holds in each reading; a
     /// model must then pass [`Encoder::unambiguous`] to be reported (see `run::check`). A property's
     /// own patterns are read as the evaluator reads them.
@@ -17,14 +21,33 @@ impl Encoder {
             return self.resource_reading(pattern, ArnReading::DOCUMENTED);
         }
         self.question_patterns.insert(pattern.to_string());
-        let mut alts = Vec::new();
+        // Readings that read this pattern alike share one match formula (most patterns hold only
+        // some of the three open points): the solver gets one membership per distinct reading.
+        let mut groups: Vec<(ReadingSignature, Vec<ArnReading>)> = Vec::new();
         for reading in ArnReading::ALL {
-            let flag = |on: bool, name: &str| if on { bool_var(name) } else { not(bool_var(name)) };
-            alts.push(and([
-                flag(reading.early_stars_cross, READING_EARLY_STARS),
-                flag(reading.question_matches_colon, READING_QUESTION),
-                self.resource_reading(pattern, reading),
-            ]));
+            let signature = (
+                arn_star_crossings(pattern, reading),
+                reading.question_matches_colon && pattern.contains('?'),
+            );
+            match groups.iter_mut().find(|(s, _)| *s == signature) {
+                Some((_, readings)) => readings.push(reading),
+                None => groups.push((signature, vec![reading])),
+            }
+        }
+        let flag = |on: bool, name: &str| if on { bool_var(name) } else { not(bool_var(name)) };
+        let mut alts = Vec::new();
+        for (_, readings) in groups {
+            let chosen = or(readings
+                .iter()
+                .map(|r| {
+                    and([
+                        flag(r.early_stars_cross, READING_EARLY_STARS),
+                        flag(r.question_matches_colon, READING_QUESTION),
+                        flag(r.key_stars_cross, READING_KEY_STARS),
+                    ])
+                })
+                .collect::<Vec<_>>());
+            alts.push(and([chosen, self.resource_reading(pattern, readings[0])]));
         }
         or(alts)
     }

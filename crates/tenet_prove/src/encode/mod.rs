@@ -31,7 +31,7 @@ use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use tenet_ast::eval::{
-    scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
+    arn_star_crossings, scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
     VariablePiece as Piece,
 };
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
@@ -149,6 +149,9 @@ pub const ACTION_INDEX: &str = "action.index";
 pub const READING_EARLY_STARS: &str = "reading.early_stars_cross";
 /// The reading of the ARN wildcard rules: `?` may match `:`.
 pub const READING_QUESTION: &str = "reading.question_matches_colon";
+/// The reading of the ARN wildcard rules: a `*` inside an S3 key that does not end a segment may
+/// match `:`.
+pub const READING_KEY_STARS: &str = "reading.key_stars_cross";
 /// The variable of the resource's index into [`ResourceAlphabet::reps`].
 pub const RESOURCE_INDEX: &str = "resource.index";
 /// An account id named nowhere, distinct from [`FRESH_ACCOUNT`]: a resource account in no
@@ -389,7 +392,8 @@ impl Encoder {
     }
 
     /// Every reading of every policy pattern agrees on the resource (it puts no `:` where only a
-    /// `?`, or a `*` ending one of the first five components, could match it).
+    /// `?`, a `*` ending one of the first five components, or a `*` inside an S3 key, could match
+    /// it).
     ///
     /// Also: every multi-valued key that an operator without a set qualifier reads holds exactly
     /// one value when present (where every reading of such an operator agrees).

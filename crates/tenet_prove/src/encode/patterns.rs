@@ -31,15 +31,9 @@ impl Encoder {
     /// `t` matches the `Resource` pattern `pattern` (no variables) in a reading of the ARN wildcard
     /// rules of [`tenet_ast::eval::arn_pattern_match_in`].
     pub fn arn_wildcard_resource(pattern: &str, reading: ArnReading, t: Term) -> Formula {
-        // Under the strict reading, a `*` before the pattern's fifth colon never matches `:`.
-        let first_five = if reading.early_stars_cross {
-            0
-        } else {
-            pattern.match_indices(':').nth(4).map_or(0, |(i, _)| i)
-        };
-        let cross = |i: usize| i >= first_five && matches!(pattern[i..].chars().find(|c| *c != '*'), None | Some(':'));
+        let crossings = arn_star_crossings(pattern, reading);
         let crossing_only =
-            !pattern.contains('?') && pattern.char_indices().filter(|(_, c)| *c == '*').all(|(i, _)| cross(i));
+            !pattern.contains('?') && pattern.chars().zip(&crossings).all(|(c, cross)| c != '*' || *cross);
         if crossing_only {
             // Every `*` may match `:`: plain glob matching.
             return Self::wildcard(pattern, t);
@@ -50,7 +44,7 @@ impl Encoder {
         ]);
         let mut parts = Vec::new();
         let mut lit = String::new();
-        for (i, c) in pattern.char_indices() {
+        for (c, cross) in pattern.chars().zip(crossings) {
             if !matches!(c, '*' | '?') {
                 lit.push(c);
                 continue;
@@ -59,7 +53,7 @@ impl Encoder {
                 parts.push(Regex::Lit(std::mem::take(&mut lit)));
             }
             parts.push(match c {
-                '*' if cross(i) => Regex::All,
+                '*' if cross => Regex::All,
                 '*' => Regex::Star(Box::new(no_colon.clone())),
                 _ if reading.question_matches_colon => Regex::AnyChar,
                 _ => no_colon.clone(),

@@ -127,6 +127,7 @@ impl Encoder {
         // The evaluator's reading.
         fs.push(bool_var(READING_EARLY_STARS));
         fs.push(not(bool_var(READING_QUESTION)));
+        fs.push(not(bool_var(READING_KEY_STARS)));
         for (l, k) in &self.keys {
             let present = bool_var(format!("k.{l}.present"));
             let Some(v) = req.context.get(&k.name) else {

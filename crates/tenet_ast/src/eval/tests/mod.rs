@@ -200,6 +200,7 @@ fn s3_read() -> Policy {
 mod conditions;
 mod context;
 mod elements;
+mod federation;
 mod kms;
 mod logic;
 mod principals;
