@@ -182,3 +182,26 @@ fn policy_paths_outside_the_current_directory_are_refused_at_their_header_unless
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&outer);
 }
+
+#[test]
+fn prove_shows_progress_on_a_terminal_only() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not available to make a terminal");
+        return;
+    }
+    let on_tty = Command::new("script")
+        .args(["-qec", &format!("{TENET} prove policies/prove/key.tenet"), "/dev/null"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&on_tty.stdout);
+    assert!(
+        shown.contains("tenet prove: ") && shown.contains("proving `policies/prove/key.tenet`"),
+        "no progress on a terminal: {shown}"
+    );
+    let piped = tenet(&["prove", "policies/prove/key.tenet"]);
+    assert!(
+        !stderr(&piped).contains("tenet prove: "),
+        "progress when not on a terminal"
+    );
+}
