@@ -341,7 +341,7 @@ pub(crate) fn outside_root(base: &Path, file: &PropertyFile, root: &Path) -> Opt
         let resolved = path.canonicalize().unwrap_or_else(|_| {
             // `..` taken lexically: what the path would be, were it there.
             let mut out = std::path::PathBuf::new();
-            for c in std::path::absolute(&path).unwrap_or(path.clone()).components() {
+            for c in std::path::absolute(&path).unwrap_or_else(|_| path.clone()).components() {
                 match c {
                     std::path::Component::ParentDir => {
                         out.pop();
