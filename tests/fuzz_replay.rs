@@ -6,7 +6,7 @@
 //! The real campaign (coverage-guided, nightly) is `scripts/fuzz.sh MINUTES`; this replay needs no
 //! nightly toolchain and is the same on every run. `TENET_FUZZ_REPLAY=N` sets the mutations per
 //! target (default 20,000: about half a minute in a debug build). A failing input is written to the temporary directory and named.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly")]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
 #[path = "../fuzz/targets.rs"]
 mod targets;
@@ -240,15 +240,17 @@ fn replay(target: &str, salt: u64, body: fn(&[u8])) {
     let mut executions = 0;
     for input in inputs {
         executions += 1;
-        if std::panic::catch_unwind(|| body(&input)).is_err() {
-            let path = std::env::temp_dir().join(format!("tenet-fuzz-replay-{target}-{}", std::process::id()));
-            std::fs::write(&path, &input).unwrap();
-            panic!(
-                "target `{target}` panicked on input {executions} (saved to {}): {:?}",
-                path.display(),
-                String::from_utf8_lossy(&input).chars().take(400).collect::<String>()
-            );
+        let crashed = std::panic::catch_unwind(|| body(&input)).is_err();
+        let saved = std::env::temp_dir().join(format!("tenet-fuzz-replay-{target}-{}", std::process::id()));
+        if crashed {
+            std::fs::write(&saved, &input).unwrap();
         }
+        assert!(
+            !crashed,
+            "target `{target}` panicked on input {executions} (saved to {}): {:?}",
+            saved.display(),
+            String::from_utf8_lossy(&input).chars().take(400).collect::<String>()
+        );
     }
     eprintln!(
         "fuzz replay `{target}`: {} seeds, {executions} executions, no crash",
