@@ -4,7 +4,9 @@
 #
 # Usage: scripts/fuzz.sh [MINUTES] [TARGET...]
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`); libz3-dev as for tenet.
-# Crashing inputs land in fuzz/artifacts/<target>/; turn each into a regression test.
+# Crashing inputs land in fuzz/artifacts/<target>/; turn each into a regression test (and add it to
+# CRASHES in tests/fuzz_replay.rs, which CI runs: the same target bodies, fuzz/targets.rs, on the
+# same seeds plus deterministic mutations, on stable Rust).
 # Exit: 0 no crash, 1 some target crashed, 2 set-up failed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -59,6 +59,10 @@ pub struct ProveArgs {
     /// Prove only the property of this name (repeatable).
     #[arg(long = "property", value_name = "NAME")]
     properties: Vec<String>,
+    /// Read policy files outside the current directory too (a `.tenet` file naming one is
+    /// refused otherwise).
+    #[arg(long)]
+    allow_outside: bool,
 }
 
 /// The results of one `.tenet` file.
@@ -151,6 +155,7 @@ pub fn run_prove(args: &ProveArgs) -> i32 {
     let options = RunOptions {
         limits: Limits::new(args.timeout, args.memory_mb, args.total_timeout),
         only: args.properties.clone(),
+        root: (!args.allow_outside).then(|| PathBuf::from(".")),
     };
     let files = match crate::lint::collect_files(&args.paths, "tenet") {
         Ok(f) => f,

@@ -45,6 +45,7 @@ impl Group {
         let options = RunOptions {
             limits: limits.clone(),
             only: Vec::new(),
+            root: None,
         };
         let results = std::sync::Mutex::new(Vec::<PropertyResult>::new());
         let start = Instant::now();

@@ -170,8 +170,10 @@ impl Product {
         cs
     }
 
-    fn run(&self, text: &str) -> Vec<u32> {
-        let mut state = self.start();
+    /// The patterns that accept `text`, from the start state `start` (computed once by the caller:
+    /// it holds every pattern).
+    fn run(&self, start: &State, text: &str) -> Vec<u32> {
+        let mut state = start.clone();
         for c in text.bytes() {
             state = self.step(&state, c);
         }
@@ -211,6 +213,7 @@ impl Alphabet {
             .chain((b' '..=b'~').filter(|c| !c.is_ascii_uppercase()))
             .find(|c| !sigma.contains(c) && !matches!(c, b'*' | b'?'))?;
         let start = product.start();
+        let first = start.clone();
         let mut bytes = state_bytes(&start);
         charge(Phase::ActionAlphabet, bytes).ok()?;
         let mut seen: HashSet<State> = HashSet::new();
@@ -248,8 +251,12 @@ impl Alphabet {
         }
         drop(seen);
         // Prefer a literal action name of the patterns as the representative of its class.
-        for p in pats.iter().filter(|p| !p.contains(['*', '?'])) {
-            classes.insert(product.run(p), p.clone());
+        // (Thousands of literals, each run over every pattern: the budget is asked as it goes.)
+        for (n, p) in pats.iter().filter(|p| !p.contains(['*', '?'])).enumerate() {
+            if n % 64 == 63 {
+                charge(Phase::ActionAlphabet, bytes).ok()?;
+            }
+            classes.insert(product.run(&first, p), p.clone());
         }
         charge(Phase::ActionAlphabet, (classes.len() * pats.len()) as u64).ok()?;
         let (matches, reps): (Vec<Vec<bool>>, Vec<String>) = classes

@@ -235,6 +235,13 @@ pub fn charge(phase: Phase, bytes: u64) -> Result<(), Cutoff> {
     })
 }
 
+/// Whether the work under the ambient budget must stop: it was cut already, or its deadline has
+/// passed (the cut-off is then recorded, in `phase`). Constructions with no natural size to charge,
+/// such as the formulas of a policy, poll it and stop early; without an ambient budget, never.
+pub fn interrupted(phase: Phase) -> bool {
+    CURRENT.with(|c| c.borrow().as_ref().is_some_and(|b| b.check(phase, 0).is_err()))
+}
+
 /// Whether the ambient budget's deadline has passed, without recording a cut-off (for cosmetic work
 /// that simply stops, such as polishing a confirmed counterexample).
 pub fn out_of_time() -> bool {
@@ -285,6 +292,27 @@ mod tests {
             b.check(Phase::Solving, 0),
             Err(Cutoff::RunTime { limit_ms: 0, .. })
         ));
+    }
+
+    #[test]
+    fn formulas_built_past_the_deadline_stop_at_once_and_say_so() {
+        use crate::ir::{bool_var, or, Formula};
+        // 3,000 operands, 1,000 distinct: without a budget, each distinct one once, in order.
+        let many = || (0..3000).map(|i| bool_var(format!("v{}", i % 1000)));
+        let expected: Vec<Formula> = (0..1000).map(|i| bool_var(format!("v{i}"))).collect();
+        assert_eq!(or(many()), Formula::Or(expected));
+        // Past the deadline the construction stops (its result is discarded) and the cut-off says
+        // where the work was.
+        let b = Budget::start(&Limits::new(0, 2048, None), Duration::ZERO);
+        assert_eq!(b.enter(|| or(many())), Formula::Const(false));
+        assert_eq!(
+            b.cutoff().map(|c| c.reason()),
+            Some("the time limit of 0 ms was reached while encoding the policies (raise it with `--timeout`)".into())
+        );
+        // Within the limit, the same formula as without a budget.
+        let b = Budget::start(&Limits::new(60_000, 2048, None), Duration::ZERO);
+        assert_eq!(b.enter(|| or(many())), or(many()));
+        assert!(b.cutoff().is_none());
     }
 
     #[test]

@@ -53,6 +53,7 @@ impl Encoder {
     }
 
     /// The statements of `p` of one effect that apply to candidate `who` with class at least `min`.
+    /// Under a budget that is cut, nothing: the work stops and its result is discarded.
     fn applies(p: &Policy, bodies: &[(usize, Formula)], who: &RequestPrincipal, quirk: bool, min: Class) -> Formula {
         Self::applies_as(p, bodies, who, None, quirk, min)
     }
@@ -67,6 +68,9 @@ impl Encoder {
         quirk: bool,
         min: Class,
     ) -> Formula {
+        if crate::budget::interrupted(crate::budget::Phase::Encoding) {
+            return Formula::Const(false);
+        }
         or(bodies
             .iter()
             .filter(|(i, _)| {

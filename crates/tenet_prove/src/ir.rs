@@ -7,6 +7,7 @@
 //! INVARIANT: every smart constructor returns a formula equivalent to the one it was asked for; the
 //! folding only removes `true`/`false`, duplicates and literal-only comparisons.
 
+use crate::distinct::Distinct;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
@@ -305,22 +306,32 @@ pub fn or(fs: impl IntoIterator<Item = Formula>) -> Formula {
 }
 
 /// `and` (`unit == true`) or `or` (`unit == false`): `unit` is the identity, its negation absorbs.
+///
+/// Duplicates are removed in expected linear time ([`Distinct`]). The formulas of a property are
+/// built under its budget: once the budget is cut (or its deadline passes), this returns `unit` at
+/// once, so a construction past the time limit stops instead of running on; the runner discards
+/// everything built under a cut budget (see [`crate::budget`]).
 fn junction(fs: impl IntoIterator<Item = Formula>, unit: bool) -> Formula {
-    let mut out: Vec<Formula> = Vec::new();
-    let push = |g: Formula, out: &mut Vec<Formula>| {
-        if !out.contains(&g) {
-            out.push(g);
-        }
-    };
+    if crate::budget::interrupted(crate::budget::Phase::Encoding) {
+        return Formula::Const(unit);
+    }
+    let mut out = Distinct::new();
     for f in fs {
         match f {
             Formula::Const(c) if c == unit => {}
             Formula::Const(_) => return Formula::Const(!unit),
-            Formula::And(inner) if unit => inner.into_iter().for_each(|g| push(g, &mut out)),
-            Formula::Or(inner) if !unit => inner.into_iter().for_each(|g| push(g, &mut out)),
-            g => push(g, &mut out),
+            Formula::And(inner) if unit => inner.into_iter().for_each(|g| {
+                out.push(g);
+            }),
+            Formula::Or(inner) if !unit => inner.into_iter().for_each(|g| {
+                out.push(g);
+            }),
+            g => {
+                out.push(g);
+            }
         }
     }
+    let mut out = out.into_vec();
     match out.len() {
         0 => Formula::Const(unit),
         1 => out.pop().unwrap_or(Formula::Const(unit)),

@@ -17,6 +17,7 @@ pub mod actions;
 pub mod budget;
 pub mod counterexample;
 pub mod decision;
+mod distinct;
 pub mod encode;
 pub mod estate;
 pub mod ir;

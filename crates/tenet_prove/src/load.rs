@@ -388,3 +388,37 @@ pub(crate) fn unreadable_file(base: &Path, file: &PropertyFile) -> Option<(Strin
             .map(|e| (path.display().to_string(), e))
     })
 }
+
+/// The first path the file names (a `policy` or `estate` header, a property's own file) that
+/// resolves outside `root` (canonical), with its span and where it resolves: a `.tenet` file must
+/// not make tenet read files beyond the project unless the user allows it (`--allow-outside`).
+/// Symbolic links are followed; a path that does not exist is resolved without them.
+pub(crate) fn outside_root(base: &Path, file: &PropertyFile, root: &Path) -> Option<(tenet_diagnostics::Span, String)> {
+    let mut named: Vec<&tenet_diagnostics::Spanned<String>> = file.policies.iter().map(|r| &r.path).collect();
+    named.extend(&file.estates);
+    for p in &file.properties {
+        match &p.kind {
+            PropertyKind::NotPublic { file } => named.push(file),
+            PropertyKind::NoNewAccess { new, old } => named.extend([new, old]),
+            PropertyKind::Equivalent { a, b } => named.extend([a, b]),
+            _ => {}
+        }
+    }
+    named.into_iter().find_map(|rel| {
+        let path = base.join(&rel.value);
+        let resolved = path.canonicalize().unwrap_or_else(|_| {
+            // `..` taken lexically: what the path would be, were it there.
+            let mut out = std::path::PathBuf::new();
+            for c in std::path::absolute(&path).unwrap_or_else(|_| path.clone()).components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    c => out.push(c),
+                }
+            }
+            out
+        });
+        (!resolved.starts_with(root)).then(|| (rel.span, resolved.display().to_string()))
+    })
+}

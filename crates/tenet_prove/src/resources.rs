@@ -446,7 +446,17 @@ impl ResourceAlphabet {
             class: Vec::new(),
         };
         // A literal ARN of the patterns represents its own cell.
-        for p in alphabet.patterns.clone().iter().filter(|p| !p.contains(['*', '?'])) {
+        // (Thousands of literals, each run over every pattern: the budget is asked as it goes.)
+        for (n, p) in alphabet
+            .patterns
+            .clone()
+            .iter()
+            .filter(|p| !p.contains(['*', '?']))
+            .enumerate()
+        {
+            if n % 64 == 63 {
+                charge(Phase::ResourceAlphabet, bytes).ok()?;
+            }
             cells.insert(alphabet.key_of(&autos, p), p.clone());
         }
         for ((accepting, class), rep) in cells {

@@ -45,6 +45,32 @@ pub enum ProveError {
     /// The estate of an `estate` header cannot be read (its diagnostics were printed).
     #[error("{0}")]
     Estate(String),
+    /// A path the file names leaves the project directory.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Outside(Box<OutsideProject>),
+}
+
+/// A path a `.tenet` file names resolves outside the directory the run is confined to.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("`{path}` is outside the project directory `{root}`")]
+#[diagnostic(
+    code(tenet::prove::outside),
+    help("run tenet from a directory that holds it, or pass `--allow-outside`")
+)]
+pub struct OutsideProject {
+    /// The `.tenet` file.
+    #[source_code]
+    pub src: miette::NamedSource<String>,
+    /// The path in the file.
+    #[label("resolves to `{resolved}`")]
+    pub span: miette::SourceSpan,
+    /// The path as written.
+    pub path: String,
+    /// Where it resolves.
+    pub resolved: String,
+    /// The project directory.
+    pub root: String,
 }
 
 /// How to run the properties of a file.
@@ -54,6 +80,9 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Only the properties with these names (all when empty).
     pub only: Vec<String>,
+    /// The directory that every policy path of a `.tenet` file must resolve into (`None`: no
+    /// such confinement); the command line gives the current directory unless `--allow-outside`.
+    pub root: Option<PathBuf>,
 }
 
 /// A parsed `.tenet` file with its headers loaded.
@@ -65,7 +94,7 @@ struct Parsed {
     headers_time: Duration,
 }
 
-fn parse_file(path: &Path) -> Result<Parsed, ProveError> {
+fn parse_file(path: &Path, root: Option<&Path>) -> Result<Parsed, ProveError> {
     let text = std::fs::read_to_string(path).map_err(|source| ProveError::Io {
         path: path.display().to_string(),
         source,
@@ -75,6 +104,23 @@ fn parse_file(path: &Path) -> Result<Parsed, ProveError> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    // Nothing outside the project is read, not even to see whether it exists.
+    if let Some(root) = root {
+        let root = root.canonicalize().map_err(|source| ProveError::Io {
+            path: root.display().to_string(),
+            source,
+        })?;
+        if let Some((span, resolved)) = crate::load::outside_root(&base, &file, &root) {
+            let written = text.get(span.range()).unwrap_or_default().to_string();
+            return Err(ProveError::Outside(Box::new(OutsideProject {
+                src: miette::NamedSource::new(path.display().to_string(), text),
+                span: (span.range().start, span.range().len()).into(),
+                path: written.trim_matches('"').to_string(),
+                resolved,
+                root: root.display().to_string(),
+            })));
+        }
+    }
     // A missing policy file is tenet's failure to run (exit 2), never an `unknown` verdict.
     if let Some((path, source)) = crate::load::unreadable_file(&base, &file) {
         return Err(ProveError::Io { path, source });
@@ -96,7 +142,7 @@ fn parse_file(path: &Path) -> Result<Parsed, ProveError> {
 /// Parses and prepares every property of a `.tenet` file, without limits (for `tenet compile`
 /// and the benchmark).
 pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
-    let parsed = parse_file(path)?;
+    let parsed = parse_file(path, None)?;
     let mut out = Vec::new();
     for p in &parsed.properties {
         // Over an estate, a property is proved piece by piece (per resource, per link).
@@ -134,6 +180,7 @@ pub fn prove_file_with(path: &Path, timeout_ms: u32) -> Result<Vec<PropertyResul
             ..Limits::default()
         },
         only: Vec::new(),
+        root: None,
     };
     let results = std::sync::Mutex::new(Vec::new());
     let order = prove_file_streaming(path, &options, |r| {
@@ -154,7 +201,7 @@ pub fn prove_file_streaming(
     on_result: impl Fn(PropertyResult) + Sync,
 ) -> Result<Vec<String>, ProveError> {
     crate::smt::set_memory_limit(options.limits.memory_mb);
-    let parsed = parse_file(path)?;
+    let parsed = parse_file(path, options.root.as_deref())?;
     let selected: Vec<&Property> = parsed
         .properties
         .iter()

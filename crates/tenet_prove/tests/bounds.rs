@@ -21,6 +21,7 @@ fn prove(tenet: &Path, limits: Limits, only: &[&str]) -> Vec<PropertyResult> {
     let options = RunOptions {
         limits,
         only: only.iter().map(|s| s.to_string()).collect(),
+        root: None,
     };
     let results = std::sync::Mutex::new(Vec::new());
     prove_file_streaming(tenet, &options, |r| results.lock().unwrap().push(r)).unwrap();

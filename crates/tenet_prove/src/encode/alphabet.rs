@@ -54,6 +54,9 @@ impl Encoder {
 
     /// The resource matches `pattern` in a reading of the ARN wildcard rules.
     pub(super) fn resource_reading(&mut self, pattern: &str, reading: ArnReading) -> Formula {
+        if crate::budget::interrupted(crate::budget::Phase::Encoding) {
+            return FALSE; // the budget is cut: the work stops and the runner discards it
+        }
         match &self.resource_alphabet {
             Some(a) => match a.pattern_index(pattern) {
                 Some(p) => {
@@ -119,6 +122,9 @@ impl Encoder {
 
     /// The action matches the (case-insensitive) pattern.
     pub fn action_pattern(&mut self, pattern: &str) -> Formula {
+        if crate::budget::interrupted(crate::budget::Phase::Encoding) {
+            return FALSE; // the budget is cut: the work stops and the runner discards it
+        }
         if !pattern.is_ascii() {
             return self.fresh_bool(format!("non-ASCII action pattern `{pattern}`"));
         }
