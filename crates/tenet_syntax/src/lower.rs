@@ -85,7 +85,7 @@ fn condition_value(c: &tenet_ast::Condition, v: &Spanned<ConditionValue>, out: &
     match c.parsed.map(|p| p.operator.family()) {
         Some(OperatorFamily::IpAddress) => out.extend(grammar::cidr::parse_cidr(&text, v.span).1),
         Some(OperatorFamily::Date) => out.extend(grammar::date::parse_date(&text, v.span).1),
-        Some(OperatorFamily::String) if !text.contains(['*', '?']) => {
+        Some(OperatorFamily::String) if !grammar::has_wildcard(&text) => {
             let key = c.key.value.to_ascii_lowercase();
             match key.as_str() {
                 "aws:sourcevpc" => out.extend(grammar::ids::parse_vpc_id(&text, v.span).1),

@@ -46,12 +46,13 @@ use std::collections::BTreeMap;
 use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
-pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
+pub use crate::semantics::{is_account_id, parse_cidr, parse_date, Cidr};
+pub use condition::{parse_decimal, Decimal};
 pub use matching::{
     arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, resource_pattern_ambiguous, scan as scan_variables,
     wildcard_match, ArnReading, Piece as VariablePiece, PrincipalMatch,
 };
-pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
+pub use principal::{AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{grantee_match, not_principal_reading_open, principal_match};
 pub use world::{owns, IdentityWorld, Owned, World};
 
