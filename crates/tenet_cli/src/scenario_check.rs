@@ -2,7 +2,7 @@
 //! (a misspelled `serviceControlPolicies` must not silently drop the SCPs), files it names must stay
 //! inside the current directory unless `--allow-outside` is given, and a `kmsGrants` path is read.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tenet_diagnostics::{Diagnostic, Severity, Span};
 use tenet_syntax::json::{JsonKind, JsonValue};
@@ -76,19 +76,7 @@ pub fn outside_project(path: &Path, span: Span) -> Option<Diagnostic> {
 }
 
 /// `path` made absolute with `..` resolved without touching the file system.
-pub(crate) fn lexical(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use tenet_output::lexical;
 
 /// The `kmsGrants` value with a path (a string) replaced by the JSON of that file.
 pub fn kms_grants_file(root: &JsonValue) -> Option<(String, Span)> {
