@@ -11,6 +11,7 @@
     clippy::panic,
     reason = "a test fails loudly"
 )]
+#![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -118,11 +118,13 @@ impl Live {
 
     fn finished(&mut self, file: &Path, r: &PropertyResult) {
         self.done += 1;
-        self.counts[match r.verdict {
-            Verdict::Holds => 0,
-            Verdict::Violated => 1,
-            Verdict::Unknown => 2,
-        }] += 1;
+        let [holds, violated, unknown] = &mut self.counts;
+        let slot = match r.verdict {
+            Verdict::Holds => holds,
+            Verdict::Violated => violated,
+            Verdict::Unknown => unknown,
+        };
+        *slot += 1;
         self.clear_progress();
         match self.format {
             ProveFormat::Human => print_out(&render_result(r)),

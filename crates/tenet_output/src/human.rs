@@ -47,7 +47,7 @@ pub fn render_human(results: &[FileResult], color: bool, verbose: bool, passed_o
             &escape_hidden(&r.display),
             &r.source,
             &r.line_index,
-            &r.diagnostics[..take],
+            r.diagnostics.get(..take).unwrap_or_default(),
             RenderOptions { color, width },
         ));
         let hidden = r.diagnostics.len() - take;

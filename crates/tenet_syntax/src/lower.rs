@@ -141,8 +141,8 @@ impl Lowerer {
     fn dedup<'a>(&mut self, members: &'a [Member], context: &str) -> Vec<&'a Member> {
         let mut kept: Vec<&Member> = Vec::new();
         for m in members {
-            if let Some(prev) = kept.iter().position(|k| k.key.value == m.key.value) {
-                let first = kept[prev].key.span;
+            if let Some(prev) = kept.iter_mut().find(|k| k.key.value == m.key.value) {
+                let first = prev.key.span;
                 self.push(
                     error(
                         codes::DUPLICATE_KEY,
@@ -152,7 +152,7 @@ impl Lowerer {
                     .with_label(first, "first defined here")
                     .with_help("IAM and JSON libraries disagree on which value counts: keep one"),
                 );
-                kept[prev] = m;
+                *prev = m;
                 continue;
             }
             kept.push(m);

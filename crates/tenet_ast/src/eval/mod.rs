@@ -289,10 +289,12 @@ impl Context {
             self.0.get(key)
         } else if key.is_ascii() && key.len() <= 256 {
             let mut buf = [0u8; 256];
-            let lower = &mut buf[..key.len()];
-            lower.copy_from_slice(key.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).ok().and_then(|k| self.0.get(k))
+            let lower = buf.get_mut(..key.len()).and_then(|lower| {
+                lower.copy_from_slice(key.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok()
+            });
+            lower.and_then(|k| self.0.get(k))
         } else {
             self.0.get(&key.to_lowercase())
         };

@@ -84,11 +84,13 @@ fn keep_most_severe(results: Vec<(Severity, SarifResult)>, max: usize) -> (Vec<S
     if results.len() <= max {
         return (results.into_iter().map(|(_, r)| r).collect(), Vec::new());
     }
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(results[i].0));
+    let mut order: Vec<(usize, Severity)> = results.iter().map(|(s, _)| *s).enumerate().collect();
+    order.sort_by_key(|&(_, severity)| std::cmp::Reverse(severity));
     let mut keep = vec![false; results.len()];
-    for &i in &order[..max] {
-        keep[i] = true;
+    for (i, _) in order.into_iter().take(max) {
+        if let Some(k) = keep.get_mut(i) {
+            *k = true;
+        }
     }
     let omitted = results.len() - max;
     let kept = results
