@@ -20,9 +20,10 @@
 //! the choice open.
 //!
 //! The product and its search are the ones the action alphabet uses (`crate::product`); the
-//! exploration is sparse: a product state lists only the automata still alive, and from each state only the characters that matter there are tried (those an alive
-//! automaton names at its current positions, `:`, `*`, the next characters of the named accounts
-//! while in the account field) plus one fresh character for all the others.
+//! exploration is sparse: a product state lists only the automata still alive, and from each state
+//! only the characters that matter there are tried (those an alive automaton names at its current
+//! positions, `:`, `*`, the next characters of the named accounts while in the account field) plus
+//! one fresh character for all the others.
 //!
 //! The search is bounded ([`MAX_STATES`]); above the bound the encoder keeps the string encoding.
 //! It is also charged to the property's budget ([`crate::budget`]): when the budget refuses, the
