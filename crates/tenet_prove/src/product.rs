@@ -155,6 +155,20 @@ fn sort_dedup_tail(v: &mut Alive, from: usize) {
     let Some(tail) = v.get_mut(from..) else {
         return;
     };
+    // Most tails hold one position (a literal) or two (a star and the position past it).
+    match tail {
+        [] | [_] => return,
+        [a, b] => {
+            if a > b {
+                std::mem::swap(a, b);
+            }
+            if a == b {
+                v.truncate(from + 1);
+            }
+            return;
+        }
+        _ => {}
+    }
     tail.sort_unstable();
     let mut kept = 0;
     for r in 0..tail.len() {
