@@ -4,6 +4,7 @@
 //! (`tests/fixtures/iac/extracted/`) gives, at the template's own lines; the rendered diagnostics
 //! are snapshotted in `snapshots/iac/`.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly")]
+#![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

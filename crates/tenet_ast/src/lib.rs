@@ -7,6 +7,7 @@
 pub mod eval;
 mod operator;
 mod policy;
+pub mod semantics;
 
 pub use operator::{ConditionOperator, OperatorFamily, QualifiedOperator, SetQualifier};
 pub use policy::*;

@@ -217,7 +217,7 @@ fn quantile(sorted: &[u64], q: f64) -> u64 {
         return 0;
     }
     let index = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
+    sorted.get(index).or(sorted.last()).copied().unwrap_or(0)
 }
 
 fn micros(ns: u64) -> String {
@@ -260,7 +260,10 @@ fn per_rule(inputs: &[Input]) -> Result<(), String> {
     costs.sort_by_key(|c| std::cmp::Reverse(c.0));
     println!("\nmost expensive rules alone (one thread, whole corpus):");
     for (wall, code, name, findings, (worst, i)) in costs.iter().take(10) {
-        let file = inputs[*i].name.rsplit('/').next().unwrap_or_default();
+        let file = inputs
+            .get(*i)
+            .and_then(|input| input.name.rsplit('/').next())
+            .unwrap_or_default();
         println!(
             "  {code} {name:<40} {:>8.1} ms {findings:>6} findings, worst {:.1} ms ({file})",
             wall.as_secs_f64() * 1000.0,
@@ -360,7 +363,9 @@ fn run() -> Result<(), String> {
     println!("\nslowest files (single thread, worst iteration):");
     for (label, by_file) in &slowest {
         for &(ns, i) in by_file.iter().take(3) {
-            let input = &inputs[i];
+            let Some(input) = inputs.get(i) else {
+                continue;
+            };
             println!(
                 "  {label:<10} {:>9} µs {:>8} B  {}",
                 micros(ns),

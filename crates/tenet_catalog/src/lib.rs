@@ -308,11 +308,14 @@ impl Service {
     fn actions_starting_with(&self, prefix: &str) -> &[Action] {
         let actions = self.actions();
         let starts_with = |a: &Action| {
-            a.name.len() >= prefix.len() && a.name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+            a.name
+                .as_bytes()
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
         };
         let start = actions.partition_point(|a| cmp_ci(a.name, prefix).is_lt());
-        let len = actions[start..].partition_point(starts_with);
-        &actions[start..start + len]
+        let tail = actions.get(start..).unwrap_or_default();
+        tail.get(..tail.partition_point(starts_with)).unwrap_or_default()
     }
 
     /// The action with this name (without the prefix), ignoring ASCII case.

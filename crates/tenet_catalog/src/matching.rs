@@ -30,13 +30,13 @@ pub(crate) fn glob_match_ci(pattern: &str, subject: &str) -> bool {
     // The position after the last `*` seen in the pattern and the subject position it was
     // tried at; on a mismatch the star absorbs one more character.
     let mut backtrack: Option<(usize, usize)> = None;
-    while si < s.len() {
+    while let Some(&subject) = s.get(si) {
         match p.get(pi) {
             Some(b'*') => {
                 backtrack = Some((pi + 1, si));
                 pi += 1;
             }
-            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&s[si]) => {
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&subject) => {
                 pi += 1;
                 si += 1;
             }
@@ -50,7 +50,7 @@ pub(crate) fn glob_match_ci(pattern: &str, subject: &str) -> bool {
             },
         }
     }
-    p[pi.min(p.len())..].iter().all(|&c| c == b'*')
+    p.get(pi..).unwrap_or_default().iter().all(|&c| c == b'*')
 }
 
 /// Whether a name is a template: it holds a `${Name}` or `<name>` placeholder.
@@ -81,14 +81,16 @@ fn match_template(template: &str, key: &[u8]) -> bool {
             Some(_) => return false,
         }
     };
-    let Some(len) = t[i..].iter().position(|&b| b == close) else {
+    // The loop stopped at a placeholder, so `i` is within the template; the key may be shorter.
+    let (t_rest, key) = (t.get(i..).unwrap_or_default(), key.get(i..).unwrap_or_default());
+    let Some(len) = t_rest.iter().position(|&b| b == close) else {
         // An unclosed placeholder is literal text.
-        return key[i..].eq_ignore_ascii_case(&t[i..]);
+        return key.eq_ignore_ascii_case(t_rest);
     };
-    let (rest, key) = (&template[i + len + 1..], &key[i..]);
+    let rest = template.get(i + len + 1..).unwrap_or_default();
     // One or more characters; templates hold at most a few placeholders, so plain
     // backtracking is cheap.
-    (1..=key.len()).any(|n| match_template(rest, &key[n..]))
+    (1..=key.len()).any(|n| match_template(rest, key.get(n..).unwrap_or_default()))
 }
 
 /// Which characters the trailing variable of an ARN pattern may not contain, as a bit set
@@ -145,8 +147,8 @@ fn pattern_tokens(pattern: &str, tail: TailExcludes) -> Vec<PatternTok> {
     let bytes = pattern.as_bytes();
     let mut toks = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+    while let Some(&byte) = bytes.get(i) {
+        if byte == b'$' && bytes.get(i + 1) == Some(&b'{') {
             if let Some(close) = pattern[i..].find('}') {
                 i += close + 1;
                 // A variable never contains the separator that follows it (`${Region}:`,
@@ -163,7 +165,7 @@ fn pattern_tokens(pattern: &str, tail: TailExcludes) -> Vec<PatternTok> {
                 continue;
             }
         }
-        toks.push(PatternTok::Literal(bytes[i]));
+        toks.push(PatternTok::Literal(byte));
         i += 1;
     }
     toks
@@ -173,8 +175,8 @@ fn policy_tokens(arn: &str) -> Vec<PolicyTok> {
     let bytes = arn.as_bytes();
     let mut toks = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
             b'*' => toks.push(PolicyTok::Any),
             b'?' => toks.push(PolicyTok::One),
             b'$' if bytes.get(i + 1) == Some(&b'{') => {
@@ -215,11 +217,10 @@ pub(crate) fn arn_pattern_intersects(pattern: &str, tail: TailExcludes, policy_a
     let mut seen = vec![false; (n + 1) * (m + 1) * 2];
     let mut stack = vec![(0usize, 0usize, 0usize)];
     while let Some((i, j, k)) = stack.pop() {
-        let id = index(i, j, k);
-        if seen[id] {
-            continue;
+        match seen.get_mut(index(i, j, k)) {
+            Some(seen) if !*seen => *seen = true,
+            _ => continue,
         }
-        seen[id] = true;
         if i == n && j == m {
             return true;
         }

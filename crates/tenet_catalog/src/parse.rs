@@ -232,8 +232,9 @@ fn finish(
 ) -> Catalog {
     services.sort_by(|a, b| cmp_ci(a.prefix, b.prefix));
     global_keys.sort_by(|a, b| cmp_ci(a.name, b.name));
-    let global_templates = (0..global_keys.len())
-        .filter(|&i| is_template(global_keys[i].name))
+    let global_templates = (global_keys.iter().enumerate())
+        .filter(|(_, k)| is_template(k.name))
+        .map(|(i, _)| i)
         .collect();
 
     // Every service key, by name; when two services list the same key (q and identitystore

@@ -11,7 +11,7 @@ use tenet_diagnostics::{Diagnostic, Edit, LineIndex};
 use tenet_lint::LintConfig;
 use tenet_syntax::{parse_policy_bytes, InputForm};
 
-use crate::report::FileResult;
+use tenet_output::FileResult;
 
 /// What went wrong finding the inputs or the configuration (a tool failure: exit 2).
 #[derive(Debug)]
@@ -21,7 +21,7 @@ pub struct InputError(pub String);
 pub const PROGRESS_AFTER: usize = 500;
 
 /// The name that reads standard input instead of a file.
-pub const STDIN: &str = "-";
+pub const STDIN: &str = tenet_output::STDIN;
 
 /// The inputs of a run: the files to check, which of them were named explicitly, and the entries a
 /// directory walk passed over (for `-v`).

@@ -7,11 +7,8 @@ mod graph;
 mod iac;
 mod install;
 mod lint;
-mod output;
 mod prove;
-mod report;
 mod rules;
-mod sarif;
 mod scenario_check;
 mod simulate;
 mod simulate_input;
@@ -333,15 +330,15 @@ fn run_lint(args: &LintArgs) -> ExitCode {
     }
     let results: Vec<_> = results.into_iter().map(|(r, _)| r).collect();
     let text = match args.format {
-        Format::Human => output::render_human(
+        Format::Human => tenet_output::render_human(
             &results,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),
             args.verbose,
             &passed_over,
         ),
-        Format::Json => output::render_json(&results),
-        Format::Github => output::render_github(&results),
-        Format::Sarif => sarif::render_sarif(&results, &rules::entries()),
+        Format::Json => tenet_output::render_json(&results),
+        Format::Github => tenet_output::render_github(&results),
+        Format::Sarif => tenet_output::render_sarif(&results, &rules::codes()),
     };
     if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(EXIT_TOOL_ERROR);
@@ -362,7 +359,7 @@ fn run_lint(args: &LintArgs) -> ExitCode {
 type PassedOver = Vec<(String, &'static str)>;
 
 /// Each file's result, with its diff under `--diff`.
-type Checked = Vec<(report::FileResult, Option<String>)>;
+type Checked = Vec<(tenet_output::FileResult, Option<String>)>;
 
 /// Lints every input; with `--fix` writes fixed files and re-lints them; with `--diff` also returns
 /// each file's diff. Also returns what the directory walks passed over.

@@ -13,9 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tenet_diagnostics::{Diagnostic, LineIndex, Severity};
-use tenet_lint::registry::{CodeEntry, CodeSource};
 
-use crate::report::FileResult;
+use tenet_output::{CodeInfo, FileResult};
 use tenet_prove::budget::{Limits, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
 use tenet_prove::run::{prove_file_streaming, RunOptions};
 use tenet_prove::{PropertyResult, Verdict};
@@ -123,11 +122,13 @@ impl Live {
 
     fn finished(&mut self, file: &Path, r: &PropertyResult) {
         self.done += 1;
-        self.counts[match r.verdict {
-            Verdict::Holds => 0,
-            Verdict::Violated => 1,
-            Verdict::Unknown => 2,
-        }] += 1;
+        let [holds, violated, unknown] = &mut self.counts;
+        let slot = match r.verdict {
+            Verdict::Holds => holds,
+            Verdict::Violated => violated,
+            Verdict::Unknown => unknown,
+        };
+        *slot += 1;
         self.clear_progress();
         match self.format {
             ProveFormat::Human => print_out(&render_result(r)),
@@ -210,8 +211,8 @@ pub fn run_prove(args: &ProveArgs) -> i32 {
         ProveFormat::Human => summary_line(all()),
         ProveFormat::Json => render_json(&outcomes),
         ProveFormat::Jsonl => format!("{}\n", serde_json::json!({ "summary": summary_json(all()) })),
-        ProveFormat::Sarif => crate::sarif::render_sarif(&as_file_results(&outcomes), &prove_codes()),
-        ProveFormat::Github => crate::output::render_github(&as_file_results(&outcomes)),
+        ProveFormat::Sarif => tenet_output::render_sarif(&as_file_results(&outcomes), &prove_codes()),
+        ProveFormat::Github => tenet_output::render_github(&as_file_results(&outcomes)),
     };
     print_out(&out);
     if let Some(missing) = args.properties.iter().find(|n| !proved.contains(n)) {
@@ -378,13 +379,11 @@ fn as_diagnostic(r: &PropertyResult) -> Option<Diagnostic> {
 const PROPERTY_VIOLATED: (&str, &str, &str) = ("PRV001", "property-violated", "a property of the policies is violated");
 const PROPERTY_UNKNOWN: (&str, &str, &str) = ("PRV002", "property-unknown", "tenet could not decide a property");
 
-/// The rule metadata of the two prover results, for SARIF.
-fn prove_codes() -> [CodeEntry; 2] {
-    [PROPERTY_VIOLATED, PROPERTY_UNKNOWN].map(|(code, name, summary)| CodeEntry {
-        code,
-        name,
-        summary,
-        aa_checks: &[],
-        source: CodeSource::Structural,
-    })
+/// The metadata of the two prover results, for SARIF.
+fn prove_codes() -> [CodeInfo; 2] {
+    [
+        (PROPERTY_VIOLATED, Severity::Error),
+        (PROPERTY_UNKNOWN, Severity::Warning),
+    ]
+    .map(|((code, name, summary), severity)| CodeInfo::structural(code, name, summary, severity))
 }

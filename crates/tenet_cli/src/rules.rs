@@ -2,7 +2,9 @@
 
 use clap::ValueEnum;
 use serde_json::json;
+use tenet_diagnostics::Severity;
 use tenet_lint::registry::{listing, CodeEntry, CodeSource};
+use tenet_output::CodeInfo;
 
 /// How to list the rules.
 #[derive(Clone, Copy, ValueEnum)]
@@ -22,6 +24,33 @@ pub fn entries() -> Vec<CodeEntry> {
         tenet_iac::codes::LISTING,
         COMMAND_CODES,
     ])
+}
+
+/// Every lint rule and reader code with its metadata resolved, for the listings and SARIF.
+pub fn codes() -> Vec<CodeInfo> {
+    entries().iter().map(info).collect()
+}
+
+/// The metadata of one listed code.
+fn info(e: &CodeEntry) -> CodeInfo {
+    match e.source {
+        CodeSource::Lint(m) => CodeInfo {
+            code: e.code,
+            name: e.name,
+            summary: e.summary,
+            category: m.category.as_str(),
+            severity: m.severity,
+            enabled: m.category.enabled_by_default(),
+            fixable: m.fixable,
+            aa_checks: e.aa_checks,
+            parliament: m.parliament,
+            docs: Some(m.docs()),
+        },
+        CodeSource::Structural => CodeInfo {
+            aa_checks: e.aa_checks,
+            ..CodeInfo::structural(e.code, e.name, e.summary, code_severity(e.code))
+        },
+    }
 }
 
 /// The codes `prove` and `simulate` report (their findings are not lint rules but are listed and
@@ -74,49 +103,44 @@ const COMMAND_CODES: &[tenet_syntax::codes::StaticCode] = &[
 fn severity(e: &CodeEntry) -> &'static str {
     match e.source {
         CodeSource::Lint(m) => m.severity.as_str(),
-        CodeSource::Structural => code_severity(e.code),
+        CodeSource::Structural => code_severity(e.code).as_str(),
     }
 }
 
-fn code_severity(code: &str) -> &'static str {
+/// The severity a reader code is reported with (the grammars' and the IaC reader's tables; the
+/// other structural codes are errors).
+fn code_severity(code: &str) -> Severity {
     tenet_syntax::grammar::GRAMMAR_RULES
         .iter()
         .find(|r| r.code == code)
-        .map(|r| r.severity.as_str())
+        .map(|r| r.severity)
         .or_else(|| {
             tenet_iac::codes::ALL
                 .iter()
                 .find(|c| c.code == code)
-                .map(|c| c.severity.as_str())
+                .map(|c| c.severity)
         })
-        .unwrap_or("error")
-}
-
-fn category(e: &CodeEntry) -> &'static str {
-    e.category().map_or("structural", |c| c.as_str())
+        .unwrap_or(Severity::Error)
 }
 
 /// The listing in `format`.
 pub fn render(format: RulesFormat) -> String {
     let entries = entries();
+    let codes: Vec<CodeInfo> = entries.iter().map(info).collect();
     match format {
         RulesFormat::Json => {
-            let rules: Vec<_> = entries
+            let rules: Vec<_> = codes
                 .iter()
-                .map(|e| {
-                    let (parliament, fixable) = match e.source {
-                        CodeSource::Lint(m) => (m.parliament, m.fixable),
-                        CodeSource::Structural => (&[][..], false),
-                    };
+                .map(|c| {
                     json!({
-                        "code": e.code,
-                        "name": e.name,
-                        "category": category(e),
-                        "severity": severity(e),
-                        "summary": e.summary,
-                        "access_analyzer_checks": e.aa_checks,
-                        "parliament": parliament,
-                        "fixable": fixable,
+                        "code": c.code,
+                        "name": c.name,
+                        "category": c.category,
+                        "severity": c.severity.as_str(),
+                        "summary": c.summary,
+                        "access_analyzer_checks": c.aa_checks,
+                        "parliament": c.parliament,
+                        "fixable": c.fixable,
                     })
                 })
                 .collect();
@@ -131,44 +155,41 @@ pub fn render(format: RulesFormat) -> String {
             let mut out = String::from(
                 "# tenet rules\n\n| code | name | category | severity | summary |\n|---|---|---|---|---|\n",
             );
-            for e in &entries {
+            for c in &codes {
                 out.push_str(&format!(
                     "| `{}` | `{}` | {} | {} | {} |\n",
-                    e.code,
-                    e.name,
-                    category(e),
-                    severity(e),
-                    e.summary.replace('|', "\\|")
+                    c.code,
+                    c.name,
+                    c.category,
+                    c.severity.as_str(),
+                    c.summary.replace('|', "\\|")
                 ));
             }
             // Every code has a section with an anchor named after it: SARIF's `helpUri` points there.
-            for e in &entries {
-                let body = match e.source {
-                    CodeSource::Lint(m) => m.docs(),
-                    CodeSource::Structural => format!("{}\n", e.summary),
-                };
+            for c in &codes {
                 out.push_str(&format!(
-                    "\n<a id=\"{}\"></a>\n\n## {} `{}`\n\n{body}",
-                    e.code.to_ascii_lowercase(),
-                    e.code,
-                    e.name
+                    "\n<a id=\"{}\"></a>\n\n## {} `{}`\n\n{}",
+                    c.code.to_ascii_lowercase(),
+                    c.code,
+                    c.name,
+                    c.body()
                 ));
             }
             out
         }
         RulesFormat::Human => {
             let mut out = String::new();
-            for e in &entries {
+            for c in &codes {
                 out.push_str(&format!(
                     "{:<7} {:<44} {:<11} {:<8} {}\n",
-                    e.code,
-                    e.name,
-                    category(e),
-                    severity(e),
-                    e.summary
+                    c.code,
+                    c.name,
+                    c.category,
+                    c.severity.as_str(),
+                    c.summary
                 ));
             }
-            out.push_str(&format!("{} rules\n", entries.len()));
+            out.push_str(&format!("{} rules\n", codes.len()));
             out
         }
     }

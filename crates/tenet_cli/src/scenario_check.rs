@@ -4,7 +4,7 @@
 //! The request's problems (`SIM005`: a key given twice, a fact that contradicts the principal or the
 //! resource, an owner nothing states) are located here.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tenet_ast::eval::scenario::facts::{At, RequestProblem};
 use tenet_diagnostics::{Diagnostic, Severity, Span};
@@ -79,19 +79,7 @@ pub fn outside_project(path: &Path, span: Span) -> Option<Diagnostic> {
 }
 
 /// `path` made absolute with `..` resolved without touching the file system.
-pub(crate) fn lexical(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use tenet_output::lexical;
 
 /// The `kmsGrants` value with a path (a string) replaced by the JSON of that file.
 pub fn kms_grants_file(root: &JsonValue) -> Option<(String, Span)> {

@@ -200,7 +200,9 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         })?;
         let grants_value: serde_json::Value = serde_json::from_str(&grants_text)
             .map_err(|e| SimulateError::Tool(format!("`{}`: {e}", grants_path.display())))?;
-        value["kmsGrants"] = grants_value;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("kmsGrants".to_owned(), grants_value);
+        }
     }
     let scenario: Scenario =
         serde_json::from_value(value).map_err(|e| SimulateError::Tool(format!("`{file}`: {e}")))?;

@@ -140,7 +140,7 @@ impl Chains {
         }
         let g = EstateGraph::build(a.estate);
         let label = |n| match &g.graph[n] {
-            Node::Principal(i) => a.estate.principals[*i].arn.clone(),
+            Node::Principal(i) => a.estate.principals.get(*i).map_or_else(String::new, |p| p.arn.clone()),
             Node::External { label, .. } => label.clone(),
             _ => String::new(),
         };
@@ -178,14 +178,14 @@ fn human(action: &str, resource: &str, answers: &[Answer], chains: &Chains) -> S
             }
         }
     }
-    let mut counts = [0usize; 3];
+    let (mut allowed, mut denied, mut unknown) = (0usize, 0usize, 0usize);
     for (ai, a) in answers.iter().enumerate() {
         let verdict = a.verdict();
-        counts[match verdict {
-            "allowed" => 0,
-            "denied" => 1,
-            _ => 2,
-        }] += 1;
+        *match verdict {
+            "allowed" => &mut allowed,
+            "denied" => &mut denied,
+            _ => &mut unknown,
+        } += 1;
         out.push_str(&format!("\n{verdict:<8} {}\n", a.subject.label));
         for (i, (l, o)) in a.links.iter().enumerate() {
             let n = i + 1;
@@ -216,15 +216,19 @@ fn human(action: &str, resource: &str, answers: &[Answer], chains: &Chains) -> S
                 }
             }
         }
-        for c in &chains.0[ai] {
+        for c in chains.0.get(ai).into_iter().flatten() {
             out.push_str(&format!("  reachable by assuming roles: {c}\n"));
         }
     }
-    out.push_str(&format!(
-        "\n{} allowed, {} denied, {} unknown\n",
-        counts[0], counts[1], counts[2]
-    ));
+    out.push_str(&format!("\n{allowed} allowed, {denied} denied, {unknown} unknown\n"));
     out
+}
+
+/// Sets `key` of a JSON object (the objects here are built by `json!({…})`, so they are objects).
+fn set(object: &mut serde_json::Value, key: &str, value: serde_json::Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
 }
 
 fn to_json(action: &str, resource: &str, answers: &[Answer], chains: &Chains) -> serde_json::Value {
@@ -246,30 +250,30 @@ fn to_json(action: &str, resource: &str, answers: &[Answer], chains: &Chains) ->
                             reason,
                             statements,
                         } => {
-                            x["reason"] = reason.clone().into();
-                            x["statements"] = json!(statements);
-                            x["witness"] = request_json(witness);
+                            set(&mut x, "reason", reason.clone().into());
+                            set(&mut x, "statements", json!(statements));
+                            set(&mut x, "witness", request_json(witness));
                         }
                         LinkOutcome::Denied {
                             reason,
                             statements,
                             proof,
                         } => {
-                            x["reason"] = reason.clone().into();
-                            x["statements"] = json!(statements);
-                            x["proof"] = (*proof).into();
+                            set(&mut x, "reason", reason.clone().into());
+                            set(&mut x, "statements", json!(statements));
+                            set(&mut x, "proof", (*proof).into());
                         }
-                        LinkOutcome::Unknown { reason } => x["reason"] = reason.clone().into(),
+                        LinkOutcome::Unknown { reason } => set(&mut x, "reason", reason.clone().into()),
                     }
                     x
                 })
                 .collect();
             let mut p = json!({"principal": a.subject.label, "verdict": a.verdict(), "links": links});
             if let Some((i, _, _)) = a.failing() {
-                p["failing_link"] = (i + 1).into();
+                set(&mut p, "failing_link", (i + 1).into());
             }
-            if !chains.0[ai].is_empty() {
-                p["assumable_by"] = json!(chains.0[ai]);
+            if let Some(chain) = chains.0.get(ai).filter(|c| !c.is_empty()) {
+                set(&mut p, "assumable_by", json!(chain));
             }
             p
         })

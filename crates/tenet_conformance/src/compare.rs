@@ -1,5 +1,9 @@
 //! `tenet_conformance compare`: tenet's decision for every scenario against iam-simulate's, the
 //! disagreements sorted into classes, the figures printed.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;

@@ -1,5 +1,9 @@
 //! Random `Condition` blocks: every operator family, `IfExists`, `ForAnyValue:`/`ForAllValues:`,
 //! `Null`, policy variables, and now and then an operator of the wrong family for the key.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
+)]
 
 use serde_json::{json, Map, Value};
 

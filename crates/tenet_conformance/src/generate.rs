@@ -3,6 +3,10 @@
 //!
 //! Each scenario carries tags (what it exercises) that the comparison uses to sort disagreements
 //! into classes.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,9 @@
 //! Tags read from a scenario's content (not from the generator's bookkeeping), so that
 //! hand-written scenarios such as the documented repros are classified like generated ones.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::collections::BTreeSet;
 

@@ -194,7 +194,7 @@ impl SourceCode for Excerpt {
 fn line_bounds(source: &str, index: &LineIndex, line: usize) -> (usize, usize) {
     let start = index.line_start(line).map_or(source.len(), |s| s as usize);
     let mut end = index.line_start(line + 1).map_or(source.len(), |s| s as usize - 1);
-    if end > start && source.as_bytes()[end - 1] == b'\r' {
+    if end > start && source.as_bytes().get(end - 1) == Some(&b'\r') {
         end -= 1;
     }
     (start, end.max(start))

@@ -80,11 +80,11 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.start_of(line) as usize;
         if self.ascii {
             return LineCol {
                 line: u32::try_from(line + 1).unwrap_or(u32::MAX),
-                column: offset - self.line_starts[line] + 1,
+                column: offset - self.start_of(line) + 1,
                 offset,
             };
         }
@@ -95,7 +95,10 @@ impl LineIndex {
             _ => (start, 0),
         };
         let prefix = base
-            + text.as_bytes()[from..offset as usize]
+            + text
+                .as_bytes()
+                .get(from..offset as usize)
+                .unwrap_or_default()
                 .iter()
                 .filter(|&&b| (b & 0xC0) != 0x80)
                 .count();
@@ -106,11 +109,17 @@ impl LineIndex {
         }
     }
 
+    /// The start of a line that [`Self::line_of`] returned (0 for an out-of-range line, which it never
+    /// returns: the first line starts at 0).
+    fn start_of(&self, line: usize) -> u32 {
+        self.line_starts.get(line).copied().unwrap_or(0)
+    }
+
     /// The 0-based line and UTF-16 column of `offset`, as the Language Server Protocol counts them.
     pub fn utf16_position(&self, text: &str, offset: u32) -> (u32, u32) {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.start_of(line) as usize;
         let mut col = 0usize;
         for (i, c) in text[start..].char_indices() {
             if start + i >= offset as usize {
@@ -144,7 +153,7 @@ impl LineIndex {
     pub fn utf8_position(&self, text: &str, offset: u32) -> (u32, u32) {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
-        (u32::try_from(line).unwrap_or(u32::MAX), offset - self.line_starts[line])
+        (u32::try_from(line).unwrap_or(u32::MAX), offset - self.start_of(line))
     }
 
     /// The byte offset of a 0-based line and byte column, clamped to the line (a column past its

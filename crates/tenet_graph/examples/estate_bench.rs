@@ -6,6 +6,10 @@
 //! `cargo run --release -p tenet_graph --example estate_bench -- [M] [N...]` (default: 5 10 100 1000);
 //! `… -- write DIR N M` only writes an estate.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark fails loudly")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "a benchmark harness: an out-of-range index is a bug that fails the run loudly"
+)]
 
 use std::path::Path;
 use std::time::Instant;

@@ -12,6 +12,10 @@
 //!
 //! Edges are drawn from the policies without their conditions (which are kept as labels): an edge
 //! says access may flow, `who-can` says whether it does.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -1,6 +1,10 @@
 //! Drawing the estate graph: Graphviz DOT, Mermaid (which GitHub renders) and JSON. Accounts are
 //! drawn as clusters holding their principals and resources; every other edge is an arrow from who
 //! gets access to what they get it to.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::collections::BTreeSet;
 use std::fmt::Write;

@@ -7,6 +7,7 @@
 //! boundaries; a fix's edits do not overlap, and applying them gives text the reader still reads
 //! without panicking. Mutations use a seeded xorshift, so a failure reproduces.
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+#![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 
 use tenet_ast::PolicyKind;
 use tenet_diagnostics::{Diagnostic, Span};

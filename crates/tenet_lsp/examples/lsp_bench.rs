@@ -17,6 +17,10 @@
     clippy::unwrap_used,
     reason = "a benchmark program: failing loudly is the point"
 )]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "a benchmark harness: an out-of-range index is a bug that fails the run loudly"
+)]
 
 use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};

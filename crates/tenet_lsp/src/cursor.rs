@@ -126,8 +126,8 @@ fn scan(text: &str, limit: usize, mut on_string: impl FnMut(StringToken) -> bool
     let bytes = text.as_bytes();
     let mut s = Scanner { stack: Vec::new() };
     let mut i = 0;
-    while i < bytes.len() && i < limit {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i).filter(|_| i < limit) {
+        match byte {
             b'{' => s.stack.push(Frame::Object {
                 key: None,
                 expects_key: true,
@@ -182,12 +182,12 @@ fn read_string(text: &str, start: usize) -> (usize, bool, String) {
     let bytes = text.as_bytes();
     let mut value = String::new();
     let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => return (i + 1, true, value),
-            b'\n' | b'\r' => return (i, false, value),
-            b'\\' if i + 1 < bytes.len() => {
-                let escaped = match bytes[i + 1] {
+    while let Some(&byte) = bytes.get(i) {
+        match (byte, bytes.get(i + 1)) {
+            (b'"', _) => return (i + 1, true, value),
+            (b'\n' | b'\r', _) => return (i, false, value),
+            (b'\\', Some(&next)) => {
+                let escaped = match next {
                     b'n' => '\n',
                     b't' => '\t',
                     b'"' => '"',
@@ -218,7 +218,7 @@ pub fn statement_path(path: &[Seg]) -> Option<&[Seg]> {
         Some(Seg::Index(_)) => at + 2,
         _ => at + 1,
     };
-    Some(&path[..end])
+    path.get(..end)
 }
 
 /// The `Action` strings of the statement at `statement` (a path from [`statement_path`]).

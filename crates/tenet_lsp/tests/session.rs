@@ -1,6 +1,7 @@
 //! Whole sessions against `tenet_lsp::run` over an in-memory connection: the protocol's edges
 //! (errors, shutdown, exit), the configuration, and the order of results under a burst of edits.
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+#![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 
 use std::time::Duration;
 

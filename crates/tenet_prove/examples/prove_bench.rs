@@ -14,6 +14,10 @@
 //!
 //! Options: `--limit N` (at most N corpus policies), `--timeout MS` (per property, default 5000),
 //! `--memory-mb MB` (default 2048), `--only pathological` (only the pathological cases).
+#![allow(
+    clippy::indexing_slicing,
+    reason = "a benchmark harness: an out-of-range index is a bug that fails the run loudly"
+)]
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

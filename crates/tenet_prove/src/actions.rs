@@ -23,30 +23,11 @@
 //! It is also charged to the property's budget ([`crate::budget`]): when the budget refuses, the
 //! alphabet is not built and the budget records why, so the property ends `unknown`.
 
-use crate::budget::{charge, Phase};
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use crate::budget::Phase;
+use crate::product::{explore, Alive, Glob, Product, Space};
 use tenet_ast::eval::wildcard_match;
 
-/// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 200_000;
-
-/// The largest number of (pattern, position) pairs held, summed over the states seen, before giving
-/// up (the string encoding is used). Patterns that stay alive in every state (inner stars) make each state
-/// as large as the number of patterns; Z3 handles those better as strings.
-pub const MAX_ENTRIES: usize = 1_500_000;
-
-/// A product state: the (pattern index, glob position) pairs reachable after the text read so far,
-/// sorted; a pattern with no pair is dead. One flat vector per state keeps hashing and comparing
-/// states to one `memcmp` and one allocation.
-type State = Vec<(u32, u16)>;
-
-/// How often (in automaton steps) the budget is asked.
-const CHARGE_EVERY: usize = 1 << 15;
-
-/// A rough size in bytes of a state held by the search (in the seen set and the queue).
-fn state_bytes(state: &State) -> u64 {
-    2 * (48 + 8 * state.len() as u64)
-}
+pub use crate::product::{MAX_ENTRIES, MAX_STATES};
 
 /// A finite, exact set of representative actions for a set of patterns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,125 +41,82 @@ pub struct Alphabet {
     pub matches: Vec<Vec<bool>>,
 }
 
-/// Sorts and deduplicates `v[from..]` in place.
-fn sort_dedup_tail(v: &mut State, from: usize) {
-    v[from..].sort_unstable();
-    let mut w = from;
-    for r in from..v.len() {
-        if w == from || v[r] != v[w - 1] {
-            v[w] = v[r];
-            w += 1;
+/// A lowercase action pattern over ASCII bytes: `*` matches any run, `?` one byte.
+struct Pattern(Vec<u8>);
+
+impl Glob for Pattern {
+    type Sym = u8;
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_star(&self, p: usize) -> bool {
+        self.0.get(p) == Some(&b'*')
+    }
+
+    fn next(&self, p: usize, c: u8) -> Option<usize> {
+        match *self.0.get(p)? {
+            b'*' => Some(p),
+            b'?' => Some(p + 1),
+            x => (x == c).then_some(p + 1),
         }
     }
-    v.truncate(w);
+
+    fn literal(&self, p: usize) -> Option<u8> {
+        self.0.get(p).copied().filter(|c| !matches!(c, b'*' | b'?'))
+    }
+
+    fn ends_in_open_star(&self) -> bool {
+        self.0.last() == Some(&b'*')
+    }
 }
 
-/// The product automaton of the glob patterns (ASCII bytes), over sparse states.
-struct Product {
-    pats: Vec<Vec<u8>>,
+/// The search over action texts: a state is the product's alive pairs, its key the accepting
+/// patterns.
+struct Actions<'a> {
+    product: Product<'a, Pattern>,
+    /// A byte no pattern names: it stands for every such byte.
+    fresh: u8,
 }
 
-impl Product {
-    /// Adds to `out[from..]`, the positions of pattern `i`, the positions past each `*` (a `*` may
-    /// match nothing), sorted and deduplicated.
-    fn close(&self, i: u32, out: &mut State, from: usize) {
-        let pat = &self.pats[i as usize];
-        let mut j = from;
-        while j < out.len() {
-            let p = out[j].1;
-            if pat.get(p as usize) == Some(&b'*') && !out[from..].iter().any(|e| e.1 == p + 1) {
-                out.push((i, p + 1));
-            }
-            j += 1;
-        }
-        sort_dedup_tail(out, from);
+impl Space for Actions<'_> {
+    type State = Alive;
+    type Sym = u8;
+    type Key = Vec<u32>;
+
+    fn key(&self, s: &Alive) -> Vec<u32> {
+        self.product.accepts(s)
     }
 
-    fn start(&self) -> State {
-        let mut s = Vec::with_capacity(self.pats.len());
-        for i in 0..self.pats.len() as u32 {
-            let from = s.len();
-            s.push((i, 0));
-            self.close(i, &mut s, from);
-        }
-        s
+    fn settled(&self, s: &Alive) -> bool {
+        self.product.settled(s)
     }
 
-    fn step(&self, state: &[(u32, u16)], c: u8) -> State {
-        let mut out = Vec::with_capacity(state.len());
-        let mut k = 0;
-        while k < state.len() {
-            let i = state[k].0;
-            let pat = &self.pats[i as usize];
-            let from = out.len();
-            while k < state.len() && state[k].0 == i {
-                let p = state[k].1;
-                match pat.get(p as usize) {
-                    Some(b'*') => out.push((i, p)),
-                    Some(b'?') => out.push((i, p + 1)),
-                    Some(&x) if x == c => out.push((i, p + 1)),
-                    _ => {}
-                }
-                k += 1;
-            }
-            if out.len() > from {
-                self.close(i, &mut out, from);
-            }
-        }
-        out
-    }
-
-    /// The patterns that accept here, by index.
-    fn accepts(&self, state: &[(u32, u16)]) -> Vec<u32> {
-        state
-            .iter()
-            .filter(|(i, p)| usize::from(*p) == self.pats[*i as usize].len())
-            .map(|(i, _)| *i)
-            .collect()
-    }
-
-    /// Whether every alive pattern is past a trailing `*` (matches every extension): reading more
-    /// changes nothing.
-    fn settled(&self, state: &[(u32, u16)]) -> bool {
-        let mut k = 0;
-        while k < state.len() {
-            let i = state[k].0;
-            let pat = &self.pats[i as usize];
-            let mut done = false;
-            while k < state.len() && state[k].0 == i {
-                done |= pat.last() == Some(&b'*') && usize::from(state[k].1) + 1 == pat.len();
-                k += 1;
-            }
-            if !done {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// The characters some alive pattern names at its current positions, then `fresh`.
-    fn moves(&self, state: &[(u32, u16)], fresh: u8) -> Vec<u8> {
-        let mut cs: Vec<u8> = state
-            .iter()
-            .filter_map(|(i, p)| self.pats[*i as usize].get(usize::from(*p)))
-            .copied()
-            .filter(|c| !matches!(c, b'*' | b'?'))
-            .collect();
+    fn moves(&self, s: &Alive) -> Vec<u8> {
+        let mut cs: Vec<u8> = self.product.literals(s).collect();
         cs.sort_unstable();
         cs.dedup();
-        cs.push(fresh);
+        cs.push(self.fresh);
         cs
     }
 
-    /// The patterns that accept `text`, from the start state `start` (computed once by the caller:
-    /// it holds every pattern).
-    fn run(&self, start: &State, text: &str) -> Vec<u32> {
-        let mut state = start.clone();
-        for c in text.bytes() {
-            state = self.step(&state, c);
-        }
-        self.accepts(&state)
+    fn step(&self, s: &Alive, c: u8) -> Alive {
+        self.product.step(s, c)
     }
+
+    fn entries(&self, s: &Alive) -> usize {
+        s.len()
+    }
+
+    fn bytes(&self, s: &Alive) -> u64 {
+        2 * (48 + 8 * s.len() as u64)
+    }
+}
+
+/// Charges the match table (`cells` booleans) to the budget.
+fn charge_table(cells: usize) -> Option<()> {
+    crate::budget::charge(Phase::ActionAlphabet, cells as u64).ok()
 }
 
 impl Alphabet {
@@ -191,17 +129,10 @@ impl Alphabet {
         }
         pats.sort();
         pats.dedup();
-        if pats.iter().any(|p| p.len() >= usize::from(u16::MAX)) {
-            return None;
-        }
-        let product = Product {
-            pats: pats.iter().map(|p| p.as_bytes().to_vec()).collect(),
-        };
-        let mut sigma: Vec<u8> = product
-            .pats
+        let globs: Vec<Pattern> = pats.iter().map(|p| Pattern(p.as_bytes().to_vec())).collect();
+        let mut sigma: Vec<u8> = pats
             .iter()
-            .flatten()
-            .copied()
+            .flat_map(|p| p.bytes())
             .filter(|c| !matches!(c, b'*' | b'?'))
             .collect();
         sigma.sort_unstable();
@@ -212,59 +143,28 @@ impl Alphabet {
             .copied()
             .chain((b' '..=b'~').filter(|c| !c.is_ascii_uppercase()))
             .find(|c| !sigma.contains(c) && !matches!(c, b'*' | b'?'))?;
-        let start = product.start();
-        let first = start.clone();
-        let mut bytes = state_bytes(&start);
-        charge(Phase::ActionAlphabet, bytes).ok()?;
-        let mut seen: HashSet<State> = HashSet::new();
-        let mut classes: BTreeMap<Vec<u32>, String> = BTreeMap::new();
-        let mut queue: VecDeque<(State, String)> = VecDeque::new();
-        seen.insert(start.clone());
-        queue.push_back((start, String::new()));
-        // Pairs held (summed over the states seen) and automaton steps taken.
-        let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
-        while let Some((state, text)) = queue.pop_front() {
-            classes.entry(product.accepts(&state)).or_insert_with(|| text.clone());
-            if product.settled(&state) {
-                continue;
-            }
-            for c in product.moves(&state, fresh) {
-                let next = product.step(&state, c);
-                steps += state.len();
-                if steps >= next_charge {
-                    next_charge = steps + CHARGE_EVERY;
-                    charge(Phase::ActionAlphabet, bytes).ok()?;
-                }
-                if seen.contains(&next) {
-                    continue;
-                }
-                entries += next.len();
-                if seen.len() >= MAX_STATES || entries > MAX_ENTRIES {
-                    return None;
-                }
-                bytes += state_bytes(&next) + 2 * text.len() as u64;
-                seen.insert(next.clone());
-                let mut t = text.clone();
-                t.push(char::from(c));
-                queue.push_back((next, t));
-            }
-        }
-        drop(seen);
+        let space = Actions {
+            product: Product::new(&globs)?,
+            fresh,
+        };
+        let mut classes = explore(&space, space.product.start(), Phase::ActionAlphabet)?;
         // Prefer a literal action name of the patterns as the representative of its class.
         // (Thousands of literals, each run over every pattern: the budget is asked as it goes.)
         for (n, p) in pats.iter().filter(|p| !p.contains(['*', '?'])).enumerate() {
-            if n % 64 == 63 {
-                charge(Phase::ActionAlphabet, bytes).ok()?;
+            if n % 64 == 63 && crate::budget::interrupted(Phase::ActionAlphabet) {
+                return None;
             }
-            classes.insert(product.run(&first, p), p.clone());
+            classes.insert(space.product.run(p.bytes()), p.clone());
         }
-        charge(Phase::ActionAlphabet, (classes.len() * pats.len()) as u64).ok()?;
+        charge_table(classes.len() * pats.len())?;
         let (matches, reps): (Vec<Vec<bool>>, Vec<String>) = classes
             .into_iter()
             .map(|(accepting, rep)| {
                 let mut row = vec![false; pats.len()];
                 for i in accepting {
-                    row[i as usize] = true;
+                    if let Some(cell) = row.get_mut(i as usize) {
+                        *cell = true;
+                    }
                 }
                 (row, rep)
             })

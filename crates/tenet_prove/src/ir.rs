@@ -157,7 +157,7 @@ impl Regex {
         let mut out = match self {
             Regex::Lit(l) => {
                 let l: Vec<char> = l.chars().collect();
-                if s.len() >= start + l.len() && s[start..start + l.len()] == l[..] {
+                if s.get(start..start + l.len()) == Some(&l[..]) {
                     vec![start + l.len()]
                 } else {
                     vec![]
@@ -229,8 +229,8 @@ impl Regex {
                 } else {
                     "re.union"
                 };
-                if parts.len() == 1 {
-                    parts[0].write_smt(out);
+                if let [only] = parts.as_slice() {
+                    only.write_smt(out);
                     return;
                 }
                 let _ = write!(out, "({op}");
@@ -691,8 +691,7 @@ pub fn unescape_smt_string(body: &str) -> String {
     let chars: Vec<char> = body.chars().collect();
     let mut out = String::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c == '"' && chars.get(i + 1) == Some(&'"') {
             out.push('"');
             i += 2;
@@ -701,8 +700,9 @@ pub fn unescape_smt_string(body: &str) -> String {
         if c == '\\' {
             match chars.get(i + 1) {
                 Some('u') if chars.get(i + 2) == Some(&'{') => {
-                    if let Some(end) = chars[i + 3..].iter().position(|&c| c == '}') {
-                        let hex: String = chars[i + 3..i + 3 + end].iter().collect();
+                    let tail = chars.get(i + 3..).unwrap_or_default();
+                    if let Some(end) = tail.iter().position(|&c| c == '}') {
+                        let hex: String = tail.iter().take(end).collect();
                         if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                             out.push(ch);
                             i += 4 + end;
@@ -711,7 +711,7 @@ pub fn unescape_smt_string(body: &str) -> String {
                     }
                 }
                 Some('u') if i + 6 <= chars.len() => {
-                    let hex: String = chars[i + 2..i + 6].iter().collect();
+                    let hex: String = chars.iter().skip(i + 2).take(4).collect();
                     if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                         out.push(ch);
                         i += 6;
@@ -719,7 +719,7 @@ pub fn unescape_smt_string(body: &str) -> String {
                     }
                 }
                 Some('x') if i + 4 <= chars.len() => {
-                    let hex: String = chars[i + 2..i + 4].iter().collect();
+                    let hex: String = chars.iter().skip(i + 2).take(2).collect();
                     if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                         out.push(ch);
                         i += 4;

@@ -25,6 +25,7 @@ pub mod lang;
 pub mod load;
 pub mod prepare;
 pub mod principals;
+mod product;
 pub mod property;
 pub mod resources;
 pub mod run;

@@ -1,6 +1,10 @@
 //! Loading the policies a `.tenet` file names: the `policy`, `organization` and `closed` headers
 //! (loaded once per file, with their owners, as a [`World`] that gives each principal its
 //! policies), and the single policy files that `not public`, `no new access` and `equivalent` name.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
+)]
 
 use crate::lang::ast::{PolicyRef, PropertyFile, PropertyKind, Role};
 use std::collections::{BTreeMap, BTreeSet};

@@ -387,10 +387,9 @@ pub fn given_formula(enc: &mut Encoder, given: &[(String, Vec<String>)]) -> Form
             resource_account: Some(String::new()),
             context: Default::default(),
         };
-        let value = if vs.len() == 1 && !model.multi {
-            ContextValue::Single(vs[0].clone())
-        } else {
-            ContextValue::Multi(vs.clone())
+        let value = match vs.as_slice() {
+            [one] if !model.multi => ContextValue::Single(one.clone()),
+            _ => ContextValue::Multi(vs.clone()),
         };
         req.context.insert(k.clone(), value);
         match enc.fix(&req) {

@@ -19,140 +19,21 @@
 //! components, or a `*` inside an S3 key) is tracked in every reading ([`ArnReading::ALL`]), so that the encoding can leave
 //! the choice open.
 //!
-//! The exploration is sparse, as in [`crate::actions`]: a product state lists only the automata
-//! still alive, and from each state only the characters that matter there are tried (those an alive
-//! automaton names at its current positions, `:`, `*`, the next characters of the named accounts
-//! while in the account field) plus one fresh character for all the others.
+//! The product and its search are the ones the action alphabet uses (`crate::product`); the
+//! exploration is sparse: a product state lists only the automata still alive, and from each state
+//! only the characters that matter there are tried (those an alive automaton names at its current
+//! positions, `:`, `*`, the next characters of the named accounts while in the account field) plus
+//! one fresh character for all the others.
 //!
 //! The search is bounded ([`MAX_STATES`]); above the bound the encoder keeps the string encoding.
 //! It is also charged to the property's budget ([`crate::budget`]): when the budget refuses, the
 //! alphabet is not built and the budget records why, so the property ends `unknown`.
 
 use crate::budget::{charge, Phase};
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use crate::product::{explore, Alive, Glob, Product, Space};
 use tenet_ast::eval::{arn_pattern_match_in, arn_star_crossings, ArnReading};
 
-/// The largest number of product states explored before giving up (the string encoding is used).
-pub const MAX_STATES: usize = 200_000;
-
-/// The largest number of (automaton, position) pairs held, summed over the states seen, before
-/// giving up (the string encoding is used). Patterns that stay alive in every state (inner stars) make each state
-/// as large as the number of patterns; Z3 handles those better as strings.
-pub const MAX_ENTRIES: usize = 1_500_000;
-
-/// The glob positions reachable after the text read so far.
-type Positions = Vec<u16>;
-
-/// The alive automata: (automaton index, glob position) pairs, sorted; an automaton with no pair is
-/// dead. One flat vector per state keeps hashing and comparing states to one `memcmp`.
-type Alive = Vec<(u32, u16)>;
-
-/// How often (in automaton steps) the budget is asked.
-const CHARGE_EVERY: usize = 1 << 15;
-
-/// A rough size in bytes of a state held by the search (in the seen set and the queue).
-fn state_bytes(alive: &Alive) -> u64 {
-    2 * (96 + 8 * alive.len() as u64)
-}
-
-/// Sorts and deduplicates `v[from..]` in place.
-fn sort_dedup_tail(v: &mut Alive, from: usize) {
-    v[from..].sort_unstable();
-    let mut w = from;
-    for r in from..v.len() {
-        if w == from || v[r] != v[w - 1] {
-            v[w] = v[r];
-            w += 1;
-        }
-    }
-    v.truncate(w);
-}
-
-/// The product of the automata, over sparse flat states.
-struct Product<'a> {
-    autos: &'a [Automaton],
-}
-
-impl Product<'_> {
-    /// Adds to `out[from..]`, the positions of automaton `i`, the positions past each `*`, sorted
-    /// and deduplicated.
-    fn close(&self, i: u32, out: &mut Alive, from: usize) {
-        let toks = &self.autos[i as usize].toks;
-        let mut j = from;
-        while j < out.len() {
-            let p = out[j].1;
-            if matches!(toks.get(p as usize), Some(Tok::Star { .. })) && !out[from..].iter().any(|e| e.1 == p + 1) {
-                out.push((i, p + 1));
-            }
-            j += 1;
-        }
-        sort_dedup_tail(out, from);
-    }
-
-    fn start(&self) -> Alive {
-        let mut s = Vec::with_capacity(self.autos.len());
-        for i in 0..self.autos.len() as u32 {
-            let from = s.len();
-            s.push((i, 0));
-            self.close(i, &mut s, from);
-        }
-        s
-    }
-
-    fn step(&self, alive: &[(u32, u16)], c: char) -> Alive {
-        let mut out = Vec::with_capacity(alive.len());
-        let mut k = 0;
-        while k < alive.len() {
-            let i = alive[k].0;
-            let toks = &self.autos[i as usize].toks;
-            let from = out.len();
-            while k < alive.len() && alive[k].0 == i {
-                let p = alive[k].1;
-                match toks.get(p as usize) {
-                    Some(Tok::Star { cross }) if *cross || c != ':' => out.push((i, p)),
-                    Some(Tok::One { colon }) if *colon || c != ':' => out.push((i, p + 1)),
-                    Some(Tok::Ch(x)) if *x == c => out.push((i, p + 1)),
-                    _ => {}
-                }
-                k += 1;
-            }
-            if out.len() > from {
-                self.close(i, &mut out, from);
-            }
-        }
-        out
-    }
-
-    /// The automata that accept here, by index.
-    fn accepts(&self, alive: &[(u32, u16)]) -> Vec<u32> {
-        let mut v: Vec<u32> = alive
-            .iter()
-            .filter(|(i, p)| usize::from(*p) == self.autos[*i as usize].toks.len())
-            .map(|(i, _)| *i)
-            .collect();
-        v.dedup();
-        v
-    }
-
-    /// Whether every alive automaton is inside a trailing crossing `*` (every extension matches).
-    fn settled(&self, alive: &[(u32, u16)]) -> bool {
-        let mut k = 0;
-        while k < alive.len() {
-            let i = alive[k].0;
-            let toks = &self.autos[i as usize].toks;
-            let mut done = false;
-            while k < alive.len() && alive[k].0 == i {
-                done |=
-                    matches!(toks.last(), Some(Tok::Star { cross: true })) && usize::from(alive[k].1) + 1 == toks.len();
-                k += 1;
-            }
-            if !done {
-                return false;
-            }
-        }
-        true
-    }
-}
+pub use crate::product::{MAX_ENTRIES, MAX_STATES};
 
 /// What a resource's account is, as far as decisions can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -201,49 +82,86 @@ struct Automaton {
     toks: Vec<Tok>,
 }
 
-impl Automaton {
-    fn closure(&self, mut set: Positions) -> Positions {
-        let mut i = 0;
-        while i < set.len() {
-            let p = set[i] as usize;
-            if matches!(self.toks.get(p), Some(Tok::Star { .. })) && !set.contains(&((p + 1) as u16)) {
-                set.push((p + 1) as u16);
-            }
-            i += 1;
-        }
-        set.sort_unstable();
-        set.dedup();
-        set
+impl Glob for Automaton {
+    type Sym = char;
+
+    fn len(&self) -> usize {
+        self.toks.len()
     }
 
-    fn step(&self, set: &Positions, c: char) -> Positions {
-        let mut next = Vec::new();
-        for &p in set {
-            match self.toks.get(p as usize) {
-                Some(Tok::Star { cross }) if *cross || c != ':' => next.push(p),
-                Some(Tok::One { colon }) if *colon || c != ':' => next.push(p + 1),
-                Some(Tok::Ch(x)) if *x == c => next.push(p + 1),
-                _ => {}
-            }
-        }
-        next.dedup();
-        self.closure(next)
+    fn is_star(&self, p: usize) -> bool {
+        matches!(self.toks.get(p), Some(Tok::Star { .. }))
     }
 
-    fn accepts(&self, set: &Positions) -> bool {
-        set.contains(&(self.toks.len() as u16))
+    fn next(&self, p: usize, c: char) -> Option<usize> {
+        match self.toks.get(p)? {
+            Tok::Star { cross } if *cross || c != ':' => Some(p),
+            Tok::One { colon } if *colon || c != ':' => Some(p + 1),
+            Tok::Ch(x) if *x == c => Some(p + 1),
+            _ => None,
+        }
     }
 
-    /// Whether the whole text matches.
-    fn matches(&self, text: &str) -> bool {
-        let mut set = self.closure(vec![0]);
-        for c in text.chars() {
-            set = self.step(&set, c);
-            if set.is_empty() {
-                return false;
-            }
+    fn literal(&self, p: usize) -> Option<char> {
+        match self.toks.get(p) {
+            Some(Tok::Ch(c)) => Some(*c),
+            _ => None,
         }
-        self.accepts(&set)
+    }
+
+    fn ends_in_open_star(&self) -> bool {
+        matches!(self.toks.last(), Some(Tok::Star { cross: true }))
+    }
+}
+
+/// The search over ARN texts: a state is the product's alive pairs and the account tracker, its key
+/// the accepting automata and the account class.
+struct Resources<'a> {
+    product: Product<'a, Automaton>,
+    accounts: &'a [String],
+    /// A character nothing names: it stands for every such character.
+    fresh: char,
+}
+
+impl Space for Resources<'_> {
+    type State = (Alive, Tracker);
+    type Sym = char;
+    type Key = (Vec<u32>, AccountClass);
+
+    fn key(&self, s: &Self::State) -> Self::Key {
+        (self.product.accepts(&s.0), s.1.class(self.accounts))
+    }
+
+    fn settled(&self, s: &Self::State) -> bool {
+        matches!(s.1, Tracker::Done(_)) && self.product.settled(&s.0)
+    }
+
+    /// The characters that move some automaton or the account tracker differently from the rest.
+    fn moves(&self, s: &Self::State) -> Vec<char> {
+        let mut cs: Vec<char> = self.product.literals(&s.0).chain([':', '*']).collect();
+        if let Tracker::In(t) = &s.1 {
+            cs.extend(
+                self.accounts
+                    .iter()
+                    .filter_map(|a| a.strip_prefix(t.as_str())?.chars().next()),
+            );
+        }
+        cs.sort_unstable();
+        cs.dedup();
+        cs.push(self.fresh);
+        cs
+    }
+
+    fn step(&self, s: &Self::State, c: char) -> Self::State {
+        (self.product.step(&s.0, c), s.1.step(c, self.accounts))
+    }
+
+    fn entries(&self, s: &Self::State) -> usize {
+        s.0.len()
+    }
+
+    fn bytes(&self, s: &Self::State) -> u64 {
+        2 * (96 + 8 * s.0.len() as u64)
     }
 }
 
@@ -345,8 +263,8 @@ impl ResourceAlphabet {
             for (i, p) in pats.iter().enumerate() {
                 let toks = tokens(p, reading);
                 let found = std::iter::once(i)
-                    .chain(columns.iter().map(|c: &Vec<usize>| c[i]))
-                    .find(|&a| autos[a].toks == toks);
+                    .chain(columns.iter().filter_map(|c: &Vec<usize>| c.get(i).copied()))
+                    .find(|&a| autos.get(a).is_some_and(|x| x.toks == toks));
                 col.push(found.unwrap_or_else(|| {
                     autos.push(Automaton { toks });
                     autos.len() - 1
@@ -368,71 +286,13 @@ impl ResourceAlphabet {
             .chain(' '..='~')
             .find(|c| !sigma.contains(c) && *c != '?')?;
 
-        if autos.iter().any(|a| a.toks.len() >= usize::from(u16::MAX)) {
-            return None;
-        }
-        let product = Product { autos: &autos };
-        type State = (Alive, Tracker);
-        let start: State = (product.start(), Tracker::Before(0));
-        let key = |s: &State| -> (Vec<u32>, AccountClass) { (product.accepts(&s.0), s.1.class(accounts)) };
-        // The characters that move some automaton or the account tracker differently from the rest.
-        let moves = |s: &State| -> Vec<char> {
-            let mut cs: Vec<char> =
-                s.0.iter()
-                    .filter_map(|(i, p)| match autos[*i as usize].toks.get(usize::from(*p)) {
-                        Some(Tok::Ch(c)) => Some(*c),
-                        _ => None,
-                    })
-                    .chain([':', '*'])
-                    .collect();
-            if let Tracker::In(t) = &s.1 {
-                cs.extend(
-                    accounts
-                        .iter()
-                        .filter_map(|a| a.strip_prefix(t.as_str())?.chars().next()),
-                );
-            }
-            cs.sort_unstable();
-            cs.dedup();
-            cs.push(fresh);
-            cs
+        let space = Resources {
+            product: Product::new(&autos)?,
+            accounts,
+            fresh,
         };
-        let mut bytes = state_bytes(&start.0);
-        charge(Phase::ResourceAlphabet, bytes).ok()?;
-        let mut seen: HashSet<State> = HashSet::new();
-        let mut cells: BTreeMap<(Vec<u32>, AccountClass), String> = BTreeMap::new();
-        let mut queue: VecDeque<(State, String)> = VecDeque::new();
-        seen.insert(start.clone());
-        queue.push_back((start, String::new()));
-        // Pairs held (summed over the states seen) and automaton steps taken.
-        let (mut entries, mut steps, mut next_charge) = (0usize, 0usize, CHARGE_EVERY);
-        while let Some((state, text)) = queue.pop_front() {
-            cells.entry(key(&state)).or_insert_with(|| text.clone());
-            if matches!(state.1, Tracker::Done(_)) && product.settled(&state.0) {
-                continue;
-            }
-            for c in moves(&state) {
-                let next: State = (product.step(&state.0, c), state.1.step(c, accounts));
-                steps += state.0.len();
-                if steps >= next_charge {
-                    next_charge = steps + CHARGE_EVERY;
-                    charge(Phase::ResourceAlphabet, bytes).ok()?;
-                }
-                if seen.contains(&next) {
-                    continue;
-                }
-                entries += next.0.len();
-                if seen.len() >= MAX_STATES || entries > MAX_ENTRIES {
-                    return None;
-                }
-                bytes += state_bytes(&next.0) + 2 * text.len() as u64;
-                seen.insert(next.clone());
-                let mut t = text.clone();
-                t.push(c);
-                queue.push_back((next, t));
-            }
-        }
-        drop(seen);
+        let start = (space.product.start(), Tracker::Before(0));
+        let mut cells = explore(&space, start, Phase::ResourceAlphabet)?;
         charge(
             Phase::ResourceAlphabet,
             (cells.len() * pats.len() * ArnReading::ALL.len()) as u64,
@@ -454,18 +314,20 @@ impl ResourceAlphabet {
             .filter(|p| !p.contains(['*', '?']))
             .enumerate()
         {
-            if n % 64 == 63 {
-                charge(Phase::ResourceAlphabet, bytes).ok()?;
+            if n % 64 == 63 && crate::budget::interrupted(Phase::ResourceAlphabet) {
+                return None;
             }
-            cells.insert(alphabet.key_of(&autos, p), p.clone());
+            cells.insert(alphabet.key_of(&space.product, p), p.clone());
         }
         for ((accepting, class), rep) in cells {
             let mut bits = vec![false; autos.len()];
             for i in accepting {
-                bits[i as usize] = true;
+                if let Some(bit) = bits.get_mut(i as usize) {
+                    *bit = true;
+                }
             }
             for (table, col) in alphabet.tables.iter_mut().zip(&columns) {
-                table.push(col.iter().map(|&i| bits[i]).collect());
+                table.push(col.iter().map(|&i| bits.get(i).copied().unwrap_or(false)).collect());
             }
             alphabet.class.push(class);
             alphabet.reps.push(rep);
@@ -473,13 +335,12 @@ impl ResourceAlphabet {
         Some(alphabet)
     }
 
-    fn key_of(&self, autos: &[Automaton], text: &str) -> (Vec<u32>, AccountClass) {
+    fn key_of(&self, product: &Product<'_, Automaton>, text: &str) -> (Vec<u32>, AccountClass) {
         let mut t = Tracker::Before(0);
         for c in text.chars() {
             t = t.step(c, &self.accounts);
         }
-        let accepting = (0..autos.len() as u32).filter(|i| autos[*i as usize].matches(text));
-        (accepting.collect(), t.class(&self.accounts))
+        (product.run(text.chars()), t.class(&self.accounts))
     }
 
     /// The index of a pattern, if it is one of the alphabet's.
@@ -508,14 +369,15 @@ impl ResourceAlphabet {
             })
             .collect();
         let class = self.class_of(resource);
-        (0..self.reps.len())
-            .find(|&r| self.class[r] == class && self.tables.iter().zip(&vectors).all(|(t, v)| t[r] == *v))
+        (0..self.reps.len()).find(|&r| {
+            self.class.get(r) == Some(&class) && self.tables.iter().zip(&vectors).all(|(t, v)| t.get(r) == Some(v))
+        })
     }
 
     /// The match table of a reading.
     pub fn table(&self, reading: ArnReading) -> &[Vec<bool>] {
         let k = ArnReading::ALL.iter().position(|r| *r == reading).unwrap_or(0);
-        &self.tables[k]
+        self.tables.get(k).map_or(&[], Vec::as_slice)
     }
 }
 

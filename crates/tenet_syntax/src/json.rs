@@ -234,7 +234,7 @@ fn control_char_in_string(text: &str) -> Option<usize> {
         // Inside, up to the closing quote, skipping the byte after each backslash.
         loop {
             let k = position_from(bytes, i, |b| b == b'"' || b == b'\\' || b < 0x20)?;
-            match bytes[k] {
+            match bytes.get(k).copied()? {
                 b'"' => {
                     i = k + 1;
                     break;
@@ -308,7 +308,7 @@ pub fn decode_string_literal(source: &str, literal: Span) -> Option<(String, Off
     let mut i = 0;
     while i < bytes.len() {
         let at = base + u32::try_from(i).ok()?;
-        if bytes[i] != b'\\' {
+        if bytes.get(i) != Some(&b'\\') {
             let ch = inner[i..].chars().next()?;
             for _ in 0..ch.len_utf8() {
                 table.push(at);
@@ -370,14 +370,18 @@ pub fn percent_decode(text: &str) -> Option<(String, OffsetMap)> {
     let mut bytes = Vec::with_capacity(b.len());
     let mut table = Vec::with_capacity(b.len() + 1);
     let mut i = 0;
-    while i < b.len() {
+    while let Some(&byte) = b.get(i) {
         let at = u32::try_from(i).ok()?;
-        if b[i] == b'%' && i + 2 < b.len() && hex(b[i + 1]).is_some() && hex(b[i + 2]).is_some() {
-            bytes.push(hex(b[i + 1])? * 16 + hex(b[i + 2])?);
+        let escaped = match (byte, b.get(i + 1..i + 3)) {
+            (b'%', Some(&[high, low])) => hex(high).zip(hex(low)),
+            _ => None,
+        };
+        if let Some((high, low)) = escaped {
+            bytes.push(high * 16 + low);
             table.push(at);
             i += 3;
         } else {
-            bytes.push(if b[i] == b'+' { b' ' } else { b[i] });
+            bytes.push(if byte == b'+' { b' ' } else { byte });
             table.push(at);
             i += 1;
         }

@@ -85,7 +85,7 @@ fn condition_value(c: &tenet_ast::Condition, v: &Spanned<ConditionValue>, out: &
     match c.parsed.map(|p| p.operator.family()) {
         Some(OperatorFamily::IpAddress) => out.extend(grammar::cidr::parse_cidr(&text, v.span).1),
         Some(OperatorFamily::Date) => out.extend(grammar::date::parse_date(&text, v.span).1),
-        Some(OperatorFamily::String) if !text.contains(['*', '?']) => {
+        Some(OperatorFamily::String) if !grammar::has_wildcard(&text) => {
             let key = c.key.value.to_ascii_lowercase();
             match key.as_str() {
                 "aws:sourcevpc" => out.extend(grammar::ids::parse_vpc_id(&text, v.span).1),
@@ -141,8 +141,8 @@ impl Lowerer {
     fn dedup<'a>(&mut self, members: &'a [Member], context: &str) -> Vec<&'a Member> {
         let mut kept: Vec<&Member> = Vec::new();
         for m in members {
-            if let Some(prev) = kept.iter().position(|k| k.key.value == m.key.value) {
-                let first = kept[prev].key.span;
+            if let Some(prev) = kept.iter_mut().find(|k| k.key.value == m.key.value) {
+                let first = prev.key.span;
                 self.push(
                     error(
                         codes::DUPLICATE_KEY,
@@ -152,7 +152,7 @@ impl Lowerer {
                     .with_label(first, "first defined here")
                     .with_help("IAM and JSON libraries disagree on which value counts: keep one"),
                 );
-                kept[prev] = m;
+                *prev = m;
                 continue;
             }
             kept.push(m);

@@ -11,6 +11,7 @@
 //!
 //! Mutations use a seeded xorshift, so a failure reproduces; the message names the input.
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+#![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 
 use tenet_diagnostics::{Severity, Span};
 use tenet_syntax::{parse_policy_bytes, ParsedFile};

@@ -221,31 +221,38 @@ pub(super) fn arn_match_tokens(pattern: &[ArnTok], text: &str) -> bool {
             .eq(text.chars());
     }
     let n = pattern.len();
-    let close = |set: &mut Vec<bool>| {
-        for i in 0..n {
-            if set[i] && matches!(pattern[i], ArnTok::Star { .. }) {
-                set[i + 1] = true;
+    // `set[i]`: the automaton may be before token `i` (`set[n]`: past the end).
+    let close = |set: &mut [bool]| {
+        for (i, t) in pattern.iter().enumerate() {
+            if matches!(t, ArnTok::Star { .. }) && set.get(i).copied().unwrap_or(false) {
+                if let Some(after) = set.get_mut(i + 1) {
+                    *after = true;
+                }
             }
         }
     };
     let mut cur = vec![false; n + 1];
-    cur[0] = true;
+    if let Some(start) = cur.first_mut() {
+        *start = true;
+    }
     close(&mut cur);
     let mut next = vec![false; n + 1];
     for c in text.chars() {
         next.iter_mut().for_each(|b| *b = false);
         let mut any = false;
-        for i in 0..n {
-            if !cur[i] {
+        for (i, t) in pattern.iter().enumerate() {
+            if !cur.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            let to = match pattern[i] {
+            let to = match *t {
                 ArnTok::Star { cross } if cross || c != ':' => i,
                 ArnTok::One { colon } if colon || c != ':' => i + 1,
                 ArnTok::Ch(x) if x == c => i + 1,
                 _ => continue,
             };
-            next[to] = true;
+            if let Some(b) = next.get_mut(to) {
+                *b = true;
+            }
             any = true;
         }
         if !any {
@@ -254,5 +261,5 @@ pub(super) fn arn_match_tokens(pattern: &[ArnTok], text: &str) -> bool {
         close(&mut next);
         std::mem::swap(&mut cur, &mut next);
     }
-    cur[n]
+    cur.last().copied().unwrap_or(false)
 }

@@ -1,5 +1,9 @@
 //! Matching of the statement elements: `*`/`?` wildcards, policy variables, and the `Principal`,
 //! `Action` and `Resource` elements (the ARN wildcard rules of `Resource` are in `arn_wildcards`).
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::borrow::Cow;
 

@@ -47,13 +47,14 @@ use std::collections::BTreeMap;
 use crate::policy::{Effect, Policy, Statement};
 use crate::Condition;
 
+pub use crate::semantics::{is_account_id, parse_cidr, parse_date, Cidr};
 pub use arn_wildcards::{
     arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, arn_star_crossings, resource_pattern_ambiguous,
     ArnReading,
 };
-pub use condition::{parse_cidr, parse_date, parse_decimal, Cidr, Decimal};
+pub use condition::{parse_decimal, Decimal};
 pub use matching::{scan as scan_variables, wildcard_match, Piece as VariablePiece, PrincipalMatch};
-pub use principal::{is_account_id, AwsPrincipalKind, RequestPrincipal};
+pub use principal::{AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{
     grantee_match, names_user_of, not_principal_reading_open, principal_match, principal_match_as,
 };
@@ -297,10 +298,12 @@ impl Context {
             self.0.get(key)
         } else if key.is_ascii() && key.len() <= 256 {
             let mut buf = [0u8; 256];
-            let lower = &mut buf[..key.len()];
-            lower.copy_from_slice(key.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).ok().and_then(|k| self.0.get(k))
+            let lower = buf.get_mut(..key.len()).and_then(|lower| {
+                lower.copy_from_slice(key.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok()
+            });
+            lower.and_then(|k| self.0.get(k))
         } else {
             self.0.get(&key.to_lowercase())
         };

@@ -1,5 +1,7 @@
 //! The calling principal of a request, parsed once so that statement matching does not re-parse it.
 
+pub use crate::semantics::is_account_id;
+
 /// What kind of AWS principal an ARN names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AwsPrincipalKind {
@@ -150,9 +152,4 @@ impl RequestPrincipal {
             _ => false,
         }
     }
-}
-
-/// Whether `s` is a 12-digit AWS account id.
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }

@@ -1,5 +1,9 @@
 //! The links of a request: one for most requests, two when reading or writing an object of an
 //! SSE-KMS bucket (the S3 call and the KMS call S3 makes on the caller's behalf).
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
+)]
 
 use super::Subject;
 use crate::model::{Encryption, Estate, PolicyId};

@@ -1,5 +1,9 @@
 //! Deciding one link for one subject: the relaxed check (a proof of denial), a concrete witness, the
 //! grant path, then the oracle.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
+)]
 
 use tenet_ast::eval::{
     evaluate, ContextValue, Decision, Evaluation, KmsGrant, PolicySet, PolicySource, Request, RequestPrincipal,

@@ -6,6 +6,10 @@
 //! `Fn::Select` and `Fn::FindInMap` over what resolves. Everything else (`Fn::If`,
 //! `Fn::ImportValue`, a generated name, an unknown account) becomes an unresolved value, never a
 //! guess.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by iac, whose branch changes this file in the same session (issue 14)"
+)]
 
 use std::collections::BTreeMap;
 

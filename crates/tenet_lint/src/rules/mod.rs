@@ -2,6 +2,10 @@
 //!
 //! Each family's `mod.rs` exports `RULES`, the family's rules in any order; the registry merges the
 //! families and sorts by code.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
+)]
 
 pub(crate) mod allowed;
 pub mod arn;

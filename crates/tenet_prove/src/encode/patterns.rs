@@ -1,5 +1,9 @@
 //! Patterns: `*`/`?` wildcards, ARN wildcards with their readings, policy variables, and the
 //! `Action`/`Resource` elements of a statement.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
+)]
 
 use super::*;
 

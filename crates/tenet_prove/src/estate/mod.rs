@@ -238,7 +238,7 @@ fn has_unresolved_identity(e: &Estate, i: usize) -> bool {
 /// One link of a `can`'s chain: the piece to prove, or why it cannot be.
 enum CanLink {
     /// Proved as a `can` of its own.
-    Piece(Piece),
+    Piece(Box<Piece>),
     /// Not decidable from the estate.
     Open(Link, String),
 }
@@ -321,11 +321,11 @@ fn can_links(input: &EstateInput, property: &Property) -> Result<(Vec<CanLink>, 
         );
         let scope = ([link.action.clone()], [link.resource.clone()]);
         let headers = Arc::new(headers_for(e, &link, Some((&scope.0, &scope.1)), Some(&who)));
-        out.push(CanLink::Piece(Piece {
+        out.push(CanLink::Piece(Box::new(Piece {
             link,
             headers,
             property: sub,
-        }));
+        })));
     }
     Ok((out, open))
 }
@@ -531,7 +531,7 @@ pub fn prepare_pieces(
             links
                 .into_iter()
                 .filter_map(|l| match l {
-                    CanLink::Piece(p) => Some(p),
+                    CanLink::Piece(p) => Some(*p),
                     CanLink::Open(..) => None,
                 })
                 .collect::<Vec<_>>()

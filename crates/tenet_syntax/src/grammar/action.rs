@@ -156,7 +156,7 @@ fn whitespace_diagnostics(s: &str, span: Span) -> Vec<Diagnostic> {
             format!("action `{s}` contains whitespace"),
         )
         .with_help("remove the whitespace; IAM does not trim action names");
-    for run in &runs[1..] {
+    for run in runs.iter().skip(1) {
         diagnostic = diagnostic.with_label(sub_span(span, s, run.clone()), "more whitespace");
     }
     let all_at_edges = runs.iter().all(|r| r.start == 0 || r.end == s.len());

@@ -193,7 +193,7 @@ fn spanning_wildcard(s: &str) -> Option<Arn> {
 
 fn missing_field_diagnostic(s: &str, span: Span) -> Diagnostic {
     let fields = s.split(':').count().min(5);
-    let missing = FIELD_NAMES[fields];
+    let missing = FIELD_NAMES.get(fields).copied().unwrap_or("resource");
     MISSING_ARN_FIELD
         .at(span, format!("arn `{s}` is missing its {missing} field"))
         .with_help(format!(

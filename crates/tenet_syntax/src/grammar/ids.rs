@@ -45,10 +45,8 @@ pub fn parse_account_id(s: &str, span: Span) -> (Option<&str>, Vec<Diagnostic>) 
     (None, vec![diagnostic])
 }
 
-/// Whether `s` is exactly 12 ASCII digits.
-pub fn is_account_id(s: &str) -> bool {
-    all_consuming(account_id).parse(s).is_ok()
-}
+/// Whether `s` is exactly 12 ASCII digits: the semantic core's reading.
+pub use tenet_ast::semantics::is_account_id;
 
 /// `vpc_id = "vpc-" resource_hex ;`
 fn vpc_id(i: &str) -> IResult<&str, &str> {
@@ -74,11 +72,6 @@ fn resource_hex(i: &str) -> IResult<&str, &str> {
         i,
         nom::error::ErrorKind::Verify,
     )))
-}
-
-/// `account_id = 12 * digit ;`
-fn account_id(i: &str) -> IResult<&str, &str> {
-    take_while_m_n(12, 12, |c: char| c.is_ascii_digit()).parse(i)
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! parsers here and gets back the parsed value plus located diagnostics. No parser fails or panics:
 //! malformed pieces become `SYN1xx` diagnostics (see [`GRAMMAR_CODES`]). The grammars are written
 //! down in EBNF in `grammar/iam.ebnf` at the repository root; each nonterminal there is a parser
-//! function of the same name here.
+//! function of the same name here, except for the values the evaluator reads too (dates, CIDRs,
+//! account ids): the semantic core (`tenet_ast::semantics`) reads those once for everyone, and the
+//! modules here only explain a rejection.
 
 pub mod action;
 pub mod arn;
@@ -71,10 +73,8 @@ pub(crate) fn runs(s: &str, pred: impl Fn(char) -> bool) -> Vec<Range<usize>> {
     found
 }
 
-/// Whether `s` contains IAM's `*` or `?` wildcards.
-pub(crate) fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
+/// Whether `s` contains IAM's `*` or `?` wildcards: the semantic core's reading.
+pub(crate) use tenet_ast::semantics::has_wildcard;
 
 #[cfg(test)]
 mod fuzz;

@@ -7,16 +7,20 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
         let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            let deletion = previous[j + 1] + 1;
-            let insertion = current[j] + 1;
-            current.push(substitution.min(deletion).min(insertion));
+        let mut insertion = i + 1;
+        current.push(insertion);
+        // `pair` is (distance to b[..j], distance to b[..j + 1]) in the previous row.
+        for (cb, pair) in b.iter().zip(previous.windows(2)) {
+            let (substitution, deletion) = match pair {
+                [diagonal, above] => (diagonal + usize::from(ca != *cb), above + 1),
+                _ => (usize::MAX, usize::MAX),
+            };
+            insertion = substitution.min(deletion).min(insertion + 1);
+            current.push(insertion);
         }
         previous = current;
     }
-    previous[b.len()]
+    previous.last().copied().unwrap_or(0)
 }
 
 /// Inputs longer than this get no suggestion: no name IAM knows is that long, and the distance

@@ -204,7 +204,7 @@ fn dates_in_iso_and_epoch_forms() {
 
 #[test]
 fn date_parser_edge_cases() {
-    use super::condition::parse_date;
+    use crate::semantics::parse_date;
     assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0));
     assert_eq!(parse_date("1970-01-02"), Some(86_400 * 1_000_000_000));
     assert_eq!(parse_date("2000-02-29T00:00:00Z"), parse_date("951782400"));

@@ -71,10 +71,8 @@ pub static RULES: &[&dyn Rule] = &[
     &CreateSlrOnAnyRole,
 ];
 
-/// Whether the text holds an IAM wildcard.
-pub(crate) fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
-}
+/// Whether the text holds an IAM wildcard: the semantic core's reading.
+pub(crate) use tenet_ast::semantics::has_wildcard;
 
 /// The actions of the statement's `Action` element as the catalog knows them, each pattern expanded.
 /// `None` when the statement uses `NotAction`, has no action element, or some item is a pattern the

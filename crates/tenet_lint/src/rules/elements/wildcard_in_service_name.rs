@@ -1,6 +1,7 @@
 //! `IAM010 wildcard-in-service-name`: `*` or `?` in the service of a resource ARN.
 
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{Spanned, Statement};
 
 declare_rule! {
@@ -34,10 +35,6 @@ declare_rule! {
         parliament: [],
         fixable: false,
     }
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
 }
 
 impl Rule for WildcardInServiceName {

@@ -37,15 +37,9 @@ pub static RULES: &[&dyn Rule] = &[
     &AllowWithNotPrincipal,
 ];
 
-/// Whether the text has a `*` or `?` wildcard.
-pub fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
-
-/// Whether `s` is a 12-digit account id.
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+/// Whether a text has a `*` or `?` wildcard, and whether it is a 12-digit account id: the semantic
+/// core's readings.
+pub use tenet_ast::semantics::{has_wildcard, is_account_id};
 
 /// Whether `s` looks like an IAM unique id of a user (`AIDA…`) or role (`AROA…`); returns which.
 pub fn unique_id_kind(s: &str) -> Option<&'static str> {

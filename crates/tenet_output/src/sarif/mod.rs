@@ -2,19 +2,22 @@
 //! viewers read: one run, the rules' metadata, and one result per diagnostic with a repo-relative
 //! location, a stable fingerprint and the fix when there is one.
 //!
-//! The structs below are hand-written serde types (the SARIF crates are heavier than this subset).
-//! `scripts/validate_sarif.sh` checks the output against the official 2.1.0 JSON schema.
+//! The log's shapes are in `log.rs`. `scripts/validate_sarif.sh` checks the output against the official 2.1.0 JSON schema.
+
+mod log;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use tenet_diagnostics::{Diagnostic, LineIndex, Severity, Span};
-use tenet_lint::registry::{CodeEntry, CodeSource};
 
-use crate::report::FileResult;
+use crate::code::CodeInfo;
+use crate::report::{lexical, FileResult, STDIN};
+use log::{
+    ArtifactChange, ArtifactLocation, ByteRegion, Configuration, Driver, InsertedContent, Invocation, Location, Log,
+    Notification, PhysicalLocation, Region, Replacement, ReportingDescriptor, ResultProperties, RuleProperties, Run,
+    SarifFix, SarifResult, Text, Tool,
+};
 
-/// Where the rule documentation lives; `#<code>` (lowercase) is appended.
-const HELP_BASE: &str = "https://github.com/tenet-policy/tenet/blob/main/docs/rules.md";
 /// The project's home page.
 const INFORMATION_URI: &str = "https://github.com/tenet-policy/tenet";
 /// The schema URI written into `$schema`.
@@ -24,206 +27,17 @@ const SRCROOT: &str = "%SRCROOT%";
 /// The key of tenet's fingerprint in `partialFingerprints` (bump the suffix if the recipe changes).
 const FINGERPRINT_KEY: &str = "tenet/v1";
 
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Tool<'a>,
-    column_kind: &'static str,
-    results: Vec<SarifResult>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    invocations: Vec<Invocation>,
-}
-
-/// Said when results were left out to stay under GitHub's limit.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invocation {
-    execution_successful: bool,
-    tool_execution_notifications: Vec<Notification>,
-}
-
-#[derive(Serialize)]
-struct Notification {
-    level: &'static str,
-    message: Text,
-}
-
 /// GitHub code scanning rejects a run with more results than this.
 pub const MAX_SARIF_RESULTS: usize = 25_000;
 /// GitHub keeps at most this many locations per result; more related locations are dropped.
 const MAX_RELATED: usize = 100;
 
-#[derive(Serialize)]
-struct Tool<'a> {
-    driver: Driver<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver<'a> {
-    name: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
-    information_uri: &'static str,
-    rules: Vec<ReportingDescriptor<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportingDescriptor<'a> {
-    id: &'a str,
-    name: &'a str,
-    short_description: Text,
-    full_description: Text,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<Text>,
-    help_uri: String,
-    default_configuration: Configuration,
-    properties: RuleProperties<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RuleProperties<'a> {
-    tags: Vec<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    access_analyzer_checks: &'a [&'a str],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    parliament_issues: &'a [&'a str],
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-    enabled: bool,
-}
-
-#[derive(Serialize)]
-struct Text {
-    text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    markdown: Option<String>,
-}
-
-impl Text {
-    fn plain(text: impl Into<String>) -> Self {
-        Text {
-            text: text.into(),
-            markdown: None,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule_index: Option<usize>,
-    level: &'static str,
-    message: Text,
-    locations: Vec<Location>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location>,
-    partial_fingerprints: HashMap<&'static str, String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    fixes: Vec<SarifFix>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    properties: Option<ResultProperties>,
-}
-
-/// The policy of a finding in a file that holds several (authorization details).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultProperties {
-    policy: String,
-    aws_managed: bool,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<usize>,
-    physical_location: PhysicalLocation,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Text>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    region: Region,
-}
-
-#[derive(Serialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactLocation {
-    uri: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri_base_id: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: u32,
-    start_column: u32,
-    end_line: u32,
-    end_column: u32,
-    byte_offset: u32,
-    byte_length: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifFix {
-    description: Text,
-    artifact_changes: Vec<ArtifactChange>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactChange {
-    artifact_location: ArtifactLocation,
-    replacements: Vec<Replacement>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Replacement {
-    deleted_region: ByteRegion,
-    inserted_content: InsertedContent,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ByteRegion {
-    byte_offset: u32,
-    byte_length: u32,
-}
-
-#[derive(Serialize)]
-struct InsertedContent {
-    text: String,
-}
-
 /// Renders the findings of `results` as one SARIF 2.1.0 log (pretty-printed JSON, ending in a newline).
 ///
-/// `rules` is the metadata of every code that may appear (normally `tenet_lint::listing(...)` with the
-/// parser's and grammars' static codes): each becomes a `reportingDescriptor` whose `id` is the code.
+/// `rules` is the metadata of every code that may appear (for `lint`, every lint rule and reader code): each becomes a `reportingDescriptor` whose `id` is the code.
 /// Artifact URIs are `FileResult::display` (repo-relative, `/`-separated) against `%SRCROOT%`; columns
 /// are counted in Unicode scalar values (`columnKind: unicodeCodePoints`).
-pub fn render_sarif(results: &[FileResult], rules: &[CodeEntry]) -> String {
+pub fn render_sarif(results: &[FileResult], rules: &[CodeInfo]) -> String {
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
     let mut sarif_results = Vec::new();
     for file in results {
@@ -270,11 +84,13 @@ fn keep_most_severe(results: Vec<(Severity, SarifResult)>, max: usize) -> (Vec<S
     if results.len() <= max {
         return (results.into_iter().map(|(_, r)| r).collect(), Vec::new());
     }
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(results[i].0));
+    let mut order: Vec<(usize, Severity)> = results.iter().map(|(s, _)| *s).enumerate().collect();
+    order.sort_by_key(|&(_, severity)| std::cmp::Reverse(severity));
     let mut keep = vec![false; results.len()];
-    for &i in &order[..max] {
-        keep[i] = true;
+    for (i, _) in order.into_iter().take(max) {
+        if let Some(k) = keep.get_mut(i) {
+            *k = true;
+        }
     }
     let omitted = results.len() - max;
     let kept = results
@@ -303,35 +119,32 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn descriptor(entry: &CodeEntry) -> ReportingDescriptor<'_> {
-    let (level_name, enabled, full, tags, parliament) = match entry.source {
-        CodeSource::Lint(meta) => (
-            level(meta.severity),
-            meta.category.enabled_by_default(),
-            Some(meta.docs()),
-            vec![meta.category.as_str()],
-            meta.parliament,
-        ),
-        CodeSource::Structural => ("error", true, None, vec!["structural"], &[][..]),
+fn descriptor(entry: &CodeInfo) -> ReportingDescriptor<'_> {
+    // NOTE: codes that are not lint rules have always been described at level `error`, whatever
+    // severity their findings carry; the SARIF output keeps that.
+    let level_name = if entry.is_lint_rule() {
+        level(entry.severity)
+    } else {
+        "error"
     };
     ReportingDescriptor {
         id: entry.code,
         name: entry.name,
         short_description: Text::plain(entry.summary),
-        full_description: Text::plain(full.as_deref().map_or(entry.summary, first_paragraph)),
-        help: full.map(|md| Text {
+        full_description: Text::plain(entry.docs.as_deref().map_or(entry.summary, first_paragraph)),
+        help: entry.docs.clone().map(|md| Text {
             text: md.clone(),
             markdown: Some(md),
         }),
-        help_uri: format!("{HELP_BASE}#{}", entry.code.to_ascii_lowercase()),
+        help_uri: entry.docs_url(),
         default_configuration: Configuration {
             level: level_name,
-            enabled,
+            enabled: entry.enabled,
         },
         properties: RuleProperties {
-            tags,
+            tags: vec![entry.category],
             access_analyzer_checks: entry.aa_checks,
-            parliament_issues: parliament,
+            parliament_issues: entry.parliament,
         },
     }
 }
@@ -419,13 +232,13 @@ fn result(file: &FileResult, d: &Diagnostic, rule_index: Option<usize>, fingerpr
 /// `.git`, else the current directory) against `%SRCROOT%`; a file outside it gets an absolute
 /// `file://` URI, never a `../` path GitHub cannot place.
 fn artifact(file: &FileResult) -> ArtifactLocation {
-    let absolute = crate::scenario_check::lexical(&file.path);
+    let absolute = lexical(&file.path);
     match repo_root().and_then(|root| absolute.strip_prefix(root).ok()) {
         Some(rel) if !rel.as_os_str().is_empty() => ArtifactLocation {
             uri: encode_uri_path(&rel.to_string_lossy().replace('\\', "/")),
             uri_base_id: Some(SRCROOT),
         },
-        _ if file.path.as_os_str() == crate::lint::STDIN => ArtifactLocation {
+        _ if file.path.as_os_str() == STDIN => ArtifactLocation {
             uri: "stdin".to_owned(),
             uri_base_id: Some(SRCROOT),
         },
@@ -601,8 +414,23 @@ mod tests {
         }
     }
 
-    fn rules() -> Vec<CodeEntry> {
-        tenet_lint::registry::listing(&[tenet_syntax::STRUCTURAL_CODES])
+    fn rules() -> Vec<CodeInfo> {
+        let lint = CodeInfo {
+            category: "style",
+            fixable: true,
+            aa_checks: &["Invalid action"],
+            docs: Some(
+                "## What it does\nChecks the case of actions.\n\n## Why is this bad?\nIt reads badly.\n".to_owned(),
+            ),
+            ..CodeInfo::structural(
+                "IAM201",
+                "action-case",
+                "an action is not written as AWS writes it",
+                Severity::Info,
+            )
+        };
+        let structural = CodeInfo::structural("SYN001", "json-syntax-error", "the file is not JSON", Severity::Error);
+        vec![lint, structural]
     }
 
     fn render(source: &str) -> serde_json::Value {
@@ -622,7 +450,9 @@ mod tests {
         assert_eq!(region["startColumn"], 65);
         assert_eq!(region["endColumn"], 79);
         let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
-        assert_eq!(uri, "policies/a%20b.json");
+        // Relative to the repository holding the current directory (this crate's, under `cargo test`).
+        let uri = uri.as_str().unwrap_or_default();
+        assert!(uri.ends_with("policies/a%20b.json") && !uri.starts_with('/'), "{uri}");
         assert_eq!(
             result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
             "s3:GetObject"

@@ -1,6 +1,6 @@
 //! The result of reading and checking one file, shared by every output format.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tenet_diagnostics::{Diagnostic, LineIndex, Severity};
 
@@ -25,4 +25,22 @@ impl FileResult {
     pub fn count_at_least(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity >= severity).count()
     }
+}
+
+/// The path that stands for standard input on the command line.
+pub const STDIN: &str = "-";
+
+/// The absolute form of `path` with `..` resolved lexically (without reading links).
+pub fn lexical(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
