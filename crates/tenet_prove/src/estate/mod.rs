@@ -34,7 +34,7 @@ mod read;
 mod scope;
 
 pub use read::{locate, read, read_estate, read_sources, render_reports, warning_count};
-use scope::{may_allow, named_principals};
+use scope::{may_allow, named_principals, resource_may_reach};
 
 /// The estate of an `estate` header.
 #[derive(Debug)]
@@ -52,9 +52,10 @@ pub struct EstateInput {
 /// `scope` (actions and resource patterns) leaves out the principals that cannot take part (never
 /// `caller`, the principal of a `can`): of
 /// another account than the resource's, named by no policy of the resource or the organization
-/// and by no grant, and with no identity `Allow` that could cover the scope. Such a principal
-/// needs its own identity policy to cross accounts, so it is never allowed; in an open account the
-/// encoding's "any other principal" still stands for it with any policy.
+/// and by no grant, and either with no identity `Allow` that could cover the scope or with no
+/// `Allow` of the resource's side that could reach its account. Such a principal needs both to
+/// cross accounts, so it is never allowed; in an open account the encoding's "any other
+/// principal" still stands for it with any policy.
 pub(crate) fn headers_for(
     e: &Estate,
     link: &Link,
@@ -75,10 +76,11 @@ pub(crate) fn headers_for(
                 || caller.is_some_and(|c| owns(&owner, c))
                 || named.iter().any(|n| owns(&owner, n) || owns(n, &owner))
                 || scope.is_none_or(|(actions, resources)| {
-                    identity_ids(e, i)
-                        .into_iter()
-                        .filter_map(|id| e.policy(id))
-                        .any(|pol| may_allow(pol, actions, resources))
+                    resource_may_reach(e, link, &p.account)
+                        && identity_ids(e, i)
+                            .into_iter()
+                            .filter_map(|id| e.policy(id))
+                            .any(|pol| may_allow(pol, actions, resources))
                 })
         };
         // Unresolved policies (infrastructure as code) decide nothing: the principal is left to the

@@ -23,6 +23,37 @@ pub(super) fn named_principals(e: &Estate, link: &Link) -> Vec<RequestPrincipal>
     crate::principals::candidates(policies, &grantees, &[])
 }
 
+/// Whether the link's resource side may let a principal of `account` in: an `Allow` of the
+/// resource (key, trust) policy whose `Principal` is `*`, a `NotPrincipal`, or names something of
+/// that account, or a grant to a principal of it. A principal of another account than the
+/// resource's needs this (cross-account access needs the resource's side) and its identity side.
+pub(super) fn resource_may_reach(e: &Estate, link: &Link, account: &str) -> bool {
+    let in_account = |v: &str| v == account || v.split(':').nth(4) == Some(account);
+    if let LinkTarget::Key(k) = link.target {
+        let grants = e.keys.get(k).map(|k| k.grants.as_slice()).unwrap_or_default();
+        if grants.iter().any(|g| in_account(&g.grantee_principal)) {
+            return true;
+        }
+    }
+    let Some(p) = link.policy.and_then(|id| e.policy(id)) else {
+        return false;
+    };
+    p.statements.iter().any(|s| {
+        let s = &s.value;
+        if s.effect() != Some(tenet_ast::Effect::Allow) {
+            return false;
+        }
+        match &s.principal {
+            None => true,
+            Some(pr) if pr.value.negated.value || pr.value.is_any() => true,
+            Some(pr) => pr
+                .value
+                .entries()
+                .any(|(ty, v)| ty == tenet_ast::PrincipalType::Aws && (in_account(&v.value) || v.value.contains('*'))),
+        }
+    })
+}
+
 /// Whether some `Allow` of `p` may cover one of `actions` on one of `resources` (wildcards of both
 /// sides intersected; conditions, variables and `NotAction`/`NotResource` read as "may").
 pub(super) fn may_allow(p: &tenet_ast::Policy, actions: &[String], resources: &[String]) -> bool {
