@@ -2,12 +2,12 @@
 # Hostile inputs under time and memory bounds: tenet must finish each within its time, under the
 # address-space limit, and exit 0, 1 or 2 (never a panic's 101 or a signal; `prove` may also exit 3,
 # unknown). Run by CI after the
-# tests (it uses the binary they built: target/debug/tenet, or $TENET).
+# tests (it uses the binary they built: $CARGO_TARGET_DIR or target, debug/tenet; or $TENET).
 #
 # Usage: scripts/hostile.sh        Exit: 0 all bounded, 1 a case failed.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tenet="${TENET:-$root/target/debug/tenet}"
+tenet="${TENET:-${CARGO_TARGET_DIR:-$root/target}/debug/tenet}"
 [ -x "$tenet" ] || { echo "hostile: no $tenet; run cargo build first" >&2; exit 1; }
 memory_kb="${HOSTILE_MEMORY_KB:-4000000}"   # 4 GB of address space (the debug binary maps a lot)
 work="$(mktemp -d)"
