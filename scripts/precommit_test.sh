@@ -16,8 +16,9 @@ hooks=(tenet-system)
 [ "${1:-}" = "--rust" ] && hooks+=(tenet)
 
 bin=""
+target="${CARGO_TARGET_DIR:-$root/target}"
 for profile in release debug; do
-  if [ -x "$root/target/$profile/tenet" ]; then bin="$root/target/$profile"; break; fi
+  if [ -x "$target/$profile/tenet" ]; then bin="$target/$profile"; break; fi
 done
 [ -n "$bin" ] || { echo "precommit_test: no target/{release,debug}/tenet; run \`cargo build\` first" >&2; exit 2; }
 
