@@ -1,9 +1,5 @@
 //! Random `Condition` blocks: every operator family, `IfExists`, `ForAnyValue:`/`ForAllValues:`,
 //! `Null`, policy variables, and now and then an operator of the wrong family for the key.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
-)]
 
 use serde_json::{json, Map, Value};
 
@@ -56,9 +52,10 @@ pub struct GenCondition {
     pub tags: Vec<String>,
 }
 
-/// A random condition on one of `keys`.
-pub fn condition(rng: &mut Rng, keys: &[KeySpec]) -> (GenCondition, KeySpec) {
-    let spec = *rng.pick(keys);
+/// A random condition on one of `keys` (`None` when there are no keys, or the key has no values
+/// to compare with).
+pub fn condition(rng: &mut Rng, keys: &[KeySpec]) -> Option<(GenCondition, KeySpec)> {
+    let spec = *rng.pick(keys)?;
     let mut tags = Vec::new();
     if rng.chance(8) {
         let value = if rng.chance(50) { "true" } else { "false" };
@@ -69,7 +66,7 @@ pub fn condition(rng: &mut Rng, keys: &[KeySpec]) -> (GenCondition, KeySpec) {
             values: vec![value.to_owned()],
             tags,
         };
-        return (c, spec);
+        return Some((c, spec));
     }
     // Mostly the key's own family; sometimes a string operator on a typed key (IAM then compares
     // the text), which is where simulators most often differ.
@@ -79,7 +76,7 @@ pub fn condition(rng: &mut Rng, keys: &[KeySpec]) -> (GenCondition, KeySpec) {
     } else {
         spec.ty
     };
-    let base = *rng.pick(operators(ty));
+    let base = *rng.pick(operators(ty))?;
     tags.push(format!("op:{base}"));
     let if_exists = rng.chance(30);
     if if_exists {
@@ -105,7 +102,7 @@ pub fn condition(rng: &mut Rng, keys: &[KeySpec]) -> (GenCondition, KeySpec) {
     let n = 1 + usize::from(rng.chance(35));
     let mut values: Vec<String> = Vec::new();
     for _ in 0..n {
-        let v = (*rng.pick(spec.policy_values)).to_owned();
+        let v = (*rng.pick(spec.policy_values)?).to_owned();
         if !values.contains(&v) {
             values.push(v);
         }
@@ -123,7 +120,7 @@ pub fn condition(rng: &mut Rng, keys: &[KeySpec]) -> (GenCondition, KeySpec) {
         values,
         tags,
     };
-    (c, spec)
+    Some((c, spec))
 }
 
 /// The JSON `Condition` block of several conditions (one operator may hold several keys).
@@ -132,10 +129,9 @@ pub fn block(conditions: &[GenCondition]) -> Value {
     for c in conditions {
         let entry = out.entry(c.operator.clone()).or_insert_with(|| json!({}));
         if let Value::Object(keys) = entry {
-            let value = if c.values.len() == 1 {
-                json!(c.values[0])
-            } else {
-                json!(c.values)
+            let value = match c.values.as_slice() {
+                [one] => json!(one),
+                values => json!(values),
             };
             keys.insert(c.key.to_owned(), value);
         }

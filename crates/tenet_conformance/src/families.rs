@@ -121,7 +121,11 @@ impl Family {
     pub fn resource(self, rng: &mut Rng, account: &str) -> String {
         match self {
             Family::S3Object => {
-                let key = rng.pick(&["home/alice/notes.txt", "docs/report.pdf", "home/bob/a.txt"]);
+                let key = match rng.below(3) {
+                    0 => "home/alice/notes.txt",
+                    1 => "docs/report.pdf",
+                    _ => "home/bob/a.txt",
+                };
                 format!("arn:aws:s3:::bucket-{}/{key}", bucket_suffix(account))
             }
             Family::S3Bucket => format!("arn:aws:s3:::bucket-{}", bucket_suffix(account)),

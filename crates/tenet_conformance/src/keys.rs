@@ -322,9 +322,10 @@ pub fn request_value(rng: &mut Rng, spec: &KeySpec) -> serde_json::Value {
         let n = rng.weighted(&[15, 45, 40]) + usize::from(rng.chance(20));
         let mut values: Vec<&str> = Vec::new();
         for _ in 0..n {
-            let v = *rng.pick(spec.request_values);
-            if !values.contains(&v) {
-                values.push(v);
+            if let Some(&v) = rng.pick(spec.request_values) {
+                if !values.contains(&v) {
+                    values.push(v);
+                }
             }
         }
         return serde_json::json!(values);

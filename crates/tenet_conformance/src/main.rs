@@ -16,10 +16,6 @@
 //!   `tenet simulate`.
 //!
 //! Exit codes: 0 ok, 1 agreement under the threshold, 2 bad arguments or unreadable files.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
-)]
 
 mod classify;
 mod compare;
@@ -42,11 +38,15 @@ use tenet_ast::eval::scenario::Scenario;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("generate") => run_generate(&args[1..]),
-        Some("compare") => compare::run(&args[1..]),
-        Some("show") => run_show(&args[1..]),
-        Some("wrap") => run_wrap(&args[1..]),
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("", &[][..]),
+    };
+    let result = match command {
+        "generate" => run_generate(rest),
+        "compare" => compare::run(rest),
+        "show" => run_show(rest),
+        "wrap" => run_wrap(rest),
         _ => Err("usage: tenet_conformance generate|compare|show [options] (see the crate docs)".to_owned()),
     };
     match result {
@@ -89,7 +89,9 @@ fn lines_with_twin(id: usize, tags: &serde_json::Value, scenario: &serde_json::V
     let mut out = vec![line(id, tags, scenario)];
     if let Some(t) = twin::iso_twin(scenario) {
         let mut l = line(twin::TWIN_OFFSET + id, tags, &t);
-        l["twinOf"] = json!(id);
+        if let Some(fields) = l.as_object_mut() {
+            fields.insert("twinOf".into(), json!(id));
+        }
         out.push(l);
     }
     out
@@ -119,10 +121,11 @@ fn run_generate(args: &[String]) -> Result<ExitCode, String> {
 /// repros) in the generator's line format, each tagged `file:<name>`.
 fn run_wrap(args: &[String]) -> Result<ExitCode, String> {
     let out = flag(args, "--out").ok_or("`wrap` needs `--out FILE`")?;
-    let files: Vec<&String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--out"))
+    // Each argument with the one before it: a file is an argument that is no flag and no flag's value.
+    let files: Vec<&String> = std::iter::once(None)
+        .chain(args.iter().map(Some))
+        .zip(args)
+        .filter(|(before, a)| !a.starts_with("--") && before.is_none_or(|b| b != "--out"))
         .map(|(_, a)| a)
         .collect();
     let mut lines = Vec::new();
@@ -145,8 +148,9 @@ fn run_show(args: &[String]) -> Result<ExitCode, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     for line in text.lines() {
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("`{path}`: {e}"))?;
-        if v["id"].as_u64() == Some(id) {
-            let pretty = serde_json::to_string_pretty(&v["scenario"]).map_err(|e| e.to_string())?;
+        if v.get("id").and_then(serde_json::Value::as_u64) == Some(id) {
+            let scenario = v.get("scenario").unwrap_or(&serde_json::Value::Null);
+            let pretty = serde_json::to_string_pretty(scenario).map_err(|e| e.to_string())?;
             println!("{pretty}");
             return Ok(ExitCode::SUCCESS);
         }

@@ -1,9 +1,5 @@
 //! A small deterministic pseudo-random generator (SplitMix64), so that a seed names a corpus exactly
 //! on every machine and toolchain.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
-)]
 
 /// SplitMix64 (Steele, Lea, Flood 2014): one 64-bit state, full period, good enough for test inputs.
 #[derive(Clone, Debug)]
@@ -37,9 +33,15 @@ impl Rng {
         self.below(100) < percent as usize
     }
 
-    /// One element of a non-empty slice.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    /// One element of `items` (`None` when there is none).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
+
+    /// One of the `items`, chosen with the weights beside them (`None` when there is none).
+    pub fn weighted_pick<'a, T>(&mut self, items: &'a [(T, u32)]) -> Option<&'a T> {
+        let weights: Vec<u32> = items.iter().map(|(_, w)| *w).collect();
+        items.get(self.weighted(&weights)).map(|(item, _)| item)
     }
 
     /// An index chosen with the given weights (all zero: 0).
@@ -76,6 +78,10 @@ mod tests {
         for _ in 0..1000 {
             assert!(a.below(3) < 3);
             assert_eq!(a.weighted(&[0, 5, 0]), 1);
+            assert_eq!(a.weighted_pick(&[("a", 0), ("b", 5)]), Some(&"b"));
+            assert!(a.pick(&[1, 2, 3]).is_some_and(|x| (1..=3).contains(x)));
         }
+        assert_eq!(a.pick::<u8>(&[]), None);
+        assert_eq!(a.weighted_pick::<u8>(&[]), None);
     }
 }

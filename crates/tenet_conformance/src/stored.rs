@@ -69,8 +69,15 @@ fn owner(rng: &mut Rng, scenario: &mut Value, tags: &mut BTreeSet<String>) {
     } else if roll >= 90 {
         if let Some(r) = request.as_object_mut() {
             r.remove("resourceAccount");
+            // As `request["context"][key] = …` would: a missing or null context becomes an object.
+            let context = r.entry("context").or_insert(Value::Null);
+            if context.is_null() {
+                *context = json!({});
+            }
+            if let Some(c) = context.as_object_mut() {
+                c.insert("aws:ResourceAccount".into(), json!(account));
+            }
         }
-        request["context"]["aws:ResourceAccount"] = json!(account);
         tags.insert("owner:context".into());
     }
 }

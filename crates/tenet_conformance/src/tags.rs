@@ -1,13 +1,10 @@
 //! Tags read from a scenario's content (not from the generator's bookkeeping), so that
 //! hand-written scenarios such as the documented repros are classified like generated ones.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sim, whose branch changes this file in the same session (issue 14)"
-)]
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
+use tenet_ast::semantics::is_account_id;
 
 /// The tags the classes use, derived from the scenario itself.
 pub fn content_tags(scenario: &Value) -> BTreeSet<String> {
@@ -17,7 +14,7 @@ pub fn content_tags(scenario: &Value) -> BTreeSet<String> {
     let action = request["action"].as_str().unwrap_or("").to_ascii_lowercase();
     let kind = if principal.eq_ignore_ascii_case("anonymous") || principal == "*" {
         "anonymous"
-    } else if principal.ends_with(":root") || (principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit())) {
+    } else if principal.ends_with(":root") || is_account_id(principal) {
         "root"
     } else if principal.contains(":assumed-role/") {
         "assumed-role"
@@ -67,7 +64,7 @@ pub fn content_tags(scenario: &Value) -> BTreeSet<String> {
             }
         }
     }
-    if let Some(statements) = scenario["resourcePolicy"]["Statement"].as_array() {
+    if let Some(statements) = scenario.pointer("/resourcePolicy/Statement").and_then(Value::as_array) {
         for s in statements {
             resource_statement_tags(s, principal, &mut tags);
         }

@@ -7,10 +7,6 @@
 //! pieces of a string or whole [`Kind::Sym`] values. They are written into the policy text as
 //! `${label}` placeholders and recorded as [`Unresolved`] spans, which the caller uses to keep
 //! findings off them and to mark the policy as not fully known.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by iac, whose branch changes this file in the same session (issue 14)"
-)]
 
 use tenet_diagnostics::Span;
 
@@ -136,7 +132,7 @@ impl Text {
             match p {
                 Piece::Lit { text: t, at: a } => {
                     text.push_str(t);
-                    at.extend_from_slice(&a[..t.len().min(a.len())]);
+                    at.extend(a.iter().take(t.len()));
                     for c in t.chars() {
                         match c {
                             _ if escaped => escaped = false,
@@ -196,9 +192,9 @@ pub(crate) fn align(value: &str, source: &str, base: usize) -> Vec<u32> {
     let mut j = 0;
     for ch in value.chars() {
         let at = match lookahead(&src, j, ch) {
-            Some(k) => {
+            Some((k, offset)) => {
                 j = k + 1;
-                src[k].0
+                offset
             }
             None => src.get(j).map_or(source.len(), |c| c.0),
         };
@@ -208,13 +204,14 @@ pub(crate) fn align(value: &str, source: &str, base: usize) -> Vec<u32> {
     out
 }
 
-/// The index of the next source character equal to `ch` from `j`, passing over at most 8 other
-/// characters that are not whitespace (escapes, a block scalar's header; indentation is free).
-fn lookahead(src: &[(usize, char)], j: usize, ch: char) -> Option<usize> {
+/// The index and byte offset of the next source character equal to `ch` from `j`, passing over at
+/// most 8 other characters that are not whitespace (escapes, a block scalar's header; indentation
+/// is free).
+fn lookahead(src: &[(usize, char)], j: usize, ch: char) -> Option<(usize, usize)> {
     let mut skipped = 0;
-    for (k, &(_, c)) in src.iter().enumerate().skip(j) {
+    for (k, &(offset, c)) in src.iter().enumerate().skip(j) {
         if c == ch {
-            return Some(k);
+            return Some((k, offset));
         }
         if !c.is_whitespace() {
             skipped += 1;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::ConditionOperator;
 use tenet_catalog::{catalog, ConditionKey};
 
@@ -13,7 +14,7 @@ const LISTED_ACTIONS: usize = 25;
 /// no known action.
 pub fn action(name: &str) -> Option<String> {
     let cat = catalog();
-    if !name.contains(['*', '?']) {
+    if !has_wildcard(name) {
         let (service, action) = cat.action(name)?;
         let mut out = format!(
             "**{}:{}** ({})\n\nAccess level: {}\n",

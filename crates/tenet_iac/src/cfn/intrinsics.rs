@@ -6,10 +6,6 @@
 //! `Fn::Select` and `Fn::FindInMap` over what resolves. Everything else (`Fn::If`,
 //! `Fn::ImportValue`, a generated name, an unknown account) becomes an unresolved value, never a
 //! guess.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by iac, whose branch changes this file in the same session (issue 14)"
-)]
 
 use std::collections::BTreeMap;
 
@@ -158,8 +154,8 @@ impl Scope<'_> {
     }
 
     fn get_att(&self, arg: &Node, span: Span) -> Option<Node> {
-        let (res, att) = match &arg.kind {
-            Kind::List(items) if items.len() == 2 => (lit(&items[0])?, lit(&items[1])?),
+        let (res, att) = match list_items(arg) {
+            [res, att] => (lit(res)?, lit(att)?),
             _ => {
                 let s = lit(arg)?;
                 let (a, b) = s.split_once('.')?;
@@ -228,8 +224,8 @@ impl Scope<'_> {
     }
 
     fn sub(&self, arg: &Node, span: Span) -> Option<Node> {
-        let (template, vars) = match &arg.kind {
-            Kind::List(items) if items.len() == 2 => (&items[0], Some(&items[1])),
+        let (template, vars) = match list_items(arg) {
+            [template, vars] => (template, Some(vars)),
             _ => (arg, None),
         };
         let Kind::Str(text) = &template.kind else {
@@ -250,18 +246,23 @@ impl Scope<'_> {
 
     /// Splits the literal text of a `Fn::Sub` template at its `${...}` references.
     fn sub_literal(&self, s: &str, at: &[u32], vars: Option<&Node>, out: &mut Text) {
-        let slice = |a: usize, b: usize| Text::lit(s[a..b].to_owned(), at[a..=b].to_vec());
+        // INVARIANT: `at` has an offset for each byte of `s` and one for its end (see `Piece::Lit`),
+        // and the cuts below fall next to the ASCII `${`, `!` and `}`, so no fallback is taken.
+        let offset = |i: usize| at.get(i).or(at.last()).copied().unwrap_or_default();
+        let slice = |a: usize, b: usize| {
+            let text = s.get(a..b).unwrap_or_default().to_owned();
+            Text::lit(text, (a..=b).map(offset).collect())
+        };
         let mut pos = 0;
-        while let Some(found) = s[pos..].find("${") {
-            let start = pos + found;
-            let Some(close) = s[start..].find('}').map(|c| start + c) else {
+        while let Some(start) = s.get(pos..).and_then(|rest| rest.find("${")).map(|found| pos + found) {
+            let Some(close) = s.get(start..).and_then(|rest| rest.find('}')).map(|c| start + c) else {
                 break;
             };
             out.push(slice(pos, start));
-            let name = s[start + 2..close].trim();
+            let name = s.get(start + 2..close).unwrap_or_default().trim();
             let ref_span = Span {
-                start: at[start],
-                end: at[(close + 1).min(s.len())],
+                start: offset(start),
+                end: offset(close + 1),
             };
             if name.starts_with('!') {
                 // `${!Literal}` is the text `${Literal}`: an IAM policy variable, usually.
@@ -345,6 +346,14 @@ impl Scope<'_> {
         };
         let found = get(get(get(self.mappings?, map)?, first)?, second)?;
         self.eval(found)
+    }
+}
+
+/// The items of a list node (`[]` for any other node), to match an intrinsic's arguments by shape.
+fn list_items(node: &Node) -> &[Node] {
+    match &node.kind {
+        Kind::List(items) => items,
+        _ => &[],
     }
 }
 

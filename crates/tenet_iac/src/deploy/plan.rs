@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use tenet_ast::semantics::is_account_id;
 use tenet_syntax::json::{parse_json, JsonKind, JsonValue, OffsetMap};
 
 use super::terraform::{identify, normalize, references, slots};
@@ -168,10 +169,7 @@ fn account_of(root: &JsonValue, planned: &[Planned<'_>]) -> Option<String> {
     found.or_else(|| {
         planned.iter().find_map(|p| {
             let arn = p.values.get("arn").and_then(Val::str)?;
-            arn.split(':')
-                .nth(4)
-                .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
-                .map(str::to_owned)
+            arn.split(':').nth(4).filter(|a| is_account_id(a)).map(str::to_owned)
         })
     })
 }

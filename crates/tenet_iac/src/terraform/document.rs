@@ -7,10 +7,6 @@
 //!
 //! `source_policy_documents`, `override_policy_documents` and `dynamic` blocks merge in content
 //! that is not in the block: the policy is then marked as not fully known.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by iac, whose branch changes this file in the same session (issue 14)"
-)]
 
 use hcl_edit::structure::Block;
 use hcl_edit::Span as _;
@@ -168,7 +164,7 @@ fn principals(ctx: &Ctx<'_>, st: &Block, block_name: &str) -> Option<(Node, Node
         let is_star = |n: &Node| match &n.kind {
             Kind::Str(t) => t.literal().as_deref() == Some("*"),
             Kind::List(items) => {
-                items.len() == 1 && matches!(&items[0].kind, Kind::Str(t) if t.literal().as_deref() == Some("*"))
+                matches!(items.as_slice(), [only] if matches!(&only.kind, Kind::Str(t) if t.literal().as_deref() == Some("*")))
             }
             _ => false,
         };

@@ -10,6 +10,7 @@
 //! statements the caller picks kept.
 
 use tenet_ast::eval::{evaluate, Decision, PolicySet, Request};
+use tenet_ast::semantics::is_account_id;
 use tenet_ast::{Effect, Policy, Spanned, Statement};
 
 /// A resource that only a grant on every resource matches: `*`, `arn:*` or `NotResource` not
@@ -69,7 +70,7 @@ impl Grants {
         let account = resource
             .split(':')
             .nth(4)
-            .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|a| is_account_id(a))
             .unwrap_or(ACCOUNT);
         let request = Request::new(&format!("arn:aws:iam::{account}:user/tenet-lint"), action, resource).ok()?;
         let set = PolicySet {

@@ -8,6 +8,7 @@ use super::ast::*;
 use nom::bytes::complete::take_while1;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser as _};
+use tenet_ast::semantics::is_account_id;
 use tenet_diagnostics::{Span, Spanned};
 
 /// A parse error: where (remaining input length) and what was expected.
@@ -225,7 +226,7 @@ pub fn owned_by<'a>(src: &'a str, i: &'a str) -> R<'a, Option<String>> {
     let (i, _) = ws(i)?;
     let start = i;
     let (i, acct) = cut(string(src, i))?;
-    if !(acct.value.len() == 12 && acct.value.bytes().all(|b| b.is_ascii_digit())) {
+    if !is_account_id(&acct.value) {
         return cut(fail(
             start,
             format!("a 12-digit account id (`{}` is not one)", acct.value),
@@ -564,10 +565,7 @@ fn accounts<'a>(src: &'a str, i: &'a str) -> R<'a, Vec<Spanned<String>>> {
     let (i, _) = ws(i)?;
     let start = i;
     let (rest, list) = cut(strings(src, i))?;
-    if let Some(bad) = list
-        .iter()
-        .find(|a| !(a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())))
-    {
+    if let Some(bad) = list.iter().find(|a| !is_account_id(a)) {
         return cut(fail(start, format!("12-digit account ids (`{bad}` is not one)")));
     }
     let sp = span(src, start, rest);

@@ -1,8 +1,4 @@
 //! `IAM210 missing-paired-condition-key`: a condition key that is only safe with a related key.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::rules::conditions_on;
 use crate::{declare_rule, LintContext, Rule};
@@ -52,12 +48,15 @@ impl Rule for MissingPairedConditionKey {
         let Some((key, partners, why)) = PAIRS.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(&c.key.value)) else {
             return;
         };
+        let Some(partner) = partners.first() else {
+            return;
+        };
         if partners.iter().any(|p| conditions_on(&stmt.value, p).next().is_some()) {
             return;
         }
         let d = ctx
-            .diagnostic(c.key.span, format!("`{key}` is used without `{}`", partners[0]))
-            .with_help(format!("add a `{}` condition to the same block: {why}", partners[0]));
+            .diagnostic(c.key.span, format!("`{key}` is used without `{partner}`"))
+            .with_help(format!("add a `{partner}` condition to the same block: {why}"));
         ctx.report(d);
     }
 }

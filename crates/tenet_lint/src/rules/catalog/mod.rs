@@ -10,6 +10,7 @@ mod action_case;
 mod action_resource_mismatch;
 mod action_takes_no_resource;
 mod arn_field_not_allowed;
+mod arn_fields;
 mod condition_key_not_supported;
 mod condition_type_mismatch;
 #[cfg(test)]
@@ -227,7 +228,7 @@ pub(crate) fn any_role_check(ctx: &mut crate::LintContext<'_>, stmt: &Spanned<St
         .items
         .iter()
         .filter(|r| is_any_role(&r.value))
-        .find_map(|r| r.value.split(':').nth(4).filter(|a| !a.contains(['*', '?'])))
+        .find_map(|r| r.value.split(':').nth(4).filter(|a| !has_wildcard(a)))
         .filter(|a| !a.is_empty())
         .unwrap_or("111122223333");
     let probe = format!("arn:aws:iam::{account}:role/tenet-lint-any-role");

@@ -1,8 +1,9 @@
 //! `IAM211 unsupported-resource-arn`: a resource ARN that no action of the statement acts on.
 
-use super::arn_field_not_allowed::{arn_fields, region_shaped};
-use super::resolved_actions;
+use super::arn_fields::{arn_fields, region_shaped};
+use super::{has_wildcard, resolved_actions};
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::is_account_id;
 use tenet_ast::{Spanned, Statement};
 use tenet_catalog::Service;
 
@@ -73,9 +74,8 @@ fn fields_well_formed(arn: &str) -> bool {
     let ["arn", _, _, region, account, _] = fields[..] else {
         return false;
     };
-    let free = |f: &str| f.is_empty() || f.contains(['*', '?', '$']);
-    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    (free(region) || region_shaped(region)) && (free(account) || account_ok || account == "aws")
+    let free = |f: &str| f.is_empty() || has_wildcard(f) || f.contains('$');
+    (free(region) || region_shaped(region)) && (free(account) || is_account_id(account) || account == "aws")
 }
 
 fn arn_service(arn: &str) -> Option<&str> {
@@ -90,7 +90,7 @@ fn arn_service(arn: &str) -> Option<&str> {
     ) else {
         return None;
     };
-    let literal = |s: &str| !s.is_empty() && !s.contains(['*', '?', '$']);
+    let literal = |s: &str| !s.is_empty() && !has_wildcard(s) && !s.contains('$');
     // An ARN with a misplaced Region or account is `arn-field-mismatch`'s finding.
     let judged = !is_multi_region_access_point(arn) && arn_fields(arn).is_none() && fields_well_formed(arn);
     // Wildcards in the resource part are fine: the catalog's test is whether the ARN pattern and

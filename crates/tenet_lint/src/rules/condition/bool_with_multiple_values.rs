@@ -1,8 +1,4 @@
 //! `IAM023 bool-with-multiple-values`: `Bool` with several values.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Condition, ConditionOperator, Spanned, Statement};
@@ -41,10 +37,13 @@ declare_rule! {
 impl Rule for BoolWithMultipleValues {
     fn check_condition(&self, ctx: &mut LintContext<'_>, _stmt: &Spanned<Statement>, c: &Condition) {
         let is_bool = c.parsed.is_some_and(|op| op.operator == ConditionOperator::Bool);
-        if !is_bool || c.values.len() < 2 {
+        let [first, .., last] = c.values.as_slice() else {
+            return;
+        };
+        if !is_bool {
             return;
         }
-        let span = c.values[0].span.cover(c.values[c.values.len() - 1].span);
+        let span = first.span.cover(last.span);
         let message = format!("`Bool` gives `{}` {} values", c.key.value, c.values.len());
         ctx.report_with_help(span, message, "a Boolean key has one value: keep `true` or `false`");
     }

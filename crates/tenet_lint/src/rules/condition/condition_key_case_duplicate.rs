@@ -1,8 +1,4 @@
 //! `IAM022 duplicate-condition-key-case`: one operator block names a key twice in different case.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Spanned, Statement};
@@ -44,7 +40,7 @@ impl Rule for DuplicateConditionKeyCase {
     fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
         let conditions = stmt.conditions();
         for (i, c) in conditions.iter().enumerate() {
-            let earlier = conditions[..i].iter().find(|e| {
+            let earlier = conditions.iter().take(i).find(|e| {
                 e.operator.value == c.operator.value
                     && e.key.value != c.key.value
                     && e.key.value.eq_ignore_ascii_case(&c.key.value)

@@ -3,6 +3,7 @@
 //! compared with an account id.
 
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::is_account_id;
 use tenet_ast::{Condition, OperatorFamily, Spanned, Statement};
 use tenet_catalog::{catalog, ConditionType};
 
@@ -74,7 +75,7 @@ impl Rule for ConditionValueWrongShape {
         let arn = arn_key(c);
         for value in &c.values {
             let text = value.value.as_text();
-            if org_key && text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            if org_key && is_account_id(&text) {
                 let message = format!(
                     "`{text}` is an account id, but `{}` holds an organization id",
                     c.key.value

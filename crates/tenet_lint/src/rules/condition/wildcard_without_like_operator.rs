@@ -1,6 +1,7 @@
 //! `IAM026 wildcard-without-like-operator`: `StringEquals` with a `*` or `?` in a value.
 
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{Condition, ConditionOperator, Spanned, Statement};
 
 declare_rule! {
@@ -37,7 +38,7 @@ declare_rule! {
 
 /// Whether the text has `*` or `?` outside the escapes `${*}` and `${?}`.
 fn has_bare_wildcard(text: &str) -> bool {
-    text.replace("${*}", "").replace("${?}", "").contains(['*', '?'])
+    has_wildcard(&text.replace("${*}", "").replace("${?}", ""))
 }
 
 impl Rule for WildcardWithoutLikeOperator {

@@ -1,9 +1,5 @@
 //! `IAM008 policy-size-exceeds-quota` and `IAM009 organizations-policy-size-exceeds-quota`: the
 //! policy is longer than AWS accepts for its kind.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Policy, PolicyKind};
@@ -115,11 +111,11 @@ fn minified_len(text: &str) -> usize {
 /// part of a multi-byte character, and skipping the byte after a backslash is enough.
 fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
-    while let Some(k) = bytes
+    while let Some((k, &b)) = bytes
         .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'))
+        .and_then(|rest| rest.iter().enumerate().find(|(_, &b)| b == b'"' || b == b'\\'))
     {
-        if bytes[i + k] == b'"' {
+        if b == b'"' {
             return i + k + 1;
         }
         i += k + 2;

@@ -1,13 +1,10 @@
 //! `IAM110 redundant-action` and `IAM111 redundant-resource`: a value another value of the same
 //! element already covers (`s3:GetObject` beside `s3:Get*`).
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::rules::pattern_covers;
 use crate::{declare_rule, LintContext, Rule};
 use rustc_hash::FxHashMap;
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{ElementList, Spanned, Statement};
 use tenet_diagnostics::{Edit, Span};
 
@@ -123,7 +120,9 @@ fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> 
         let by = candidates
             .filter(|&j| {
                 // The keys are already lowercased when case does not matter.
-                j != i && pattern_covers(&keys[j], k, false) && (!pattern_covers(k, &keys[j], false) || j < i)
+                keys.get(j).is_some_and(|by| {
+                    j != i && pattern_covers(by, k, false) && (!pattern_covers(k, by, false) || j < i)
+                })
             })
             .min();
         if let Some(j) = by {
@@ -146,7 +145,9 @@ fn report(
 ) {
     let Some(list) = list else { return };
     for (i, j) in covered(&list.items, ignore_case) {
-        let (item, by) = (&list.items[i], &list.items[j]);
+        let (Some(item), Some(by)) = (list.items.get(i), list.items.get(j)) else {
+            continue;
+        };
         let same = item.value.eq_ignore_ascii_case(&by.value);
         let (really, safe) = covers(&item.value, &by.value);
         if !same && !really {
@@ -173,19 +174,25 @@ fn report(
 /// embedded in a string, where the quotes are escaped).
 fn removal(ctx: &LintContext<'_>, list: &Spanned<ElementList>, i: usize) -> Option<Edit> {
     let items = &list.value.items;
-    if !list.value.is_array || items.len() < 2 {
+    if !list.value.is_array {
         return None;
     }
-    let plain = |k: usize| ctx.text(items[k].span) == Some(format!("\"{}\"", items[k].value).as_str());
+    let plain = |item: &Spanned<String>| ctx.text(item.span) == Some(format!("\"{}\"", item.value).as_str());
     let separator =
         |a: Span, b: Span| ctx.text(Span::new(a.end as usize, b.start as usize)).map(str::trim) == Some(",");
+    // An item goes with the comma before it; the first item, with the comma after it.
+    let (a, b) = match i.checked_sub(1) {
+        Some(before) => (items.get(before)?, items.get(i)?),
+        None => (items.first()?, items.get(1)?),
+    };
+    if !(plain(a) && plain(b) && separator(a.span, b.span)) {
+        return None;
+    }
     let span = if i > 0 {
-        (plain(i) && plain(i - 1) && separator(items[i - 1].span, items[i].span))
-            .then(|| Span::new(items[i - 1].span.end as usize, items[i].span.end as usize))
+        Span::new(a.span.end as usize, b.span.end as usize)
     } else {
-        (plain(0) && plain(1) && separator(items[0].span, items[1].span))
-            .then(|| Span::new(items[0].span.start as usize, items[1].span.start as usize))
-    }?;
+        Span::new(a.span.start as usize, b.span.start as usize)
+    };
     Some(Edit {
         span,
         replacement: String::new(),
@@ -210,7 +217,7 @@ impl Rule for RedundantResource {
 /// the narrowest reading (so in every reading), which makes removing `item` safe.
 fn resource_coverage(item: &str, by: &str) -> (bool, bool) {
     use tenet_ast::eval::{arn_pattern_match, arn_pattern_match_in, ArnReading};
-    if item.contains(['*', '?', '$']) {
+    if has_wildcard(item) || item.contains('$') {
         return (true, false);
     }
     (

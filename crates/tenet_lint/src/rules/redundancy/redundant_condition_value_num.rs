@@ -1,8 +1,4 @@
 //! `IAM112 redundant-condition-value-num`: several bounds for one numeric comparison.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Condition, ConditionOperator, Spanned, Statement};
@@ -54,14 +50,16 @@ impl Rule for RedundantConditionValueNum {
         let Some(numbers) = numbers.filter(|n| n.len() > 1) else {
             return;
         };
-        let best = numbers
+        let best = c
+            .values
             .iter()
-            .copied()
-            .enumerate()
+            .zip(numbers)
             .reduce(|a, b| if (b.1 > a.1) == upper && b.1 != a.1 { b } else { a });
-        let Some((keep, _)) = best else { return };
-        let span = c.values[0].span.cover(c.values[c.values.len() - 1].span);
-        let kept = c.values[keep].value.as_text();
+        let (Some((keep, _)), [first, .., last]) = (best, c.values.as_slice()) else {
+            return;
+        };
+        let span = first.span.cover(last.span);
+        let kept = keep.value.as_text();
         let bound = if upper { "greatest" } else { "least" };
         let d = ctx
             .diagnostic(
@@ -71,7 +69,7 @@ impl Rule for RedundantConditionValueNum {
                     op.operator, c.key.value
                 ),
             )
-            .with_label(c.values[keep].span, "this bound decides")
+            .with_label(keep.span, "this bound decides")
             .with_help(format!("keep the single value `{kept}`"));
         ctx.report(d);
     }

@@ -1,8 +1,4 @@
 //! `IAM113 redundant-statement`: a statement identical to an earlier one but for its `Sid`.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::Statement;
@@ -47,15 +43,21 @@ impl Rule for RedundantStatement {
         let statements = ctx.statements();
         // Spans are ignored by equality, so formatting does not matter.
         let bare: Vec<Statement> = statements.iter().map(|s| without_sid(s)).collect();
-        for (i, stmt) in statements.iter().enumerate() {
-            let Some(j) = (0..i).find(|&j| bare[j] == bare[i]) else {
+        for (i, (stmt, this)) in statements.iter().zip(&bare).enumerate() {
+            let earlier = statements
+                .iter()
+                .zip(&bare)
+                .enumerate()
+                .take(i)
+                .find(|(_, (_, other))| *other == this);
+            let Some((j, (first, _))) = earlier else {
                 continue;
             };
-            let name = crate::rules::statement_name(&statements[j], j);
+            let name = crate::rules::statement_name(first, j);
             let at = stmt.sid.as_ref().map_or(stmt.span, |s| s.span);
             let d = ctx
                 .diagnostic(at, format!("this statement repeats {name}"))
-                .with_label(statements[j].span, "the same statement")
+                .with_label(first.span, "the same statement")
                 .with_help("remove one copy");
             ctx.report(d);
         }

@@ -1,9 +1,5 @@
 //! `IAM101 rcp-allow-or-named-principal`: an RCP statement that allows, that names a principal
 //! other than `"*"`, or that uses an element RCPs do not have (`NotPrincipal`, `NotAction`).
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by lint, whose branch changes this file in the same session (issue 14)"
-)]
 
 use crate::rules::is_allow;
 use crate::{declare_rule, LintContext, Rule};
@@ -50,7 +46,7 @@ declare_rule! {
 
 /// Whether a list element is exactly `"*"`.
 fn is_star(list: Option<&Spanned<tenet_ast::ElementList>>) -> bool {
-    list.is_some_and(|l| !l.value.negated.value && l.value.items.len() == 1 && l.value.items[0].value == "*")
+    list.is_some_and(|l| !l.value.negated.value && matches!(l.value.items.as_slice(), [only] if only.value == "*"))
 }
 
 /// The shape of `RCPFullAWSAccess`: allow everything to everyone, unconditionally.

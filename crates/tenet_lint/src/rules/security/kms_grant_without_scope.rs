@@ -3,6 +3,7 @@
 
 use crate::rules::{is_allow, statement_allows_action};
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::is_account_id;
 use tenet_ast::{PolicyKind, PrincipalType, Statement};
 
 /// Actions that use or delegate the key.
@@ -46,17 +47,16 @@ fn owner_account(stmts: &[&Statement]) -> Option<String> {
 
 /// Whether an `AWS` principal is a whole account: `111122223333` or `arn:aws:iam::111122223333:root`.
 fn is_account(principal: &str) -> bool {
-    let digits = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
-    digits(principal)
+    is_account_id(principal)
         || principal
             .strip_suffix(":root")
             .and_then(|p| p.split(':').nth(4))
-            .is_some_and(digits)
+            .is_some_and(is_account_id)
 }
 
 /// The account of an `AWS` principal (`111122223333`, `arn:aws:iam::111122223333:…`).
 fn account_of(principal: &str) -> Option<&str> {
-    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+    if is_account_id(principal) {
         return Some(principal);
     }
     principal.split(':').nth(4).filter(|a| a.len() == 12)

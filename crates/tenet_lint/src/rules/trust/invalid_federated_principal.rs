@@ -3,6 +3,7 @@
 
 use super::federated;
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::is_account_id;
 use tenet_ast::{PolicyKind, Principals, Spanned, Statement};
 
 declare_rule! {
@@ -44,9 +45,7 @@ fn is_valid(v: &str) -> bool {
         let provider = resource
             .strip_prefix("saml-provider/")
             .or_else(|| resource.strip_prefix("oidc-provider/"));
-        return account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && provider.is_some_and(|p| !p.is_empty());
+        return is_account_id(account) && provider.is_some_and(|p| !p.is_empty());
     }
     let host_ok = |h: &str| h.contains('.') && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
     !v.contains("://") && v.split('/').next().is_some_and(host_ok)

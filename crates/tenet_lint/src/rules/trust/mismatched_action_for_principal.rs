@@ -4,6 +4,7 @@
 use super::{provider, Provider};
 use crate::rules::{actions, is_allow, wildcard_match};
 use crate::{declare_rule, LintContext, Rule};
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{PolicyKind, PrincipalType, Principals, Spanned, Statement};
 
 declare_rule! {
@@ -61,7 +62,7 @@ impl Rule for MismatchedActionForPrincipal {
             return;
         }
         let entries: Vec<_> = p.value.entries().collect();
-        for action in actions(stmt).iter().filter(|a| !a.value.contains(['*', '?'])) {
+        for action in actions(stmt).iter().filter(|a| !has_wildcard(&a.value)) {
             let mismatched: Vec<&str> = entries
                 .iter()
                 .filter(|(ty, v)| {
