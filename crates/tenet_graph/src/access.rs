@@ -174,7 +174,7 @@ impl<'e> Analysis<'e> {
                     // with any identity policy (the generic outsider's account is not this one).
                     let named_account = match arn.strip_suffix(":root") {
                         Some(head) => head.rsplit(':').next().map(str::to_owned),
-                        None if arn.len() == 12 && arn.bytes().all(|b| b.is_ascii_digit()) => Some(arn.clone()),
+                        None if tenet_ast::semantics::is_account_id(arn) => Some(arn.clone()),
                         None => None,
                     };
                     if let Some(account) = named_account {
