@@ -302,8 +302,5 @@ fn federated_by_must_be_the_sessions_user() {
         );
     let (code, out) = simulate("fed-not-session", &scenario);
     assert_eq!(code, 2, "{out}");
-    assert!(
-        out.contains("SIM005") && out.contains("not a federated-user session"),
-        "{out}"
-    );
+    assert!(out.contains("SIM005") && out.contains("remove `federatedBy`"), "{out}");
 }
