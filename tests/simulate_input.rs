@@ -222,3 +222,85 @@ fn expect_gives_exit_one_on_another_decision() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A bucket of account 222222222222 that grants the IAM user `app` of 111111111111.
+const FEDERATED_SCENARIO: &str = r#"{"request": {"principal": "arn:aws:sts::111111111111:federated-user/app",
+     "action": "s3:GetObject", "resource": "arn:aws:s3:::data-bucket/x", "resourceAccount": "222222222222"},
+    FEDERATED_BY
+    "identityPolicies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}],
+    "sessionPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]},
+    "resourcePolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111111111111:user/app"}, "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::data-bucket/*"}]}}"#;
+
+fn federated(name: &str, federated_by: &str) -> (i32, String) {
+    simulate(name, &FEDERATED_SCENARIO.replace("FEDERATED_BY", federated_by))
+}
+
+#[test]
+fn federated_by_lets_a_grant_to_the_user_reach_its_session() {
+    // IAM User Guide, "Session policies": a resource-based policy naming the IAM user adds its
+    // permissions before the federated-user session is created; the session policy caps the total.
+    let (code, out) = federated("fed-by", r#""federatedBy": "arn:aws:iam::111111111111:user/app","#);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: allowed"), "{out}");
+    // Without it the session is a principal of its own, which the bucket does not name.
+    let (code, out) = federated("fed-none", "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: implicitly-denied"), "{out}");
+    // The session policy caps what the grant to the user gives the session.
+    let put = FEDERATED_SCENARIO
+        .replace(
+            "FEDERATED_BY",
+            r#""federatedBy": "arn:aws:iam::111111111111:user/app","#,
+        )
+        .replace(r#""action": "s3:GetObject""#, r#""action": "s3:PutObject""#)
+        .replace(
+            r#""Action": "s3:GetObject", "Resource": "arn"#,
+            r#""Action": "s3:*", "Resource": "arn"#,
+        );
+    let (code, out) = simulate("fed-put", &put);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: implicitly-denied"), "{out}");
+}
+
+#[test]
+fn federated_by_must_be_the_sessions_user() {
+    for (name, value, said) in [
+        (
+            "fed-acct",
+            r#""arn:aws:iam::333333333333:user/app""#,
+            "in account 333333333333",
+        ),
+        (
+            "fed-name",
+            r#""arn:aws:iam::111111111111:user/other""#,
+            "is not named `app`",
+        ),
+        (
+            "fed-role",
+            r#""arn:aws:iam::111111111111:role/app""#,
+            "is not an IAM user ARN",
+        ),
+        ("fed-type", "42", "must be a string"),
+    ] {
+        let (code, out) = federated(name, &format!(r#""federatedBy": {value},"#));
+        assert_eq!(code, 2, "{name}: {out}");
+        assert!(out.contains("SIM005") && out.contains(said), "{name}: {out}");
+        // Located at the value given.
+        assert!(out.contains(value), "{name}: {out}");
+    }
+    // Only a federated-user session has a federating user.
+    let scenario = FEDERATED_SCENARIO
+        .replace(
+            "FEDERATED_BY",
+            r#""federatedBy": "arn:aws:iam::111111111111:user/app","#,
+        )
+        .replace(
+            "arn:aws:sts::111111111111:federated-user/app",
+            "arn:aws:iam::111111111111:user/app",
+        );
+    let (code, out) = simulate("fed-not-session", &scenario);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("SIM005") && out.contains("remove `federatedBy`"), "{out}");
+}

@@ -22,6 +22,7 @@ const SCENARIO_KEYS: &[&str] = &[
     "serviceControlPolicies",
     "resourceControlPolicies",
     "kmsGrants",
+    "federatedBy",
 ];
 
 /// The keys of a scenario's `request`.
@@ -155,6 +156,77 @@ pub fn rejected_by_aws(
         );
     }
     out
+}
+
+/// `federatedBy`: the IAM user who created the request's federated-user session with
+/// `GetFederationToken` (its identity policies and boundaries are the scenario's, capped by
+/// `sessionPolicy`, the one passed to the call). Like `tenet prove`, which names a session after its
+/// user, it must be `arn:<partition>:iam::ACCOUNT:user/…/NAME` for the session
+/// `arn:<partition>:sts::ACCOUNT:federated-user/NAME`; anything else is a `SIM005` at its value.
+pub fn federated_by(
+    root: &JsonValue,
+    principal: &tenet_ast::eval::RequestPrincipal,
+) -> Result<Option<tenet_ast::eval::RequestPrincipal>, Vec<Diagnostic>> {
+    use tenet_ast::eval::{AwsPrincipalKind, RequestPrincipal};
+    let Some(value) = root.get("federatedBy") else {
+        return Ok(None);
+    };
+    let fail = |message: String, help: &str| Err(vec![request_diagnostic(value.span, message).with_help(help)]);
+    let JsonKind::String(text) = &value.kind else {
+        return fail(
+            "`federatedBy` must be a string".to_owned(),
+            "give the ARN of the IAM user who called GetFederationToken",
+        );
+    };
+    let RequestPrincipal::Aws {
+        account: session_account,
+        kind: AwsPrincipalKind::FederatedUser { name: session_name },
+        ..
+    } = principal
+    else {
+        return fail(
+            format!("`federatedBy` is given, but the principal `{}` is not a federated-user session", principal.as_str()),
+            "only a session from GetFederationToken (`arn:aws:sts::ACCOUNT:federated-user/NAME`) has a federating user; remove `federatedBy`",
+        );
+    };
+    let user = match RequestPrincipal::parse(text) {
+        Ok(
+            user @ RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::User { .. },
+                ..
+            },
+        ) => user,
+        _ => {
+            return fail(
+                format!("`{text}` is not an IAM user ARN"),
+                "GetFederationToken is called by an IAM user: give `arn:aws:iam::ACCOUNT:user/NAME`",
+            )
+        }
+    };
+    let RequestPrincipal::Aws {
+        account,
+        kind: AwsPrincipalKind::User { name },
+        ..
+    } = &user
+    else {
+        return Ok(None);
+    };
+    if account != session_account {
+        return fail(
+            format!(
+                "the user `{text}` is in account {account}, the session `{}` in {session_account}",
+                principal.as_str()
+            ),
+            "a federated-user session is in the account of the user who created it",
+        );
+    }
+    if name != session_name {
+        return fail(
+            format!("the user `{text}` is not named `{session_name}` like the session `{}`", principal.as_str()),
+            "tenet names a federated-user session after its user (`federated-user/NAME` for `user/…/NAME`), as `tenet prove` does",
+        );
+    }
+    Ok(Some(user))
 }
 
 /// `SIM005`: a context key given twice in the same spelling (a JSON reader keeps one silently).

@@ -34,6 +34,8 @@ pub struct LoadedScenario {
     scps: Vec<Vec<Loaded>>,
     rcps: Vec<Vec<Loaded>>,
     grants: Vec<tenet_ast::eval::KmsGrant>,
+    /// `federatedBy`: the IAM user who created the federated-user session of the request.
+    federated_by: Option<tenet_ast::eval::RequestPrincipal>,
     /// What was assumed to complete the request.
     assumptions: Vec<String>,
     /// The warnings, rendered (printed on stderr before the answer).
@@ -214,6 +216,7 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         .resolve()
         .map_err(|problems| invalid(&crate::scenario_check::request_problems(&root, &problems)))?;
     let request = resolved.request;
+    let federated_by = crate::scenario_check::federated_by(&root, &request.principal).map_err(|ds| invalid(&ds))?;
     let is_key = scenario.resource_is_key_policy();
     let mut r = Reader {
         allow_outside,
@@ -245,6 +248,7 @@ pub fn load(path: &Path, allow_outside: bool) -> Result<LoadedScenario, Simulate
         scps: r.levels(&root, "serviceControlPolicies", PolicyKind::Scp),
         rcps: r.levels(&root, "resourceControlPolicies", PolicyKind::Rcp),
         grants: scenario.grants(),
+        federated_by,
         request,
         assumptions: resolved.assumptions,
         warnings: render_all(&r.warnings),
@@ -304,7 +308,7 @@ impl LoadedScenario {
                 .map(|l| l.iter().map(|p| &p.policy).collect())
                 .collect(),
             grants: self.grants.clone(),
-            federated_by: None,
+            federated_by: self.federated_by.clone(),
         };
         evaluate(&self.request, &set)
     }

@@ -233,6 +233,21 @@ pub const CLASSES: &[Class] = &[
         },
     },
     Class {
+        // STS API Reference, GetFederationToken `Policy`: without a session policy "the resulting
+        // federated user session has no permissions" (only a resource policy naming the session
+        // itself grants it); iam-simulate lets the user's identity policies through.
+        name: "federated-session-without-session-policy",
+        verdict: Verdict::TenetRight,
+        matches: |c| {
+            c.has("principal:federated-user")
+                && c.has("federated-by")
+                && !c.has("policy:session")
+                && c.tenet == Decision::ImplicitlyDenied
+                && c.tenet_reason.starts_with("no session policy")
+                && c.peer == Decision::Allowed
+        },
+    },
+    Class {
         name: "star-principal-vs-boundary-or-session-cap",
         verdict: Verdict::Open,
         matches: |c| {

@@ -179,6 +179,13 @@ fn one(rng: &mut Rng, id: usize) -> Option<Generated> {
             cx.tag("policy:boundary");
             scenario.insert("permissionBoundaries".into(), json!([capping_policy(rng, &mut cx)]));
         }
+        if caller == Caller::Federated {
+            // The user who called GetFederationToken; iam-simulate reads `federated-user/NAME` as a
+            // session of `user/NAME` of its account, as tenet names sessions after their user.
+            cx.tag("federated-by");
+            let user = format!("arn:aws:iam::{principal_account}:user/carol");
+            scenario.insert("federatedBy".into(), json!(user));
+        }
         if matches!(caller, Caller::Session | Caller::Federated | Caller::Role) && rng.chance(30) {
             cx.tag("policy:session");
             scenario.insert("sessionPolicy".into(), capping_policy(rng, &mut cx));
@@ -430,6 +437,8 @@ fn principal_value(rng: &mut Rng, cx: &mut Ctx) -> Value {
         4 | 7 => json!({"Service": "lambda.amazonaws.com"}),
         5 => json!({"AWS": format!("arn:aws:iam::{a}:role/AppRole")}),
         6 => json!({"AWS": "arn:aws:iam::333333333333:root"}),
+        // For a federated-user session, the user who created it (its grants reach the session).
+        8 if cx.caller == Caller::Federated => json!({"AWS": format!("arn:aws:iam::{a}:user/carol")}),
         8 => json!({"AWS": [format!("arn:aws:iam::{a}:user/alice"), format!("arn:aws:iam::{a}:user/dev/bob")]}),
         _ => json!({"AWS": format!("arn:aws:sts::{a}:assumed-role/AppRole/session-1")}),
     }
@@ -568,6 +577,7 @@ mod tests {
             "owner:context",
             "stored:unknown-action",
             "stored:malformed-vpce",
+            "federated-by",
         ]
         .iter()
         .map(|s| (*s).to_owned())

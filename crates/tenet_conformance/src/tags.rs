@@ -49,6 +49,7 @@ pub fn content_tags(scenario: &Value) -> BTreeSet<String> {
         ("resourceControlPolicies", "policy:rcp"),
         ("sessionPolicy", "policy:session"),
         ("permissionBoundaries", "policy:boundary"),
+        ("federatedBy", "federated-by"),
     ] {
         if scenario.get(key).is_some() {
             tags.insert(tag.into());

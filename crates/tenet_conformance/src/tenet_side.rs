@@ -23,6 +23,8 @@ pub struct Loaded {
     scps: Vec<Vec<Policy>>,
     rcps: Vec<Vec<Policy>>,
     grants: Vec<tenet_ast::eval::KmsGrant>,
+    /// `federatedBy`: the IAM user who created a federated-user session (as `tenet simulate`).
+    federated_by: Option<tenet_ast::eval::RequestPrincipal>,
 }
 
 /// tenet's answer for one scenario.
@@ -120,6 +122,13 @@ pub fn load(scenario: &Value) -> Result<Loaded, String> {
         scps: levels(scenario, "serviceControlPolicies", PolicyKind::Scp)?,
         rcps: levels(scenario, "resourceControlPolicies", PolicyKind::Rcp)?,
         grants: typed.grants(),
+        federated_by: scenario
+            .get("federatedBy")
+            .map(|v| {
+                let text = v.as_str().ok_or("federatedBy: not a string")?;
+                tenet_ast::eval::RequestPrincipal::parse(text).map_err(|e| format!("federatedBy: {e}"))
+            })
+            .transpose()?,
     })
 }
 
@@ -144,6 +153,7 @@ impl Loaded {
             scps: self.scps.iter().map(|l| l.iter().collect()).collect(),
             rcps: self.rcps.iter().map(|l| l.iter().collect()).collect(),
             grants: self.grants.clone(),
+            federated_by: self.federated_by.clone(),
             ..PolicySet::default()
         };
         let e: Evaluation = evaluate(&self.request, &set);

@@ -14,8 +14,9 @@ use crate::encode::{Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::principals::{principal_class, Class};
 use tenet_ast::eval::{
-    grantee_match, names_user_of, not_principal_reading_open, principal_match, principal_match_as, AwsPrincipalKind,
-    IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World, RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
+    grantee_match, grantee_names_federator, names_user_of, not_principal_names_federator, not_principal_reading_open,
+    principal_match, principal_match_as, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World,
+    RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
 };
 use tenet_ast::Policy;
 
@@ -192,14 +193,18 @@ impl Encoder {
         if let Some(p) = ps.resource {
             let deny = cache.get(self, p).deny.clone();
             let unknown_user_denies = Self::unknown_federator(p, &deny, who, federator.is_some());
-            // A Deny with NotPrincipal listing this principal but not its account: the simulator
-            // applies it; whether AWS spares the principal is open (a free reading, false: applies).
+            // A Deny with NotPrincipal listing this principal but not its account, or the user who
+            // federated this session but not the session: the simulator applies it; whether AWS
+            // spares the principal is open (a free reading, false: applies).
             let (open, plain): (Vec<_>, Vec<_>) = deny.into_iter().partition(|(i, _)| {
                 !quirk
                     && p.statements
                         .get(*i)
                         .and_then(|s| s.value.principal.as_ref())
-                        .is_some_and(|pr| not_principal_reading_open(&pr.value, who))
+                        .is_some_and(|pr| {
+                            not_principal_reading_open(&pr.value, who)
+                                || not_principal_names_federator(&pr.value, who, federator)
+                        })
             });
             denies.push(Self::applies_as(p, &plain, who, federator, quirk, any));
             for (_, body) in open {
@@ -279,7 +284,10 @@ impl Encoder {
                     p.statements
                         .get(*i)
                         .and_then(|s| s.value.principal.as_ref())
-                        .is_some_and(|pr| not_principal_reading_open(&pr.value, who))
+                        .is_some_and(|pr| {
+                            not_principal_reading_open(&pr.value, who)
+                                || not_principal_names_federator(&pr.value, who, federator)
+                        })
                 })
                 .cloned()
                 .collect();
@@ -356,6 +364,13 @@ impl Encoder {
         for g in &ps.grants {
             let class = grantee_match(&g.grantee_principal, who);
             if class == Class::No {
+                // A grant to the user who federated this session: whether it reaches the session the
+                // KMS guide does not say (a free reading, as a grant to the session; false: it does not).
+                if grantee_names_federator(&g.grantee_principal, who, federator) {
+                    let covers = self.grant_covers(g);
+                    let reaches = self.open_reading(and([self.is_candidate(ci), covers.clone()]));
+                    by_grant.push(and([covers, reaches]));
+                }
                 continue;
             }
             let covers = self.grant_covers(g);

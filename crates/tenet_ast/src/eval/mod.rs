@@ -56,7 +56,8 @@ pub use condition::{parse_decimal, Decimal};
 pub use matching::{scan as scan_variables, wildcard_match, Piece as VariablePiece, PrincipalMatch};
 pub use principal::{AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{
-    grantee_match, names_user_of, not_principal_reading_open, principal_match, principal_match_as,
+    grantee_match, grantee_names_federator, names_user_of, not_principal_names_federator, not_principal_reading_open,
+    principal_match, principal_match_as,
 };
 pub use world::{owns, IdentityWorld, Levels, Owned, World};
 
@@ -589,6 +590,6 @@ mod decide;
 mod open_points;
 
 pub use open_points::{
-    federation_reading_matters, not_principal_allow_reading_matters, not_principal_deny_reading_matters, open_point,
-    star_grant_reading_matters,
+    federation_grant_reading_matters, federation_not_principal_reading_matters, federation_reading_matters,
+    not_principal_allow_reading_matters, not_principal_deny_reading_matters, open_point, star_grant_reading_matters,
 };

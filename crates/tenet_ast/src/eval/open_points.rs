@@ -6,9 +6,11 @@
 use super::decide::boundary_quirk;
 use super::matching::{statement_match, statement_match_as, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
-use super::principal_match::{names_user_of, not_principal_reading_open, principal_match};
+use super::principal_match::{
+    grantee_names_federator, names_user_of, not_principal_names_federator, not_principal_reading_open, principal_match,
+};
 use super::world::World;
-use super::{evaluate, Decision, Gap, PolicySet, Request};
+use super::{evaluate, is_kms_action, Decision, Gap, KmsGrant, PolicySet, Request};
 use crate::policy::Effect;
 
 /// Whether an applicable resource-policy `Deny` with `NotPrincipal` lists the caller but not its
@@ -110,7 +112,79 @@ pub fn open_point(world: &World, request: &Request) -> Option<String> {
                 .to_owned(),
         );
     }
+    if federation_not_principal_reading_matters(request, &ps) {
+        return Some(format!(
+            "the answer depends on whether a `NotPrincipal` that lists the IAM user who created the federated-user \
+             session `{}` (but not the session) spares the session (the IAM User Guide, NotPrincipal, describes \
+             users, roles and role sessions, not federated-user sessions)",
+            request.principal.as_str()
+        ));
+    }
+    if federation_grant_reading_matters(request, &ps) {
+        return Some(format!(
+            "the answer depends on whether a KMS grant to the IAM user who created the federated-user session `{}` \
+             reaches the session (the KMS Developer Guide does not say)",
+            request.principal.as_str()
+        ));
+    }
     federation_reading_matters(world, request)
+}
+
+/// Whether an applicable resource-policy statement with `NotPrincipal` lists the IAM user who
+/// created the request's federated-user session but not the session (see
+/// `not_principal_names_federator`): the evaluator applies a `Deny` to the session and grants it an
+/// `Allow`; the other reading spares it from both. Conservative for `Deny` (any such applicable
+/// statement counts); an `Allow` counts when the request is allowed.
+pub fn federation_not_principal_reading_matters(request: &Request, ps: &PolicySet) -> bool {
+    let Some(p) = ps.resource else { return false };
+    let federator = ps.federated_by.as_ref();
+    let mut allowed = None;
+    p.statements.iter().any(|s| {
+        let names = s
+            .value
+            .principal
+            .as_ref()
+            .is_some_and(|pr| not_principal_names_federator(&pr.value, &request.principal, federator));
+        if !names || statement_match(&s.value, p, request, false) == PrincipalMatch::No {
+            return false;
+        }
+        match s.value.effect() {
+            Some(Effect::Deny) => true,
+            Some(Effect::Allow) => *allowed.get_or_insert_with(|| evaluate(request, ps).decision.is_allowed()),
+            None => false,
+        }
+    })
+}
+
+/// Whether the decision on a KMS request of a federated-user session changes when the grants to the
+/// IAM user who created it (see `grantee_names_federator`) are read as reaching the session (as
+/// grants to the session itself, the widest reading); the evaluator reads them as not reaching it.
+pub fn federation_grant_reading_matters(request: &Request, ps: &PolicySet) -> bool {
+    if !is_kms_action(&request.action) {
+        return false;
+    }
+    let federator = ps.federated_by.as_ref();
+    let mut widened = false;
+    let grants: Vec<KmsGrant> = ps
+        .grants
+        .iter()
+        .map(|g| {
+            if grantee_names_federator(&g.grantee_principal, &request.principal, federator) {
+                widened = true;
+                KmsGrant {
+                    grantee_principal: request.principal.as_str().to_owned(),
+                    ..g.clone()
+                }
+            } else {
+                g.clone()
+            }
+        })
+        .collect();
+    if !widened {
+        return false;
+    }
+    let wide = PolicySet { grants, ..ps.clone() };
+    evaluate(request, ps).decision != evaluate(request, &wide).decision
 }
 
 /// Whether the decision depends on a point the IAM User Guide leaves open: a same-account request

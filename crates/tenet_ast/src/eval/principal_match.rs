@@ -74,6 +74,76 @@ pub fn names_user_of(principals: &Principals, account: &str) -> Vec<RequestPrinc
         .collect()
 }
 
+/// Whether `user` may be the IAM user who created the federated-user session `who`: `federator`
+/// when the world names it, else (`None`) any IAM user of the session's account.
+fn may_have_federated(user: &RequestPrincipal, who: &RequestPrincipal, federator: Option<&RequestPrincipal>) -> bool {
+    let RequestPrincipal::Aws {
+        account,
+        kind: AwsPrincipalKind::FederatedUser { .. },
+        ..
+    } = who
+    else {
+        return false;
+    };
+    match federator {
+        Some(f) => f == user,
+        None => matches!(
+            user,
+            RequestPrincipal::Aws { account: a, kind: AwsPrincipalKind::User { .. }, .. } if a == account
+        ),
+    }
+}
+
+/// Whether a `NotPrincipal` element lists, by its exact ARN, the IAM user who created the
+/// federated-user session `who` (`federator`; `None`: not known, any IAM user of its account) but
+/// does not spare the session itself. The IAM User Guide ("NotPrincipal") describes the order in
+/// which AWS checks the account, the user, and a role and its assumed-role session; it says nothing
+/// of federated-user sessions, so whether listing their user spares them is open. The evaluator
+/// reads the element for the session alone (it is not spared).
+pub fn not_principal_names_federator(
+    principals: &Principals,
+    who: &RequestPrincipal,
+    federator: Option<&RequestPrincipal>,
+) -> bool {
+    if !principals.negated.value || principals.is_any() || not_principal_excludes(principals, who) {
+        return false;
+    }
+    principals
+        .entries()
+        .filter(|(ty, _)| *ty == PrincipalType::Aws)
+        .filter_map(|(_, value)| RequestPrincipal::parse(&value.value).ok())
+        .any(|user| {
+            matches!(
+                &user,
+                RequestPrincipal::Aws {
+                    kind: AwsPrincipalKind::User { .. },
+                    ..
+                }
+            ) && may_have_federated(&user, who, federator)
+        })
+}
+
+/// Whether a KMS grant's grantee is the IAM user who created the federated-user session `who`
+/// (`federator`; `None`: not known, any IAM user of its account) and not the session itself. The KMS
+/// Developer Guide lets a grantee be a user or a federated user, and says what the grant gives the
+/// grantee; whether a grant to the user reaches the sessions it federates it does not say (the IAM
+/// User Guide's rule that the user's resource-based permissions reach the session covers
+/// resource-based policies, which grants are not). The evaluator reads it as not reaching them.
+pub fn grantee_names_federator(grantee: &str, who: &RequestPrincipal, federator: Option<&RequestPrincipal>) -> bool {
+    if grantee_match(grantee, who) != PrincipalMatch::No {
+        return false;
+    }
+    RequestPrincipal::parse(grantee).is_ok_and(|user| {
+        matches!(
+            &user,
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::User { .. },
+                ..
+            }
+        ) && may_have_federated(&user, who, federator)
+    })
+}
+
 /// Whether a `NotPrincipal` element lists the request principal, and so exempts it.
 ///
 /// NOTE: the IAM User Guide ("NotPrincipal") says AWS checks the account first, then the role or

@@ -46,6 +46,7 @@
 //! - `resourceIsKeyPolicy`: defaults to whether the resource is a KMS key ARN (`arn:…:kms:…:key/…`).
 //! - `kmsGrants`: the output of `aws kms list-grants` (`{"Grants": [...]}`) or a bare list of its
 //!   entries (`GranteePrincipal`, `Operations`, `Constraints`, `KeyId`, …).
+//! - `federatedBy`: the IAM user who created a federated-user session (read and checked by the CLI).
 
 pub mod facts;
 pub mod input;

@@ -256,6 +256,20 @@ pub const RULES: &[Rule] = &[
         treatment: OpenReadingIsUnknown,
         checked_by: "eval::federation_reading_matters, prove::decision; soundness/federated.tenet",
     },
+    Rule {
+        area: "open points",
+        rule: "A KMS grant whose grantee is the IAM user who created a federated-user session (or, when the world does not name that user, an IAM user of the session's account): the simulator does not extend it to the session.",
+        source: "KMS Developer Guide, Grants in AWS KMS; KMS API Reference, CreateGrant (a grantee may be a user or a federated user; nothing on a user's grant reaching its federated sessions)",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::federation_grant_reading_matters, prove::decision (grants); soundness/federated-grant.tenet",
+    },
+    Rule {
+        area: "open points",
+        rule: "A NotPrincipal listing the IAM user who created a federated-user session but not the session: the simulator does not spare the session (a Deny applies to it, an Allow grants it).",
+        source: "IAM User Guide, NotPrincipal (orders the checks for users, roles and assumed-role sessions; not federated-user sessions)",
+        treatment: OpenReadingIsUnknown,
+        checked_by: "eval::federation_not_principal_reading_matters, prove::decision; soundness/federated-not-principal.tenet",
+    },
 ];
 
 /// `docs/semantics.md`, from [`RULES`].

@@ -181,3 +181,104 @@ fn a_star_inside_an_s3_key_against_a_colon_is_an_open_reading() {
     // A `*` ending the key matches `:` in every reading.
     assert!(!arn_pattern_ambiguous("arn:aws:s3:::b/*", key));
 }
+
+/// A KMS grant of `Decrypt` to `grantee`.
+fn decrypt_grant(grantee: &str) -> crate::eval::KmsGrant {
+    crate::eval::KmsGrant {
+        grant_id: Some("g-fed".to_owned()),
+        grantee_principal: grantee.to_owned(),
+        operations: vec!["Decrypt".to_owned()],
+        ..crate::eval::KmsGrant::default()
+    }
+}
+
+#[test]
+fn a_grant_to_the_user_who_federated_a_session_is_an_open_point() {
+    // KMS API Reference, CreateGrant: a grantee may be an IAM user or a federated user; the KMS
+    // Developer Guide ("Grants in AWS KMS") says what the grant gives its grantee, and nothing of a
+    // user's grant reaching the sessions it federates. The evaluator does not extend it.
+    let identity = policy(vec![allow().action("kms:*").resource("*")]);
+    let session = policy(vec![allow().action("kms:Decrypt").resource("*")]);
+    let key = policy(vec![allow()
+        .aws("arn:aws:iam::111111111111:role/admin")
+        .action("kms:*")
+        .resource("*")]);
+    let mut world = app_world(&identity, Some(&session), &key);
+    world.resource_is_key_policy = true;
+    world.grants = vec![decrypt_grant(APP_USER)];
+    let decrypt = |who: &str| req(who, "kms:Decrypt", LOCAL_KEY);
+    let session_who = RequestPrincipal::parse(APP_SESSION).unwrap_or(RequestPrincipal::Anonymous);
+    let ps = world.policy_set_for(&session_who, None);
+    assert_eq!(decision(&decrypt(APP_SESSION), &ps), Decision::ImplicitlyDenied);
+    assert!(crate::eval::federation_grant_reading_matters(
+        &decrypt(APP_SESSION),
+        &ps
+    ));
+    let why = open_point(&world, &decrypt(APP_SESSION)).unwrap_or_default();
+    assert!(why.contains("KMS grant"), "{why}");
+    // The user itself is granted: nothing open.
+    let user = RequestPrincipal::parse(APP_USER).unwrap_or(RequestPrincipal::Anonymous);
+    assert_eq!(
+        decision(&decrypt(APP_USER), &world.policy_set_for(&user, None)),
+        Decision::Allowed
+    );
+    assert!(open_point(&world, &decrypt(APP_USER)).is_none());
+    // An operation the grant does not give: the reading changes nothing.
+    let encrypt = req(APP_SESSION, "kms:Encrypt", LOCAL_KEY);
+    assert!(!crate::eval::federation_grant_reading_matters(&encrypt, &ps));
+    // A session whose user the world does not name: a grant to a user of its account may be its.
+    let other = RequestPrincipal::parse(OTHER_SESSION).unwrap_or(RequestPrincipal::Anonymous);
+    let other_ps = PolicySet {
+        identity_open: false,
+        ..world.policy_set_for(&other, None)
+    };
+    assert!(crate::eval::federation_grant_reading_matters(
+        &decrypt(OTHER_SESSION),
+        &other_ps
+    ));
+    // A grant to the session itself stands alone: determined.
+    world.grants = vec![decrypt_grant(APP_SESSION)];
+    let ps = world.policy_set_for(&session_who, None);
+    assert_eq!(decision(&decrypt(APP_SESSION), &ps), Decision::Allowed);
+    assert!(open_point(&world, &decrypt(APP_SESSION)).is_none());
+}
+
+#[test]
+fn not_principal_listing_only_the_federating_user_is_an_open_point() {
+    // IAM User Guide, "NotPrincipal": AWS may check the account, then the user; for an assumed-role
+    // user the account, the role, then the session. Federated-user sessions are not described: the
+    // evaluator does not spare a session whose user (and account) are listed.
+    let identity = policy(vec![allow().action("s3:*").resource("*")]);
+    let session = policy(vec![allow().action("s3:GetObject").resource("*")]);
+    let bucket = policy(vec![
+        allow().principal_star().action("s3:GetObject").resource("*"),
+        deny()
+            .not_aws(APP_USER)
+            .not_aws("arn:aws:iam::111111111111:root")
+            .action("s3:GetObject")
+            .resource("*"),
+    ]);
+    let world = app_world(&identity, Some(&session), &bucket);
+    let who = RequestPrincipal::parse(APP_SESSION).unwrap_or(RequestPrincipal::Anonymous);
+    let read = req(APP_SESSION, "s3:GetObject", BUCKET_OBJ);
+    let ps = world.policy_set_for(&who, None);
+    assert_eq!(decision(&read, &ps), Decision::ExplicitlyDenied);
+    assert!(crate::eval::federation_not_principal_reading_matters(&read, &ps));
+    let why = open_point(&world, &read).unwrap_or_default();
+    assert!(why.contains("NotPrincipal"), "{why}");
+    // The user itself is spared (account and user listed): nothing open.
+    let user_read = req(APP_USER, "s3:GetObject", BUCKET_OBJ);
+    assert!(open_point(&world, &user_read).is_none());
+    // Listing the session itself (and its account) spares it: determined.
+    let spared = policy(vec![
+        allow().principal_star().action("s3:GetObject").resource("*"),
+        deny()
+            .not_aws(APP_SESSION)
+            .not_aws("arn:aws:iam::111111111111:root")
+            .action("s3:GetObject")
+            .resource("*"),
+    ]);
+    let world = app_world(&identity, Some(&session), &spared);
+    assert_eq!(decision(&read, &world.policy_set_for(&who, None)), Decision::Allowed);
+    assert!(open_point(&world, &read).is_none());
+}
