@@ -1,10 +1,5 @@
 //! Matching of the statement elements: `*`/`?` wildcards, policy variables, and the `Principal`,
 //! `Action` and `Resource` elements (the ARN wildcard rules of `Resource` are in `arn_wildcards`).
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
-)]
-
 use std::borrow::Cow;
 
 use super::arn_wildcards::{arn_match_tokens, arn_pattern_match, arn_tokens, ArnReading};
@@ -80,13 +75,13 @@ fn glob<P, T>(
     let (mut p, mut t) = (0usize, 0usize);
     // The position after the last `*` seen, and the text position it is currently matched up to.
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while let Some(tc) = text.get(t) {
         match pattern.get(p) {
             Some(pc) if is_star(pc) => {
                 star = Some((p + 1, t));
                 p += 1;
             }
-            Some(pc) if is_one(pc) || eq(pc, &text[t]) => {
+            Some(pc) if is_one(pc) || eq(pc, tc) => {
                 p += 1;
                 t += 1;
             }
@@ -101,7 +96,8 @@ fn glob<P, T>(
             },
         }
     }
-    pattern[p.min(pattern.len())..].iter().all(is_star)
+    // INVARIANT: `p` only moves past elements `pattern.get` returned, so the tail exists.
+    pattern.get(p..).unwrap_or_default().iter().all(is_star)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +154,7 @@ fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
     let bytes = body.as_bytes();
     let mut i = 0;
     let skip_ws = |i: &mut usize| {
-        while *i < bytes.len() && bytes[*i] == b' ' {
+        while bytes.get(*i) == Some(&b' ') {
             *i += 1;
         }
     };
@@ -166,7 +162,7 @@ fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
     let invalid = |from: usize| body[from..].find('}').map(|j| (Piece::Invalid, from + j + 1));
     skip_ws(&mut i);
     let key_start = i;
-    while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b' ') {
+    while bytes.get(i).is_some_and(|b| !matches!(b, b',' | b'}' | b' ')) {
         i += 1;
     }
     let key = &body[key_start..i];
@@ -330,18 +326,8 @@ impl Pattern<'_> {
             }
             Pattern::Tokens(t) => t.clone(),
         };
-        let mut pattern_parts: Vec<&[Tok]> = Vec::with_capacity(6);
-        let mut rest: &[Tok] = &toks;
-        while pattern_parts.len() < 5 {
-            match rest.iter().position(|t| *t == Tok::Ch(':')) {
-                Some(i) => {
-                    pattern_parts.push(&rest[..i]);
-                    rest = &rest[i + 1..];
-                }
-                None => break,
-            }
-        }
-        pattern_parts.push(rest);
+        // The first five colons split the pattern into the six ARN components.
+        let pattern_parts: Vec<&[Tok]> = toks.splitn(6, |t| *t == Tok::Ch(':')).collect();
         if pattern_parts.len() < 6 {
             let text: Vec<char> = text.chars().collect();
             return glob_tokens(&toks, &text, false);
