@@ -2,36 +2,15 @@
 //! `Action` and `Resource` elements (the ARN wildcard rules of `Resource` are in `arn_wildcards`).
 use std::borrow::Cow;
 
+use tenet_catalog::wildcard::{chars_match, glob_by};
+
 use super::arn_wildcards::{arn_match_tokens, arn_pattern_match, arn_tokens, ArnReading};
 use super::principal::RequestPrincipal;
 use super::principal_match::principal_match_as;
 use super::Request;
 use crate::policy::{ElementList, Policy, Statement};
 
-/// Whether `text` matches `pattern`, where `*` matches any run of characters (also empty) and `?`
-/// exactly one character. With `case_insensitive`, characters are compared by their lowercase forms.
-///
-/// The matcher is the greedy two-pointer algorithm that backtracks only to the last `*`: it runs in
-/// `O(|pattern| * |text|)` time at worst and linear time on ordinary patterns, never exponential
-/// (`"*a*a*a*a*b"` against a long run of `a` returns quickly). It does not allocate for ASCII inputs.
-pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    if pattern.is_ascii() && text.is_ascii() {
-        let eq = |p: &u8, t: &u8| {
-            if case_insensitive {
-                p.eq_ignore_ascii_case(t)
-            } else {
-                p == t
-            }
-        };
-        return glob(pattern.as_bytes(), text.as_bytes(), |p| *p == b'*', |p| *p == b'?', eq);
-    }
-    let pattern: Vec<Tok> = pattern.chars().map(Tok::from_policy_char).collect();
-    let text: Vec<char> = text.chars().collect();
-    glob_tokens(&pattern, &text, case_insensitive)
-}
+pub use crate::semantics::wildcard_match;
 
 /// One element of a resolved pattern: wildcards come only from policy text; characters produced by
 /// variables (and by `${*}`, `${?}`, `${$}`) are literal.
@@ -52,52 +31,13 @@ impl Tok {
     }
 }
 
+/// [`wildcard_match`] on a resolved pattern, with the same glob (the catalog's).
 pub(crate) fn glob_tokens(pattern: &[Tok], text: &[char], case_insensitive: bool) -> bool {
     let eq = |p: &Tok, t: &char| match p {
-        Tok::Ch(c) => chars_eq(*c, *t, case_insensitive),
+        Tok::Ch(c) => chars_match(*c, *t, case_insensitive),
         _ => false,
     };
-    glob(pattern, text, |p| *p == Tok::Star, |p| *p == Tok::One, eq)
-}
-
-fn chars_eq(a: char, b: char, case_insensitive: bool) -> bool {
-    a == b || (case_insensitive && (a.eq_ignore_ascii_case(&b) || a.to_lowercase().eq(b.to_lowercase())))
-}
-
-/// The greedy glob matcher over any pattern and text elements.
-fn glob<P, T>(
-    pattern: &[P],
-    text: &[T],
-    is_star: impl Fn(&P) -> bool,
-    is_one: impl Fn(&P) -> bool,
-    eq: impl Fn(&P, &T) -> bool,
-) -> bool {
-    let (mut p, mut t) = (0usize, 0usize);
-    // The position after the last `*` seen, and the text position it is currently matched up to.
-    let mut star: Option<(usize, usize)> = None;
-    while let Some(tc) = text.get(t) {
-        match pattern.get(p) {
-            Some(pc) if is_star(pc) => {
-                star = Some((p + 1, t));
-                p += 1;
-            }
-            Some(pc) if is_one(pc) || eq(pc, tc) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((after, matched)) => {
-                    // Let the last `*` swallow one more character and retry from there.
-                    p = after;
-                    t = matched + 1;
-                    star = Some((after, matched + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    // INVARIANT: `p` only moves past elements `pattern.get` returned, so the tail exists.
-    pattern.get(p..).unwrap_or_default().iter().all(is_star)
+    glob_by(pattern, text, |p| *p == Tok::Star, |p| *p == Tok::One, eq)
 }
 
 // ---------------------------------------------------------------------------------------------
