@@ -1,5 +1,5 @@
-//! The three small matchers the catalog needs: IAM action wildcards, templated condition-key
-//! names and ARN patterns against policy ARNs.
+//! The small matchers the catalog needs besides the action wildcards (module `wildcard`):
+//! templated condition-key names and ARN patterns against policy ARNs.
 //!
 //! They are pure functions over bytes with no allocation on the hot path (the ARN matcher
 //! allocates two short token vectors); the catalog's lookups call them.
@@ -19,38 +19,6 @@ pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
         }
     }
     a.len().cmp(&b.len())
-}
-
-/// Matches `subject` against an IAM wildcard `pattern` where `*` stands for any run of
-/// characters (including none, and including `:`) and `?` for exactly one character,
-/// ignoring ASCII case, as IAM matches action names.
-pub(crate) fn glob_match_ci(pattern: &str, subject: &str) -> bool {
-    let (p, s) = (pattern.as_bytes(), subject.as_bytes());
-    let (mut pi, mut si) = (0, 0);
-    // The position after the last `*` seen in the pattern and the subject position it was
-    // tried at; on a mismatch the star absorbs one more character.
-    let mut backtrack: Option<(usize, usize)> = None;
-    while let Some(&subject) = s.get(si) {
-        match p.get(pi) {
-            Some(b'*') => {
-                backtrack = Some((pi + 1, si));
-                pi += 1;
-            }
-            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&subject) => {
-                pi += 1;
-                si += 1;
-            }
-            _ => match backtrack {
-                Some((bp, bs)) => {
-                    pi = bp;
-                    si = bs + 1;
-                    backtrack = Some((bp, bs + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..).unwrap_or_default().iter().all(|&c| c == b'*')
 }
 
 /// Whether a name is a template: it holds a `${Name}` or `<name>` placeholder.
@@ -258,20 +226,6 @@ pub(crate) fn arn_pattern_intersects(pattern: &str, tail: TailExcludes, policy_a
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob() {
-        assert!(glob_match_ci("s3:Get*", "s3:GetObject"));
-        assert!(glob_match_ci("S3:GET*", "s3:getobject"));
-        assert!(!glob_match_ci("s3:Get*", "s3:PutObject"));
-        assert!(glob_match_ci("*", "ec2:RunInstances"));
-        assert!(glob_match_ci("*:Get*", "iam:GetRole"));
-        assert!(glob_match_ci("s3:?etObject", "s3:GetObject"));
-        assert!(!glob_match_ci("s3:?etObject", "s3:etObject"));
-        assert!(glob_match_ci("s3:*Object*", "s3:GetObjectAcl"));
-        assert!(!glob_match_ci("s3:GetObject", "s3:GetObjectAcl"));
-        assert!(glob_match_ci("s3:**", "s3:"));
-    }
 
     #[test]
     fn templates() {

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use tenet_catalog::wildcard::wildcard_match;
 use tenet_catalog::{catalog, try_catalog, AccessLevel, Catalog, ConditionType};
 
 #[test]
@@ -193,6 +194,50 @@ fn resource_types_and_arns() {
     assert!(key.matches_arn("arn:aws:kms:us-east-1:111122223333:key/1234abcd"));
     assert!(!key.matches_arn("arn:aws:kms:us-east-1:111122223333:alias/x"));
     assert!(c.resource_type("s3", "nosuch").is_none());
+}
+
+/// The catalog's expansion (a service lookup and a binary search by name prefix, both by ASCII
+/// case, before the glob) finds exactly the actions the evaluator's matcher accepts, on the cases
+/// where a byte glob, ASCII case folding or a literal-prefix shortcut would differ.
+#[test]
+fn expand_action_agrees_with_the_matcher() {
+    let c = catalog();
+    let scan = |pattern: &str| -> Vec<String> {
+        c.services()
+            .flat_map(|s| s.actions().iter().map(move |a| format!("{}:{}", s.prefix, a.name)))
+            .filter(|full| wildcard_match(pattern, full, true))
+            .collect()
+    };
+    let cases = [
+        "S3:GETOBJECT",
+        "s3:getobject*",
+        "s3:Get?bject",
+        "s3:?etObject?",
+        "s3:**Object**",
+        "*:*",
+        "s3:*",
+        "***",
+        "s?:GetObject",
+        "s3:Get*Acl",
+        // The Kelvin sign folds to `k`: these name `kms` actions.
+        "\u{212A}ms:Decrypt",
+        "kms:List\u{212A}ey?",
+        "\u{212A}ms:*",
+        // Multibyte text never equals an ASCII name, but `?` stands for any one character.
+        "s3:GetObjé*",
+        "iam:?etRole",
+    ];
+    for pattern in cases {
+        let expanded: Vec<String> = c
+            .expand_action(pattern)
+            .into_iter()
+            .map(|(s, a)| format!("{}:{}", s.prefix, a.name))
+            .collect();
+        assert_eq!(expanded, scan(pattern), "{pattern}");
+    }
+    let decrypt = c.expand_action("\u{212A}ms:Decrypt");
+    assert_eq!(decrypt.len(), 1, "the Kelvin sign folds to `k`");
+    assert!(c.expand_action("s3:GetObjé*").is_empty());
 }
 
 #[test]

@@ -1,11 +1,6 @@
 //! Drawing the estate graph: Graphviz DOT, Mermaid (which GitHub renders) and JSON. Accounts are
 //! drawn as clusters holding their principals and resources; every other edge is an arrow from who
 //! gets access to what they get it to.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
-)]
-
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -26,24 +21,27 @@ fn shorten(items: &[String], max: usize) -> String {
     s
 }
 
-/// A node's label.
+/// A node's label. A node whose index the estate does not hold (the graph never builds one) is
+/// labelled by its kind and index.
 pub fn node_label(estate: &Estate, node: &Node) -> String {
     match node {
         Node::Account { id, name } if name != id => format!("{name} ({id})"),
         Node::Account { id, .. } => id.clone(),
-        Node::Principal(i) => {
-            let p = &estate.principals[*i];
-            let what = p.kind.as_str();
-            if p.kind == crate::model::PrincipalKind::Root {
-                format!("root {}", p.account)
-            } else {
-                format!("{what} {}", p.name)
-            }
-        }
+        Node::Principal(i) => match estate.principals.get(*i) {
+            Some(p) if p.kind == crate::model::PrincipalKind::Root => format!("root {}", p.account),
+            Some(p) => format!("{} {}", p.kind.as_str(), p.name),
+            None => format!("principal #{i}"),
+        },
         Node::External { label, kind } => format!("{kind} {label}"),
-        Node::Bucket(i) => format!("bucket {}", estate.buckets[*i].name),
+        Node::Bucket(i) => match estate.buckets.get(*i) {
+            Some(b) => format!("bucket {}", b.name),
+            None => format!("bucket #{i}"),
+        },
         Node::Prefix { pattern, .. } => format!("objects {}", pattern.trim_start_matches("arn:aws:s3:::")),
-        Node::Key(i) => format!("key {}", estate.keys[*i].arn.rsplit('/').next().unwrap_or("")),
+        Node::Key(i) => match estate.keys.get(*i) {
+            Some(k) => format!("key {}", k.arn.rsplit('/').next().unwrap_or("")),
+            None => format!("key #{i}"),
+        },
     }
 }
 
@@ -188,56 +186,68 @@ pub fn json(estate: &Estate, g: &EstateGraph, sel: &Selection) -> serde_json::Va
     use serde_json::json;
     let mut nodes = Vec::new();
     for n in g.graph.node_indices().filter(|n| selected(sel, *n)) {
-        let node = &g.graph[n];
+        let Some(node) = g.graph.node_weight(n) else { continue };
+        // A node whose index the estate does not hold (the graph never builds one) has no ARN or
+        // account to show.
         let (kind, arn, account) = match node {
             Node::Account { id, .. } => ("account", None, Some(id.clone())),
-            Node::Principal(i) => {
-                let p = &estate.principals[*i];
-                (p.kind.as_str(), Some(p.arn.clone()), Some(p.account.clone()))
-            }
+            Node::Principal(i) => match estate.principals.get(*i) {
+                Some(p) => (p.kind.as_str(), Some(p.arn.clone()), Some(p.account.clone())),
+                None => ("principal", None, None),
+            },
             Node::External { label, kind } => (*kind, Some(label.clone()), None),
-            Node::Bucket(i) => (
-                "bucket",
-                Some(estate.buckets[*i].arn()),
-                Some(estate.buckets[*i].account.clone()),
-            ),
+            Node::Bucket(i) => {
+                let b = estate.buckets.get(*i);
+                ("bucket", b.map(|b| b.arn()), b.map(|b| b.account.clone()))
+            }
             Node::Prefix { pattern, bucket } => (
                 "object-prefix",
                 Some(pattern.clone()),
-                Some(estate.buckets[*bucket].account.clone()),
+                estate.buckets.get(*bucket).map(|b| b.account.clone()),
             ),
-            Node::Key(i) => (
-                "key",
-                Some(estate.keys[*i].arn.clone()),
-                Some(estate.keys[*i].account.clone()),
-            ),
+            Node::Key(i) => {
+                let k = estate.keys.get(*i);
+                ("key", k.map(|k| k.arn.clone()), k.map(|k| k.account.clone()))
+            }
         };
-        let mut o = json!({"id": n.index(), "kind": kind, "label": node_label(estate, node)});
+        let mut o = serde_json::Map::new();
+        o.insert("id".into(), n.index().into());
+        o.insert("kind".into(), kind.into());
+        o.insert("label".into(), node_label(estate, node).into());
         if let Some(a) = arn {
-            o["arn"] = a.into();
+            o.insert("arn".into(), a.into());
         }
         if let Some(a) = account {
-            o["account"] = a.into();
+            o.insert("account".into(), a.into());
         }
-        nodes.push(o);
+        nodes.push(serde_json::Value::Object(o));
     }
     let mut edges = Vec::new();
     for e in g.graph.edge_references() {
         if !selected(sel, e.source()) || !selected(sel, e.target()) {
             continue;
         }
-        let mut o = json!({"from": e.source().index(), "to": e.target().index(), "kind": e.weight().kind()});
+        let mut o = serde_json::Map::new();
+        o.insert("from".into(), e.source().index().into());
+        o.insert("to".into(), e.target().index().into());
+        o.insert("kind".into(), e.weight().kind().into());
         match e.weight() {
-            Edge::Trust { conditions } => o["conditions"] = json!(conditions),
-            Edge::Delegation { actions } | Edge::IdentityGrant { actions } => o["actions"] = json!(actions),
-            Edge::ResourceGrant { actions, conditions } => {
-                o["actions"] = json!(actions);
-                o["conditions"] = json!(conditions);
+            Edge::Trust { conditions } => {
+                o.insert("conditions".into(), json!(conditions));
             }
-            Edge::KeyGrant { operations } => o["operations"] = json!(operations),
+            Edge::Delegation { actions } | Edge::IdentityGrant { actions } => {
+                o.insert("actions".into(), json!(actions));
+            }
+            Edge::ResourceGrant { actions, conditions } => {
+                o.insert("actions".into(), json!(actions));
+                o.insert("conditions".into(), json!(conditions));
+            }
+            Edge::KeyGrant { operations } => {
+                o.insert("operations".into(), json!(operations));
+            }
             Edge::Owns | Edge::MemberOf | Edge::EncryptedBy => {}
         }
-        edges.push(o);
+        edges.push(serde_json::Value::Object(o));
     }
     json!({"version": 1, "nodes": nodes, "edges": edges})
 }

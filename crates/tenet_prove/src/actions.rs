@@ -26,6 +26,7 @@
 use crate::budget::Phase;
 use crate::product::{explore, Alive, Glob, Product, Space};
 use tenet_ast::eval::wildcard_match;
+use tenet_ast::semantics::has_wildcard;
 
 pub use crate::product::{MAX_ENTRIES, MAX_STATES};
 
@@ -150,7 +151,7 @@ impl Alphabet {
         let mut classes = explore(&space, space.product.start(), Phase::ActionAlphabet)?;
         // Prefer a literal action name of the patterns as the representative of its class.
         // (Thousands of literals, each run over every pattern: the budget is asked as it goes.)
-        for (n, p) in pats.iter().filter(|p| !p.contains(['*', '?'])).enumerate() {
+        for (n, p) in pats.iter().filter(|p| !has_wildcard(p)).enumerate() {
             if n % 64 == 63 && crate::budget::interrupted(Phase::ActionAlphabet) {
                 return None;
             }

@@ -10,6 +10,7 @@ use crate::lang::ast::PropertyKind;
 use crate::prepare::{Direction, Prepared, Subject};
 use crate::property::*;
 use tenet_ast::eval::Request;
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{Effect, Policy};
 
 /// Re-checks a decoded request with the evaluator; returns whether it is a genuine counterexample
@@ -168,7 +169,7 @@ fn real_resources(enc: &Encoder, req: &Request) -> Vec<String> {
     let Some(al) = &enc.resource_alphabet else {
         return Vec::new();
     };
-    let literals: Vec<&String> = al.patterns.iter().filter(|p| !p.contains(['*', '?'])).collect();
+    let literals: Vec<&String> = al.patterns.iter().filter(|p| !has_wildcard(p)).collect();
     if literals.contains(&&req.resource) {
         return Vec::new();
     }

@@ -18,6 +18,7 @@ use tenet_ast::eval::{
     principal_match, principal_match_as, AwsPrincipalKind, IdentityWorld, KmsGrant, PolicySet, RequestPrincipal, World,
     RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
 };
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::Policy;
 
 /// The encoded statements of one policy, by effect: `(statement index, body)`.
@@ -478,7 +479,7 @@ impl Encoder {
             .collect::<Vec<_>>());
         let key = match &g.key_arn {
             None => TRUE,
-            Some(k) if k.starts_with("arn:") && !k.contains(['*', '?']) => self.resource_match(k, false),
+            Some(k) if k.starts_with("arn:") && !has_wildcard(k) => self.resource_match(k, false),
             Some(k) => self.approximate(format!("grant key id `{k}` (not an ARN)")),
         };
         let mut context = Vec::new();

@@ -1,11 +1,6 @@
 //! Loading the policies a `.tenet` file names: the `policy`, `organization` and `closed` headers
 //! (loaded once per file, with their owners, as a [`World`] that gives each principal its
 //! policies), and the single policy files that `not public`, `no new access` and `equivalent` name.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
-)]
-
 use crate::lang::ast::{PolicyRef, PropertyFile, PropertyKind, Role};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -185,20 +180,21 @@ impl Headers {
         &self.closed_accounts
     }
 
-    fn owned_mut(&mut self, owner: RequestPrincipal) -> &mut OwnedPolicies {
-        let i = match self.owned.iter().position(|o| o.owner == owner) {
-            Some(i) => i,
-            None => {
-                self.owned.push(OwnedPolicies {
-                    owner,
-                    identity: Vec::new(),
-                    boundaries: Vec::new(),
-                    session: None,
-                });
-                self.owned.len() - 1
-            }
+    /// Runs `update` on the policies of `owner`, whose entry is added after the others the first
+    /// time the owner is named.
+    fn with_owned<R>(&mut self, owner: RequestPrincipal, update: impl FnOnce(&mut OwnedPolicies) -> R) -> R {
+        if let Some(owned) = self.owned.iter_mut().find(|o| o.owner == owner) {
+            return update(owned);
+        }
+        let mut owned = OwnedPolicies {
+            owner,
+            identity: Vec::new(),
+            boundaries: Vec::new(),
+            session: None,
         };
-        &mut self.owned[i]
+        let result = update(&mut owned);
+        self.owned.push(owned);
+        result
     }
 
     fn add(&mut self, r: &PolicyRef, mut ps: Vec<Policy>) -> Result<(), String> {
@@ -213,15 +209,17 @@ impl Headers {
             ps.pop().ok_or_else(|| format!("`{}` holds no policy", r.path.value))
         };
         match (r.role, owner) {
-            (Role::Identity, Some(o)) => self.owned_mut(o).identity.extend(ps),
-            (Role::Boundary, Some(o)) => self.owned_mut(o).boundaries.extend(ps),
+            (Role::Identity, Some(o)) => self.with_owned(o, |owned| owned.identity.extend(ps)),
+            (Role::Boundary, Some(o)) => self.with_owned(o, |owned| owned.boundaries.extend(ps)),
             (Role::Session, Some(o)) => {
                 let p = one(&mut ps)?;
-                let owned = self.owned_mut(o);
-                if owned.session.is_some() {
-                    return Err(format!("`{}` has two session policies", owned.owner.as_str()));
-                }
-                owned.session = Some(p);
+                self.with_owned(o, |owned| {
+                    if owned.session.is_some() {
+                        return Err(format!("`{}` has two session policies", owned.owner.as_str()));
+                    }
+                    owned.session = Some(p);
+                    Ok(())
+                })?;
             }
             (Role::Resource | Role::Key | Role::Trust, _) => {
                 let p = one(&mut ps)?;

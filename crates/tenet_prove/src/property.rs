@@ -11,6 +11,7 @@ use tenet_ast::eval::PolicySet;
 use tenet_ast::eval::{
     arn_pattern_match, parse_cidr, statement_applies, wildcard_match, Cidr, ContextValue, Request, RequestPrincipal,
 };
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{ConditionOperator, Effect, Policy};
 use tenet_diagnostics::{Span, Spanned};
 
@@ -267,7 +268,7 @@ pub fn fixed_values(p: &Policy) -> Fixed {
                             f.cidrs.push(c);
                         }
                     }
-                } else if !t.contains(['*', '?']) && !t.contains("${") {
+                } else if !has_wildcard(&t) && !t.contains("${") {
                     match f.strings.iter_mut().find(|(k, _)| *k == l) {
                         Some((_, vs)) => vs.push(t.into_owned()),
                         None => f.strings.push((l.clone(), vec![t.into_owned()])),

@@ -32,6 +32,7 @@
 use crate::budget::{charge, Phase};
 use crate::product::{explore, Alive, Glob, Product, Space};
 use tenet_ast::eval::{arn_pattern_match_in, arn_star_crossings, ArnReading};
+use tenet_ast::semantics::has_wildcard;
 
 pub use crate::product::{MAX_ENTRIES, MAX_STATES};
 
@@ -311,7 +312,7 @@ impl ResourceAlphabet {
             .patterns
             .clone()
             .iter()
-            .filter(|p| !p.contains(['*', '?']))
+            .filter(|p| !has_wildcard(p))
             .enumerate()
         {
             if n % 64 == 63 && crate::budget::interrupted(Phase::ResourceAlphabet) {

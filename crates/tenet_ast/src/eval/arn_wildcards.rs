@@ -3,6 +3,7 @@
 
 use super::matching::{resolve_pattern, wildcard_match, Pattern, Tok};
 use super::Request;
+use crate::semantics::has_wildcard;
 
 /// Whether the resource ARN `text` matches the `Resource`/`NotResource` pattern `pattern` (no
 /// variables; case-sensitive), in the reading of the IAM User Guide ([`ArnReading::DOCUMENTED`]).
@@ -139,7 +140,7 @@ fn star_crossings(toks: &[Tok], reading: ArnReading) -> Vec<bool> {
 /// [`arn_pattern_match`] in a given reading. Every reading matches at least what
 /// [`ArnReading::STRICT`] matches and at most what [`ArnReading::LENIENT`] matches.
 pub fn arn_pattern_match_in(pattern: &str, text: &str, reading: ArnReading) -> bool {
-    if !pattern.contains(['*', '?']) {
+    if !has_wildcard(pattern) {
         return pattern == text;
     }
     // Without `?`, and with every `*` ending a segment (the common `…/*`), every reading is the

@@ -1,10 +1,5 @@
 //! The decision procedure of [`super::evaluate`]: denies, organization caps, then the identity and
 //! resource sides, KMS key policies and grants.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
-)]
-
 use super::matching::{statement_match_as, PrincipalMatch};
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
 use super::principal_match::grantee_match;
@@ -301,13 +296,13 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             .iter()
             .enumerate()
             .filter(|(_, g)| grant_covers(g, request))
-            .map(|(i, g)| (i, grantee_match(&g.grantee_principal, principal)))
-            .max_by_key(|(_, m)| *m)
-            .filter(|(_, m)| *m != PrincipalMatch::No)
+            .map(|(i, g)| (i, g, grantee_match(&g.grantee_principal, principal)))
+            .max_by_key(|(_, _, m)| *m)
+            .filter(|(_, _, m)| *m != PrincipalMatch::No)
     } else {
         None
     };
-    let grant_match = grant.map_or(PrincipalMatch::No, |(_, m)| m);
+    let grant_match = grant.map_or(PrincipalMatch::No, |(_, _, m)| m);
     let cross = request.is_cross_account();
     // A grant or resource-policy statement that names the principal (not just its account) is enough
     // by itself within the account; `Capped` ones also need the boundary and session policy.
@@ -375,8 +370,7 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
     if let Some(hit) = resource {
         allows.push(hit.to_ref(Effect::Allow));
     }
-    if let Some((i, _)) = grant {
-        let g = &ps.grants[i];
+    if let Some((i, g, _)) = grant {
         allows.push(StatementRef {
             source: PolicySource::Grant(i),
             statement: 0,

@@ -1,11 +1,8 @@
 //! Matching of the statement elements: `*`/`?` wildcards, policy variables, and the `Principal`,
 //! `Action` and `Resource` elements (the ARN wildcard rules of `Resource` are in `arn_wildcards`).
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
-)]
-
 use std::borrow::Cow;
+
+use tenet_catalog::wildcard::{chars_match, glob_by};
 
 use super::arn_wildcards::{arn_match_tokens, arn_pattern_match, arn_tokens, ArnReading};
 use super::principal::RequestPrincipal;
@@ -13,30 +10,7 @@ use super::principal_match::principal_match_as;
 use super::Request;
 use crate::policy::{ElementList, Policy, Statement};
 
-/// Whether `text` matches `pattern`, where `*` matches any run of characters (also empty) and `?`
-/// exactly one character. With `case_insensitive`, characters are compared by their lowercase forms.
-///
-/// The matcher is the greedy two-pointer algorithm that backtracks only to the last `*`: it runs in
-/// `O(|pattern| * |text|)` time at worst and linear time on ordinary patterns, never exponential
-/// (`"*a*a*a*a*b"` against a long run of `a` returns quickly). It does not allocate for ASCII inputs.
-pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    if pattern.is_ascii() && text.is_ascii() {
-        let eq = |p: &u8, t: &u8| {
-            if case_insensitive {
-                p.eq_ignore_ascii_case(t)
-            } else {
-                p == t
-            }
-        };
-        return glob(pattern.as_bytes(), text.as_bytes(), |p| *p == b'*', |p| *p == b'?', eq);
-    }
-    let pattern: Vec<Tok> = pattern.chars().map(Tok::from_policy_char).collect();
-    let text: Vec<char> = text.chars().collect();
-    glob_tokens(&pattern, &text, case_insensitive)
-}
+pub use crate::semantics::wildcard_match;
 
 /// One element of a resolved pattern: wildcards come only from policy text; characters produced by
 /// variables (and by `${*}`, `${?}`, `${$}`) are literal.
@@ -57,51 +31,13 @@ impl Tok {
     }
 }
 
+/// [`wildcard_match`] on a resolved pattern, with the same glob (the catalog's).
 pub(crate) fn glob_tokens(pattern: &[Tok], text: &[char], case_insensitive: bool) -> bool {
     let eq = |p: &Tok, t: &char| match p {
-        Tok::Ch(c) => chars_eq(*c, *t, case_insensitive),
+        Tok::Ch(c) => chars_match(*c, *t, case_insensitive),
         _ => false,
     };
-    glob(pattern, text, |p| *p == Tok::Star, |p| *p == Tok::One, eq)
-}
-
-fn chars_eq(a: char, b: char, case_insensitive: bool) -> bool {
-    a == b || (case_insensitive && (a.eq_ignore_ascii_case(&b) || a.to_lowercase().eq(b.to_lowercase())))
-}
-
-/// The greedy glob matcher over any pattern and text elements.
-fn glob<P, T>(
-    pattern: &[P],
-    text: &[T],
-    is_star: impl Fn(&P) -> bool,
-    is_one: impl Fn(&P) -> bool,
-    eq: impl Fn(&P, &T) -> bool,
-) -> bool {
-    let (mut p, mut t) = (0usize, 0usize);
-    // The position after the last `*` seen, and the text position it is currently matched up to.
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(pc) if is_star(pc) => {
-                star = Some((p + 1, t));
-                p += 1;
-            }
-            Some(pc) if is_one(pc) || eq(pc, &text[t]) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((after, matched)) => {
-                    // Let the last `*` swallow one more character and retry from there.
-                    p = after;
-                    t = matched + 1;
-                    star = Some((after, matched + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p.min(pattern.len())..].iter().all(is_star)
+    glob_by(pattern, text, |p| *p == Tok::Star, |p| *p == Tok::One, eq)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +94,7 @@ fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
     let bytes = body.as_bytes();
     let mut i = 0;
     let skip_ws = |i: &mut usize| {
-        while *i < bytes.len() && bytes[*i] == b' ' {
+        while bytes.get(*i) == Some(&b' ') {
             *i += 1;
         }
     };
@@ -166,7 +102,7 @@ fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
     let invalid = |from: usize| body[from..].find('}').map(|j| (Piece::Invalid, from + j + 1));
     skip_ws(&mut i);
     let key_start = i;
-    while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b' ') {
+    while bytes.get(i).is_some_and(|b| !matches!(b, b',' | b'}' | b' ')) {
         i += 1;
     }
     let key = &body[key_start..i];
@@ -330,18 +266,8 @@ impl Pattern<'_> {
             }
             Pattern::Tokens(t) => t.clone(),
         };
-        let mut pattern_parts: Vec<&[Tok]> = Vec::with_capacity(6);
-        let mut rest: &[Tok] = &toks;
-        while pattern_parts.len() < 5 {
-            match rest.iter().position(|t| *t == Tok::Ch(':')) {
-                Some(i) => {
-                    pattern_parts.push(&rest[..i]);
-                    rest = &rest[i + 1..];
-                }
-                None => break,
-            }
-        }
-        pattern_parts.push(rest);
+        // The first five colons split the pattern into the six ARN components.
+        let pattern_parts: Vec<&[Tok]> = toks.splitn(6, |t| *t == Tok::Ch(':')).collect();
         if pattern_parts.len() < 6 {
             let text: Vec<char> = text.chars().collect();
             return glob_tokens(&toks, &text, false);

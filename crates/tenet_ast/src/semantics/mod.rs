@@ -16,3 +16,6 @@ mod names;
 pub use cidr::{parse_cidr, read_cidr, Cidr, CidrError};
 pub use date::{days_from_civil, days_in_month, parse_date, read_date, DateError, DateField};
 pub use names::{has_wildcard, is_account_id};
+/// The one IAM wildcard matcher (`*` any run, `?` one character), which the catalog owns so that
+/// its action expansion and the evaluator agree.
+pub use tenet_catalog::wildcard::wildcard_match;

@@ -1,10 +1,5 @@
 //! The links of a request: one for most requests, two when reading or writing an object of an
 //! SSE-KMS bucket (the S3 call and the KMS call S3 makes on the caller's behalf).
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by the lead, whose branch changes this file in the same session (issue 14)"
-)]
-
 use super::Subject;
 use crate::model::{Encryption, Estate, PolicyId};
 
@@ -83,12 +78,12 @@ pub fn plan(estate: &Estate, action: &str, resource: &str) -> Result<Vec<Link>, 
             Some((n, o)) => (n, Some(o)),
             None => (rest, None),
         };
-        let index = estate
+        let (index, bucket) = estate
             .buckets
             .iter()
-            .position(|b| b.name == name)
+            .enumerate()
+            .find(|(_, b)| b.name == name)
             .ok_or_else(|| format!("bucket `{name}` is not in the estate"))?;
-        let bucket = &estate.buckets[index];
         let mut links = vec![Link {
             action: action.to_owned(),
             resource: resource.to_owned(),
@@ -107,17 +102,13 @@ pub fn plan(estate: &Estate, action: &str, resource: &str) -> Result<Vec<Link>, 
         return Ok(links);
     }
     let (target, policy, account) = if tenet_ast::eval::scenario::is_kms_key_arn(resource) {
-        match estate.keys.iter().position(|k| k.arn == resource) {
-            Some(i) => (
-                LinkTarget::Key(i),
-                estate.keys[i].policy,
-                estate.keys[i].account.clone(),
-            ),
+        match estate.keys.iter().enumerate().find(|(_, k)| k.arn == resource) {
+            Some((i, key)) => (LinkTarget::Key(i), key.policy, key.account.clone()),
             None => return Err(format!("key `{resource}` is not in the estate")),
         }
     } else if service == "iam" && action.to_ascii_lowercase().starts_with("sts:assumerole") {
-        match estate.principals.iter().position(|p| p.arn == resource) {
-            Some(i) => (LinkTarget::Role(i), estate.principals[i].trust, arn_account),
+        match estate.principals.iter().enumerate().find(|(_, p)| p.arn == resource) {
+            Some((i, role)) => (LinkTarget::Role(i), role.trust, arn_account),
             None => return Err(format!("role `{resource}` is not in the estate")),
         }
     } else {
@@ -155,24 +146,24 @@ fn kms_link(
     let found = estate
         .keys
         .iter()
-        .position(|k| k.arn == key || k.arn.rsplit('/').next() == Some(key));
-    let key_arn = found
-        .map(|i| estate.keys[i].arn.clone())
-        .unwrap_or_else(|| key.to_owned());
+        .enumerate()
+        .find(|(_, k)| k.arn == key || k.arn.rsplit('/').next() == Some(key));
+    let key_arn = found.map_or_else(|| key.to_owned(), |(_, k)| k.arn.clone());
     let region = bucket
         .region
         .clone()
-        .or_else(|| found.and_then(|i| estate.keys[i].region().map(str::to_owned)))
+        .or_else(|| found.and_then(|(_, k)| k.region().map(str::to_owned)))
         .unwrap_or_else(|| "us-east-1".to_owned());
     let context = if bucket_key { bucket.arn() } else { object.to_owned() };
     Link {
         action: kms_action.to_owned(),
         resource: key_arn.clone(),
-        resource_account: found
-            .map(|i| estate.keys[i].account.clone())
-            .unwrap_or_else(|| key_arn.split(':').nth(4).unwrap_or("").to_owned()),
-        policy: found.and_then(|i| estate.keys[i].policy),
-        target: found.map_or(LinkTarget::Other, LinkTarget::Key),
+        resource_account: found.map_or_else(
+            || key_arn.split(':').nth(4).unwrap_or("").to_owned(),
+            |(_, k)| k.account.clone(),
+        ),
+        policy: found.and_then(|(_, k)| k.policy),
+        target: found.map_or(LinkTarget::Other, |(i, _)| LinkTarget::Key(i)),
         given: vec![
             ("kms:ViaService".into(), vec![format!("s3.{region}.amazonaws.com")]),
             ("kms:EncryptionContext:aws:s3:arn".into(), vec![context]),

@@ -1,10 +1,5 @@
 //! The request's action and resource: finite alphabets of representatives (or free strings), the
 //! resource's account, and how a model's choice is decoded and a concrete value fixed.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
-)]
-
 use super::*;
 
 /// How a reading reads one pattern: which of its `*` may match `:`, and whether its `?` may.
@@ -27,20 +22,21 @@ impl Encoder {
         self.question_patterns.insert(pattern.to_string());
         // Readings that read this pattern alike share one match formula (most patterns hold only
         // some of the three open points): the solver gets one membership per distinct reading.
-        let mut groups: Vec<(ReadingSignature, Vec<ArnReading>)> = Vec::new();
+        // Each group keeps its first reading apart: the one its formula is built for.
+        let mut groups: Vec<(ReadingSignature, ArnReading, Vec<ArnReading>)> = Vec::new();
         for reading in ArnReading::ALL {
             let signature = (
                 arn_star_crossings(pattern, reading),
                 reading.question_matches_colon && pattern.contains('?'),
             );
-            match groups.iter_mut().find(|(s, _)| *s == signature) {
-                Some((_, readings)) => readings.push(reading),
-                None => groups.push((signature, vec![reading])),
+            match groups.iter_mut().find(|(s, _, _)| *s == signature) {
+                Some((_, _, readings)) => readings.push(reading),
+                None => groups.push((signature, reading, vec![reading])),
             }
         }
         let flag = |on: bool, name: &str| if on { bool_var(name) } else { not(bool_var(name)) };
         let mut alts = Vec::new();
-        for (_, readings) in groups {
+        for (_, first, readings) in groups {
             let chosen = or(readings
                 .iter()
                 .map(|r| {
@@ -51,7 +47,7 @@ impl Encoder {
                     ])
                 })
                 .collect::<Vec<_>>());
-            alts.push(and([chosen, self.resource_reading(pattern, readings[0])]));
+            alts.push(and([chosen, self.resource_reading(pattern, first)]));
         }
         or(alts)
     }
@@ -68,7 +64,7 @@ impl Encoder {
                     or(table
                         .iter()
                         .enumerate()
-                        .filter(|(_, m)| m[p])
+                        .filter(|(_, m)| m.get(p) == Some(&true))
                         .map(|(r, _)| eq(Term::int_var(RESOURCE_INDEX), Term::Int(r as i64)))
                         .collect::<Vec<_>>())
                 }
@@ -113,7 +109,11 @@ impl Encoder {
         for (r, class) in a.class.iter().enumerate() {
             let account = match class {
                 AccountClass::Free => continue,
-                AccountClass::Named(i) => a.accounts[*i].clone(),
+                // INVARIANT: a named class indexes the alphabet's accounts.
+                AccountClass::Named(i) => match a.accounts.get(*i) {
+                    Some(account) => account.clone(),
+                    None => continue,
+                },
                 AccountClass::Fresh => OTHER_ACCOUNT.to_string(),
             };
             fs.push(implies(
@@ -147,7 +147,7 @@ impl Encoder {
                 or(a.matches
                     .iter()
                     .enumerate()
-                    .filter(|(_, m)| m[p])
+                    .filter(|(_, m)| m.get(p) == Some(&true))
                     .map(|(r, _)| eq(Term::int_var(ACTION_INDEX), Term::Int(r as i64)))
                     .collect::<Vec<_>>())
             }),
@@ -191,7 +191,8 @@ impl Encoder {
         four.push(Regex::All);
         let r = Term::str_var(RESOURCE);
         let has_field = in_re(r.clone(), Regex::Concat(four));
-        let f: Vec<Term> = (0..5).map(|i| Term::str_var(format!("resource.field{i}"))).collect();
+        let f: [Term; 5] = std::array::from_fn(|i| Term::str_var(format!("resource.field{i}")));
+        let [.., account_field] = &f;
         let tail = Term::str_var("resource.tail");
         let mut parts = Vec::new();
         for (i, t) in f.iter().enumerate() {
@@ -205,12 +206,15 @@ impl Encoder {
         split.extend(f.iter().map(|t| in_re(t.clone(), no_colon.clone())));
         split.push(or([eq(tail.clone(), Term::str("")), str_prefix(":", tail)]));
         let account = Term::str_var(RESOURCE_ACCOUNT);
-        let field_is_account = not(or([eq(f[4].clone(), Term::str("")), eq(f[4].clone(), Term::str("*"))]));
+        let field_is_account = not(or([
+            eq(account_field.clone(), Term::str("")),
+            eq(account_field.clone(), Term::str("*")),
+        ]));
         and([
             implies(has_field.clone(), and(split)),
             implies(
                 and([has_field.clone(), field_is_account.clone()]),
-                eq(account.clone(), f[4].clone()),
+                eq(account.clone(), account_field.clone()),
             ),
             implies(not(and([has_field, field_is_account])), self.account_in_set()),
         ])

@@ -23,11 +23,6 @@
 //! replaces the condition: `unsat` stays a proof, a model must be confirmed by the evaluator) or
 //! *under-approximated* (a restricted request space: a model is genuine, `unsat` is `unknown`). Both
 //! are recorded with reasons in [`Approximations`].
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
-)]
-
 use crate::actions::Alphabet;
 use crate::ir::*;
 use crate::principals::{stands_for_many, FRESH_ACCOUNT};
@@ -38,6 +33,7 @@ use tenet_ast::eval::{
     arn_star_crossings, scan_variables, ArnReading, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
     VariablePiece as Piece,
 };
+use tenet_ast::semantics::has_wildcard;
 use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
 
 mod alphabet;
@@ -167,8 +163,9 @@ pub use tenet_ast::eval::arn_account;
 
 /// The account of a resource pattern whose first five components are literal.
 pub fn pattern_account(pattern: &str) -> Option<&str> {
-    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-    if parts.len() < 6 || parts[..5].iter().any(|p| p.contains(['*', '?', '$'])) {
+    let mut parts = pattern.splitn(6, ':');
+    let literal = parts.by_ref().take(5).all(|p| !has_wildcard(p) && !p.contains('$'));
+    if !literal || parts.next().is_none() {
         return None;
     }
     arn_account(pattern)

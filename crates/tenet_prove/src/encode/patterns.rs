@@ -1,10 +1,5 @@
 //! Patterns: `*`/`?` wildcards, ARN wildcards with their readings, policy variables, and the
 //! `Action`/`Resource` elements of a statement.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "to be rewritten with get/iterators by sound, whose branch changes this file in the same session (issue 14)"
-)]
-
 use super::*;
 
 impl Encoder {
@@ -75,10 +70,10 @@ impl Encoder {
             return Self::wildcard(pattern, t);
         }
         let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-        if parts[..5].iter().all(|p| !p.contains(['*', '?'])) {
-            // The first five components are literal: a prefix plus the resource component.
-            let prefix = format!("{}:", parts[..5].join(":"));
-            return Self::wildcard(&format!("{prefix}{}", parts[5]), t);
+        if parts.iter().take(5).all(|p| !has_wildcard(p)) {
+            // The first five components are literal: only the resource component has wildcards,
+            // and they may match `:` there, so the plain glob of the whole pattern is the same.
+            return Self::wildcard(pattern, t);
         }
         let mut re = Vec::new();
         for (i, p) in parts.iter().enumerate() {
@@ -326,7 +321,7 @@ pub(super) fn segs_match(segs: &[Seg], t: Term) -> Option<Formula> {
                 } else {
                     (p.as_str(), false)
                 };
-                if body.0.contains(['*', '?']) {
+                if has_wildcard(body.0) {
                     return None;
                 }
                 trailing_star = body.1;

@@ -35,6 +35,48 @@ fn wildcard_pathological_patterns_terminate_correctly() {
     assert!(!wildcard_match(&"?".repeat(20_001), &text, false));
 }
 
+/// The three ways the one glob (`tenet_catalog::wildcard`) is driven agree: the byte path of
+/// `wildcard_match` (ASCII), its character path, and the token path of resolved patterns.
+#[test]
+fn wildcard_paths_agree() {
+    use super::super::matching::{glob_tokens, Tok};
+    let cases = [
+        ("s3:Get*", "S3:getObject"),
+        ("S3:GET?BJECT", "s3:GetObject"),
+        ("s3:?", "s3:é"),
+        ("s3:??", "s3:é"),
+        ("a?c", "a\u{1F600}c"),
+        ("**a***b**", "xxaYYb"),
+        ("*a*a*b", "aaaaaaaab"),
+        ("*a*a*b", "aaaaaaaa"),
+        ("ÄB*", "äbc"),
+        ("\u{212A}ms:*", "kms:Decrypt"),
+        ("kms:*", "\u{212A}ms:Decrypt"),
+        ("ß*", "SS"),
+        ("", ""),
+        ("?", ""),
+        ("***", ""),
+    ];
+    for (pattern, text) in cases {
+        for case_insensitive in [false, true] {
+            let toks: Vec<Tok> = pattern.chars().map(Tok::from_policy_char).collect();
+            let chars: Vec<char> = text.chars().collect();
+            assert_eq!(
+                wildcard_match(pattern, text, case_insensitive),
+                glob_tokens(&toks, &chars, case_insensitive),
+                "{pattern:?} against {text:?}, case_insensitive: {case_insensitive}"
+            );
+        }
+    }
+    // The expected answers of the cases that differ between a byte glob and a character glob,
+    // or between ASCII and Unicode case folding.
+    assert!(wildcard_match("s3:?", "s3:é", false));
+    assert!(!wildcard_match("s3:??", "s3:é", false));
+    assert!(wildcard_match("\u{212A}ms:*", "kms:Decrypt", true));
+    assert!(wildcard_match("kms:*", "\u{212A}ms:Decrypt", true));
+    assert!(!wildcard_match("ß*", "SS", true));
+}
+
 /// The IAM User Guide's examples ("IAM JSON policy elements: Resource", "Using wildcards in resource
 /// ARNs") and the segment rule: a `*` stays within its segment unless it is the segment's last
 /// character.
