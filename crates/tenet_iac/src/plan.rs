@@ -20,30 +20,6 @@ pub(crate) fn is_plan(root: &JsonValue) -> bool {
             || root.get("values").is_some())
 }
 
-/// The policy attributes of a resource type, by the planned values (which decide an
-/// organizations policy's kind).
-fn attributes(ty: &str, values: &JsonValue) -> Vec<(&'static str, PolicyKind)> {
-    use PolicyKind::*;
-    match ty {
-        "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-            vec![("policy", Identity)]
-        }
-        "aws_iam_role" => vec![("assume_role_policy", Trust)],
-        "aws_s3_bucket_policy"
-        | "aws_sqs_queue_policy"
-        | "aws_sns_topic_policy"
-        | "aws_ecr_repository_policy"
-        | "aws_secretsmanager_secret_policy" => vec![("policy", Resource)],
-        "aws_kms_key" | "aws_kms_key_policy" => vec![("policy", Key)],
-        "aws_organizations_policy" => match values.get("type").and_then(JsonValue::as_str) {
-            None | Some("SERVICE_CONTROL_POLICY") => vec![("content", Scp)],
-            Some("RESOURCE_CONTROL_POLICY") => vec![("content", Rcp)],
-            Some(_) => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
-}
-
 struct Reader<'a> {
     source: &'a str,
     found: Vec<Extracted>,
@@ -124,7 +100,8 @@ impl Reader<'_> {
     }
 
     fn resource(&mut self, addr: &str, at: Span, ty: &str, values: &JsonValue, unknown: Option<&JsonValue>) {
-        for (attr, kind) in attributes(ty, values) {
+        let org_type = values.get("type").and_then(JsonValue::as_str);
+        for (attr, kind) in crate::terraform::policy_attributes(ty, org_type) {
             let is_unknown = unknown
                 .and_then(|u| u.get(attr))
                 .is_some_and(|u| matches!(u.kind, JsonKind::Bool(true)));

@@ -67,7 +67,11 @@ pub(crate) fn read(text: &str, options: &Options) -> (Vec<Extracted>, Vec<Diagno
     let mut document_kinds: BTreeMap<String, PolicyKind> = BTreeMap::new();
     for block in body.blocks().filter(|b| b.ident.as_str() == "resource") {
         let [ty, name] = labels(block).try_into().unwrap_or_default();
-        for (attr, kind) in policy_attributes(&ty, &block.body) {
+        let org_type = block
+            .body
+            .get_attribute("type")
+            .and_then(|a| a.value.as_str().map(str::to_owned));
+        for (attr, kind) in policy_attributes(&ty, org_type.as_deref()) {
             let Some(a) = block.body.get_attribute(attr) else {
                 continue;
             };
@@ -144,8 +148,9 @@ fn is_literal(n: &Node) -> bool {
     }
 }
 
-/// The policy attributes of a resource type and their kinds.
-fn policy_attributes(ty: &str, body: &Body) -> Vec<(&'static str, PolicyKind)> {
+/// The policy attributes of a resource type and their kinds, in source and in plans alike;
+/// `org_type` is an `aws_organizations_policy`'s `type` (which decides its kind).
+pub(crate) fn policy_attributes(ty: &str, org_type: Option<&str>) -> Vec<(&'static str, PolicyKind)> {
     use PolicyKind::*;
     match ty {
         "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
@@ -158,16 +163,11 @@ fn policy_attributes(ty: &str, body: &Body) -> Vec<(&'static str, PolicyKind)> {
         | "aws_ecr_repository_policy"
         | "aws_secretsmanager_secret_policy" => vec![("policy", Resource)],
         "aws_kms_key" | "aws_kms_key_policy" => vec![("policy", Key)],
-        "aws_organizations_policy" => {
-            let ty = body
-                .get_attribute("type")
-                .and_then(|a| a.value.as_str().map(str::to_owned));
-            match ty.as_deref() {
-                None | Some("SERVICE_CONTROL_POLICY") => vec![("content", Scp)],
-                Some("RESOURCE_CONTROL_POLICY") => vec![("content", Rcp)],
-                Some(_) => Vec::new(),
-            }
-        }
+        "aws_organizations_policy" => match org_type {
+            None | Some("SERVICE_CONTROL_POLICY") => vec![("content", Scp)],
+            Some("RESOURCE_CONTROL_POLICY") => vec![("content", Rcp)],
+            Some(_) => Vec::new(),
+        },
         _ => Vec::new(),
     }
 }
