@@ -30,17 +30,7 @@ pub struct IacArgs {
 
 impl IacArgs {
     fn options(&self) -> Result<tenet_iac::Options, String> {
-        let mut options = crate::iac::options(&self.parameters)?;
-        if let Some(a) = &self.account {
-            if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("`--account {a}` is not a 12-digit account id"));
-            }
-            options.parameters.insert("AWS::AccountId".into(), a.clone());
-        }
-        if let Some(r) = &self.region {
-            options.parameters.insert("AWS::Region".into(), r.clone());
-        }
-        Ok(options)
+        tenet_iac::Options::deployment(self.account.as_deref(), self.region.as_deref(), &self.parameters)
     }
 }
 

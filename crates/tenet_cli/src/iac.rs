@@ -10,14 +10,7 @@ use tenet_syntax::{InputForm, ParsedFile};
 
 /// Parses `NAME=VALUE` pairs of `--parameter`.
 pub fn options(parameters: &[String]) -> Result<Options, String> {
-    let mut options = Options::default();
-    for p in parameters {
-        let Some((name, value)) = p.split_once('=') else {
-            return Err(format!("`--parameter {p}` must be NAME=VALUE"));
-        };
-        options.parameters.insert(name.trim().to_owned(), value.to_owned());
-    }
-    Ok(options)
+    Options::deployment(None, None, parameters)
 }
 
 /// Rereads a file the policy reader found no policy in as infrastructure as code, when it is one.

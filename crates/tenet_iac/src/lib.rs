@@ -43,6 +43,30 @@ pub struct Options {
     pub references: BTreeMap<String, String>,
 }
 
+impl Options {
+    /// What deployment fixes: `NAME=VALUE` parameters, and the account and region the template
+    /// deploys into (the pseudo parameters `AWS::AccountId` and `AWS::Region`).
+    pub fn deployment(account: Option<&str>, region: Option<&str>, parameters: &[String]) -> Result<Options, String> {
+        let mut options = Options::default();
+        for p in parameters {
+            let Some((name, value)) = p.split_once('=') else {
+                return Err(format!("the parameter `{p}` must be NAME=VALUE"));
+            };
+            options.parameters.insert(name.trim().to_owned(), value.to_owned());
+        }
+        if let Some(a) = account {
+            if !tenet_ast::semantics::is_account_id(a) {
+                return Err(format!("the account `{a}` is not a 12-digit account id"));
+            }
+            options.parameters.insert("AWS::AccountId".into(), a.to_owned());
+        }
+        if let Some(r) = region {
+            options.parameters.insert("AWS::Region".into(), r.to_owned());
+        }
+        Ok(options)
+    }
+}
+
 /// What an infrastructure-as-code file was recognised as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {

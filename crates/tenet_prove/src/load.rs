@@ -290,23 +290,11 @@ fn load_grants(base: &Path, rel: &str) -> Result<Vec<KmsGrant>, String> {
 
 /// What an `estate` header says of deployment time, for infrastructure as code.
 fn deploy_options(d: &crate::lang::ast::Deploy) -> Result<tenet_iac::Options, String> {
-    let mut o = tenet_iac::Options::default();
-    for p in &d.parameters {
-        let Some((name, value)) = p.split_once('=') else {
-            return Err(format!("the estate parameter `{p}` must be NAME=VALUE"));
-        };
-        o.parameters.insert(name.trim().to_owned(), value.to_owned());
-    }
-    if let Some(a) = &d.account {
-        if a.value.len() != 12 || !a.value.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("the estate account `{}` is not a 12-digit account id", a.value));
-        }
-        o.parameters.insert("AWS::AccountId".into(), a.value.clone());
-    }
-    if let Some(r) = &d.region {
-        o.parameters.insert("AWS::Region".into(), r.value.clone());
-    }
-    Ok(o)
+    tenet_iac::Options::deployment(
+        d.account.as_ref().map(|a| a.value.as_str()),
+        d.region.as_ref().map(|r| r.value.as_str()),
+        &d.parameters,
+    )
 }
 
 /// Loads every policy the headers of `file` name, relative to `base`.
