@@ -22,6 +22,7 @@
 //! `closed`, is in the open world: its administrators may attach any policy. `not public`, `no new access` and `equivalent` name their policy files themselves.
 
 pub mod ast;
+mod lexer;
 pub mod parser;
 pub mod validate;
 
