@@ -7,10 +7,24 @@ use tenet_prove::{prove_file, PropertyResult, Verdict};
 
 #[cfg(test)]
 fn results(rel: &str) -> Vec<PropertyResult> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../policies/fsx-cross-account")
-        .join(rel);
+    let path = repo("policies/fsx-cross-account").join(rel);
     prove_file(&path).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[cfg(test)]
+fn repo(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+/// The caller of a verdict's counterexample (or witness).
+#[cfg(test)]
+fn caller(r: &PropertyResult) -> String {
+    r.counterexample
+        .as_ref()
+        .expect("a counterexample")
+        .principal
+        .as_str()
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -175,13 +189,7 @@ fn the_role_the_bucket_names_reads_and_nobody_else_outside_b() {
         let rs = prove_file(&p).expect("runs");
         let never = get(&rs, "only-app-reads");
         assert_eq!(never.verdict, Verdict::Violated, "{}", text(never));
-        let who = never
-            .counterexample
-            .as_ref()
-            .expect("counterexample")
-            .principal
-            .as_str()
-            .to_owned();
+        let who = caller(never);
         assert!(who.contains("app"), "{who}");
         assert_eq!(
             get(&rs, "app-reads").verdict,
@@ -223,13 +231,7 @@ property nobody-in-b-reads:
     let rs = prove_file(&p).expect("runs");
     let r = get(&rs, "nobody-in-b-reads");
     assert_eq!(r.verdict, Verdict::Violated, "{}", text(r));
-    let who = r
-        .counterexample
-        .as_ref()
-        .expect("counterexample")
-        .principal
-        .as_str()
-        .to_owned();
+    let who = caller(r);
     assert_eq!(who, "arn:aws:iam::222222222222:root");
 }
 
@@ -290,7 +292,7 @@ fn estate_input_errors_are_tool_failures() {
 
 #[test]
 fn a_template_about_to_be_deployed_is_an_estate_and_its_placeholders_prove_nothing() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/estate/fsx-template.tenet");
+    let path = repo("tests/fixtures/iac/estate/fsx-template.tenet");
     let rs = prove_file(&path).expect("runs");
     let reads = get(&rs, "data-role-reads");
     assert_eq!(reads.verdict, Verdict::Holds, "{}", text(reads));
@@ -307,10 +309,7 @@ fn a_template_about_to_be_deployed_is_an_estate_and_its_placeholders_prove_nothi
 #[test]
 fn a_template_without_its_account_is_a_tool_failure() {
     let d = tempdir::Dir::new();
-    let template = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/estate/fsx-template.yaml"),
-    )
-    .expect("template");
+    let template = std::fs::read_to_string(repo("tests/fixtures/iac/estate/fsx-template.yaml")).expect("template");
     d.write("t.yaml", &template);
     d.write(
         "p.tenet",
@@ -328,7 +327,7 @@ fn a_template_without_its_account_is_a_tool_failure() {
 
 #[test]
 fn a_terraform_plan_is_an_estate_with_its_grant() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iac/estate/fsx-plan.tenet");
+    let path = repo("tests/fixtures/iac/estate/fsx-plan.tenet");
     let rs = prove_file(&path).expect("runs");
     let reads = get(&rs, "data-role-reads");
     assert_eq!(reads.verdict, Verdict::Holds, "{}", text(reads));
