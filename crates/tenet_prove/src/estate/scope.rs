@@ -8,12 +8,12 @@ use tenet_graph::Estate;
 
 /// The principals the link's resource policy, the organization policies and the key's grants name.
 pub(super) fn named_principals(e: &Estate, link: &Link) -> Vec<RequestPrincipal> {
-    let mut policies: Vec<&tenet_ast::Policy> = link.policy.and_then(|id| e.policy(id)).into_iter().collect();
+    // Every organization policy once (accounts share their levels).
+    let mut ids: std::collections::BTreeSet<usize> = link.policy.into_iter().collect();
     for a in e.accounts.keys() {
-        for id in e.scp_levels(a).into_iter().chain(e.rcp_levels(a)).flatten() {
-            policies.extend(e.policy(id));
-        }
+        ids.extend(e.scp_levels(a).into_iter().chain(e.rcp_levels(a)).flatten());
     }
+    let policies: Vec<&tenet_ast::Policy> = ids.into_iter().filter_map(|id| e.policy(id)).collect();
     let mut grantees = Vec::new();
     if let LinkTarget::Key(k) = link.target {
         for g in e.keys.get(k).map(|k| k.grants.as_slice()).unwrap_or_default() {
