@@ -164,6 +164,13 @@ fn policy_paths_outside_the_current_directory_are_refused_at_their_header_unless
             .lines()
             .all(|l| !l.contains("violated") && !l.contains("holds")));
     }
+    // `tenet compile` reads the same paths: refused the same way, read with the flag.
+    let out = tenet_in(&project, &["compile", "up.tenet"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("tenet::prove::outside"), "{}", stderr(&out));
+    let out = tenet_in(&project, &["compile", "--allow-outside", "up.tenet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("(check-sat)"), "{}", stdout(&out));
     // With the flag the file outside is read (the public bucket policy is violated).
     let out = tenet_in(&project, &["prove", "--allow-outside", "up.tenet"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));

@@ -11,10 +11,12 @@ pub enum Emit {
     Smt2,
 }
 
-/// Runs `tenet compile` and returns the exit code.
-pub fn run_compile(path: &Path, emit: Emit, property: Option<&str>) -> i32 {
+/// Runs `tenet compile` and returns the exit code. Unless `allow_outside`, the policy files the
+/// `.tenet` file names must be under the current directory, as for `tenet prove`.
+pub fn run_compile(path: &Path, emit: Emit, property: Option<&str>, allow_outside: bool) -> i32 {
+    let root = (!allow_outside).then(|| Path::new("."));
     match emit {
-        Emit::Smt2 => match tenet_prove::compile_smt2_file(path, property) {
+        Emit::Smt2 => match tenet_prove::run::compile_smt2_file_in(path, property, root) {
             Ok(text) => {
                 print!("{text}");
                 0

@@ -128,6 +128,10 @@ struct CompileArgs {
     /// Only this property.
     #[arg(long)]
     property: Option<String>,
+    /// Read policy files outside the current directory too (a `.tenet` file naming one is
+    /// refused otherwise).
+    #[arg(long)]
+    allow_outside: bool,
 }
 
 #[derive(clap::Args)]
@@ -233,7 +237,12 @@ fn main() -> ExitCode {
         Command::Lint(args) => run_lint(&args),
         Command::Simulate(args) => run_simulate(&args),
         Command::Prove(args) => exit_code(prove::run_prove(&args)),
-        Command::Compile(args) => exit_code(compile::run_compile(&args.file, args.emit, args.property.as_deref())),
+        Command::Compile(args) => exit_code(compile::run_compile(
+            &args.file,
+            args.emit,
+            args.property.as_deref(),
+            args.allow_outside,
+        )),
         Command::Rules(args) => print(&rules::render(args.format)),
         Command::Graph(args) => exit_code(graph::run(&args.estate, args.format, args.focus.as_deref(), &args.iac)),
         Command::WhoCan(a) => exit_code(who_can::run(

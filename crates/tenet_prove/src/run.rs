@@ -142,7 +142,12 @@ fn parse_file(path: &Path, root: Option<&Path>) -> Result<Parsed, ProveError> {
 /// Parses and prepares every property of a `.tenet` file, without limits (for `tenet compile`
 /// and the benchmark).
 pub fn prepare_file(path: &Path) -> Result<Vec<Prepared>, ProveError> {
-    let parsed = parse_file(path, None)?;
+    prepare_file_in(path, None)
+}
+
+/// [`prepare_file`], refusing paths the file names outside `root` (as `prove` does).
+pub fn prepare_file_in(path: &Path, root: Option<&Path>) -> Result<Vec<Prepared>, ProveError> {
+    let parsed = parse_file(path, root)?;
     let mut out = Vec::new();
     for p in &parsed.properties {
         // Over an estate, a property is proved piece by piece (per resource, per link).
@@ -425,7 +430,12 @@ pub fn compile_smt2(p: &Prepared) -> String {
 
 /// The SMT-LIB 2 text of every property of a file, or of the one named.
 pub fn compile_smt2_file(path: &Path, name: Option<&str>) -> Result<String, ProveError> {
-    let ps = prepare_file(path)?;
+    compile_smt2_file_in(path, name, None)
+}
+
+/// [`compile_smt2_file`], refusing paths the file names outside `root` (as `prove` does).
+pub fn compile_smt2_file_in(path: &Path, name: Option<&str>, root: Option<&Path>) -> Result<String, ProveError> {
+    let ps = prepare_file_in(path, root)?;
     let mut out = String::new();
     let mut found = false;
     for p in &ps {
