@@ -19,7 +19,7 @@ use tenet_ast::eval::{
     RESERVED_ALIAS_ACTIONS, RESERVED_ALIAS_PATTERN,
 };
 use tenet_ast::semantics::has_wildcard;
-use tenet_ast::Policy;
+use tenet_ast::{Policy, Principals};
 
 /// The encoded statements of one policy, by effect: `(statement index, body)`.
 pub(crate) struct Bodies {
@@ -199,13 +199,9 @@ impl Encoder {
             // spares the principal is open (a free reading, false: applies).
             let (open, plain): (Vec<_>, Vec<_>) = deny.into_iter().partition(|(i, _)| {
                 !quirk
-                    && p.statements
-                        .get(*i)
-                        .and_then(|s| s.value.principal.as_ref())
-                        .is_some_and(|pr| {
-                            not_principal_reading_open(&pr.value, who)
-                                || not_principal_names_federator(&pr.value, who, federator)
-                        })
+                    && principal_is(p, *i, |pr| {
+                        not_principal_reading_open(pr, who) || not_principal_names_federator(pr, who, federator)
+                    })
             });
             denies.push(Self::applies_as(p, &plain, who, federator, quirk, any));
             for (_, body) in open {
@@ -282,13 +278,9 @@ impl Encoder {
             let open: Vec<(usize, Formula)> = allow
                 .iter()
                 .filter(|(i, _)| {
-                    p.statements
-                        .get(*i)
-                        .and_then(|s| s.value.principal.as_ref())
-                        .is_some_and(|pr| {
-                            not_principal_reading_open(&pr.value, who)
-                                || not_principal_names_federator(&pr.value, who, federator)
-                        })
+                    principal_is(p, *i, |pr| {
+                        not_principal_reading_open(pr, who) || not_principal_names_federator(pr, who, federator)
+                    })
                 })
                 .cloned()
                 .collect();
@@ -334,17 +326,14 @@ impl Encoder {
                 let stars: Vec<(usize, Formula)> = allow
                     .iter()
                     .filter(|(i, _)| {
-                        p.statements
-                            .get(*i)
-                            .and_then(|s| s.value.principal.as_ref())
-                            .is_some_and(|pr| {
-                                !pr.value.negated.value
-                                    && (pr.value.is_any()
-                                        || federator.is_some_and(|u| {
-                                            principal_class(&pr.value, who, false) == Class::No
-                                                && principal_class(&pr.value, u, false) == Class::Direct
-                                        }))
-                            })
+                        principal_is(p, *i, |pr| {
+                            !pr.negated.value
+                                && (pr.is_any()
+                                    || federator.is_some_and(|u| {
+                                        principal_class(pr, who, false) == Class::No
+                                            && principal_class(pr, u, false) == Class::Direct
+                                    }))
+                        })
                     })
                     .cloned()
                     .collect();
@@ -457,13 +446,9 @@ impl Encoder {
         bodies
             .iter()
             .filter(|(i, _)| {
-                p.statements
-                    .get(*i)
-                    .and_then(|s| s.value.principal.as_ref())
-                    .is_some_and(|pr| {
-                        principal_match(&pr.value, who, false) == Class::No
-                            && !names_user_of(&pr.value, account).is_empty()
-                    })
+                principal_is(p, *i, |pr| {
+                    principal_match(pr, who, false) == Class::No && !names_user_of(pr, account).is_empty()
+                })
             })
             .cloned()
             .collect()
@@ -561,4 +546,12 @@ const EC_PREFIX: &str = "kms:encryptioncontext:";
 /// `if c then a else b` over formulas.
 fn ite_formula(c: Formula, a: Formula, b: Formula) -> Formula {
     or([and([c.clone(), a]), and([not(c), b])])
+}
+
+/// Whether statement `i` of `p` has a `Principal` (or `NotPrincipal`) element that satisfies `pred`.
+fn principal_is(p: &Policy, i: usize, pred: impl FnOnce(&Principals) -> bool) -> bool {
+    p.statements
+        .get(i)
+        .and_then(|s| s.value.principal.as_ref())
+        .is_some_and(|pr| pred(&pr.value))
 }
