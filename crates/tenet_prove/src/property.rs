@@ -186,15 +186,8 @@ pub fn cond_keys(c: &Cond, out: &mut Vec<String>) {
     }
 }
 
-/// Whether `p` alone allows `r`: some Allow statement applies and no Deny does.
-pub fn allowed_alone(p: &Policy, r: &Request) -> bool {
-    let applies = |e: Effect| {
-        p.statements
-            .iter()
-            .any(|s| s.value.effect() == Some(e) && statement_applies(&s.value, p, r))
-    };
-    applies(Effect::Allow) && !applies(Effect::Deny)
-}
+/// Whether `p` alone allows `r` (the skeleton's `allowed_alone`).
+pub use tenet_ast::eval::allowed_alone;
 
 /// The Sids (or indexes) of the statements of `p` with effect `e` that apply to `r`.
 pub fn applying(p: &Policy, r: &Request, e: Effect) -> Vec<String> {

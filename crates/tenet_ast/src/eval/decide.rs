@@ -1,126 +1,145 @@
-//! The decision procedure of [`super::evaluate`]: denies, organization caps, then the identity and
-//! resource sides, KMS key policies and grants.
-use super::matching::{statement_match_as, PrincipalMatch};
-use super::principal::{AwsPrincipalKind, RequestPrincipal};
-use super::principal_match::grantee_match;
+//! [`super::evaluate`]: the decision of the shared [skeleton](super::skeleton) on one concrete
+//! request, and its explanation (the deciding statements, the missing link, the reason).
+use super::matching::{statement_body_matches, PrincipalMatch};
+use super::principal::RequestPrincipal;
+use super::skeleton::{self, Domain, Outcome, ServiceRule};
 use super::{
     is_assume_role, is_get_caller_identity, is_kms_action, is_reserved_alias_change, ContextValue, Decision,
-    Evaluation, Gap, KmsGrant, PolicySet, PolicySource, Request, StatementRef,
+    Evaluation, Gap, IdentityWorld, KmsGrant, OpenPoint, PolicySet, PolicySource, Request, StatementRef,
 };
 use crate::policy::{Effect, Policy};
 
-/// A statement found to apply: where it is and how it names the principal.
-#[derive(Clone, Copy)]
-struct Hit<'p> {
-    policy: &'p Policy,
-    source: PolicySource,
-    index: usize,
-    principal: PrincipalMatch,
+/// The evaluator's [`Domain`]: one concrete request. It records the statements and grants found
+/// to apply, for the explanation.
+pub(super) struct Concrete<'r> {
+    request: &'r Request,
+    /// `(source, statement, effect, class)` of every statement that applies.
+    hits: Vec<(PolicySource, usize, Effect, PrincipalMatch)>,
+    /// `(grant, class)` of every grant that covers the request and names the principal.
+    grants: Vec<(usize, PrincipalMatch)>,
 }
 
-impl Hit<'_> {
-    fn to_ref(self, effect: Effect) -> StatementRef {
-        let sid = self
-            .policy
-            .statements
-            .get(self.index)
-            .and_then(|s| s.value.sid.as_ref())
-            .map(|s| s.value.clone());
-        StatementRef {
-            source: self.source,
-            statement: self.index,
-            sid,
-            effect,
-        }
-    }
-}
+impl Domain for Concrete<'_> {
+    type T = bool;
 
-/// Every statement of `policy` with `effect` that applies, pushed to `out`.
-fn collect<'p>(
-    policy: &'p Policy,
-    source: PolicySource,
-    effect: Effect,
-    request: &Request,
-    quirk: bool,
-    out: &mut Vec<Hit<'p>>,
-) {
-    collect_as(policy, source, effect, request, None, quirk, out);
-}
-
-/// [`collect`] for a federated-user session created by `federator` (see `principal_match_as`).
-fn collect_as<'p>(
-    policy: &'p Policy,
-    source: PolicySource,
-    effect: Effect,
-    request: &Request,
-    federator: Option<&RequestPrincipal>,
-    quirk: bool,
-    out: &mut Vec<Hit<'p>>,
-) {
-    for (index, stmt) in policy.statements.iter().enumerate() {
-        if stmt.value.effect() != Some(effect) {
-            continue;
-        }
-        let principal = statement_match_as(&stmt.value, policy, request, federator, quirk);
-        if principal != PrincipalMatch::No {
-            out.push(Hit {
-                policy,
-                source,
-                index,
-                principal,
-            });
-        }
-    }
-}
-
-/// The strongest applicable `Allow` of `policy` (stops at the first `Direct`).
-fn best_allow<'p>(policy: &'p Policy, source: PolicySource, request: &Request) -> Option<Hit<'p>> {
-    best_allow_as(policy, source, request, None)
-}
-
-/// [`best_allow`] for a federated-user session created by `federator` (see `principal_match_as`).
-fn best_allow_as<'p>(
-    policy: &'p Policy,
-    source: PolicySource,
-    request: &Request,
-    federator: Option<&RequestPrincipal>,
-) -> Option<Hit<'p>> {
-    let mut best: Option<Hit<'p>> = None;
-    for (index, stmt) in policy.statements.iter().enumerate() {
-        if stmt.value.effect() != Some(Effect::Allow) {
-            continue;
-        }
-        let principal = statement_match_as(&stmt.value, policy, request, federator, false);
-        if principal > best.map_or(PrincipalMatch::No, |b| b.principal) {
-            best = Some(Hit {
-                policy,
-                source,
-                index,
-                principal,
-            });
-            if principal == PrincipalMatch::Direct {
-                break;
+    fn body(&mut self, source: PolicySource, policy: &Policy, index: usize, class: PrincipalMatch) -> bool {
+        let Some(stmt) = policy.statements.get(index) else {
+            return false;
+        };
+        let matches = statement_body_matches(&stmt.value, policy, self.request);
+        if let (true, Some(effect)) = (matches && class != PrincipalMatch::No, stmt.value.effect()) {
+            if !self.hits.iter().any(|h| h.0 == source && h.1 == index) {
+                self.hits.push((source, index, effect, class));
             }
         }
+        matches
     }
-    best
+
+    fn cross_account(&mut self) -> bool {
+        self.request.is_cross_account()
+    }
+
+    fn service(&mut self, rule: ServiceRule) -> bool {
+        let action = self.request.action.as_str();
+        match rule {
+            ServiceRule::GetCallerIdentity => is_get_caller_identity(action),
+            ServiceRule::AssumeRole => is_assume_role(action),
+            ServiceRule::Kms => is_kms_action(action),
+            ServiceRule::ReservedAliasChange => is_reserved_alias_change(action, &self.request.resource),
+        }
+    }
+
+    fn grant_covers(&mut self, index: usize, grant: &KmsGrant, class: PrincipalMatch) -> bool {
+        let covers = grant_covers(grant, self.request);
+        if covers && class != PrincipalMatch::No {
+            self.grants.push((index, class));
+        }
+        covers
+    }
+
+    /// The documented reading (`open_points` leaves it open to see whether it matters).
+    fn reading(&mut self, point: OpenPoint, _case: bool) -> bool {
+        point.documented()
+    }
 }
 
-/// The first allowing statement among `policies`, each tagged by `source(i)`.
-fn any_allow<'p>(
-    policies: &[&'p Policy],
-    source: impl Fn(usize) -> PolicySource,
-    request: &Request,
-) -> Option<Hit<'p>> {
-    policies
-        .iter()
-        .enumerate()
-        .find_map(|(i, p)| best_allow(p, source(i), request))
+impl<'r> Concrete<'r> {
+    pub(super) fn new(request: &'r Request) -> Self {
+        Concrete {
+            request,
+            hits: Vec::new(),
+            grants: Vec::new(),
+        }
+    }
 }
 
+impl Concrete<'_> {
+    /// The strongest applying `Allow` of the policy at `source` (the first among equals).
+    fn best_allow(&self, source: PolicySource) -> Option<(usize, PrincipalMatch)> {
+        let mut best: Option<(usize, PrincipalMatch)> = None;
+        for &(s, index, effect, class) in &self.hits {
+            let better = best.is_none_or(|(i, c)| class > c || (class == c && index < i));
+            if s == source && effect == Effect::Allow && better {
+                best = Some((index, class));
+            }
+        }
+        best
+    }
+
+    /// The first policy among `sources` with an applying `Allow`, and its strongest statement.
+    fn first_allow(&self, sources: impl IntoIterator<Item = PolicySource>) -> Option<(PolicySource, usize)> {
+        sources
+            .into_iter()
+            .find_map(|source| Some((source, self.best_allow(source)?.0)))
+    }
+}
+
+fn statement_ref(ps: &PolicySet, source: PolicySource, statement: usize, effect: Effect) -> StatementRef {
+    let sid = policy_at(ps, source)
+        .and_then(|p| p.statements.get(statement))
+        .and_then(|s| s.value.sid.as_ref())
+        .map(|s| s.value.clone());
+    StatementRef {
+        source,
+        statement,
+        sid,
+        effect,
+    }
+}
+
+/// The policy of `ps` at `source` (not a grant).
+fn policy_at<'a>(ps: &PolicySet<'a>, source: PolicySource) -> Option<&'a Policy> {
+    match source {
+        PolicySource::Identity(i) => ps.identity.get(i).copied(),
+        PolicySource::Resource => ps.resource,
+        PolicySource::Boundary(i) => ps.boundaries.get(i).copied(),
+        PolicySource::Session => ps.session,
+        PolicySource::Scp { level, index } => ps.scps.get(level).and_then(|l| l.get(index)).copied(),
+        PolicySource::Rcp { level, index } => ps.rcps.get(level).and_then(|l| l.get(index)).copied(),
+        PolicySource::Grant(_) => None,
+    }
+}
+
+/// The order denies are listed in: identity, resource, boundaries, session, SCPs, RCPs.
+fn deny_order(source: PolicySource) -> (u8, usize, usize) {
+    match source {
+        PolicySource::Identity(i) => (0, i, 0),
+        PolicySource::Resource => (1, 0, 0),
+        PolicySource::Boundary(i) => (2, i, 0),
+        PolicySource::Session => (3, 0, 0),
+        PolicySource::Scp { level, index } => (4, level, index),
+        PolicySource::Rcp { level, index } => (5, level, index),
+        PolicySource::Grant(i) => (6, i, 0),
+    }
+}
+
+/// The decision of the [skeleton](super::skeleton), explained: the deciding statements, the
+/// missing link and a reason in CloudTrail's words.
 pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
-    let action = request.action.as_str();
+    let mut facts = Concrete::new(request);
     let principal = &request.principal;
+    let out = skeleton::decide(&mut facts, principal, ps, &[(true, ps.rcps.as_slice())]);
+    let action = request.action.as_str();
     let is_aws = matches!(principal, RequestPrincipal::Aws { .. });
     if is_aws && is_get_caller_identity(action) {
         return Evaluation {
@@ -142,289 +161,161 @@ pub(super) fn evaluate(request: &Request, ps: &PolicySet) -> Evaluation {
             format!("KMS refuses {action} on aliases under alias/aws/ (they belong to AWS managed keys)"),
         );
     }
-    let is_root = matches!(
-        principal,
-        RequestPrincipal::Aws {
-            kind: AwsPrincipalKind::Root,
-            ..
-        }
-    );
-    // The identity side is known from policies (`Some`) or always allows (`None`): the root user,
-    // and a principal of the open world whose administrators may attach any policy.
-    let identity_by_policies = is_aws && !is_root && !ps.identity_open;
-    let is_slr = principal.is_service_linked_role();
-    // SCPs cap the principals of member accounts; service-linked roles are exempt (AWS Organizations
-    // User Guide, "SCPs do not affect service-linked roles"). RCPs cap every request to the
-    // resource except those of service-linked roles.
-    let scps_apply = is_aws && !is_slr;
-    let rcps_apply = !is_slr;
-    let quirk = boundary_quirk(request, ps);
-
-    // NOTE: principals without an account (anonymous, service, federated) have no identity
-    // policies, boundaries or session policies; any given are ignored, for denies as for allows.
-    let (identity_policies, boundaries, session): (&[&Policy], &[&Policy], Option<&Policy>) = if identity_by_policies {
-        (&ps.identity, &ps.boundaries, ps.session)
-    } else {
-        (&[], &[], None)
-    };
-    // 1. Explicit denies, from every policy in play.
-    let mut denies = Vec::new();
-    for (i, p) in identity_policies.iter().enumerate() {
-        collect(p, PolicySource::Identity(i), Effect::Deny, request, false, &mut denies);
-    }
-    let federator = ps.federated_by.as_ref();
-    if let Some(p) = ps.resource {
-        collect_as(
-            p,
-            PolicySource::Resource,
-            Effect::Deny,
-            request,
-            federator,
-            quirk,
-            &mut denies,
-        );
-    }
-    for (i, p) in boundaries.iter().enumerate() {
-        collect(p, PolicySource::Boundary(i), Effect::Deny, request, false, &mut denies);
-    }
-    if let Some(p) = session {
-        collect(p, PolicySource::Session, Effect::Deny, request, false, &mut denies);
-    }
-    if scps_apply {
-        for (level, policies) in ps.scps.iter().enumerate() {
-            for (index, p) in policies.iter().enumerate() {
-                collect(
-                    p,
-                    PolicySource::Scp { level, index },
-                    Effect::Deny,
-                    request,
-                    false,
-                    &mut denies,
-                );
-            }
-        }
-    }
-    if rcps_apply {
-        for (level, policies) in ps.rcps.iter().enumerate() {
-            for (index, p) in policies.iter().enumerate() {
-                collect(
-                    p,
-                    PolicySource::Rcp { level, index },
-                    Effect::Deny,
-                    request,
-                    false,
-                    &mut denies,
-                );
-            }
-        }
-    }
-    if let Some(first) = denies.first() {
-        let reason = format!(
-            "explicit deny in {} for the {action} action",
-            describe_policy_type(first.source, resource_policy_name(ps))
-        );
+    if out.denied {
+        let mut denies: Vec<_> = facts.hits.iter().filter(|h| h.2 == Effect::Deny).collect();
+        denies.sort_by_key(|h| (deny_order(h.0), h.1));
+        let deciding: Vec<StatementRef> = denies
+            .iter()
+            .map(|h| statement_ref(ps, h.0, h.1, Effect::Deny))
+            .collect();
+        let first = deciding.first().map_or(PolicySource::Resource, |r| r.source);
         return Evaluation {
             decision: Decision::ExplicitlyDenied,
-            deciding: denies.into_iter().map(|h| h.to_ref(Effect::Deny)).collect(),
+            deciding,
             gap: None,
-            reason,
+            reason: format!(
+                "explicit deny in {} for the {action} action",
+                describe_policy_type(first, resource_policy_name(ps))
+            ),
         };
     }
-
-    // 2. Organization caps: at every level some policy must allow.
-    // RCPs only deny: `RCPFullAWSAccess` allows at every level, so they are no cap here.
-    let mut allows: Vec<StatementRef> = Vec::new();
+    let world = ps.identity_world(principal);
+    let is_root = world == IdentityWorld::Root;
     if is_root && is_assume_role(action) {
         return implicit(
             Gap::Identity,
             format!("the root user cannot call {action}: STS refuses root credentials"),
         );
     }
-    if scps_apply {
-        for (level, policies) in ps.scps.iter().enumerate() {
-            match any_allow(policies, |index| PolicySource::Scp { level, index }, request) {
-                Some(hit) => allows.push(hit.to_ref(Effect::Allow)),
-                None => {
-                    return implicit(
-                        Gap::Scp { level },
-                        format!("no service control policy allows the {action} action"),
-                    )
-                }
-            }
+    // The statements on the allowing path (or found on the other side of the gap).
+    let mut allows: Vec<StatementRef> = Vec::new();
+    for (level, ok) in out.scp_levels.iter().enumerate() {
+        if !ok {
+            return implicit(
+                Gap::Scp { level },
+                format!("no service control policy allows the {action} action"),
+            );
+        }
+        let policies = ps.scps.get(level).map_or(0, Vec::len);
+        let sources = (0..policies).map(|index| PolicySource::Scp { level, index });
+        if let Some((source, statement)) = facts.first_allow(sources) {
+            allows.push(statement_ref(ps, source, statement, Effect::Allow));
         }
     }
-
-    // 3. The identity side: identity policies capped by the boundary and the session policy.
-    let identity = if identity_by_policies {
-        any_allow(identity_policies, PolicySource::Identity, request)
-    } else {
-        None
+    let gap = (!out.allowed).then(|| missing_link(request, ps, &out, &facts));
+    push_path(&facts, ps, &mut allows);
+    if let Some((gap, reason)) = gap {
+        return Evaluation {
+            decision: Decision::ImplicitlyDenied,
+            deciding: allows,
+            gap: Some(gap),
+            reason,
+        };
+    }
+    let reason = match allows.iter().rev().find(|r| {
+        !matches!(
+            r.source,
+            PolicySource::Scp { .. } | PolicySource::Rcp { .. } | PolicySource::Boundary(_) | PolicySource::Session
+        )
+    }) {
+        Some(r) => format!("allowed by {}", describe_ref(r)),
+        None if is_root => format!(
+            "allowed: the root user has full access in account {}",
+            principal.account().unwrap_or_default()
+        ),
+        None if world == IdentityWorld::Open => format!(
+            "allowed: the identity policies of {} are not given (open world), so its administrators may attach one that allows the {action} action",
+            principal.as_str()
+        ),
+        None => "allowed".to_owned(),
     };
-    let identity_allows = identity.is_some() || (is_aws && !identity_by_policies);
-    let mut boundary_hits = Vec::with_capacity(boundaries.len());
-    let mut boundary_ok = true;
-    for (i, p) in boundaries.iter().enumerate() {
-        match best_allow(p, PolicySource::Boundary(i), request) {
-            Some(hit) => boundary_hits.push(hit),
-            None => boundary_ok = false,
+    Evaluation {
+        decision: Decision::Allowed,
+        deciding: allows,
+        gap: None,
+        reason,
+    }
+}
+
+/// Whether `policy` by itself allows `request` (see [`skeleton::allowed_alone`]).
+pub(super) fn allowed_alone(policy: &Policy, request: &Request) -> bool {
+    skeleton::allowed_alone(&mut Concrete::new(request), policy, &request.principal)
+}
+
+/// The identity, boundary, session, resource and grant statements that allow, in that order.
+fn push_path(facts: &Concrete, ps: &PolicySet, allows: &mut Vec<StatementRef>) {
+    let identity = (0..ps.identity.len()).map(PolicySource::Identity);
+    if let Some((source, statement)) = facts.first_allow(identity) {
+        allows.push(statement_ref(ps, source, statement, Effect::Allow));
+    }
+    let boundaries = (0..ps.boundaries.len()).map(PolicySource::Boundary);
+    for source in boundaries.chain([PolicySource::Session, PolicySource::Resource]) {
+        if let Some((statement, _)) = facts.best_allow(source) {
+            allows.push(statement_ref(ps, source, statement, Effect::Allow));
         }
     }
-    let session_hit = session.and_then(|p| best_allow(p, PolicySource::Session, request));
-    // A federated-user session created without a session policy has no identity-side permission.
-    let session_ok = (session.is_none() && ps.federated_by.is_none()) || session_hit.is_some();
-    let caps_ok = boundary_ok && session_ok;
-    let identity_side = identity_allows && caps_ok;
-    // The first cap that fails, when the identity side is needed and missing.
-    let identity_gap = if !identity_allows {
+    // The strongest grant (the last among equals).
+    if let Some(&(i, _)) = facts.grants.iter().rev().max_by_key(|(_, class)| *class) {
+        let g = ps.grants.get(i);
+        allows.push(StatementRef {
+            source: PolicySource::Grant(i),
+            statement: 0,
+            sid: g.and_then(|g| g.grant_id.clone().or_else(|| g.name.clone())),
+            effect: Effect::Allow,
+        });
+    }
+}
+
+/// The link that is missing when the request is implicitly denied past the SCP levels, and why.
+fn missing_link(request: &Request, ps: &PolicySet, out: &Outcome<bool>, facts: &Concrete) -> (Gap, String) {
+    let action = request.action.as_str();
+    let principal = &request.principal;
+    let identity_gap = if !out.identity_allows {
         Gap::Identity
-    } else if !boundary_ok {
+    } else if !out.boundary_ok {
         Gap::Boundary
     } else {
         Gap::Session
     };
-    let caps_gap = if !boundary_ok { Gap::Boundary } else { Gap::Session };
-
-    // 4. The resource side.
-    let resource = ps
-        .resource
-        .and_then(|p| best_allow_as(p, PolicySource::Resource, request, federator));
-    let resource_match = resource.map_or(PrincipalMatch::No, |h| h.principal);
-    // A grant to the exact principal stands alone; one to the role of a session is capped like a
-    // resource-policy grant to the role ARN; one to the account root delegates to IAM policies.
-    let grant = if is_kms_action(action) {
-        ps.grants
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| grant_covers(g, request))
-            .map(|(i, g)| (i, g, grantee_match(&g.grantee_principal, principal)))
-            .max_by_key(|(_, _, m)| *m)
-            .filter(|(_, _, m)| *m != PrincipalMatch::No)
-    } else {
-        None
-    };
-    let grant_match = grant.map_or(PrincipalMatch::No, |(_, _, m)| m);
+    let caps_gap = if !out.boundary_ok { Gap::Boundary } else { Gap::Session };
+    let identity_side = out.identity_allows && out.boundary_ok && out.session_ok;
+    let resource = facts
+        .best_allow(PolicySource::Resource)
+        .map_or(PrincipalMatch::No, |(_, c)| c);
+    let grant = facts.grants.iter().map(|(_, c)| *c).max().unwrap_or(PrincipalMatch::No);
     let cross = request.is_cross_account();
-    // A grant or resource-policy statement that names the principal (not just its account) is enough
-    // by itself within the account; `Capped` ones also need the boundary and session policy.
-    let stands_alone = |m: PrincipalMatch| m == PrincipalMatch::Direct || (m == PrincipalMatch::Capped && caps_ok);
-    // NOTE: grants are honoured across accounts without an IAM policy of the grantee's account
-    // (KMS Developer Guide, "Grants in AWS KMS": a grant gives the grantee permission by itself).
-    let by_grant = stands_alone(grant_match) || (grant_match == PrincipalMatch::Account && identity_side);
-
+    let capped_only = resource == PrincipalMatch::Capped && !cross && !out.identity_allows;
     let gated = ps.resource_is_key_policy || (ps.resource_is_trust_policy && is_assume_role(action));
-    let (allowed, gap, reason) = if gated {
-        let by_key = if cross {
-            resource_match >= PrincipalMatch::Account && identity_side
-        } else {
-            stands_alone(resource_match) || (resource_match >= PrincipalMatch::Account && identity_side)
-        };
-        if by_key || by_grant {
-            (true, None, String::new())
-        } else if resource_match == PrincipalMatch::No && grant_match == PrincipalMatch::No {
+    let gap = if gated {
+        if resource == PrincipalMatch::No && grant == PrincipalMatch::No {
             let account = principal.account().unwrap_or("of the principal");
-            let reason = if ps.resource_is_key_policy {
-                format!(
-                    "the key policy neither allows the {action} action nor delegates it to account {account}, and no grant allows it"
-                )
+            let what = if ps.resource_is_key_policy {
+                "the key policy"
             } else {
-                format!(
-                    "the role trust policy neither allows the {action} action nor delegates it to account {account}"
-                )
+                "the role trust policy"
             };
-            (false, Some(Gap::KeyPolicy), reason)
-        } else if resource_match == PrincipalMatch::Capped && !cross && !identity_allows {
-            (false, Some(caps_gap), gap_reason(caps_gap, action))
-        } else {
-            (false, Some(identity_gap), gap_reason(identity_gap, action))
+            let grants = if ps.resource_is_key_policy {
+                ", and no grant allows it"
+            } else {
+                ""
+            };
+            let reason =
+                format!("{what} neither allows the {action} action nor delegates it to account {account}{grants}");
+            return (Gap::KeyPolicy, reason);
         }
-    } else if !is_aws {
-        if resource_match >= PrincipalMatch::Capped || by_grant {
-            (true, None, String::new())
+        if capped_only {
+            caps_gap
         } else {
-            (false, Some(Gap::Resource), gap_reason(Gap::Resource, action))
+            identity_gap
         }
-    } else if cross {
-        if (identity_side && resource_match >= PrincipalMatch::Account) || by_grant {
-            (true, None, String::new())
-        } else if !identity_side {
-            (false, Some(identity_gap), gap_reason(identity_gap, action))
-        } else {
-            (false, Some(Gap::Resource), gap_reason(Gap::Resource, action))
-        }
-    } else if identity_side || stands_alone(resource_match) || by_grant {
-        (true, None, String::new())
-    } else if resource_match == PrincipalMatch::Capped && !identity_allows {
-        (false, Some(caps_gap), gap_reason(caps_gap, action))
+    } else if !matches!(principal, RequestPrincipal::Aws { .. }) || (cross && identity_side) {
+        Gap::Resource
+    } else if capped_only {
+        caps_gap
     } else {
-        (false, Some(identity_gap), gap_reason(identity_gap, action))
+        identity_gap
     };
-
-    // The statements on the allowing path (or found on the other side of the gap).
-    if let Some(hit) = identity {
-        allows.push(hit.to_ref(Effect::Allow));
-    }
-    allows.extend(boundary_hits.iter().map(|h| h.to_ref(Effect::Allow)));
-    if let Some(hit) = session_hit {
-        allows.push(hit.to_ref(Effect::Allow));
-    }
-    if let Some(hit) = resource {
-        allows.push(hit.to_ref(Effect::Allow));
-    }
-    if let Some((i, g, _)) = grant {
-        allows.push(StatementRef {
-            source: PolicySource::Grant(i),
-            statement: 0,
-            sid: g.grant_id.clone().or_else(|| g.name.clone()),
-            effect: Effect::Allow,
-        });
-    }
-    if allowed {
-        let reason = match allows.iter().rev().find(|r| {
-            !matches!(
-                r.source,
-                PolicySource::Scp { .. } | PolicySource::Rcp { .. } | PolicySource::Boundary(_) | PolicySource::Session
-            )
-        }) {
-            Some(r) => format!("allowed by {}", describe_ref(r)),
-            None if is_root => format!(
-                "allowed: the root user has full access in account {}",
-                principal.account().unwrap_or_default()
-            ),
-            None if is_aws && ps.identity_open => format!(
-                "allowed: the identity policies of {} are not given (open world), so its administrators may attach one that allows the {action} action",
-                principal.as_str()
-            ),
-            None => "allowed".to_owned(),
-        };
-        Evaluation {
-            decision: Decision::Allowed,
-            deciding: allows,
-            gap: None,
-            reason,
-        }
-    } else {
-        Evaluation {
-            decision: Decision::ImplicitlyDenied,
-            deciding: allows,
-            gap,
-            reason,
-        }
-    }
-}
-
-/// Whether a resource-policy `Deny` with `NotPrincipal` applies to the request's principal whatever
-/// the element lists: the principal has a permissions boundary (IAM User Guide, "NotPrincipal").
-pub(super) fn boundary_quirk(request: &Request, ps: &PolicySet) -> bool {
-    !ps.boundaries.is_empty()
-        && matches!(
-            request.principal,
-            RequestPrincipal::Aws {
-                kind: AwsPrincipalKind::User { .. }
-                    | AwsPrincipalKind::Role { .. }
-                    | AwsPrincipalKind::AssumedRole { .. },
-                ..
-            }
-        )
+    (gap, gap_reason(gap, action))
 }
 
 fn implicit(gap: Gap, reason: String) -> Evaluation {
@@ -482,7 +373,7 @@ fn describe_ref(r: &StatementRef) -> String {
 
 /// Whether a grant covers the request's key, operation and encryption context (not its principal).
 fn grant_covers(grant: &KmsGrant, request: &Request) -> bool {
-    let Some(operation) = request.action.get(4..) else {
+    let Some(operation) = request.action.get(4..).filter(|_| is_kms_action(&request.action)) else {
         return false;
     };
     if !grant.operations.iter().any(|op| op.eq_ignore_ascii_case(operation)) {

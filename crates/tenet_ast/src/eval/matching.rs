@@ -330,36 +330,38 @@ pub(crate) fn statement_match_as(
     federator: Option<&RequestPrincipal>,
     boundary_quirk: bool,
 ) -> PrincipalMatch {
+    let principal = match &stmt.principal {
+        None => PrincipalMatch::Direct,
+        Some(p) => principal_match_as(&p.value, &request.principal, federator, boundary_quirk),
+    };
+    if principal != PrincipalMatch::No && statement_body_matches(stmt, policy, request) {
+        principal
+    } else {
+        PrincipalMatch::No
+    }
+}
+
+/// Whether a statement's `Action`/`NotAction`, `Resource`/`NotResource` (a missing `Resource`
+/// matches, as in trust policies) and conditions all match the request; its principal element and
+/// effect are not looked at.
+pub(crate) fn statement_body_matches(stmt: &Statement, policy: &Policy, request: &Request) -> bool {
     let Some(action) = &stmt.action else {
-        return PrincipalMatch::No;
+        return false;
     };
     if !action_matches(&action.value, &request.action) {
-        return PrincipalMatch::No;
+        return false;
     }
     let substitute = policy.substitutes_variables();
     // NOTE: a missing Resource element matches every resource, as in role trust policies; the
     // lowering reports it where the element is required.
     if let Some(resource) = &stmt.resource {
         if !resource_matches(&resource.value, &request.resource, substitute, request) {
-            return PrincipalMatch::No;
+            return false;
         }
     }
-    let principal = match &stmt.principal {
-        None => PrincipalMatch::Direct,
-        Some(p) => principal_match_as(&p.value, &request.principal, federator, boundary_quirk),
-    };
-    if principal == PrincipalMatch::No {
-        return PrincipalMatch::No;
-    }
-    let conditions_hold = stmt
-        .conditions()
+    stmt.conditions()
         .iter()
-        .all(|c| super::condition::condition_holds(c, substitute, request));
-    if conditions_hold {
-        principal
-    } else {
-        PrincipalMatch::No
-    }
+        .all(|c| super::condition::condition_holds(c, substitute, request))
 }
 
 /// `Action`/`NotAction`: case-insensitive wildcard match; variables are not substituted in actions.

@@ -433,6 +433,19 @@ pub struct PolicySet<'a> {
 }
 
 impl<'a> PolicySet<'a> {
+    /// How `who`'s identity side is known under this set (as [`World::identity_world`] built it).
+    pub fn identity_world(&self, who: &RequestPrincipal) -> IdentityWorld {
+        match who {
+            RequestPrincipal::Aws {
+                kind: AwsPrincipalKind::Root,
+                ..
+            } => IdentityWorld::Root,
+            RequestPrincipal::Aws { .. } if self.identity_open => IdentityWorld::Open,
+            RequestPrincipal::Aws { .. } => IdentityWorld::Closed,
+            _ => IdentityWorld::None,
+        }
+    }
+
     /// Every policy of the set, in role order (identity, resource, boundaries, session, SCPs, RCPs).
     pub fn policies(&self) -> Vec<&'a Policy> {
         let mut v: Vec<&'a Policy> = self.identity.clone();
@@ -573,6 +586,12 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Evaluation {
     decide::evaluate(request, policies)
 }
 
+/// Whether `policy` by itself allows `request`: some `Allow` that names the principal applies, and
+/// no `Deny` does (the meaning of one policy, compared by `equivalent` and `no new access`).
+pub fn allowed_alone(policy: &Policy, request: &Request) -> bool {
+    decide::allowed_alone(policy, request)
+}
+
 /// Whether a statement applies to the request: its `Principal`/`NotPrincipal` (if any), its
 /// `Action`/`NotAction`, its `Resource`/`NotResource` (a missing `Resource` matches, as in trust
 /// policies) and every condition all match. The effect is not looked at.
@@ -588,8 +607,6 @@ pub fn condition_holds(cond: &Condition, policy: &Policy, request: &Request) -> 
 
 mod decide;
 mod open_points;
+pub mod skeleton;
 
-pub use open_points::{
-    federation_grant_reading_matters, federation_not_principal_reading_matters, federation_reading_matters,
-    not_principal_allow_reading_matters, not_principal_deny_reading_matters, open_point, star_grant_reading_matters,
-};
+pub use open_points::{open_point, open_point_in, OpenPoint};

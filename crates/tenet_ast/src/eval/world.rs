@@ -21,7 +21,7 @@
 //!   user who created it: the owner `user/…/NAME` of the same account, whose identity policies and
 //!   boundaries it has, capped by that user's `session` policy (the one passed to
 //!   `GetFederationToken`; a user's session policy does not cap the user itself); without such an
-//!   owner, who created it is an open point (`open_points::federation_reading_matters`);
+//!   owner, who created it is an open point (`open_points::OpenPoint::UnknownFederator`);
 //! - SCPs govern the principals of the organization's member accounts, RCPs the resources they own;
 //!   without a list of member accounts they govern nobody (a proof then covers principals outside
 //!   the organization too). A `.tenet` file gives every member account the same levels
@@ -165,7 +165,7 @@ impl<'a> World<'a> {
     /// account, same name) whose policies are given. Its identity policies and boundaries are the
     /// session's, capped by its `session` policy (the one passed to `GetFederationToken`); a
     /// session with another name has no determinable user (see
-    /// `open_points::federation_reading_matters`).
+    /// `open_points::OpenPoint::UnknownFederator`).
     pub fn federating_user(&self, who: &RequestPrincipal) -> Option<&Owned<'a>> {
         let RequestPrincipal::Aws {
             account,

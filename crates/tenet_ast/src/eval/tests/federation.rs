@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::eval::{
-    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, federation_reading_matters,
-    not_principal_deny_reading_matters, open_point, ArnReading, Owned, World,
+    arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, open_point, open_point_in, ArnReading, OpenPoint,
+    Owned, World,
 };
 
 const APP_USER: &str = "arn:aws:iam::111111111111:user/app";
@@ -116,10 +116,13 @@ fn a_session_whose_user_is_not_named_is_an_open_point() {
     assert!(ps.identity_open);
     // The evaluator's reading: the grant to another user does not name the session.
     assert_eq!(decision(&foreign_read(OTHER_SESSION), &ps), Decision::ImplicitlyDenied);
-    assert!(federation_reading_matters(&world, &foreign_read(OTHER_SESSION)).is_some());
+    assert_eq!(
+        open_point_in(&foreign_read(OTHER_SESSION), &ps),
+        Some(OpenPoint::UnknownFederator)
+    );
     assert!(open_point(&world, &foreign_read(OTHER_SESSION)).is_some());
     // The named session is determined.
-    assert!(federation_reading_matters(&world, &foreign_read(APP_SESSION)).is_none());
+    assert!(open_point(&world, &foreign_read(APP_SESSION)).is_none());
     // In a closed account whose users' policies are given, an allow of an unnamed session is open.
     let mut closed = app_world(&identity, None, &bucket);
     closed.closed_accounts.insert("111111111111".to_owned());
@@ -127,7 +130,7 @@ fn a_session_whose_user_is_not_named_is_an_open_point() {
     let local = req(OTHER_SESSION, "s3:GetObject", BUCKET_OBJ);
     assert!(closed.federation_identity_open(&who));
     assert_eq!(decision(&local, &closed.policy_set_for(&who, None)), Decision::Allowed);
-    assert!(federation_reading_matters(&closed, &local).is_some());
+    assert!(open_point(&closed, &local).is_some());
 }
 
 #[test]
@@ -145,8 +148,8 @@ fn not_principal_with_deny_naming_a_session_but_not_its_account_is_an_open_point
     };
     let listed = get_obj(SESSION);
     assert_eq!(decision(&listed, &ps), Decision::ExplicitlyDenied);
-    assert!(not_principal_deny_reading_matters(&listed, &ps));
-    assert!(!not_principal_deny_reading_matters(&get_obj(OTHER_SESSION), &ps));
+    assert_eq!(open_point_in(&listed, &ps), Some(OpenPoint::NotPrincipalDeny));
+    assert!(open_point_in(&get_obj(OTHER_SESSION), &ps).is_none());
     // Listing the account too spares the session: nothing is open.
     let both = policy(vec![deny()
         .not_aws(SESSION)
@@ -157,7 +160,7 @@ fn not_principal_with_deny_naming_a_session_but_not_its_account_is_an_open_point
         resource: Some(&both),
         ..PolicySet::default()
     };
-    assert!(!not_principal_deny_reading_matters(&listed, &ps));
+    assert!(open_point_in(&listed, &ps).is_none());
 }
 
 #[test]
@@ -210,10 +213,10 @@ fn a_grant_to_the_user_who_federated_a_session_is_an_open_point() {
     let session_who = RequestPrincipal::parse(APP_SESSION).unwrap_or(RequestPrincipal::Anonymous);
     let ps = world.policy_set_for(&session_who, None);
     assert_eq!(decision(&decrypt(APP_SESSION), &ps), Decision::ImplicitlyDenied);
-    assert!(crate::eval::federation_grant_reading_matters(
-        &decrypt(APP_SESSION),
-        &ps
-    ));
+    assert_eq!(
+        open_point_in(&decrypt(APP_SESSION), &ps),
+        Some(OpenPoint::FederatorGrant)
+    );
     let why = open_point(&world, &decrypt(APP_SESSION)).unwrap_or_default();
     assert!(why.contains("KMS grant"), "{why}");
     // The user itself is granted: nothing open.
@@ -225,17 +228,17 @@ fn a_grant_to_the_user_who_federated_a_session_is_an_open_point() {
     assert!(open_point(&world, &decrypt(APP_USER)).is_none());
     // An operation the grant does not give: the reading changes nothing.
     let encrypt = req(APP_SESSION, "kms:Encrypt", LOCAL_KEY);
-    assert!(!crate::eval::federation_grant_reading_matters(&encrypt, &ps));
+    assert!(open_point_in(&encrypt, &ps).is_none());
     // A session whose user the world does not name: a grant to a user of its account may be its.
     let other = RequestPrincipal::parse(OTHER_SESSION).unwrap_or(RequestPrincipal::Anonymous);
     let other_ps = PolicySet {
         identity_open: false,
         ..world.policy_set_for(&other, None)
     };
-    assert!(crate::eval::federation_grant_reading_matters(
-        &decrypt(OTHER_SESSION),
-        &other_ps
-    ));
+    assert_eq!(
+        open_point_in(&decrypt(OTHER_SESSION), &other_ps),
+        Some(OpenPoint::FederatorGrant)
+    );
     // A grant to the session itself stands alone: determined.
     world.grants = vec![decrypt_grant(APP_SESSION)];
     let ps = world.policy_set_for(&session_who, None);
@@ -263,7 +266,7 @@ fn not_principal_listing_only_the_federating_user_is_an_open_point() {
     let read = req(APP_SESSION, "s3:GetObject", BUCKET_OBJ);
     let ps = world.policy_set_for(&who, None);
     assert_eq!(decision(&read, &ps), Decision::ExplicitlyDenied);
-    assert!(crate::eval::federation_not_principal_reading_matters(&read, &ps));
+    assert_eq!(open_point_in(&read, &ps), Some(OpenPoint::NotPrincipalFederator));
     let why = open_point(&world, &read).unwrap_or_default();
     assert!(why.contains("NotPrincipal"), "{why}");
     // The user itself is spared (account and user listed): nothing open.
