@@ -81,6 +81,11 @@ ln -s self "$work/loops/self"
 echo '{"Version":"2012-10-17","Statement":[]}' > "$work/loops/a/p.json"
 case_ "symbolic link loops" 20 lint loops
 
+# Multi-byte text where a reader cuts its input: a YAML scalar of Unicode whitespace (`　`, three
+# bytes) trims to nothing, and its span once kept one byte of it.
+printf 'Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: \343\200\200\n            Resource: "*"\n' > "$work/ideographic-space.yaml"
+case_ "YAML scalar of ideographic space" 20 lint ideographic-space.yaml
+
 # The prover under its limits: 300-statement wildcard bucket policies (stars in the account, the
 # bucket name, the action; `?` with inner stars) and AWS's ReadOnlyAccess (thousands of action
 # patterns; a look-alike when ../shared is absent) compared with itself. Each ends `holds` or

@@ -3,6 +3,7 @@
 //!
 //! Every command runs with the repository root as its working directory, so the `file` of a
 //! diagnostic is the fixture's path relative to the root; the helpers are in `tests/common/`.
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,6 +1,7 @@
 //! What the end-to-end tests of the `tenet` binary share (`tests/cli*.rs`): running the built
 //! executable from the repository root, reading its JSON report, checking the report's schema and
 //! positions against the files, and unique temporary directories.
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 #![allow(dead_code, reason = "each test file uses a part of these helpers")]
 #![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 

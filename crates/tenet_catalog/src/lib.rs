@@ -273,7 +273,7 @@ impl Catalog {
 
 /// The text of an IAM wildcard pattern before its first `*` or `?`.
 fn literal_prefix(pattern: &str) -> &str {
-    pattern.find(['*', '?']).map_or(pattern, |i| &pattern[..i])
+    pattern.split(['*', '?']).next().unwrap_or(pattern)
 }
 
 /// One AWS service, with the actions, resource types and condition keys its authorization

@@ -117,7 +117,7 @@ fn pattern_tokens(pattern: &str, tail: TailExcludes) -> Vec<PatternTok> {
     let mut i = 0;
     while let Some(&byte) = bytes.get(i) {
         if byte == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            if let Some(close) = pattern[i..].find('}') {
+            if let Some(close) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'}')) {
                 i += close + 1;
                 // A variable never contains the separator that follows it (`${Region}:`,
                 // `${BucketName}/`); a trailing one excludes what its siblings say.
@@ -148,14 +148,14 @@ fn policy_tokens(arn: &str) -> Vec<PolicyTok> {
             b'*' => toks.push(PolicyTok::Any),
             b'?' => toks.push(PolicyTok::One),
             b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                if let Some(close) = arn[i..].find('}') {
+                if let Some(close) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'}')) {
                     // `${*}`, `${?}` and `${$}` are the escapes for the literal characters;
                     // any other policy variable is replaced at request time by text we do
                     // not know, so it may stand for anything.
-                    match &arn[i + 2..i + close] {
-                        "*" => toks.push(PolicyTok::Literal(b'*')),
-                        "?" => toks.push(PolicyTok::Literal(b'?')),
-                        "$" => toks.push(PolicyTok::Literal(b'$')),
+                    match bytes.get(i + 2..i + close) {
+                        Some(b"*") => toks.push(PolicyTok::Literal(b'*')),
+                        Some(b"?") => toks.push(PolicyTok::Literal(b'?')),
+                        Some(b"$") => toks.push(PolicyTok::Literal(b'$')),
                         _ => toks.push(PolicyTok::Any),
                     }
                     i += close + 1;

@@ -64,7 +64,8 @@ pub(crate) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
     let mut services: Vec<Service> = Vec::new();
 
     let first_service = find_service(text, 0).unwrap_or(text.len());
-    for line in text[..first_service].lines() {
+    let (head, mut rest) = text.split_at_checked(first_service).unwrap_or((text, ""));
+    for line in head.lines() {
         let (kind, mut fields) = Fields::new(line);
         match kind {
             "V" => {
@@ -86,11 +87,11 @@ pub(crate) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
         }
     }
 
-    let mut start = first_service;
-    while start < text.len() {
-        let end = find_service(text, start + 1).unwrap_or(text.len());
-        services.push(parse_service(&text[start..end])?);
-        start = end;
+    while !rest.is_empty() {
+        let end = find_service(rest, 1).unwrap_or(rest.len());
+        let (service, after) = rest.split_at_checked(end).unwrap_or((rest, ""));
+        services.push(parse_service(service)?);
+        rest = after;
     }
 
     let (source, source_version, updated_at) =

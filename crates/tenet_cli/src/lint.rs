@@ -464,12 +464,20 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], unsafe_ok: bool) -> (
     chosen.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0usize;
+    // Every chosen edit is in bounds, on char boundaries and apart from the others; were one not,
+    // no fix is applied rather than text lost.
     for e in chosen {
-        out.push_str(&text[at..e.span.start as usize]);
+        let Some(kept) = text.get(at..e.span.start as usize) else {
+            return (text.to_owned(), 0);
+        };
+        out.push_str(kept);
         out.push_str(&e.replacement);
         at = e.span.end as usize;
     }
-    out.push_str(&text[at..]);
+    let Some(tail) = text.get(at..) else {
+        return (text.to_owned(), 0);
+    };
+    out.push_str(tail);
     (out, count)
 }
 

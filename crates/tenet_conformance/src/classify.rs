@@ -302,12 +302,10 @@ pub const CLASSES: &[Class] = &[
 fn absent_variables(stmt: &Value, context: &Value) -> bool {
     let text = stmt.to_string();
     let mut rest = text.as_str();
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
+    while let Some((_, after)) = rest.split_once("${") {
+        let Some((name, tail)) = after.split_once('}') else {
             return false;
         };
-        let name = &after[..end];
         let special = matches!(name, "*" | "?" | "$") || name.contains(',');
         let present = context
             .as_object()
@@ -315,7 +313,7 @@ fn absent_variables(stmt: &Value, context: &Value) -> bool {
         if !special && !present {
             return true;
         }
-        rest = &after[end..];
+        rest = tail;
     }
     false
 }

@@ -84,7 +84,8 @@ impl Excerpt {
                 text.push_str(ELLIPSIS);
             }
             let at = text.len();
-            push_escaped(&mut text, &source[from..to]);
+            // `from` and `to` are char boundaries (line starts and ends, or moved to one).
+            push_escaped(&mut text, source.get(from..to).unwrap_or_default());
             let shown_end = text.len();
             if to < le {
                 text.push_str(ELLIPSIS);
@@ -152,7 +153,10 @@ impl Excerpt {
             return Some(shown.end);
         }
         let mut escaped = String::new();
-        push_escaped(&mut escaped, &source[shown.from..floor_boundary(source, offset)]);
+        let before = source
+            .get(shown.from..floor_boundary(source, offset))
+            .unwrap_or_default();
+        push_escaped(&mut escaped, before);
         Some(shown.at + escaped.len())
     }
 

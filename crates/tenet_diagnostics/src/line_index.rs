@@ -121,7 +121,8 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.start_of(line) as usize;
         let mut col = 0usize;
-        for (i, c) in text[start..].char_indices() {
+        // A line start of this index is a char boundary of the text it was built from.
+        for (i, c) in text.get(start..).unwrap_or_default().char_indices() {
             if start + i >= offset as usize {
                 break;
             }
@@ -138,8 +139,11 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(line as usize) else {
             return u32::try_from(text.len()).unwrap_or(u32::MAX);
         };
+        let Some(line_text) = text.get(start as usize..) else {
+            return u32::try_from(text.len()).unwrap_or(u32::MAX);
+        };
         let mut units = 0u32;
-        for (i, c) in text[start as usize..].char_indices() {
+        for (i, c) in line_text.char_indices() {
             if units >= col || c == '\n' {
                 return start + u32::try_from(i).unwrap_or(u32::MAX);
             }

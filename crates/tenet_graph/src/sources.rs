@@ -36,7 +36,7 @@ impl Sources {
     /// The files under a directory prefix (`dir` without a trailing `/`; empty: every file).
     pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         self.iter()
-            .filter(move |(p, _)| dir.is_empty() || (p.starts_with(dir) && p[dir.len()..].starts_with('/')))
+            .filter(move |(p, _)| dir.is_empty() || p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')))
     }
 
     /// The number of files.

@@ -135,19 +135,20 @@ fn stand_in_patterns(
 /// literal names one resource (the stand-in only by reference); a pattern whose literal start leaves
 /// `prefix` matches no name; `prefix*` followed by nothing or by `/…` matches every name alike.
 pub(crate) fn may_tell_apart(pattern: &str, prefix: &str) -> bool {
-    let Some(first) = pattern.find(['*', '?']) else {
+    let Some((lit, rest)) = pattern
+        .find(['*', '?'])
+        .and_then(|first| pattern.split_at_checked(first))
+    else {
         return false;
     };
     if pattern == "*" {
         return false;
     }
-    let lit = &pattern[..first];
     if !(lit.starts_with(prefix) || prefix.starts_with(lit)) {
         return false;
     }
     if lit == prefix {
-        let rest = &pattern[first..];
-        return !(rest == "*" || (rest.starts_with('*') && rest[1..].starts_with('/')));
+        return !(rest == "*" || rest.starts_with("*/"));
     }
     if lit.len() > prefix.len() {
         return true;

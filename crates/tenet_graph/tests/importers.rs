@@ -1,5 +1,6 @@
 //! The importers on files in the documented shapes: `get-account-authorization-details` output, the
 //! iam-collect layout, and the CLI outputs a manifest may name.
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 
 mod common;
 

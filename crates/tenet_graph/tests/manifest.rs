@@ -1,4 +1,5 @@
 //! Manifest errors are located diagnostics: the span points at the offending text of `estate.toml`.
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 #![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 
 mod common;

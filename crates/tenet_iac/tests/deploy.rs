@@ -3,6 +3,7 @@
 //! unknown when the template does not fix it.
 
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 
 use tenet_iac::deploy::{from_plan, from_template, from_terraform, BucketEncryption, Deployment, IdentityKind};
 use tenet_iac::Options;

@@ -1,5 +1,6 @@
 //! The readers on small templates: which policies they find, their kinds, what they resolve, and
 //! the marker that a value stays unresolved (what a prover must answer `unknown` about).
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 #![expect(clippy::unwrap_used, clippy::panic, reason = "a test fails loudly")]
 
 use tenet_ast::{ConditionValue, PolicyDocument, PolicyKind, PrincipalType};
@@ -298,4 +299,25 @@ POLICY
     assert!(f.settle(f.diagnostics.clone()).is_empty(), "{:?}", f.diagnostics);
     let marked: Vec<&str> = d.policy.unresolved.iter().map(|s| &tf[s.range()]).collect();
     assert_eq!(marked, ["${jsonencode(var.actions)}", "${var.b}"]);
+}
+
+#[test]
+fn a_yaml_scalar_of_unicode_whitespace_keeps_whole_characters() {
+    // `　` (U+3000, three bytes) is a plain scalar that trims to nothing: its span once kept one
+    // byte of it, and reading the scalar's text cut the character (a panic).
+    for value in ["\u{3000}", "\u{3000}\u{3000}", "\u{2028}", "\u{a0}"] {
+        let template = format!(
+            "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        \
+             Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Action: {value}\n            \
+             Resource: \"*\"\n"
+        );
+        let f = read_ok("template.yaml", &template);
+        for d in &f.documents {
+            for s in &d.policy.statements {
+                assert!(
+                    template.is_char_boundary(s.span.start as usize) && template.is_char_boundary(s.span.end as usize)
+                );
+            }
+        }
+    }
 }

@@ -345,7 +345,8 @@ impl LintConfig {
                     path,
                     at: position(
                         text,
-                        s.span().start + usize::from(text[s.span().start..].starts_with(['"', '\''])),
+                        s.span().start
+                            + usize::from(text.get(s.span().start..).is_some_and(|t| t.starts_with(['"', '\'']))),
                     ),
                     selector,
                     hint,
@@ -519,14 +520,22 @@ pub fn suppression_marker(text: &str) -> Option<Vec<String>> {
     let mut codes = Vec::new();
     loop {
         rest = rest.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
-        let letters = rest.chars().take_while(char::is_ascii_uppercase).count();
-        let digits = rest[letters..].chars().take_while(char::is_ascii_digit).count();
-        if letters == 0 || digits == 0 {
+        let Some((code, after)) = leading_code(rest) else {
             return Some(codes);
-        }
-        codes.push(rest[..letters + digits].to_owned());
-        rest = &rest[letters + digits..];
+        };
+        codes.push(code.to_owned());
+        rest = after;
     }
+}
+
+/// A code (capitals then digits) at the start of `s`, and the text after it.
+fn leading_code(s: &str) -> Option<(&str, &str)> {
+    let after_letters = s.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    let after_digits = after_letters.trim_start_matches(|c: char| c.is_ascii_digit());
+    if after_letters.len() == s.len() || after_digits.len() == after_letters.len() {
+        return None;
+    }
+    s.split_at_checked(s.len() - after_digits.len())
 }
 
 /// Whether the text after a marker lets it stand: nothing, a separator, or a code (capitals then
@@ -538,8 +547,8 @@ fn marker_ends(rest: &str) -> bool {
     if !first.is_ascii_alphanumeric() {
         return true;
     }
-    let letters = rest.chars().take_while(char::is_ascii_uppercase).count();
-    letters > 0 && rest[letters..].starts_with(|c: char| c.is_ascii_digit())
+    let after_letters = rest.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    after_letters.len() < rest.len() && after_letters.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Drops diagnostics suppressed by `Sid` markers (inside that statement) and `Id` markers (inside that

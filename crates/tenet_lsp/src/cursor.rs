@@ -179,33 +179,27 @@ fn scan(text: &str, limit: usize, mut on_string: impl FnMut(StringToken) -> bool
 
 /// Reads the string literal whose opening quote is at `start`: (end, closed, contents).
 fn read_string(text: &str, start: usize) -> (usize, bool, String) {
-    let bytes = text.as_bytes();
     let mut value = String::new();
-    let mut i = start + 1;
-    while let Some(&byte) = bytes.get(i) {
-        match (byte, bytes.get(i + 1)) {
-            (b'"', _) => return (i + 1, true, value),
-            (b'\n' | b'\r', _) => return (i, false, value),
-            (b'\\', Some(&next)) => {
-                let escaped = match next {
-                    b'n' => '\n',
-                    b't' => '\t',
-                    b'"' => '"',
-                    b'\\' => '\\',
-                    b'/' => '/',
-                    other => char::from(other),
-                };
-                value.push(escaped);
-                i += 2;
-            }
-            _ => {
-                let ch = text[i..].chars().next().unwrap_or('\u{FFFD}');
-                value.push(ch);
-                i += ch.len_utf8().max(1);
-            }
+    let body = text.get(start + 1..).unwrap_or_default();
+    let mut chars = body.char_indices();
+    while let Some((n, ch)) = chars.next() {
+        let i = start + 1 + n;
+        match ch {
+            '"' => return (i + 1, true, value),
+            '\n' | '\r' => return (i, false, value),
+            // An escape takes the whole next character, multi-byte ones included (`\é`).
+            '\\' => match chars.next() {
+                Some((_, next)) => value.push(match next {
+                    'n' => '\n',
+                    't' => '\t',
+                    other => other,
+                }),
+                None => value.push('\\'),
+            },
+            _ => value.push(ch),
         }
     }
-    (bytes.len(), false, value)
+    (text.len(), false, value)
 }
 
 /// The path of the statement a path is in: up to the `Statement` member, plus the index when the
@@ -320,7 +314,7 @@ mod tests {
             t.path,
             vec![key("Statement"), Seg::Index(1), key("Action"), Seg::Index(0)]
         );
-        assert_eq!(&text[t.content_start()..t.content_end()], "s3:GetObject");
+        assert_eq!(text.get(t.content_start()..t.content_end()), Some("s3:GetObject"));
     }
 
     fn at_(text: &str, offset: usize) -> Cursor {
@@ -385,5 +379,19 @@ mod tests {
         let t = at_(&text, at).token.unwrap();
         assert_eq!(t.value, "kms:Decrypt");
         assert_eq!(t.path, vec![key("Action")]);
+    }
+
+    #[test]
+    fn an_escape_before_a_multi_byte_character_takes_all_of_it() {
+        // `\é` is no JSON escape, but it gets typed; the scanner once stepped two bytes and sliced
+        // inside `é` (a panic on every hover and completion in the document).
+        let (text, at) = split(r#"{"Sid": "a\é b", "Action": "s3:\ü|x"}"#);
+        let mut values = Vec::new();
+        for_each_string(&text, |t| {
+            values.push(t.value);
+            true
+        });
+        assert_eq!(values, ["Sid", "a\u{e9} b", "Action", "s3:\u{fc}x"]);
+        assert_eq!(at_(&text, at).token.map(|t| t.value), Some("s3:\u{fc}x".to_owned()));
     }
 }

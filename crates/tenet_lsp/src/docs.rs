@@ -121,18 +121,28 @@ pub fn key_summary(key: &ConditionKey) -> String {
     )
 }
 
+/// `s` after `prefix`, compared without ASCII case.
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.split_at_checked(prefix.len())
+        .filter(|(head, _)| head.eq_ignore_ascii_case(prefix))
+        .map(|(_, rest)| rest)
+}
+
 /// An operator name split into its set qualifier, base operator and `IfExists`.
 pub fn parse_operator(name: &str) -> Option<(Option<&'static str>, ConditionOperator, bool)> {
-    let lower = name.to_ascii_lowercase();
-    let (qualifier, rest) = if lower.starts_with("forallvalues:") {
-        (Some("ForAllValues:"), &name["forallvalues:".len()..])
-    } else if lower.starts_with("foranyvalue:") {
-        (Some("ForAnyValue:"), &name["foranyvalue:".len()..])
+    let (qualifier, rest) = if let Some(rest) = strip_prefix_ignore_case(name, "ForAllValues:") {
+        (Some("ForAllValues:"), rest)
+    } else if let Some(rest) = strip_prefix_ignore_case(name, "ForAnyValue:") {
+        (Some("ForAnyValue:"), rest)
     } else {
         (None, name)
     };
-    let (base, if_exists) = match rest.len().checked_sub("IfExists".len()) {
-        Some(i) if rest.is_char_boundary(i) && rest[i..].eq_ignore_ascii_case("IfExists") => (&rest[..i], true),
+    let (base, if_exists) = match rest
+        .len()
+        .checked_sub("IfExists".len())
+        .and_then(|i| rest.split_at_checked(i))
+    {
+        Some((base, tail)) if tail.eq_ignore_ascii_case("IfExists") => (base, true),
         _ => (rest, false),
     };
     Some((qualifier, ConditionOperator::from_name(base)?, if_exists))
@@ -271,5 +281,26 @@ mod tests {
         );
         assert_eq!(operator("StringSimilar"), None);
         assert!(element("Effect").unwrap().contains("Deny"));
+    }
+
+    #[test]
+    fn operator_names_split_in_any_case_and_multi_byte_text_is_no_operator() {
+        assert_eq!(
+            parse_operator("forallvalues:StringLikeIFEXISTS"),
+            Some((Some("ForAllValues:"), ConditionOperator::StringLike, true))
+        );
+        assert_eq!(
+            parse_operator("ForAnyValue:StringEquals"),
+            Some((Some("ForAnyValue:"), ConditionOperator::StringEquals, false))
+        );
+        for name in [
+            "éIfExists",
+            "ForAnyValue:é",
+            "ForAllValueé:StringEquals",
+            "StringEqualsIfExistsé",
+            "é",
+        ] {
+            assert_eq!(parse_operator(name), None, "{name}");
+        }
     }
 }

@@ -87,27 +87,26 @@ pub fn parse_policy_bytes(name: &str, bytes: &[u8], kind_override: Option<Policy
     }
 }
 
-/// The length of a leading UTF-8 byte-order mark (0 or 3) and the offset map from the text after
-/// it back to `text`, so that spans still index the file as read.
-pub(crate) fn skip_bom(text: &str) -> (usize, OffsetMap) {
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let map = if bom == 0 {
-        OffsetMap::identity()
-    } else {
-        OffsetMap::from_table(
-            (bom..=text.len())
-                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-                .collect(),
-        )
+/// `text` without a leading UTF-8 byte-order mark and the offset map from the text after it back
+/// to `text`, so that spans still index the file as read.
+pub(crate) fn skip_bom(text: &str) -> (&str, OffsetMap) {
+    let Some(after) = text.strip_prefix('\u{feff}') else {
+        return (text, OffsetMap::identity());
     };
-    (bom, map)
+    let bom = text.len() - after.len();
+    let map = OffsetMap::from_table(
+        (bom..=text.len())
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect(),
+    );
+    (after, map)
 }
 
 /// Reads every policy in `text`. `name` is the file's path (used for kind hints from directory names);
 /// `kind_override` forces the kind of every policy found.
 pub fn parse_policy_file(name: &str, text: &str, kind_override: Option<PolicyKind>) -> ParsedFile {
-    let (bom, map) = skip_bom(text);
-    let root = match parse_json(&text[bom..], &map) {
+    let (body, map) = skip_bom(text);
+    let root = match parse_json(body, &map) {
         Ok(root) => root,
         Err(d) => return ParsedFile::failed(InputForm::NotAPolicy, *d),
     };

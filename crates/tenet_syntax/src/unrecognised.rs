@@ -11,8 +11,8 @@ use crate::json::{parse_json, JsonKind, JsonValue};
 /// the value that comes closest to one; `None` when `text` is not JSON (its syntax error is
 /// reported instead).
 pub fn not_a_policy(text: &str) -> Option<Diagnostic> {
-    let (bom, map) = crate::skip_bom(text);
-    let root = parse_json(&text[bom..], &map).ok()?;
+    let (body, map) = crate::skip_bom(text);
+    let root = parse_json(body, &map).ok()?;
     let (span, message, help) = explain(&root);
     Some(
         Diagnostic::new(

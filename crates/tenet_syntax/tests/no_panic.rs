@@ -10,6 +10,7 @@
 //! structural character, a NUL byte or invalid UTF-8), at least one error is reported.
 //!
 //! Mutations use a seeded xorshift, so a failure reproduces; the message names the input.
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 #![allow(clippy::indexing_slicing, reason = "a test fails loudly on an out-of-range index")]
 

@@ -1,5 +1,6 @@
 //! Snapshots of the structural diagnostics for the fixtures under `tests/fixtures/syntax/`, rendered
 //! as users see them, plus a summary of the documents found.
+#![allow(clippy::string_slice, reason = "a test fails loudly on an index inside a character")]
 #![expect(clippy::unwrap_used, reason = "a test fails loudly on unexpected input")]
 
 use std::fmt::Write;

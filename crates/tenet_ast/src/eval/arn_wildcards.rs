@@ -147,8 +147,9 @@ pub fn arn_pattern_match_in(pattern: &str, text: &str, reading: ArnReading) -> b
     // plain glob, which does not allocate.
     let ends_segments = !pattern.contains('?')
         && pattern
-            .match_indices('*')
-            .all(|(i, _)| matches!(pattern[i..].bytes().find(|b| *b != b'*'), None | Some(b':')));
+            .split('*')
+            .skip(1)
+            .all(|after| after.is_empty() || after.starts_with(':'));
     if ends_segments && (reading.early_stars_cross || pattern.match_indices(':').nth(4).is_none()) {
         return wildcard_match(pattern, text, false);
     }

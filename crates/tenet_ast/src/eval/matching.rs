@@ -66,18 +66,21 @@ pub enum Piece<'a> {
 pub fn scan(s: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        if start > 0 {
-            pieces.push(Piece::Text(&rest[..start]));
+    while let Some((text, var)) = rest.find("${").and_then(|start| rest.split_at_checked(start)) {
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text));
         }
-        let body = &rest[start + 2..];
-        match parse_var(body) {
-            Some((piece, used)) => {
+        let parsed = var.strip_prefix("${").and_then(|body| {
+            let (piece, used) = parse_var(body)?;
+            Some((piece, body.get(used..)?))
+        });
+        match parsed {
+            Some((piece, after)) => {
                 pieces.push(piece);
-                rest = &body[used..];
+                rest = after;
             }
             None => {
-                pieces.push(Piece::Text(&rest[start..]));
+                pieces.push(Piece::Text(var));
                 rest = "";
             }
         }
@@ -99,13 +102,14 @@ fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
         }
     };
     // On a syntax error, the variable runs to the next `}` and resolves to nothing.
-    let invalid = |from: usize| body[from..].find('}').map(|j| (Piece::Invalid, from + j + 1));
+    let invalid = |from: usize| body.get(from..)?.find('}').map(|j| (Piece::Invalid, from + j + 1));
     skip_ws(&mut i);
     let key_start = i;
     while bytes.get(i).is_some_and(|b| !matches!(b, b',' | b'}' | b' ')) {
         i += 1;
     }
-    let key = &body[key_start..i];
+    // The key stops at an ASCII byte or at the end, so it is whole characters.
+    let key = body.get(key_start..i).unwrap_or_default();
     skip_ws(&mut i);
     if key.is_empty() {
         return invalid(i);
@@ -136,7 +140,9 @@ fn parse_var(body: &str) -> Option<(Piece<'_>, usize)> {
                     Some(_) => i += 1,
                 }
             }
-            let default = &body[default_start..i];
+            let Some(default) = body.get(default_start..i) else {
+                return invalid(i);
+            };
             i += 1;
             skip_ws(&mut i);
             if bytes.get(i) != Some(&b'}') {

@@ -139,13 +139,14 @@ impl<'s> Builder<'s> {
             );
             return None;
         };
-        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let bom = text.len() - body.len();
         let map = OffsetMap::from_table(
             (bom..=text.len())
                 .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                 .collect(),
         );
-        match parse_json(&text[bom..], &map) {
+        match parse_json(body, &map) {
             Ok(v) => Some(v),
             Err(d) => {
                 self.report(path, *d);

@@ -81,8 +81,12 @@ impl Reader<'_> {
         }
         // A block collection ends where the next token starts: trailing blank lines and comments
         // are not part of it.
-        let trimmed = self.text[start..end].trim_end().len();
-        Span::new(start, start + trimmed.max(1).min(end - start))
+        // The span keeps at least its first character, whole: a scalar of Unicode whitespace (`　`)
+        // trims to nothing, and one byte of it would cut the character.
+        let shown = self.text.get(start..end).unwrap_or_default();
+        let first = shown.chars().next().map_or(0, char::len_utf8);
+        let trimmed = shown.trim_end().len().max(first);
+        Span::new(start, start + trimmed.min(end - start))
     }
 
     fn node(&self, n: &MarkedYaml<'_>) -> Node {
@@ -111,12 +115,16 @@ impl Reader<'_> {
     }
 
     fn scalar(&self, value: &str, style: ScalarStyle, span: Span) -> Kind {
-        let mut raw = &self.text[span.start as usize..span.end as usize];
+        let mut raw = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default();
         let mut start = span.start as usize;
         // A tag written before the scalar (`!Sub "..."`) is not part of its text.
         if raw.starts_with('!') {
-            let tag_len = raw.find(char::is_whitespace).unwrap_or(raw.len());
-            let rest = raw[tag_len..].trim_start();
+            let rest = raw
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, rest)| rest.trim_start());
             start += raw.len() - rest.len();
             raw = rest;
         }
@@ -130,9 +138,10 @@ impl Reader<'_> {
             }
         }
         let (source, base) = match style {
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => {
-                (&raw[1..raw.len() - 1], start + 1)
-            }
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => match raw.get(1..raw.len().saturating_sub(1)) {
+                Some(inner) if raw.len() >= 2 => (inner, start + 1),
+                _ => (raw, start),
+            },
             _ => (raw, start),
         };
         Kind::Str(Text::aligned(value, source, base))

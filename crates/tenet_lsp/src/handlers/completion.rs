@@ -282,13 +282,13 @@ fn keys_of_service(service: &str) -> Vec<Offer> {
 
 /// Keywords, or the actions and condition keys of a service after `service:`, for the word before the cursor.
 pub fn property_offers(text: &str, offset: usize) -> (Vec<Offer>, Span) {
-    let start = text[..offset]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '*'))
-        .last()
-        .map_or(offset, |(i, _)| i);
-    let word = &text[start..offset];
+    // The offset comes from a position, so it is a char boundary; were it not, there is no word.
+    let Some(before) = text.get(..offset) else {
+        return (Vec::new(), Span::new(offset, offset));
+    };
+    let not_word = |c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '*'));
+    let word = before.rsplit(not_word).next().unwrap_or_default();
+    let start = offset - word.len();
     let offers = if let Some((service, _)) = word.split_once(':') {
         let mut offers = actions(word);
         offers.extend(keys_of_service(service));
@@ -320,7 +320,7 @@ mod tests {
         let (text, at) = marked(r#"{"Statement": [{"Action": ["s|"]}]}"#);
         let (offers, span, quote) = policy_offers(&text, at);
         assert!(labels(&offers).contains(&"s3:") && !quote);
-        assert_eq!(&text[span.range()], "s");
+        assert_eq!(text.get(span.range()), Some("s"));
         let (text, at) = marked(r#"{"Statement": [{"Action": ["s3:GetObj|"]}]}"#);
         let (offers, _, _) = policy_offers(&text, at);
         assert!(labels(&offers).contains(&"s3:GetObjectTagging"));
@@ -353,7 +353,7 @@ mod tests {
         let text = "property p:\n  nev";
         let (offers, span) = property_offers(text, text.len());
         assert!(labels(&offers).contains(&"never"));
-        assert_eq!(&text[span.range()], "nev");
+        assert_eq!(text.get(span.range()), Some("nev"));
         let text = "property p:\n  never allow kms:Re";
         assert!(labels(&property_offers(text, text.len()).0).contains(&"kms:ReEncryptFrom"));
         let text = "property p:\n  only allow kms:Decrypt on \"*\" when kms:Vi";

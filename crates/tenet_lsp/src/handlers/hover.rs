@@ -73,16 +73,12 @@ fn policy_hover(text: &str, offset: usize) -> (Vec<String>, Option<Span>) {
 /// The word under the cursor in a `.tenet` file: an action or a condition key.
 fn property_hover(text: &str, offset: usize) -> (Vec<String>, Option<Span>) {
     let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, ':' | '*' | '?' | '-' | '_' | '/' | '.');
-    let start = text[..offset]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_word(*c))
-        .last()
-        .map_or(offset, |(i, _)| i);
-    let end = text[offset..]
-        .find(|c: char| !is_word(c))
-        .map_or(text.len(), |i| offset + i);
-    let word = &text[start..end];
+    let Some((before, after)) = text.split_at_checked(offset) else {
+        return (Vec::new(), None);
+    };
+    let start = before.trim_end_matches(is_word).len();
+    let end = text.len() - after.trim_start_matches(is_word).len();
+    let word = text.get(start..end).unwrap_or_default();
     if !word.contains(':') {
         return (Vec::new(), None);
     }
@@ -111,7 +107,7 @@ mod tests {
             parts[0].contains("**kms:Decrypt**") && parts[0].contains("Access level: Write"),
             "{parts:?}"
         );
-        assert_eq!(&text[span.unwrap().range()], "\"kms:Decrypt\"");
+        assert_eq!(text.get(span.unwrap().range()), Some("\"kms:Decrypt\""));
         let at = text.find("kms:ViaService").unwrap() + 2;
         let (parts, _) = policy_hover(&text, at);
         assert!(
@@ -131,7 +127,7 @@ mod tests {
         let at = text.find("PutObject").unwrap();
         let (parts, span) = property_hover(text, at);
         assert!(parts[0].contains("**s3:PutObject**"), "{parts:?}");
-        assert_eq!(&text[span.unwrap().range()], "s3:PutObject");
+        assert_eq!(text.get(span.unwrap().range()), Some("s3:PutObject"));
         assert!(property_hover(text, 3).0.is_empty());
     }
 }

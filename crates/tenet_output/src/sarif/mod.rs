@@ -156,8 +156,7 @@ fn first_paragraph(docs: &str) -> &str {
         Some(rest) => rest.split_once('\n').map_or("", |(_, r)| r),
         None => body,
     };
-    let end = body.find("\n#").unwrap_or(body.len());
-    let text = body[..end].trim();
+    let text = body.split("\n#").next().unwrap_or(body).trim();
     if text.is_empty() {
         docs.trim()
     } else {

@@ -78,13 +78,10 @@ pub(super) fn may_allow(p: &tenet_ast::Policy, actions: &[String], resources: &[
 fn widen_variables(p: &str) -> String {
     let mut out = String::new();
     let mut rest = p;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
+    while let Some((before, after)) = rest.split_once("${") {
+        out.push_str(before);
         out.push('*');
-        rest = match rest[start..].find('}') {
-            Some(end) => &rest[start + end + 1..],
-            None => "",
-        };
+        rest = after.split_once('}').map_or("", |(_, tail)| tail);
     }
     out.push_str(rest);
     out

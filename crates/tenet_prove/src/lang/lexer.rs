@@ -62,7 +62,8 @@ pub fn ws(mut i: &str) -> R<'_, ()> {
     loop {
         let t = i.trim_start_matches([' ', '\t', '\r', '\n']);
         if let Some(rest) = t.strip_prefix('#') {
-            i = rest.find('\n').map_or("", |n| &rest[n..]);
+            // The newline itself is skipped with the other whitespace on the next turn.
+            i = rest.split_once('\n').map_or("", |(_, after)| after);
         } else {
             return Ok((t, ()));
         }
@@ -105,13 +106,13 @@ pub fn string<'a>(src: &'a str, i: &'a str) -> R<'a, Spanned<String>> {
     while let Some((n, c)) = chars.next() {
         match c {
             '"' => {
-                let rest = &body[n + 1..];
+                let rest = chars.as_str();
                 return Ok((rest, Spanned::new(out, span(src, i, rest))));
             }
             '\\' => match chars.next() {
                 Some((_, e @ ('"' | '\\'))) => out.push(e),
                 Some((_, 'n')) => out.push('\n'),
-                _ => return cut(fail(&body[n..], "`\\\"` or `\\\\` after `\\`")),
+                _ => return cut(fail(body.get(n..).unwrap_or(body), "`\\\"` or `\\\\` after `\\`")),
             },
             '\n' => break,
             c => out.push(c),
@@ -161,5 +162,29 @@ pub(super) fn token<'a>(src: &'a str, i: &'a str) -> R<'a, Spanned<String>> {
     match r {
         Ok((rest, t)) => Ok((rest, Spanned::new(t.to_string(), span(src, i, rest)))),
         Err(_) => fail(i, "an action or a condition key"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_and_strings_keep_multi_byte_text_whole() {
+        let src = "# é – ü\n  \"aé\\\"ü\" rest";
+        let (i, ()) = ws(src).unwrap_or_default();
+        assert!(i.starts_with('"'));
+        let Ok((rest, s)) = string(src, i) else {
+            unreachable!("a well-formed string")
+        };
+        assert_eq!(s.value, "aé\"ü");
+        assert_eq!(src.get(s.span.range()), Some("\"aé\\\"ü\""));
+        assert_eq!(rest, " rest");
+        // A bad escape before a multi-byte character is reported at the backslash.
+        let bad = "\"a\\é\"";
+        let Err(nom::Err::Failure(e)) = string(bad, bad) else {
+            unreachable!("a bad escape")
+        };
+        assert_eq!(bad.len() - e.remaining, 2);
     }
 }

@@ -59,7 +59,9 @@ pub fn parse(name: &str, src: &str) -> Result<ast::PropertyFile, SyntaxError> {
 /// Parses a `.tenet` file (syntax only).
 pub fn parse_syntax(name: &str, src: &str) -> Result<ast::PropertyFile, SyntaxError> {
     parser::file(src).map_err(|(at, message)| {
-        let len = src[at..]
+        let len = src
+            .get(at..)
+            .unwrap_or_default()
             .chars()
             .take_while(|c| !c.is_whitespace())
             .map(char::len_utf8)

@@ -537,7 +537,7 @@ property same-meaning:        equivalent "a.json" and "b.json"
         assert_eq!(f.organization.len(), 1);
         assert_eq!(f.closed_accounts.len(), 1);
         assert_eq!(f.properties.len(), 6);
-        assert_eq!(&src[f.properties[0].name.span.range()], "no-public-put");
+        assert_eq!(src.get(f.properties[0].name.span.range()), Some("no-public-put"));
         assert!(matches!(&f.properties[1].kind, PropertyKind::Only { condition: Cond::And(v), .. } if v.len() == 2));
     }
 
@@ -545,11 +545,11 @@ property same-meaning:        equivalent "a.json" and "b.json"
     fn errors_point_at_the_token() {
         let src = "property p:\n  never allow s3:GetObject in \"x\"\n";
         let (at, msg) = file(src).err().unwrap_or_default();
-        assert_eq!(&src[at..at + 2], "in");
+        assert_eq!(src.get(at..at + 2), Some("in"));
         assert_eq!(msg, "expected `on`");
         let src = "property p: frobnicate";
         let (at, msg) = file(src).err().unwrap_or_default();
-        assert_eq!(&src[at..], "frobnicate");
+        assert_eq!(src.get(at..), Some("frobnicate"));
         assert!(msg.starts_with("expected a property"), "{msg}");
     }
 
@@ -557,11 +557,11 @@ property same-meaning:        equivalent "a.json" and "b.json"
     fn identity_policies_name_their_owner() {
         let src = "policy identity \"a.json\"\nproperty p: not public \"b.json\"\n";
         let (at, msg) = file(src).err().unwrap_or_default();
-        assert_eq!(&src[at..at + 8], "property");
+        assert_eq!(src.get(at..at + 8), Some("property"));
         assert!(msg.contains("`of`"), "{msg}");
         let src = "organization accounts [\"12\"]\n";
         let (at, msg) = file(src).err().unwrap_or_default();
-        assert_eq!(&src[at..at + 1], "[");
+        assert_eq!(src.get(at..at + 1), Some("["));
         assert!(msg.contains("`12` is not one"), "{msg}");
     }
 }

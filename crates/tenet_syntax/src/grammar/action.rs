@@ -133,7 +133,8 @@ fn check_part(s: &str, span: Span, part: &str, what: &str, valid: fn(char) -> bo
         return false;
     }
     for run in runs(part, |c| !valid(c) && !c.is_whitespace()) {
-        let text = &part[run.clone()];
+        // `runs` splits at char boundaries, so the fallback to the whole part is never taken.
+        let text = part.get(run.clone()).unwrap_or(part);
         let at = sub_span(span, s, range.start + run.start..range.start + run.end);
         let message = format!("`{text}` cannot appear in the {what} of action `{s}`");
         let help = "action names contain only letters, digits and the wildcards `*` and `?`";

@@ -163,8 +163,8 @@ fn region_name(i: &str) -> IResult<&str, ()> {
 }
 
 fn prefix_diagnostic(s: &str, span: Span) -> Diagnostic {
-    let (range, message) = match s.find(':') {
-        Some(colon) => (0..colon, format!("`{}` is not the arn prefix `arn`", &s[..colon])),
+    let (range, message) = match s.split_once(':') {
+        Some((prefix, _)) => (0..prefix.len(), format!("`{prefix}` is not the arn prefix `arn`")),
         None => (0..s.len(), format!("`{s}` is not an arn")),
     };
     INVALID_ARN_PREFIX

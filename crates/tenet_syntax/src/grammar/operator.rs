@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use nom::branch::alt;
 use nom::bytes::complete::tag_no_case;
 use nom::character::complete::char;
-use nom::combinator::{eof, opt, value};
+use nom::combinator::{consumed, eof, opt, value};
 use nom::sequence::terminated;
 use nom::{IResult, Parser};
 use tenet_ast::{ConditionOperator, QualifiedOperator, SetQualifier};
@@ -113,8 +113,8 @@ fn operator(i: &str) -> IResult<&str, RawOperator<'_>> {
 fn qualifier(i: &str) -> IResult<&str, (SetQualifier, &str)> {
     let any = value(SetQualifier::ForAnyValue, tag_no_case("ForAnyValue"));
     let all = value(SetQualifier::ForAllValues, tag_no_case("ForAllValues"));
-    let (rest, q) = alt((any, all)).parse(i)?;
-    Ok((rest, (q, &i[..i.len() - rest.len()])))
+    let (rest, (text, q)) = consumed(alt((any, all))).parse(i)?;
+    Ok((rest, (q, text)))
 }
 
 /// `base_operator = "StringEquals" | "StringNotEquals" | ... | "Null" ;` (the 27 names of

@@ -97,7 +97,7 @@ pub fn parse_template(s: &str, span: Span, variables_enabled: bool) -> (Template
         .map(|range| {
             let message = format!(
                 "policy variable `{}` is literal text under policy version `2008-10-17`",
-                &s[range.clone()]
+                quoted(s, range.clone())
             );
             VARIABLE_IN_OLD_VERSION
                 .at(sub_span(span, s, range), message)
@@ -108,43 +108,56 @@ pub fn parse_template(s: &str, span: Span, variables_enabled: bool) -> (Template
     (literal, diagnostics)
 }
 
+/// The text of `range` in `s`, for a message. Every range here starts at a `${` and ends after a
+/// `}`, before a `${` or at the end of `s`, so it lies on char boundaries; were it not, the
+/// message would quote all of `s` rather than panic.
+fn quoted(s: &str, range: Range<usize>) -> &str {
+    s.get(range).unwrap_or(s)
+}
+
 /// `template = { literal | variable } ;`
 fn template(s: &str, span: Span) -> (Template, Vec<Diagnostic>) {
     let mut parsed = Template::default();
     let mut diagnostics = Vec::new();
-    let mut pos = 0;
-    while let Some(found) = s[pos..].find("${") {
-        let start = pos + found;
-        parsed.push_literal(&s[pos..start]);
-        let (end, segment) = variable_at(s, start, span, &mut diagnostics);
+    let mut rest = s;
+    while let Some((literal, input)) = rest.find("${").and_then(|at| rest.split_at_checked(at)) {
+        parsed.push_literal(literal);
+        let start = s.len() - input.len();
+        let (end, segment) = variable_at(s, input, span, &mut diagnostics);
+        // `end` is a char boundary (see `quoted`); were it not, the rest would stay literal text.
+        let (text, after) = input.split_at_checked(end - start).unwrap_or((input, ""));
         match segment {
             Some(segment) => parsed.segments.push(segment),
-            None => parsed.push_literal(&s[start..end]),
+            None => parsed.push_literal(text),
         }
-        pos = end;
+        rest = after;
     }
-    parsed.push_literal(&s[pos..]);
+    parsed.push_literal(rest);
     (parsed, diagnostics)
 }
 
-/// Parses the variable starting at `start` (where `s` has `${`). Returns where it ends and the
-/// variable, or `None` when it is malformed (the caller keeps its text as a literal).
-fn variable_at(s: &str, start: usize, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
-    let input = &s[start..];
+/// Parses the variable at the start of `input`, the suffix of `s` that begins with `${`. Returns
+/// where it ends in `s` and the variable, or `None` when it is malformed (the caller keeps its text
+/// as a literal).
+fn variable_at(s: &str, input: &str, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
+    let start = s.len() - input.len();
+    let Some(body) = input.strip_prefix("${") else {
+        return (s.len(), None);
+    };
     // The name is read no further than the next `${`, so a run of `${${${…` costs linear time.
-    let body = &input[2..];
-    let limit = body.find("${").unwrap_or(body.len());
-    let raw_name = var_name(&body[..limit]).map_or("", |(_, name)| name);
-    if limit < body.len() && raw_name.len() == limit {
-        return unclosed(s, start..start + 2 + limit, span, out);
+    let (head, nested) = body.split_once("${").map_or((body, false), |(head, _)| (head, true));
+    let raw_name = var_name(head).map_or("", |(_, name)| name);
+    if nested && raw_name.len() == head.len() {
+        return unclosed(s, start..start + 2 + head.len(), span, out);
     }
     let Ok((rest, (name, default))) = variable(input) else {
-        return malformed(s, start, raw_name, span, out);
+        let tail = body.strip_prefix(raw_name).unwrap_or(body);
+        return malformed(s, start, tail, span, out);
     };
     let range = start..s.len() - rest.len();
     let name = if default.is_some() { name.trim_end() } else { name };
     if name.trim().is_empty() {
-        let message = format!("policy variable `{}` is empty", &s[range.clone()]);
+        let message = format!("policy variable `{}` is empty", quoted(s, range.clone()));
         let help = "name a context key, such as `${aws:username}`, or remove the `${}`";
         out.push(
             EMPTY_VARIABLE
@@ -158,7 +171,7 @@ fn variable_at(s: &str, start: usize, span: Span, out: &mut Vec<Diagnostic>) -> 
     let name_start = start + 2;
     let spaces = runs(name, char::is_whitespace);
     if let Some((first, others)) = spaces.split_first() {
-        let message = format!("policy variable `{}` contains whitespace", &s[range.clone()]);
+        let message = format!("policy variable `{}` contains whitespace", quoted(s, range.clone()));
         let at = |r: &std::ops::Range<usize>| sub_span(span, s, name_start + r.start..name_start + r.end);
         let mut diagnostic = UNSUPPORTED_VARIABLE_SPACE
             .at(at(first), message)
@@ -176,10 +189,10 @@ fn variable_at(s: &str, start: usize, span: Span, out: &mut Vec<Diagnostic>) -> 
     (range.end, Some(segment))
 }
 
-/// A `${` whose body stops at a comma that is not followed by a quoted default and `}`.
-fn malformed(s: &str, start: usize, raw_name: &str, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
-    let after_name = start + 2 + raw_name.len();
-    let tail = &s[after_name..];
+/// A `${` whose body stops at a comma that is not followed by a quoted default and `}`. `tail` is
+/// the suffix of `s` after the variable's name.
+fn malformed(s: &str, start: usize, tail: &str, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
+    let after_name = s.len() - tail.len();
     let close = tail.find('}');
     let nested = tail.find("${");
     match (close, nested) {
@@ -187,7 +200,7 @@ fn malformed(s: &str, start: usize, raw_name: &str, span: Span, out: &mut Vec<Di
             let range = start..after_name + close + 1;
             let message = format!(
                 "default value of policy variable `{}` is missing a quote",
-                &s[range.clone()]
+                quoted(s, range.clone())
             );
             let help = "enclose the default in single quotes, as in `${aws:username, 'nobody'}`";
             out.push(
@@ -203,7 +216,7 @@ fn malformed(s: &str, start: usize, raw_name: &str, span: Span, out: &mut Vec<Di
 }
 
 fn unclosed(s: &str, range: Range<usize>, span: Span, out: &mut Vec<Diagnostic>) -> (usize, Option<Segment>) {
-    let text = &s[range.clone()];
+    let text = quoted(s, range.clone());
     let message = format!("policy variable `{text}` is missing its closing `}}`");
     let help = "close the variable with `}`, as in `${aws:username}`";
     out.push(

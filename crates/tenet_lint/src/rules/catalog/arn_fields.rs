@@ -146,7 +146,7 @@ mod tests {
         let arn = "arn:aws:s3:us-east-1::bucket";
         let (problem, range) = arn_fields(arn).unwrap();
         assert_eq!(problem, ArnFieldProblem::RegionNotAllowed("s3"));
-        assert_eq!(range.map(|r| &arn[r]), Some("us-east-1"));
+        assert_eq!(range.and_then(|r| arn.get(r)), Some("us-east-1"));
         assert_eq!(arn_fields("arn:aws:s3:::bucket/*"), None);
         assert_eq!(arn_fields("arn:aws:s3"), None);
     }

@@ -44,9 +44,9 @@ pub use tenet_ast::semantics::{has_wildcard, is_account_id};
 /// Whether `s` looks like an IAM unique id of a user (`AIDA…`) or role (`AROA…`); returns which.
 pub fn unique_id_kind(s: &str) -> Option<&'static str> {
     let rest_ok = |r: &str| r.len() >= 12 && r.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    match s.get(..4) {
-        Some("AIDA") if rest_ok(&s[4..]) => Some("user"),
-        Some("AROA") if rest_ok(&s[4..]) => Some("role"),
+    match s.split_at_checked(4) {
+        Some(("AIDA", rest)) if rest_ok(rest) => Some("user"),
+        Some(("AROA", rest)) if rest_ok(rest) => Some("role"),
         _ => None,
     }
 }

@@ -94,8 +94,8 @@ fn covered(items: &[Spanned<String>], ignore_case: bool) -> Vec<(usize, usize)> 
     let keys: Vec<String> = items.iter().map(|i| key(&i.value)).collect();
     let mut by_prefix: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (j, k) in keys.iter().enumerate() {
-        if let Some(cut) = k.find(['*', '?']) {
-            by_prefix.entry(&k[..cut]).or_default().push(j);
+        if let Some((prefix, _)) = k.split_once(['*', '?']) {
+            by_prefix.entry(prefix).or_default().push(j);
         }
     }
     // Only cuts at the length of some indexed prefix can find patterns.
