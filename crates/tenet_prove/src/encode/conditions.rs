@@ -229,7 +229,9 @@ impl Encoder {
                     }
                 }
             }
-            _ => FALSE,
+            // An operator read with a type it has no row for (one added to `ConditionOperator`
+            // but not here): an approximation, never a silent `false`.
+            _ => self.fresh_bool(format!("operator `{}` on a {:?} value is not modelled", op.name(), k.ty)),
         }
     }
 }
