@@ -8,6 +8,7 @@ pub mod eval;
 mod operator;
 mod policy;
 pub mod semantics;
+pub mod truth;
 
 pub use operator::{ConditionOperator, OperatorFamily, QualifiedOperator, SetQualifier};
 pub use policy::*;

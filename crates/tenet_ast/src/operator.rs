@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::truth::Truth;
+
 /// `ForAnyValue:` or `ForAllValues:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SetQualifier {
@@ -160,6 +162,64 @@ pub struct QualifiedOperator {
     pub operator: ConditionOperator,
     /// Whether `IfExists` was appended.
     pub if_exists: bool,
+}
+
+impl QualifiedOperator {
+    /// The condition's value when the request lacks the key (IAM User Guide, "Condition
+    /// operators"): `…IfExists` and `ForAllValues:` hold, `ForAnyValue:` does not, and otherwise
+    /// a negated operator holds and the others do not.
+    pub fn holds_when_missing(self) -> bool {
+        self.if_exists
+            || match self.qualifier {
+                Some(SetQualifier::ForAllValues) => true,
+                Some(SetQualifier::ForAnyValue) => false,
+                None => self.operator.is_negated(),
+            }
+    }
+
+    /// `Null` with the policy value `value`, given whether the key is present (a multi-valued key
+    /// counts only when non-empty): `"true"` holds when it is absent, `"false"` when it is present,
+    /// anything else never.
+    pub fn null_holds<T: Truth>(value: &str, present: T) -> T {
+        if value.eq_ignore_ascii_case("true") {
+            present.negate()
+        } else if value.eq_ignore_ascii_case("false") {
+            present
+        } else {
+            T::lit(false)
+        }
+    }
+
+    /// The condition's value on a present key, from each request value's `(there, positive)`:
+    /// whether the value is in the request, and whether some policy value matches it under the
+    /// operator's positive form (`StringNotEquals` read as `StringEquals`). Unqualified: some value
+    /// matches, the answer negated for a negated operator; `ForAnyValue:`: some value satisfies the
+    /// operator; `ForAllValues:`: every value does (vacuously on an empty set).
+    ///
+    /// NOTE: an unqualified operator on several values is read like `ForAnyValue:` for positive
+    /// operators and as its negation for negated ones, which is the single-valued reading for one
+    /// value; AWS documents only the qualified forms on sets.
+    pub fn combine<T: Truth>(self, values: Vec<(T, T)>) -> T {
+        let negated = self.operator.is_negated();
+        let flip = |t: T| if negated { t.negate() } else { t };
+        match self.qualifier {
+            None => flip(T::any(
+                values.into_iter().map(|(there, p)| T::all(vec![there, p])).collect(),
+            )),
+            Some(SetQualifier::ForAnyValue) => T::any(
+                values
+                    .into_iter()
+                    .map(|(there, p)| T::all(vec![there, flip(p)]))
+                    .collect(),
+            ),
+            Some(SetQualifier::ForAllValues) => T::all(
+                values
+                    .into_iter()
+                    .map(|(there, p)| T::any(vec![there.negate(), flip(p)]))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 impl fmt::Display for QualifiedOperator {

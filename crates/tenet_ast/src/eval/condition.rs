@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use super::matching::{resolve_pattern, resolve_text, Pattern};
 use super::{ContextValue, Request};
-use crate::operator::{ConditionOperator, SetQualifier};
+use crate::operator::{ConditionOperator, QualifiedOperator};
 use crate::policy::Condition;
 use crate::semantics::{parse_cidr, parse_date};
 
@@ -41,25 +41,13 @@ pub(crate) fn condition_holds(cond: &Condition, substitute: bool, request: &Requ
             Some(ContextValue::Single(_)) => true,
             Some(ContextValue::Multi(v)) => !v.is_empty(),
         };
-        return cond.values.iter().any(|v| {
-            let text = v.value.as_text();
-            if text.eq_ignore_ascii_case("true") {
-                !present
-            } else if text.eq_ignore_ascii_case("false") {
-                present
-            } else {
-                false
-            }
-        });
+        return cond
+            .values
+            .iter()
+            .any(|v| QualifiedOperator::null_holds(&v.value.as_text(), present));
     }
-    let negated = op.operator.is_negated();
     let Some(entry) = entry else {
-        return op.if_exists
-            || match op.qualifier {
-                Some(SetQualifier::ForAllValues) => true,
-                Some(SetQualifier::ForAnyValue) => false,
-                None => negated,
-            };
+        return op.holds_when_missing();
     };
     let values = entry.as_slice();
     // `positive(r)`: some policy value matches request value `r` under the un-negated operator.
@@ -68,11 +56,7 @@ pub(crate) fn condition_holds(cond: &Condition, substitute: bool, request: &Requ
             .iter()
             .any(|v| value_matches(op.operator, &v.value.as_text(), r, substitute, request))
     };
-    match op.qualifier {
-        None => values.iter().any(|r| positive(r)) != negated,
-        Some(SetQualifier::ForAnyValue) => values.iter().any(|r| positive(r) != negated),
-        Some(SetQualifier::ForAllValues) => values.iter().all(|r| positive(r) != negated),
-    }
+    op.combine(values.iter().map(|r| (true, positive(r))).collect())
 }
 
 /// Whether one policy value matches one request value under the *positive* form of `op`

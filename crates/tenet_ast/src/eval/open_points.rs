@@ -6,7 +6,7 @@
 
 use super::decide::Concrete;
 use super::principal::{AwsPrincipalKind, RequestPrincipal};
-use super::skeleton::{self, Domain, ServiceRule, Truth};
+use super::skeleton::{self, Domain, ServiceRule};
 use super::world::World;
 use super::{evaluate, KmsGrant, PolicySet, PolicySource, PrincipalMatch, Request};
 use crate::policy::Policy;
@@ -117,34 +117,6 @@ fn allowed_reading(request: &Request, ps: &PolicySet, open: Option<OpenPoint>) -
     let rcps = [(Some(true), ps.rcps.as_slice())];
     let out = skeleton::decide(&mut domain, &request.principal, ps, &rcps);
     (out.allowed, domain.consulted)
-}
-
-/// Kleene's three-valued logic: `None` is unknown.
-impl Truth for Option<bool> {
-    fn lit(value: bool) -> Self {
-        Some(value)
-    }
-    fn all(items: Vec<Self>) -> Self {
-        if items.contains(&Some(false)) {
-            Some(false)
-        } else if items.iter().all(Option::is_some) {
-            Some(true)
-        } else {
-            None
-        }
-    }
-    fn any(items: Vec<Self>) -> Self {
-        if items.contains(&Some(true)) {
-            Some(true)
-        } else if items.iter().all(Option::is_some) {
-            Some(false)
-        } else {
-            None
-        }
-    }
-    fn negate(self) -> Self {
-        self.map(|b| !b)
-    }
 }
 
 /// The evaluator's domain with the readings of open points unknown.

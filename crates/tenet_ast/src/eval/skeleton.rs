@@ -28,32 +28,7 @@ use super::principal_match::{
 use super::{IdentityWorld, KmsGrant, OpenPoint, PolicySet, PolicySource, PrincipalMatch};
 use crate::policy::{Effect, Policy, Principals};
 
-/// A truth domain: `bool` for one request, formulas for a symbolic one.
-pub trait Truth: Clone {
-    /// A constant.
-    fn lit(value: bool) -> Self;
-    /// Every item holds (true when there is none).
-    fn all(items: Vec<Self>) -> Self;
-    /// Some item holds (false when there is none).
-    fn any(items: Vec<Self>) -> Self;
-    /// The negation.
-    fn negate(self) -> Self;
-}
-
-impl Truth for bool {
-    fn lit(value: bool) -> Self {
-        value
-    }
-    fn all(items: Vec<Self>) -> Self {
-        items.into_iter().all(|b| b)
-    }
-    fn any(items: Vec<Self>) -> Self {
-        items.into_iter().any(|b| b)
-    }
-    fn negate(self) -> Self {
-        !self
-    }
-}
+pub use crate::truth::Truth;
 
 /// A rule of a service that depends on the request's action (and resource) alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::patterns::case_insensitive_regex;
 use super::*;
+use tenet_ast::QualifiedOperator;
 
 impl Encoder {
     pub(super) fn key_vars(&self, key: &str) -> Option<(String, KeyModel)> {
@@ -38,28 +39,15 @@ impl Encoder {
         };
         if op.operator == ConditionOperator::Null {
             let present = self.present(&cond.key.value, true);
-            let alts = cond.values.iter().map(|v| {
-                let t = v.value.as_text();
-                if t.eq_ignore_ascii_case("true") {
-                    not(present.clone())
-                } else if t.eq_ignore_ascii_case("false") {
-                    present.clone()
-                } else {
-                    FALSE
-                }
-            });
+            let alts = cond
+                .values
+                .iter()
+                .map(|v| QualifiedOperator::null_holds(&v.value.as_text(), present.clone()));
             return or(alts.collect::<Vec<_>>());
         }
         if k.mixed {
             return self.fresh_bool(format!("key `{}` is read with several value types", k.name));
         }
-        let negated = op.operator.is_negated();
-        let missing = op.if_exists
-            || match op.qualifier {
-                Some(SetQualifier::ForAllValues) => true,
-                Some(SetQualifier::ForAnyValue) => false,
-                None => negated,
-            };
         let mut slots = Vec::new();
         for i in 0..k.slots {
             let positive = {
@@ -71,23 +59,9 @@ impl Encoder {
             };
             slots.push((self.active(&l, &k, i), positive));
         }
-        let flip = |f: Formula| if negated { not(f) } else { f };
         // An unqualified operator on a set: only the one-value case has a documented meaning.
         let open_reading = op.qualifier.is_none() && k.multi;
-        let present_result = match op.qualifier {
-            None => flip(or(slots
-                .iter()
-                .map(|(a, p)| and([a.clone(), p.clone()]))
-                .collect::<Vec<_>>())),
-            Some(SetQualifier::ForAnyValue) => or(slots
-                .iter()
-                .map(|(a, p)| and([a.clone(), flip(p.clone())]))
-                .collect::<Vec<_>>()),
-            Some(SetQualifier::ForAllValues) => and(slots
-                .iter()
-                .map(|(a, p)| implies(a.clone(), flip(p.clone())))
-                .collect::<Vec<_>>()),
-        };
+        let present_result = op.combine(slots);
         let present_result = if open_reading {
             self.reading_keys.insert(l.clone());
             let one = eq(Term::int_var(format!("k.{l}.n")), Term::Int(1));
@@ -102,7 +76,7 @@ impl Encoder {
         let present = bool_var(format!("k.{l}.present"));
         or([
             and([present.clone(), present_result]),
-            and([not(present), Formula::Const(missing)]),
+            and([not(present), Formula::Const(op.holds_when_missing())]),
         ])
     }
 
@@ -231,7 +205,11 @@ impl Encoder {
             }
             // An operator read with a type it has no row for (one added to `ConditionOperator`
             // but not here): an approximation, never a silent `false`.
-            _ => self.fresh_bool(format!("operator `{}` on a {:?} value is not modelled", op.name(), k.ty)),
+            _ => self.fresh_bool(format!(
+                "operator `{}` on a {:?} value is not modelled",
+                op.name(),
+                k.ty
+            )),
         }
     }
 }

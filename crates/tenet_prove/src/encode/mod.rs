@@ -34,7 +34,7 @@ use tenet_ast::eval::{
     VariablePiece as Piece,
 };
 use tenet_ast::semantics::has_wildcard;
-use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, SetQualifier, Statement};
+use tenet_ast::{Condition, ConditionOperator, ElementList, Policy, Statement};
 
 mod alphabet;
 mod conditions;
