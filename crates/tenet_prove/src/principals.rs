@@ -101,10 +101,8 @@ pub fn candidates<'a>(
         }
     }
     let mut out = vec![RequestPrincipal::Anonymous];
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut push = |p: RequestPrincipal, out: &mut Vec<RequestPrincipal>| {
-        let key = format!("{p:?}");
-        if seen.insert(key) {
+    let push = |p: RequestPrincipal, out: &mut Vec<RequestPrincipal>| {
+        if !out.contains(&p) {
             out.push(p);
         }
     };

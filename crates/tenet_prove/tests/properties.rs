@@ -379,3 +379,41 @@ fn counterexamples_name_real_resources() {
         Some("arn:aws:s3:::reports/2024.csv")
     );
 }
+
+/// Identical conditions count once towards the bound of a multi-valued key: five copies of one
+/// `ForAnyValue:` condition (in five statements) give the verdict one copy gives. They used to be
+/// told apart by their source spans, counted five, exceeded the bound and gave `unknown`.
+#[test]
+fn identical_conditions_count_once() {
+    let dir = std::env::temp_dir().join(format!("tenet-identical-conditions-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let statement = r#"{"Effect": "Allow", "Action": "iam:TagRole", "Resource": "*",
+        "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}}"#;
+    const TAGGER: &str = "arn:aws:iam::111111111111:role/tagger";
+    let mut verdicts = Vec::new();
+    for copies in [1, 4, 5, 8] {
+        let statements = vec![statement; copies].join(",\n");
+        let policy = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{statements}]}}");
+        let _ = std::fs::write(dir.join(format!("tagger{copies}.json")), policy);
+        let tenet = format!(
+            "policy identity \"tagger{copies}.json\" of \"{TAGGER}\"\n\
+             closed accounts [\"111111111111\"]\n\n\
+             property holds-the-tagger-deletes-no-role:\n  never allow iam:DeleteRole on \"*\" for principal [\"{TAGGER}\"]\n\n\
+             property violated-the-tagger-tags-roles:\n  never allow iam:TagRole on \"*\" for principal [\"{TAGGER}\"]\n"
+        );
+        let path = dir.join(format!("copies{copies}.tenet"));
+        let _ = std::fs::write(&path, tenet);
+        let results = prove_file(&path).unwrap_or_else(|e| unreachable!("{copies} copies: {e}"));
+        verdicts.extend(results.into_iter().map(|r| (copies, r.name, r.verdict, r.reason)));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(verdicts.len(), 8);
+    for (copies, name, verdict, reason) in &verdicts {
+        let expected = if name.starts_with("holds") {
+            Verdict::Holds
+        } else {
+            Verdict::Violated
+        };
+        assert_eq!(*verdict, expected, "{copies} copies: {name}: {reason:?}");
+    }
+}

@@ -183,14 +183,16 @@ impl Encoder {
             self.keys.get(*k).is_none_or(|m| {
                 !m.mixed
                     && m.ty == KeyType::Str
-                    && m.atoms.iter().all(|a| {
-                        a == "null"
-                            || a.starts_with("property:")
-                            || ((a.starts_with("Some(StringEquals)") || a.starts_with("Some(StringNotEquals)"))
-                                && !a.contains('*')
-                                && !a.contains('?')
-                                && !a.contains("${")
-                                && !a.contains(FRESH_ACCOUNT))
+                    && m.atoms.iter().all(|a| match a {
+                        Atom::Null | Atom::Property => true,
+                        Atom::Variable => false,
+                        Atom::Condition {
+                            operator: Some(ConditionOperator::StringEquals | ConditionOperator::StringNotEquals),
+                            values,
+                        } => values
+                            .iter()
+                            .all(|v| !v.contains(['*', '?']) && !v.contains("${") && !v.contains(FRESH_ACCOUNT)),
+                        Atom::Condition { .. } => false,
                     })
             })
         })

@@ -77,7 +77,40 @@ pub struct KeyModel {
     /// The number of value slots.
     pub slots: usize,
     /// The distinct conditions reading the key (to compute the bound).
-    atoms: Vec<String>,
+    atoms: Vec<Atom>,
+}
+
+/// What reads a key, as counted by the bound on a multi-valued key: two conditions that test the
+/// same predicate on each value (the same base operator and the same values, wherever they are
+/// written) need one witness value between them, so they are one atom.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Atom {
+    /// A `Null` condition (it reads only presence).
+    Null,
+    /// A condition: its base operator (`None`: a name IAM does not know) and the values IAM
+    /// compares, as text, sorted and without duplicates (the values are ORed).
+    Condition {
+        operator: Option<ConditionOperator>,
+        values: Vec<String>,
+    },
+    /// A `${key}` variable in a resource pattern or a condition value.
+    Variable,
+    /// The property names the key.
+    Property,
+}
+
+impl Atom {
+    fn of(c: &Condition) -> Atom {
+        match c.parsed.map(|o| o.operator) {
+            Some(ConditionOperator::Null) => Atom::Null,
+            operator => {
+                let mut values: Vec<String> = c.values.iter().map(|v| v.value.as_text().into_owned()).collect();
+                values.sort();
+                values.dedup();
+                Atom::Condition { operator, values }
+            }
+        }
+    }
 }
 
 /// Reasons for which the encoding is not exact.
@@ -208,7 +241,7 @@ impl Encoder {
     /// (`(key, type)` pairs; `None` type: string).
     pub fn new(policies: &[&Policy], candidates: Vec<RequestPrincipal>, property_keys: &[String]) -> Encoder {
         let mut keys: BTreeMap<String, KeyModel> = BTreeMap::new();
-        let note = |keys: &mut BTreeMap<String, KeyModel>, name: &str, ty: Option<KeyType>, set: bool, atom: String| {
+        let note = |keys: &mut BTreeMap<String, KeyModel>, name: &str, ty: Option<KeyType>, set: bool, atom: Atom| {
             let e = keys.entry(name.to_lowercase()).or_insert_with(|| KeyModel {
                 name: name.to_string(),
                 ty: ty.unwrap_or(KeyType::Str),
@@ -218,7 +251,7 @@ impl Encoder {
                 atoms: Vec::new(),
             });
             if let Some(t) = ty {
-                if e.atoms.iter().all(|a| a.starts_with("null")) && e.ty != t && !e.mixed {
+                if e.atoms.iter().all(|a| *a == Atom::Null) && e.ty != t && !e.mixed {
                     e.ty = t;
                 } else if e.ty != t {
                     e.mixed = true;
@@ -236,7 +269,7 @@ impl Encoder {
                     for list in [&s.value.resource].into_iter().flatten() {
                         for item in &list.value.items {
                             for k in variable_keys(&item.value) {
-                                note(&mut keys, &k, Some(KeyType::Str), false, format!("var:{k}"));
+                                note(&mut keys, &k, Some(KeyType::Str), false, Atom::Variable);
                             }
                         }
                     }
@@ -246,15 +279,11 @@ impl Encoder {
                         Some(op) => (family_type(op.operator), op.qualifier.is_some()),
                         None => (None, false),
                     };
-                    let atom = match c.parsed {
-                        Some(op) if op.operator == ConditionOperator::Null => "null".to_string(),
-                        _ => format!("{:?}{:?}", c.parsed.map(|o| o.operator), c.values),
-                    };
-                    note(&mut keys, &c.key.value, ty, set, atom);
+                    note(&mut keys, &c.key.value, ty, set, Atom::of(c));
                     if subst {
                         for v in &c.values {
                             for k in variable_keys(&v.value.as_text()) {
-                                note(&mut keys, &k, Some(KeyType::Str), false, format!("var:{k}"));
+                                note(&mut keys, &k, Some(KeyType::Str), false, Atom::Variable);
                             }
                         }
                     }
@@ -262,7 +291,7 @@ impl Encoder {
             }
         }
         for k in property_keys {
-            note(&mut keys, k, None, false, format!("property:{k}"));
+            note(&mut keys, k, None, false, Atom::Property);
         }
         let mut approx = Approximations::default();
         let catalog = tenet_catalog::try_catalog().ok();
