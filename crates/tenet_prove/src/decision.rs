@@ -91,8 +91,8 @@ impl Encoder {
         let b = self.bodies(p);
         let mut alts = Vec::new();
         for (ci, c) in self.candidates.clone().iter().enumerate() {
-            let allow = Self::applies(p, &b.allow, c, false, Class::Account);
-            let deny = Self::applies(p, &b.deny, c, false, Class::Account);
+            let allow = Self::applies(p, &b.allow, &c.principal, false, Class::Account);
+            let deny = Self::applies(p, &b.deny, &c.principal, false, Class::Account);
             alts.push(and([self.is_candidate(ci), allow, not(deny)]));
         }
         or(alts)
@@ -125,7 +125,7 @@ impl Encoder {
             })
             .collect();
         let mut alts = Vec::new();
-        for (ci, who) in self.candidates.clone().iter().enumerate() {
+        for (ci, who) in self.candidates.clone().iter().map(|c| &c.principal).enumerate() {
             // RCPs are added below, guarded by the symbolic resource account.
             let ps = world.policy_set_for(who, None);
             let decision = self.decision(

@@ -6,7 +6,7 @@ use crate::encode::{arn_account, pattern_account, Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::lang::ast::{PrincipalFilter, Property, PropertyKind};
 use crate::load::{single, Headers};
-use crate::principals::{candidates, stands_for_many};
+use crate::principals::{candidates, Candidate};
 use crate::property::*;
 use std::path::Path;
 use std::sync::Arc;
@@ -241,7 +241,7 @@ fn can_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built, St
     let idx = enc
         .candidates
         .iter()
-        .position(|c| *c == who)
+        .position(|c| c.principal == who)
         .ok_or("internal: the principal is not a candidate")?;
     let given: Vec<(String, Vec<String>)> = given.iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
     let fixed_action = enc
@@ -277,10 +277,10 @@ fn world_candidates(
     policies: &[&Policy],
     extra_principals: &[String],
     extra_accounts: &[String],
-) -> Vec<RequestPrincipal> {
+) -> Vec<Candidate> {
     let mut all = candidates(policies.iter().copied(), extra_principals, extra_accounts);
     let closed = headers.closed_accounts();
-    all.retain(|c| !(stands_for_many(c) && c.account().is_some_and(|a| closed.contains(a))));
+    all.retain(|c| !(c.stands_for_many() && c.account().is_some_and(|a| closed.contains(a))));
     all
 }
 

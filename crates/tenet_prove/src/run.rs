@@ -402,7 +402,7 @@ pub fn compile_smt2(p: &Prepared) -> String {
     }
     if let Some(enc) = &p.encoder {
         for (i, c) in enc.candidates.iter().enumerate() {
-            out.push_str(&format!("; principal = {i}: {}\n", c.as_str()));
+            out.push_str(&format!("; principal = {i}: {}\n", c.principal.as_str()));
         }
         if let Some(a) = &enc.alphabet {
             for (i, r) in a.reps.iter().enumerate() {

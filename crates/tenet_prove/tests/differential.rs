@@ -13,7 +13,7 @@ use tenet_ast::eval::{Owned, World};
 use tenet_ast::{Policy, PolicyKind};
 use tenet_prove::encode::{Encoder, KeyType};
 use tenet_prove::ir::{Formula, Query};
-use tenet_prove::principals::{candidates, stands_for_many};
+use tenet_prove::principals::candidates;
 use tenet_prove::property::allowed_alone;
 use tenet_prove::smt::{Outcome, Session};
 
@@ -176,7 +176,7 @@ fn rng_pick_owned(rng: &mut Rng, xs: &[String]) -> String {
 
 fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
     let username = rng.pick(&["alice", "bob"]).to_string();
-    let principal = rng.pick(&enc.candidates).clone();
+    let principal = rng.pick(&enc.candidates).principal.clone();
     let chosen = rng_pick_owned(rng, &lits.actions);
     let action = instantiate(rng, &chosen, &username);
     let action = random_case(rng, &action);
@@ -520,7 +520,7 @@ fn encoding_agrees_with_the_evaluator() {
         let mut owners: Vec<String> = w.owned.iter().map(|o| o.owner.as_str().to_owned()).collect();
         owners.extend(w.grants.iter().map(|g| g.grantee_principal.clone()));
         let mut all = candidates(policies.iter().copied(), &owners, &[]);
-        all.retain(|c| !(stands_for_many(c) && c.account().is_some_and(|a| w.closed_accounts.contains(a))));
+        all.retain(|c| !(c.stands_for_many() && c.account().is_some_and(|a| w.closed_accounts.contains(a))));
         let ec_key = "kms:EncryptionContext:aws:s3:arn".to_string();
         let grant_keys: Vec<String> = if w.grants.is_empty() {
             vec![]
@@ -590,6 +590,7 @@ fn principals_parse_back() {
     // Every candidate principal is one the evaluator can parse from its own text.
     let p = Policy::default();
     for c in candidates([&p], &["arn:aws:iam::123456789012:role/x".to_string()], &[]) {
+        let c = c.principal;
         if !matches!(c, RequestPrincipal::Anonymous) {
             assert_eq!(RequestPrincipal::parse(c.as_str()).ok().as_ref(), Some(&c));
         }

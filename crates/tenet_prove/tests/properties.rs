@@ -417,3 +417,42 @@ fn identical_conditions_count_once() {
         assert_eq!(*verdict, expected, "{copies} copies: {name}: {reason:?}");
     }
 }
+
+/// A policy may name any account, the one the prover once used as its "account named nowhere"
+/// included: a bucket policy granting account `999999999999` is not public, and a grant to `*` is.
+#[test]
+fn any_named_account_is_a_named_account() {
+    let dir = std::env::temp_dir().join(format!("tenet-named-account-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let grant = |principal: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{principal}"}},
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}}]}}"#
+        )
+    };
+    let _ = std::fs::write(dir.join("nines.json"), grant("999999999999"));
+    let _ = std::fs::write(dir.join("nines-root.json"), grant("arn:aws:iam::999999999999:root"));
+    let _ = std::fs::write(dir.join("anyone.json"), grant("*"));
+    let path = dir.join("public.tenet");
+    let _ = std::fs::write(
+        &path,
+        "property holds-nines: not public \"nines.json\"\n\
+         property holds-nines-root: not public \"nines-root.json\"\n\
+         property violated-anyone: not public \"anyone.json\"\n",
+    );
+    let results = prove_file(&path).unwrap_or_else(|e| unreachable!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(results.len(), 3);
+    for r in &results {
+        let expected = if r.name.starts_with("holds") {
+            Verdict::Holds
+        } else {
+            Verdict::Violated
+        };
+        assert_eq!(r.verdict, expected, "{}: {:?}", r.name, r.reason);
+        if let Some(c) = &r.counterexample {
+            // The outsider is in an account no policy names.
+            assert_ne!(c.principal.account(), Some("999999999999"), "{}", r.name);
+        }
+    }
+}

@@ -12,7 +12,6 @@ use std::path::Path;
 use tenet_ast::eval::{ContextValue, Request, RequestPrincipal};
 use tenet_prove::counterexample::{confirm, open_reading};
 use tenet_prove::prepare::{Direction, Prepared};
-use tenet_prove::principals::stands_for_many;
 use tenet_prove::run::prepare_file;
 use tenet_prove::{prove_file, Verdict};
 
@@ -178,7 +177,8 @@ fn request(rng: &mut Rng, p: &Prepared) -> Option<Request> {
     let principals: Vec<&RequestPrincipal> = enc
         .candidates
         .iter()
-        .filter(|c| !(stands_for_many(c) && c.account() == Some(ACCOUNT)))
+        .filter(|c| !(c.stands_for_many() && c.account() == Some(ACCOUNT)))
+        .map(|c| &c.principal)
         .collect();
     let principal = principals.get(rng.below(principals.len()))?;
     let mut r = Request {

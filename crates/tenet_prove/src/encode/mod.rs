@@ -25,7 +25,7 @@
 //! are recorded with reasons in [`Approximations`].
 use crate::actions::Alphabet;
 use crate::ir::*;
-use crate::principals::{stands_for_many, FRESH_ACCOUNT};
+use crate::principals::Candidate;
 use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -138,8 +138,8 @@ impl Approximations {
 /// The symbolic request and the models of its keys; builds formulas.
 #[derive(Clone, Debug)]
 pub struct Encoder {
-    /// The candidate principals.
-    pub candidates: Vec<RequestPrincipal>,
+    /// The candidate principals, with their origins.
+    pub candidates: Vec<Candidate>,
     /// The keys, by lowercase name.
     pub keys: BTreeMap<String, KeyModel>,
     /// What is approximated.
@@ -187,8 +187,8 @@ pub const READING_QUESTION: &str = "reading.question_matches_colon";
 pub const READING_KEY_STARS: &str = "reading.key_stars_cross";
 /// The variable of the resource's index into [`ResourceAlphabet::reps`].
 pub const RESOURCE_INDEX: &str = "resource.index";
-/// An account id named nowhere, distinct from [`FRESH_ACCOUNT`]: a resource account in no
-/// candidate's account.
+/// An account id named nowhere, distinct from the fresh account (see
+/// [`crate::principals::FRESH_ACCOUNT`]): a resource account in no candidate's account.
 pub const OTHER_ACCOUNT: &str = "999999999998";
 
 /// The account field of a resource ARN as the evaluator reads it (`Request::resource_account`).
@@ -239,7 +239,7 @@ fn variable_keys(s: &str) -> Vec<String> {
 impl Encoder {
     /// An encoder for these policies, candidate principals and the keys named by a property
     /// (`(key, type)` pairs; `None` type: string).
-    pub fn new(policies: &[&Policy], candidates: Vec<RequestPrincipal>, property_keys: &[String]) -> Encoder {
+    pub fn new(policies: &[&Policy], candidates: Vec<Candidate>, property_keys: &[String]) -> Encoder {
         let mut keys: BTreeMap<String, KeyModel> = BTreeMap::new();
         let note = |keys: &mut BTreeMap<String, KeyModel>, name: &str, ty: Option<KeyType>, set: bool, atom: Atom| {
             let e = keys.entry(name.to_lowercase()).or_insert_with(|| KeyModel {
