@@ -229,7 +229,9 @@ impl Encoder {
                     }
                 }
             }
-            _ => FALSE,
+            // An operator (or a type) without an encoding: never `false`, which would prove
+            // things about requests the evaluator allows.
+            _ => self.fresh_bool(format!("operator `{op}` on a key of type {:?} is not modelled", k.ty)),
         }
     }
 }
