@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 mod common;
-use common::assignment;
+use common::{assignment, Rng};
 use std::path::{Path, PathBuf};
 use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal};
 use tenet_ast::eval::{Owned, World};
@@ -16,27 +16,6 @@ use tenet_prove::ir::{Formula, Query};
 use tenet_prove::principals::candidates;
 use tenet_prove::property::allowed_alone;
 use tenet_prove::smt::{Outcome, Session};
-
-/// A xorshift64* generator: deterministic, seeded, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
