@@ -46,6 +46,9 @@ enum PieceTarget {
     Role(usize),
 }
 
+/// A piece: its estate resource and the resource's account.
+type PieceKey = (PieceTarget, String);
+
 impl PieceTarget {
     fn of(t: LinkTarget) -> PieceTarget {
         match t {
@@ -454,7 +457,7 @@ fn pattern_pieces(input: &EstateInput, property: &Property) -> Result<Vec<Piece>
     let e = &input.estate;
     // The estate resource of every (action, resource pattern): the first link of its chain (the
     // call the action names; a KMS call S3 makes is a request of its own).
-    let mut pieces: BTreeMap<(PieceTarget, String), (Link, Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut pieces: BTreeMap<PieceKey, (Link, Vec<String>, Vec<String>)> = BTreeMap::new();
     for r in resources {
         for a in actions {
             let links = plan(e, a, r).map_err(|why| {
