@@ -383,7 +383,7 @@ pub(crate) fn unreadable_file(base: &Path, file: &PropertyFile) -> Option<(Strin
 /// resolves outside `root` (canonical), with its span and where it resolves: a `.tenet` file must
 /// not make tenet read files beyond the project unless the user allows it (`--allow-outside`).
 /// Symbolic links are followed; a path that does not exist is resolved without them.
-pub(crate) fn outside_root(base: &Path, file: &PropertyFile, root: &Path) -> Option<(tenet_diagnostics::Span, String)> {
+pub fn outside_root(base: &Path, file: &PropertyFile, root: &Path) -> Option<(tenet_diagnostics::Span, String)> {
     let mut named: Vec<&tenet_diagnostics::Spanned<String>> = file.policies.iter().map(|r| &r.path).collect();
     named.extend(&file.estates);
     for p in &file.properties {
