@@ -180,6 +180,14 @@ impl Headers {
         &self.closed_accounts
     }
 
+    /// Every account the headers name: closed, organization and estate member accounts.
+    pub(crate) fn named_accounts(&self) -> BTreeSet<String> {
+        let mut all = self.closed_accounts.clone();
+        all.extend(self.organization.iter().cloned());
+        all.extend(self.member_levels.keys().cloned());
+        all
+    }
+
     /// Runs `update` on the policies of `owner`, whose entry is added after the others the first
     /// time the owner is named.
     fn with_owned<R>(&mut self, owner: RequestPrincipal, update: impl FnOnce(&mut OwnedPolicies) -> R) -> R {

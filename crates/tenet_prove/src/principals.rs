@@ -164,9 +164,21 @@ pub fn candidates<'a>(
     extra_principals: &[String],
     extra_accounts: &[String],
 ) -> Vec<Candidate> {
+    candidates_avoiding(policies, extra_principals, extra_accounts, &BTreeSet::new())
+}
+
+/// [`candidates`], with accounts that get no candidates of their own but that the fresh account
+/// must not be either (closed and organization accounts, accounts a property filter names).
+pub fn candidates_avoiding<'a>(
+    policies: impl IntoIterator<Item = &'a Policy>,
+    extra_principals: &[String],
+    extra_accounts: &[String],
+    avoid: &BTreeSet<String>,
+) -> Vec<Candidate> {
     let policies: Vec<&Policy> = policies.into_iter().collect();
     let mut extra: Vec<String> = extra_principals.to_vec();
     extra.extend(extra_accounts.iter().cloned());
+    extra.extend(avoid.iter().cloned());
     let fresh = fresh_account(&mentioned_accounts(&policies, &extra));
     let mut accounts: BTreeSet<String> = extra_accounts.iter().cloned().collect();
     let mut arns: BTreeSet<String> = BTreeSet::new();
@@ -352,6 +364,22 @@ mod tests {
             .iter()
             .filter(|c| c.stands_for_many())
             .all(|c| !matches!(c.origin, Origin::Named)));
+    }
+
+    #[test]
+    fn the_fresh_account_avoids_accounts_without_candidates() {
+        let avoid: BTreeSet<String> = ["999999999999".to_owned()].into();
+        let all = candidates_avoiding([], &[], &[], &avoid);
+        let fresh: Vec<&str> = all
+            .iter()
+            .filter(|c| c.in_fresh_account())
+            .filter_map(|c| c.account())
+            .collect();
+        assert!(
+            !fresh.is_empty() && fresh.iter().all(|a| *a == "999999999997"),
+            "{fresh:?}"
+        );
+        assert!(all.iter().all(|c| c.account() != Some("999999999999")));
     }
 
     #[test]

@@ -185,6 +185,16 @@ pub fn cond_keys(c: &Cond, out: &mut Vec<String>) {
     }
 }
 
+/// The values a property condition compares keys with (an account id among them is named).
+pub fn cond_values(c: &Cond, out: &mut Vec<String>) {
+    match c {
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| cond_values(c, out)),
+        Cond::Not(c) => cond_values(c, out),
+        Cond::Equals(_, vs) | Cond::Like(_, vs) => out.extend(vs.iter().cloned()),
+        Cond::Present(_) => {}
+    }
+}
+
 /// Whether `p` alone allows `r`: some Allow statement applies and no Deny does.
 pub fn allowed_alone(p: &Policy, r: &Request) -> bool {
     let applies = |e: Effect| {
