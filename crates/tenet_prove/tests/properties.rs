@@ -456,3 +456,45 @@ fn any_named_account_is_a_named_account() {
         }
     }
 }
+
+/// `BinaryEquals` is encoded exactly: the solver finds a value the evaluator decodes to the
+/// policy's bytes (it was a free boolean, whose counterexamples the evaluator rejected: `unknown`).
+#[test]
+fn binary_equals_is_decided() {
+    let dir = std::env::temp_dir().join(format!("tenet-binary-equals-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(
+        dir.join("blob.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"BinaryEquals": {"aws:RequestTag/blob": "QUJD"}}}]}"#,
+    );
+    let path = dir.join("blob.tenet");
+    let _ = std::fs::write(
+        &path,
+        "policy identity \"blob.json\" of \"arn:aws:iam::111111111111:role/reader\"\n\
+         closed accounts [\"111111111111\"]\n\n\
+         property violated-the-reader-reads:\n  never allow s3:GetObject on \"*\" for principal [\"arn:aws:iam::111111111111:role/reader\"]\n\n\
+         property holds-the-reader-reads-nothing-else:\n  never allow s3:PutObject on \"*\" for principal [\"arn:aws:iam::111111111111:role/reader\"]\n",
+    );
+    let results = prove_file(&path).unwrap_or_else(|e| unreachable!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        let expected = if r.name.starts_with("holds") {
+            Verdict::Holds
+        } else {
+            Verdict::Violated
+        };
+        assert_eq!(r.verdict, expected, "{}: {:?}", r.name, r.reason);
+    }
+    let value = results
+        .iter()
+        .find_map(|r| r.counterexample.as_ref())
+        .and_then(|c| c.context.get("aws:RequestTag/blob").map(|v| v.as_slice().to_vec()));
+    let decoded = value
+        .iter()
+        .flatten()
+        .map(|v| tenet_ast::eval::base64_decode(v))
+        .collect::<Vec<_>>();
+    assert_eq!(decoded, [Some(b"ABC".to_vec())], "{value:?}");
+}
