@@ -118,7 +118,7 @@ fn account_ids_in(s: &str, out: &mut BTreeSet<String>) {
 
 /// Every account id that the policies or the property strings mention anywhere (principals,
 /// resources, condition values), which the fresh account must not be.
-fn mentioned_accounts(policies: &[&Policy], extra: &[String]) -> BTreeSet<String> {
+pub(crate) fn mentioned_accounts(policies: &[&Policy], extra: &[String]) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for e in extra {
         account_ids_in(e, &mut ids);
@@ -148,13 +148,20 @@ fn mentioned_accounts(policies: &[&Policy], extra: &[String]) -> BTreeSet<String
 /// The fresh account's id: [`FRESH_ACCOUNT`], or the next lower id that nothing mentions (and
 /// that is not the encoder's other unnamed account).
 fn fresh_account(mentioned: &BTreeSet<String>) -> String {
-    let mut n: u64 = 999_999_999_999;
+    unnamed_account(FRESH_ACCOUNT, |id| {
+        mentioned.contains(id) || id == crate::encode::OTHER_ACCOUNT
+    })
+}
+
+/// `preferred` (a 12-digit id), or the next lower id for which `taken` is false.
+pub(crate) fn unnamed_account(preferred: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut n: u64 = preferred.parse().unwrap_or(999_999_999_999);
     loop {
         let id = format!("{n:012}");
-        if !mentioned.contains(&id) && id != crate::encode::OTHER_ACCOUNT {
+        if !taken(&id) || n == 0 {
             return id;
         }
-        n = n.saturating_sub(1);
+        n -= 1;
     }
 }
 
@@ -380,6 +387,27 @@ mod tests {
             "{fresh:?}"
         );
         assert!(all.iter().all(|c| c.account() != Some("999999999999")));
+    }
+
+    #[test]
+    fn the_other_resource_account_is_one_nothing_names() {
+        let p = policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                "Resource": "*", "Principal": {"AWS": "999999999998"}}]}"#,
+        );
+        let mut enc = crate::encode::Encoder::new(&[&p], candidates([&p], &[], &[]), &[]);
+        assert_eq!(enc.other_account, "999999999997");
+        assert_eq!(enc.fresh_account(), Some("999999999999"));
+        // A property that names the other account moves it again.
+        enc.add_property_patterns(&[], &["arn:aws:kms:us-east-1:999999999997:key/k".to_owned()]);
+        assert_eq!(enc.other_account, "999999999996");
+        for a in ["999999999998", "999999999997", "999999999996"] {
+            assert!(
+                enc.resource_accounts.iter().any(|x| x == a),
+                "{a}: {:?}",
+                enc.resource_accounts
+            );
+        }
     }
 
     #[test]

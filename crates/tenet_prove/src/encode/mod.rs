@@ -25,7 +25,7 @@
 //! are recorded with reasons in [`Approximations`].
 use crate::actions::Alphabet;
 use crate::ir::*;
-use crate::principals::Candidate;
+use crate::principals::{mentioned_accounts, unnamed_account, Candidate};
 use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -150,8 +150,14 @@ pub struct Encoder {
     /// The action patterns the alphabet is built for (policies, property, `kms:*`).
     action_patterns: Vec<String>,
     /// The accounts a resource without an account field can be in, up to equality with principal
-    /// accounts: the candidates' accounts, the accounts in resource patterns, and one more.
+    /// accounts: the candidates' accounts, the accounts in resource patterns, and one more
+    /// ([`Encoder::other_account`]).
     pub resource_accounts: Vec<String>,
+    /// A resource account that is no candidate's and that nothing names: [`OTHER_ACCOUNT`], or
+    /// the next lower id nothing names.
+    pub other_account: String,
+    /// The account ids the policies mention anywhere (the other account is none of them).
+    mentioned: BTreeSet<String>,
     /// The finite resource alphabet (the resource is then an index into its representatives);
     /// `None`: the resource is a string.
     pub resource_alphabet: Option<ResourceAlphabet>,
@@ -187,8 +193,9 @@ pub const READING_QUESTION: &str = "reading.question_matches_colon";
 pub const READING_KEY_STARS: &str = "reading.key_stars_cross";
 /// The variable of the resource's index into [`ResourceAlphabet::reps`].
 pub const RESOURCE_INDEX: &str = "resource.index";
-/// An account id named nowhere, distinct from the fresh account (see
-/// [`crate::principals::FRESH_ACCOUNT`]): a resource account in no candidate's account.
+/// The preferred id of the account named nowhere, distinct from the fresh account (see
+/// [`crate::principals::FRESH_ACCOUNT`]), that stands for a resource account in no candidate's
+/// account (see [`Encoder::other_account`]).
 pub const OTHER_ACCOUNT: &str = "999999999998";
 
 /// The account field of a resource ARN as the evaluator reads it (`Request::resource_account`).
@@ -331,7 +338,10 @@ impl Encoder {
             .iter()
             .filter_map(|c| c.account().map(str::to_string))
             .collect();
-        resource_accounts.insert(OTHER_ACCOUNT.to_string());
+        let mut mentioned = mentioned_accounts(policies, &[]);
+        mentioned.extend(resource_accounts.iter().cloned());
+        let other_account = unnamed_account(OTHER_ACCOUNT, |id| mentioned.contains(id));
+        resource_accounts.insert(other_account.clone());
         for p in policies {
             for s in &p.statements {
                 if let Some(a) = &s.value.action {
@@ -373,6 +383,8 @@ impl Encoder {
             alphabet,
             action_patterns,
             resource_accounts: resource_accounts.into_iter().collect(),
+            other_account,
+            mentioned,
             resource_alphabet: None,
             resource_patterns,
             resource_strings,
@@ -410,7 +422,13 @@ impl Encoder {
         self.alphabet = Alphabet::new(self.action_patterns.iter().map(String::as_str));
         for r in resources {
             if let Some(a) = pattern_account(r) {
-                if !self.resource_accounts.iter().any(|x| x == a) {
+                self.mentioned.insert(a.to_string());
+                if a == self.other_account {
+                    // The property names the other account: another id stands for the unnamed.
+                    let mentioned = &self.mentioned;
+                    self.other_account = unnamed_account(OTHER_ACCOUNT, |id| mentioned.contains(id));
+                    self.resource_accounts.push(self.other_account.clone());
+                } else if !self.resource_accounts.iter().any(|x| x == a) {
                     self.resource_accounts.push(a.to_string());
                 }
             }

@@ -109,12 +109,16 @@ impl Encoder {
         let account = match req.resource_account() {
             Some(a) => a.to_string(),
             // The evaluator takes an S3 resource to be in the principal's account.
-            None => req.principal.account().unwrap_or(OTHER_ACCOUNT).to_string(),
+            None => req
+                .principal
+                .account()
+                .unwrap_or(self.other_account.as_str())
+                .to_string(),
         };
         let account = if !self.resource_accounts.contains(&account)
             && (arn_account(&req.resource).is_none() || self.resource_alphabet.is_some())
         {
-            OTHER_ACCOUNT.to_string()
+            self.other_account.clone()
         } else {
             account
         };
