@@ -48,7 +48,7 @@ impl Oracle for Prover {
         enc.add_property_patterns(&grant_actions, &grant_keys);
         // The question's policies are exactly the principal's: a world of this one request.
         let world = World::for_request(q.principal, q.resource_account, q.policies);
-        let Some(idx) = enc.candidates.iter().position(|c| c == q.principal) else {
+        let Some(idx) = enc.candidates.iter().position(|c| c.principal == *q.principal) else {
             return OracleAnswer::Unknown("internal: the principal is not a candidate of the encoding".into());
         };
         let (Some(action), Some(resource)) = (enc.fix_action(q.action), enc.fix_resource(q.resource)) else {

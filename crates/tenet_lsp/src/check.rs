@@ -2,7 +2,7 @@
 //! codes and configuration as `tenet lint`), `.tenet` files through the property parser and the
 //! prover's last verdicts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
@@ -126,20 +126,60 @@ pub fn to_lsp(d: &Diagnostic, uri: &Url, index: &LineIndex, text: &str, encoding
 /// The code of a syntax error in a `.tenet` file.
 pub const PROPERTY_SYNTAX: &str = "tenet::prove::syntax";
 
-/// The diagnostics of a `.tenet` file: its syntax error, if any, and the verdicts of its last proof
-/// placed on the current line of each property (found by name; at the proved span when the text does
-/// not parse now).
+/// The code of a path a `.tenet` file names outside the project (as `tenet prove` reports it).
+pub const PROPERTY_OUTSIDE: &str = "tenet::prove::outside";
+
+/// Where the paths a `.tenet` file names must stay, as `tenet prove` confines them to the current
+/// directory: the server confines them to the workspace root (the file's own directory when there
+/// is none).
+pub struct Confinement<'a> {
+    /// The `.tenet` file's directory (paths in it are relative to it).
+    pub base: &'a Path,
+    /// The directory every path must resolve into (canonical).
+    pub root: &'a Path,
+}
+
+/// The diagnostic at the first path of the file that resolves outside the confinement.
+fn outside(
+    file: &tenet_prove::lang::ast::PropertyFile,
+    confine: &Confinement<'_>,
+    text: &str,
+    index: &LineIndex,
+    encoding: Encoding,
+) -> Option<lsp_types::Diagnostic> {
+    let (span, resolved) = tenet_prove::load::outside_root(confine.base, file, confine.root)?;
+    let written = text.get(span.range()).unwrap_or_default().trim_matches('"');
+    Some(lsp_types::Diagnostic {
+        range: range(index, text, span, encoding),
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(PROPERTY_OUTSIDE.into())),
+        source: Some("tenet".into()),
+        message: format!(
+            "`{written}` is outside the project directory `{}`: it resolves to `{resolved}`, which tenet does not read",
+            confine.root.display()
+        ),
+        ..Default::default()
+    })
+}
+
+/// The diagnostics of a `.tenet` file: its syntax error, if any, a path it names outside the
+/// confinement, and the verdicts of its last proof placed on the current line of each property
+/// (found by name; at the proved span when the text does not parse now).
 pub fn property_lsp(
     text: &str,
     verdicts: &[PropertyResult],
     prove_error: Option<&str>,
     encoding: Encoding,
+    confine: Option<&Confinement<'_>>,
 ) -> Vec<lsp_types::Diagnostic> {
     let index = LineIndex::new(text);
     let mut out = Vec::new();
     let parsed = tenet_prove::lang::parse("", text);
     let spans: Vec<(String, Span)> = match &parsed {
-        Ok(file) => file.properties.iter().map(|p| (p.name.value.clone(), p.span)).collect(),
+        Ok(file) => {
+            out.extend(confine.and_then(|c| outside(file, c, text, &index, encoding)));
+            file.properties.iter().map(|p| (p.name.value.clone(), p.span)).collect()
+        }
         Err(e) => {
             let start = e.span.offset();
             let span = Span::new(start, start + e.span.len());
@@ -154,7 +194,9 @@ pub fn property_lsp(
             Vec::new()
         }
     };
-    if let Some(e) = prove_error {
+    // A proof refused for a path outside the project is already shown at the path.
+    let located = !out.is_empty() && prove_error.is_some_and(|e| e.contains("outside the project directory"));
+    if let Some(e) = prove_error.filter(|_| !located) {
         out.push(lsp_types::Diagnostic {
             severity: Some(DiagnosticSeverity::ERROR),
             source: Some("tenet".into()),
@@ -272,7 +314,7 @@ mod tests {
 
     #[test]
     fn property_syntax_errors_are_located() {
-        let ds = property_lsp("property x:\n  never allow\n", &[], None, Encoding::Utf16);
+        let ds = property_lsp("property x:\n  never allow\n", &[], None, Encoding::Utf16, None);
         assert_eq!(ds.len(), 1, "{ds:?}");
         assert_eq!(ds[0].code, Some(NumberOrString::String(PROPERTY_SYNTAX.into())));
         assert!(ds[0].range.start.line >= 1, "{ds:?}");

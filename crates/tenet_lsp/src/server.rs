@@ -3,7 +3,7 @@
 //! what the background tasks send back.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{select, unbounded, Receiver, Sender};
@@ -16,7 +16,7 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use crate::check::{property_lsp, LintInput};
+use crate::check::{property_lsp, Confinement, LintInput};
 use crate::config::Configs;
 use crate::document::{Document, Encoding, Language};
 use crate::handlers;
@@ -281,25 +281,43 @@ impl Server {
         let Some(path) = self.docs.get(uri).and_then(|d| d.path.clone()) else {
             return;
         };
+        let root = self.confinement_root(&path);
         let proof = self.proofs.entry(uri.clone()).or_default();
         proof.saves += 1;
         spawn_proof(
             uri.clone(),
             proof.saves,
             path,
+            root,
             self.prove_timeout_ms,
             self.tasks.clone(),
         );
     }
 
+    /// The directory the paths a `.tenet` file names must stay in: the workspace root, else the
+    /// file's own directory (as `tenet prove` confines them to the directory it runs in).
+    fn confinement_root(&self, path: &Path) -> PathBuf {
+        let root = match &self.configs.root {
+            Some(r) => r.clone(),
+            None => path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        };
+        root.canonicalize().unwrap_or(root)
+    }
+
     fn check_property(&mut self, uri: &Url) {
         let Some(doc) = self.docs.get(uri) else { return };
         let proof = self.proofs.get(uri);
+        let confined = doc.path.as_deref().map(|p| {
+            let base = p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            (base, self.confinement_root(p))
+        });
+        let confine = confined.as_ref().map(|(base, root)| Confinement { base, root });
         let diagnostics = property_lsp(
             &doc.text,
             proof.map_or(&[][..], |p| &p.verdicts),
             proof.and_then(|p| p.error.as_deref()),
             self.encoding,
+            confine.as_ref(),
         );
         let version = doc.version;
         self.publish(uri.clone(), diagnostics, Some(version));

@@ -82,10 +82,12 @@ pub fn spawn_lint_worker(jobs: Receiver<LintJob>, results: Sender<Task>) -> std:
     })
 }
 
-/// Proves a `.tenet` file on a thread of its own (a proof may take seconds).
-pub fn spawn_proof(uri: Url, save: u64, path: PathBuf, timeout_ms: u32, results: Sender<Task>) {
+/// Proves a `.tenet` file on a thread of its own (a proof may take seconds), reading no file the
+/// `.tenet` file names outside `root`.
+pub fn spawn_proof(uri: Url, save: u64, path: PathBuf, root: PathBuf, timeout_ms: u32, results: Sender<Task>) {
     let spawned = std::thread::Builder::new().name("tenet-prove".into()).spawn(move || {
-        let results_of_proof = tenet_prove::prove_file_with(&path, timeout_ms).map_err(|e| first_line(&e.to_string()));
+        let results_of_proof =
+            tenet_prove::prove_file_in(&path, timeout_ms, Some(&root)).map_err(|e| first_line(&e.to_string()));
         let _ = results.send(Task::Proved {
             uri,
             save,

@@ -82,6 +82,17 @@ impl Client {
         }
     }
 
+    /// The diagnostics of the next publishDiagnostics for `uri`.
+    fn diagnostics(&self, uri: &str) -> Vec<Value> {
+        loop {
+            if let Message::Notification(n) = self.recv() {
+                if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri {
+                    return n.params["diagnostics"].as_array().unwrap().clone();
+                }
+            }
+        }
+    }
+
     fn open(&self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -201,4 +212,74 @@ fn tenet_toml_applies_as_in_tenet_lint() {
     assert_eq!(c.published(&package).1, Vec::<String>::new(), "not a policy: nothing");
     assert!(c.shutdown().is_ok());
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+const PUBLIC_READ: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-bucket/*"}]}"#;
+
+/// The diagnostics with `code`, as (line, character) of their start.
+fn starts(ds: &[Value], code: &str) -> Vec<(u64, u64)> {
+    ds.iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| {
+            let s = &d["range"]["start"];
+            (s["line"].as_u64().unwrap(), s["character"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+/// Like `tenet prove` (which reads nothing outside the directory it runs in unless
+/// `--allow-outside`), the server reads nothing a `.tenet` file names outside the workspace root,
+/// or outside the file's own directory when there is no workspace: the path gets a diagnostic and
+/// the proof is refused.
+#[test]
+fn paths_outside_the_workspace_are_refused_at_the_path() {
+    let top = std::env::temp_dir().join(format!("tenet-lsp-confine-{}", std::process::id()));
+    let project = top.join("project");
+    std::fs::create_dir_all(project.join("props")).unwrap();
+    std::fs::write(top.join("secret.json"), PUBLIC_READ).unwrap();
+    std::fs::write(project.join("bucket.json"), PUBLIC_READ).unwrap();
+    let text = "property inside: not public \"../bucket.json\"\nproperty outside: not public \"../../secret.json\"\n";
+    let path = project.join("props/p.tenet");
+    std::fs::write(&path, text).unwrap();
+    let uri = format!("file://{}", path.display());
+    let outside_at = (1, text.lines().nth(1).unwrap().find('"').unwrap() as u64);
+
+    let c = Client::start(Some(&project));
+    c.open(&uri, text);
+    assert_eq!(starts(&c.diagnostics(&uri), "tenet::prove::outside"), vec![outside_at]);
+    // Saving proves the file: refused, and the refusal stays at the path.
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    let after = c.diagnostics(&uri);
+    assert_eq!(starts(&after, "tenet::prove::outside"), vec![outside_at], "{after:?}");
+    assert!(
+        after
+            .iter()
+            .all(|d| d["code"].as_str().is_some_and(|c| !c.starts_with("PRV"))),
+        "no verdicts: {after:?}"
+    );
+    assert!(c.shutdown().is_ok());
+
+    // Without a workspace, the file's directory confines: `../bucket.json` is outside too.
+    let c = Client::start(None);
+    c.open(&uri, text);
+    let ds = c.diagnostics(&uri);
+    let inside_at = (0, text.find('"').unwrap() as u64);
+    assert_eq!(
+        starts(&ds, "tenet::prove::outside"),
+        vec![inside_at],
+        "the first path outside"
+    );
+    assert!(c.shutdown().is_ok());
+
+    // A file that names only paths inside the workspace is proved.
+    let c = Client::start(Some(&project));
+    let inside = "property inside: not public \"../bucket.json\"\n";
+    std::fs::write(&path, inside).unwrap();
+    c.open(&uri, inside);
+    assert!(starts(&c.diagnostics(&uri), "tenet::prove::outside").is_empty());
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    let proved = c.diagnostics(&uri);
+    assert_eq!(starts(&proved, "PRV001").len(), 1, "public: violated: {proved:?}");
+    assert!(c.shutdown().is_ok());
+    std::fs::remove_dir_all(&top).unwrap();
 }

@@ -52,7 +52,10 @@ pub fn confirm(p: &Prepared, dir: Direction, req: &Request) -> (bool, Option<Str
             (allowed, Some(format!("allowed by {}", names.join(", "))))
         }
         (PropertyKind::NotPublic { .. }, Subject::One(pol)) => {
-            let ok = allowed_alone(pol, req) && is_outsider(req, &fixed_values(pol));
+            let ok = allowed_alone(pol, req)
+                && p.encoder
+                    .as_ref()
+                    .is_some_and(|enc| is_outsider(enc, req, &fixed_values(pol)));
             (
                 ok,
                 Some(format!("allowed by {}", applying(pol, req, Effect::Allow).join(", "))),

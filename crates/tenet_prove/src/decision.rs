@@ -123,7 +123,7 @@ impl Encoder {
         let mut cache = BodyCache::default();
         let mut services = None;
         let mut alts = Vec::new();
-        for (ci, who) in self.candidates.clone().iter().enumerate() {
+        for (ci, who) in self.candidates.clone().iter().map(|c| &c.principal).enumerate() {
             let mut domain = Symbolic {
                 enc: self,
                 cache: &mut cache,
@@ -171,7 +171,7 @@ impl Encoder {
             })
             .collect();
         let mut alts = Vec::new();
-        for (ci, who) in self.candidates.clone().iter().enumerate() {
+        for (ci, who) in self.candidates.clone().iter().map(|c| &c.principal).enumerate() {
             // RCPs are the guarded groups above.
             let ps = world.policy_set_for(who, None);
             let mut domain = Symbolic {

@@ -34,4 +34,6 @@ pub mod solving;
 pub mod stress;
 pub mod verdict;
 
-pub use run::{compile_smt2, compile_smt2_file, prove_file, prove_file_with, PropertyResult, ProveError, Verdict};
+pub use run::{
+    compile_smt2, compile_smt2_file, prove_file, prove_file_in, prove_file_with, PropertyResult, ProveError, Verdict,
+};

@@ -180,6 +180,14 @@ impl Headers {
         &self.closed_accounts
     }
 
+    /// Every account the headers name: closed, organization and estate member accounts.
+    pub(crate) fn named_accounts(&self) -> BTreeSet<String> {
+        let mut all = self.closed_accounts.clone();
+        all.extend(self.organization.iter().cloned());
+        all.extend(self.member_levels.keys().cloned());
+        all
+    }
+
     /// Runs `update` on the policies of `owner`, whose entry is added after the others the first
     /// time the owner is named.
     fn with_owned<R>(&mut self, owner: RequestPrincipal, update: impl FnOnce(&mut OwnedPolicies) -> R) -> R {
@@ -383,7 +391,7 @@ pub(crate) fn unreadable_file(base: &Path, file: &PropertyFile) -> Option<(Strin
 /// resolves outside `root` (canonical), with its span and where it resolves: a `.tenet` file must
 /// not make tenet read files beyond the project unless the user allows it (`--allow-outside`).
 /// Symbolic links are followed; a path that does not exist is resolved without them.
-pub(crate) fn outside_root(base: &Path, file: &PropertyFile, root: &Path) -> Option<(tenet_diagnostics::Span, String)> {
+pub fn outside_root(base: &Path, file: &PropertyFile, root: &Path) -> Option<(tenet_diagnostics::Span, String)> {
     let mut named: Vec<&tenet_diagnostics::Spanned<String>> = file.policies.iter().map(|r| &r.path).collect();
     named.extend(&file.estates);
     for p in &file.properties {

@@ -6,8 +6,9 @@ use crate::encode::{arn_account, pattern_account, Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
 use crate::lang::ast::{PrincipalFilter, Property, PropertyKind};
 use crate::load::{single, Headers};
-use crate::principals::{candidates, stands_for_many};
+use crate::principals::{candidates, candidates_avoiding, Candidate};
 use crate::property::*;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 use tenet_ast::eval::{IdentityWorld, RequestPrincipal};
@@ -148,9 +149,18 @@ fn pattern_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built
         Some(PrincipalFilter::OutsideOrganization(Some(_))) => keys.push(ORG_ID_KEY.to_owned()),
         _ => {}
     }
+    // The accounts of an organization filter and the values of the condition get no candidates of
+    // their own, yet the fresh account is none of them.
+    let mut avoid = match principal {
+        Some(PrincipalFilter::OutsideOrganization(Some(org))) => org.accounts.clone(),
+        _ => Vec::new(),
+    };
+    if let Some(c) = condition {
+        cond_values(c, &mut avoid);
+    }
     let mut enc = Encoder::new(
         &policies,
-        world_candidates(headers, &policies, &extra_p, &extra_a),
+        world_candidates(headers, &policies, &extra_p, &extra_a, &avoid),
         &keys,
     );
     enc.add_property_patterns(actions, resources);
@@ -233,7 +243,7 @@ fn can_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built, St
     extra_p.push(principal.value.clone());
     let mut enc = Encoder::new(
         &policies,
-        world_candidates(headers, &policies, &extra_p, std::slice::from_ref(&owner)),
+        world_candidates(headers, &policies, &extra_p, std::slice::from_ref(&owner), &[]),
         &keys,
     );
     enc.add_property_patterns(std::slice::from_ref(action), std::slice::from_ref(resource));
@@ -241,7 +251,7 @@ fn can_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built, St
     let idx = enc
         .candidates
         .iter()
-        .position(|c| *c == who)
+        .position(|c| c.principal == who)
         .ok_or("internal: the principal is not a candidate")?;
     let given: Vec<(String, Vec<String>)> = given.iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
     let fixed_action = enc
@@ -277,10 +287,13 @@ fn world_candidates(
     policies: &[&Policy],
     extra_principals: &[String],
     extra_accounts: &[String],
-) -> Vec<RequestPrincipal> {
-    let mut all = candidates(policies.iter().copied(), extra_principals, extra_accounts);
+    avoid: &[String],
+) -> Vec<Candidate> {
+    let mut avoid: BTreeSet<String> = avoid.iter().cloned().collect();
+    avoid.extend(headers.named_accounts());
+    let mut all = candidates_avoiding(policies.iter().copied(), extra_principals, extra_accounts, &avoid);
     let closed = headers.closed_accounts();
-    all.retain(|c| !(stands_for_many(c) && c.account().is_some_and(|a| closed.contains(a))));
+    all.retain(|c| !(c.stands_for_many() && c.account().is_some_and(|a| closed.contains(a))));
     all
 }
 

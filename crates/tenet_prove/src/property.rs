@@ -5,7 +5,6 @@
 use crate::encode::{Encoder, KeyType};
 use crate::ir::*;
 use crate::lang::ast::{Cond, Organization, PrincipalFilter};
-use crate::principals::FRESH_ACCOUNT;
 use std::net::IpAddr;
 use tenet_ast::eval::PolicySet;
 use tenet_ast::eval::{
@@ -61,7 +60,7 @@ impl Pattern {
                 .candidates
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| principal_in(f, c))
+                .filter(|(_, c)| principal_in(f, &c.principal))
                 .map(|(i, _)| enc.is_candidate(i))
                 .collect::<Vec<_>>()),
         }
@@ -186,6 +185,16 @@ pub fn cond_keys(c: &Cond, out: &mut Vec<String>) {
     }
 }
 
+/// The values a property condition compares keys with (an account id among them is named).
+pub fn cond_values(c: &Cond, out: &mut Vec<String>) {
+    match c {
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| cond_values(c, out)),
+        Cond::Not(c) => cond_values(c, out),
+        Cond::Equals(_, vs) | Cond::Like(_, vs) => out.extend(vs.iter().cloned()),
+        Cond::Present(_) => {}
+    }
+}
+
 /// Whether `p` alone allows `r` (the skeleton's `allowed_alone`).
 pub use tenet_ast::eval::allowed_alone;
 
@@ -280,7 +289,7 @@ pub fn outsider(enc: &Encoder, fixed: &Fixed) -> Formula {
         .candidates
         .iter()
         .enumerate()
-        .filter(|(_, c)| is_outsider_principal(c))
+        .filter(|(_, c)| c.is_outsider())
         .map(|(i, _)| enc.is_candidate(i))
         .collect::<Vec<_>>());
     let mut fs = vec![principals];
@@ -332,18 +341,15 @@ pub fn outsider(enc: &Encoder, fixed: &Fixed) -> Formula {
     and(fs)
 }
 
-/// Whether a principal is an outsider (anonymous, or in the fresh account).
-pub fn is_outsider_principal(p: &RequestPrincipal) -> bool {
-    match p {
-        RequestPrincipal::Anonymous => true,
-        RequestPrincipal::Aws { account, .. } => account == FRESH_ACCOUNT,
-        _ => false,
-    }
-}
-
-/// The outsider condition, concretely.
-pub fn is_outsider(r: &Request, fixed: &Fixed) -> bool {
-    if !is_outsider_principal(&r.principal) {
+/// The outsider condition, concretely, on a request whose principal is one of the encoder's
+/// candidates (an outsider by its origin: anonymous, or in the fresh account).
+pub fn is_outsider(enc: &Encoder, r: &Request, fixed: &Fixed) -> bool {
+    let outsider = enc
+        .candidates
+        .iter()
+        .find(|c| c.principal == r.principal)
+        .is_some_and(|c| c.is_outsider());
+    if !outsider {
         return false;
     }
     r.context.iter().all(|(k, v)| {

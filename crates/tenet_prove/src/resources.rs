@@ -43,7 +43,8 @@ pub enum AccountClass {
     Free,
     /// The account field is `accounts[i]`.
     Named(usize),
-    /// The account field is an account named nowhere (decides like [`crate::encode::OTHER_ACCOUNT`]).
+    /// The account field is an account named nowhere (decides like
+    /// [`crate::encode::Encoder::other_account`]).
     Fresh,
 }
 

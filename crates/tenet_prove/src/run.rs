@@ -179,13 +179,19 @@ pub fn prove_file(path: &Path) -> Result<Vec<PropertyResult>, ProveError> {
 
 /// Proves every property of a `.tenet` file, in parallel, with a time limit per property.
 pub fn prove_file_with(path: &Path, timeout_ms: u32) -> Result<Vec<PropertyResult>, ProveError> {
+    prove_file_in(path, timeout_ms, None)
+}
+
+/// [`prove_file_with`], refusing paths the file names outside `root` (see
+/// [`RunOptions::root`]).
+pub fn prove_file_in(path: &Path, timeout_ms: u32, root: Option<&Path>) -> Result<Vec<PropertyResult>, ProveError> {
     let options = RunOptions {
         limits: Limits {
             timeout_ms,
             ..Limits::default()
         },
         only: Vec::new(),
-        root: None,
+        root: root.map(Path::to_path_buf),
     };
     let results = std::sync::Mutex::new(Vec::new());
     let order = prove_file_streaming(path, &options, |r| {
@@ -402,7 +408,7 @@ pub fn compile_smt2(p: &Prepared) -> String {
     }
     if let Some(enc) = &p.encoder {
         for (i, c) in enc.candidates.iter().enumerate() {
-            out.push_str(&format!("; principal = {i}: {}\n", c.as_str()));
+            out.push_str(&format!("; principal = {i}: {}\n", c.principal.as_str()));
         }
         if let Some(a) = &enc.alphabet {
             for (i, r) in a.reps.iter().enumerate() {

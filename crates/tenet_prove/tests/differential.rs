@@ -6,37 +6,16 @@
 use std::collections::BTreeMap;
 
 mod common;
-use common::assignment;
+use common::{assignment, Rng};
 use std::path::{Path, PathBuf};
 use tenet_ast::eval::{evaluate, Context, ContextValue, Request, RequestPrincipal};
 use tenet_ast::eval::{Owned, World};
 use tenet_ast::{Policy, PolicyKind};
 use tenet_prove::encode::{Encoder, KeyType};
 use tenet_prove::ir::{Formula, Query};
-use tenet_prove::principals::{candidates, stands_for_many};
+use tenet_prove::principals::candidates;
 use tenet_prove::property::allowed_alone;
 use tenet_prove::smt::{Outcome, Session};
-
-/// A xorshift64* generator: deterministic, seeded, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -176,7 +155,7 @@ fn rng_pick_owned(rng: &mut Rng, xs: &[String]) -> String {
 
 fn random_request(rng: &mut Rng, enc: &Encoder, lits: &Literals) -> Request {
     let username = rng.pick(&["alice", "bob"]).to_string();
-    let principal = rng.pick(&enc.candidates).clone();
+    let principal = rng.pick(&enc.candidates).principal.clone();
     let chosen = rng_pick_owned(rng, &lits.actions);
     let action = instantiate(rng, &chosen, &username);
     let action = random_case(rng, &action);
@@ -520,7 +499,7 @@ fn encoding_agrees_with_the_evaluator() {
         let mut owners: Vec<String> = w.owned.iter().map(|o| o.owner.as_str().to_owned()).collect();
         owners.extend(w.grants.iter().map(|g| g.grantee_principal.clone()));
         let mut all = candidates(policies.iter().copied(), &owners, &[]);
-        all.retain(|c| !(stands_for_many(c) && c.account().is_some_and(|a| w.closed_accounts.contains(a))));
+        all.retain(|c| !(c.stands_for_many() && c.account().is_some_and(|a| w.closed_accounts.contains(a))));
         let ec_key = "kms:EncryptionContext:aws:s3:arn".to_string();
         let grant_keys: Vec<String> = if w.grants.is_empty() {
             vec![]
@@ -590,6 +569,7 @@ fn principals_parse_back() {
     // Every candidate principal is one the evaluator can parse from its own text.
     let p = Policy::default();
     for c in candidates([&p], &["arn:aws:iam::123456789012:role/x".to_string()], &[]) {
+        let c = c.principal;
         if !matches!(c, RequestPrincipal::Anonymous) {
             assert_eq!(RequestPrincipal::parse(c.as_str()).ok().as_ref(), Some(&c));
         }

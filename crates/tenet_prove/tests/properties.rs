@@ -379,3 +379,122 @@ fn counterexamples_name_real_resources() {
         Some("arn:aws:s3:::reports/2024.csv")
     );
 }
+
+/// Identical conditions count once towards the bound of a multi-valued key: five copies of one
+/// `ForAnyValue:` condition (in five statements) give the verdict one copy gives. They used to be
+/// told apart by their source spans, counted five, exceeded the bound and gave `unknown`.
+#[test]
+fn identical_conditions_count_once() {
+    let dir = std::env::temp_dir().join(format!("tenet-identical-conditions-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let statement = r#"{"Effect": "Allow", "Action": "iam:TagRole", "Resource": "*",
+        "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}}"#;
+    const TAGGER: &str = "arn:aws:iam::111111111111:role/tagger";
+    let mut verdicts = Vec::new();
+    for copies in [1, 4, 5, 8] {
+        let statements = vec![statement; copies].join(",\n");
+        let policy = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{statements}]}}");
+        let _ = std::fs::write(dir.join(format!("tagger{copies}.json")), policy);
+        let tenet = format!(
+            "policy identity \"tagger{copies}.json\" of \"{TAGGER}\"\n\
+             closed accounts [\"111111111111\"]\n\n\
+             property holds-the-tagger-deletes-no-role:\n  never allow iam:DeleteRole on \"*\" for principal [\"{TAGGER}\"]\n\n\
+             property violated-the-tagger-tags-roles:\n  never allow iam:TagRole on \"*\" for principal [\"{TAGGER}\"]\n"
+        );
+        let path = dir.join(format!("copies{copies}.tenet"));
+        let _ = std::fs::write(&path, tenet);
+        let results = prove_file(&path).unwrap_or_else(|e| unreachable!("{copies} copies: {e}"));
+        verdicts.extend(results.into_iter().map(|r| (copies, r.name, r.verdict, r.reason)));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(verdicts.len(), 8);
+    for (copies, name, verdict, reason) in &verdicts {
+        let expected = if name.starts_with("holds") {
+            Verdict::Holds
+        } else {
+            Verdict::Violated
+        };
+        assert_eq!(*verdict, expected, "{copies} copies: {name}: {reason:?}");
+    }
+}
+
+/// A policy may name any account, the one the prover once used as its "account named nowhere"
+/// included: a bucket policy granting account `999999999999` is not public, and a grant to `*` is.
+#[test]
+fn any_named_account_is_a_named_account() {
+    let dir = std::env::temp_dir().join(format!("tenet-named-account-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let grant = |principal: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{principal}"}},
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}}]}}"#
+        )
+    };
+    let _ = std::fs::write(dir.join("nines.json"), grant("999999999999"));
+    let _ = std::fs::write(dir.join("nines-root.json"), grant("arn:aws:iam::999999999999:root"));
+    let _ = std::fs::write(dir.join("anyone.json"), grant("*"));
+    let path = dir.join("public.tenet");
+    let _ = std::fs::write(
+        &path,
+        "property holds-nines: not public \"nines.json\"\n\
+         property holds-nines-root: not public \"nines-root.json\"\n\
+         property violated-anyone: not public \"anyone.json\"\n",
+    );
+    let results = prove_file(&path).unwrap_or_else(|e| unreachable!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(results.len(), 3);
+    for r in &results {
+        let expected = if r.name.starts_with("holds") {
+            Verdict::Holds
+        } else {
+            Verdict::Violated
+        };
+        assert_eq!(r.verdict, expected, "{}: {:?}", r.name, r.reason);
+        if let Some(c) = &r.counterexample {
+            // The outsider is in an account no policy names.
+            assert_ne!(c.principal.account(), Some("999999999999"), "{}", r.name);
+        }
+    }
+}
+
+/// `BinaryEquals` is encoded exactly: the solver finds a value the evaluator decodes to the
+/// policy's bytes (it was a free boolean, whose counterexamples the evaluator rejected: `unknown`).
+#[test]
+fn binary_equals_is_decided() {
+    let dir = std::env::temp_dir().join(format!("tenet-binary-equals-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(
+        dir.join("blob.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"BinaryEquals": {"aws:RequestTag/blob": "QUJD"}}}]}"#,
+    );
+    let path = dir.join("blob.tenet");
+    let _ = std::fs::write(
+        &path,
+        "policy identity \"blob.json\" of \"arn:aws:iam::111111111111:role/reader\"\n\
+         closed accounts [\"111111111111\"]\n\n\
+         property violated-the-reader-reads:\n  never allow s3:GetObject on \"*\" for principal [\"arn:aws:iam::111111111111:role/reader\"]\n\n\
+         property holds-the-reader-reads-nothing-else:\n  never allow s3:PutObject on \"*\" for principal [\"arn:aws:iam::111111111111:role/reader\"]\n",
+    );
+    let results = prove_file(&path).unwrap_or_else(|e| unreachable!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        let expected = if r.name.starts_with("holds") {
+            Verdict::Holds
+        } else {
+            Verdict::Violated
+        };
+        assert_eq!(r.verdict, expected, "{}: {:?}", r.name, r.reason);
+    }
+    let value = results
+        .iter()
+        .find_map(|r| r.counterexample.as_ref())
+        .and_then(|c| c.context.get("aws:RequestTag/blob").map(|v| v.as_slice().to_vec()));
+    let decoded = value
+        .iter()
+        .flatten()
+        .map(|v| tenet_ast::eval::base64_decode(v))
+        .collect::<Vec<_>>();
+    assert_eq!(decoded, [Some(b"ABC".to_vec())], "{value:?}");
+}

@@ -9,30 +9,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+mod common;
+use common::Rng;
+
 use tenet_ast::eval::{ContextValue, Request, RequestPrincipal};
 use tenet_prove::counterexample::{confirm, open_reading};
 use tenet_prove::prepare::{Direction, Prepared};
-use tenet_prove::principals::stands_for_many;
 use tenet_prove::run::prepare_file;
 use tenet_prove::{prove_file, Verdict};
-
-/// A xorshift64* generator: deterministic, seeded, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
 
 const ACCOUNT: &str = "111111111111";
 const ROLE: &str = "arn:aws:iam::111111111111:role/r1";
@@ -157,7 +141,7 @@ fn property(rng: &mut Rng, name: &str) -> (String, Gen) {
                 ),
                 Gen {
                     kind: "can",
-                    can: Some((who.to_owned(), fixed)),
+                    can: Some(((*who).to_owned(), fixed)),
                 },
             )
         }
@@ -178,14 +162,15 @@ fn request(rng: &mut Rng, p: &Prepared) -> Option<Request> {
     let principals: Vec<&RequestPrincipal> = enc
         .candidates
         .iter()
-        .filter(|c| !(stands_for_many(c) && c.account() == Some(ACCOUNT)))
+        .filter(|c| !(c.stands_for_many() && c.account() == Some(ACCOUNT)))
+        .map(|c| &c.principal)
         .collect();
     let principal = principals.get(rng.below(principals.len()))?;
     let mut r = Request {
         principal: (*principal).clone(),
         action: rng
             .pick(&["s3:GetObject", "s3:PutObject", "s3:GetBucketTagging", "s3:ListBucket"])
-            .to_owned(),
+            .to_string(),
         resource: rng
             .pick(&[
                 "arn:aws:s3:::b/x",
@@ -194,7 +179,7 @@ fn request(rng: &mut Rng, p: &Prepared) -> Option<Request> {
                 "arn:aws:s3:::c/x",
                 "arn:aws:s3:::b",
             ])
-            .to_owned(),
+            .to_string(),
         // Every generated property says `owned by` this account.
         resource_account: Some(ACCOUNT.to_owned()),
         context: Default::default(),

@@ -260,8 +260,10 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Decodes standard or URL-safe base64, with or without padding; whitespace is ignored.
-pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+/// Decodes standard or URL-safe base64, with or without padding; whitespace is ignored. The
+/// prover encodes `BinaryEquals` as the language this accepts for given bytes: its operator test
+/// checks both agree.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let mut acc: u32 = 0;
     let mut bits = 0u32;

@@ -52,7 +52,7 @@ pub use arn_wildcards::{
     arn_pattern_ambiguous, arn_pattern_match, arn_pattern_match_in, arn_star_crossings, resource_pattern_ambiguous,
     ArnReading,
 };
-pub use condition::{parse_decimal, Decimal};
+pub use condition::{base64_decode, parse_decimal, Decimal};
 pub use matching::{scan as scan_variables, wildcard_match, Piece as VariablePiece, PrincipalMatch};
 pub use principal::{AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{

@@ -211,8 +211,8 @@ pub const RULES: &[Rule] = &[
         area: "conditions",
         rule: "BinaryEquals compares base64-decoded bytes.",
         source: "IAM User Guide, Binary condition operators",
-        treatment: Approximated("the encoding leaves it free (over-approximation): a model is confirmed by the evaluator"),
-        checked_by: "eval::condition, prove encode::value_matches",
+        treatment: Exact,
+        checked_by: "eval::condition (base64_decode), prove encode::value_matches (the texts it decodes to the bytes); operators test",
     },
     Rule {
         area: "variables",

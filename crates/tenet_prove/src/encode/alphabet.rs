@@ -98,7 +98,7 @@ impl Encoder {
 
     /// With the resource alphabet: the resource index is in range and the resource account is the
     /// representative's account field when it has one (an unnamed one decides like
-    /// [`OTHER_ACCOUNT`]).
+    /// [`Encoder::other_account`]).
     pub(super) fn resource_index_domain(&self) -> Formula {
         let Some(a) = &self.resource_alphabet else { return TRUE };
         let idx = Term::int_var(RESOURCE_INDEX);
@@ -114,7 +114,7 @@ impl Encoder {
                     Some(account) => account.clone(),
                     None => continue,
                 },
-                AccountClass::Fresh => OTHER_ACCOUNT.to_string(),
+                AccountClass::Fresh => self.other_account.clone(),
             };
             fs.push(implies(
                 eq(idx.clone(), Term::Int(r as i64)),

@@ -117,7 +117,15 @@ impl Encoder {
                 }
                 Self::arn_wildcard(policy, Term::str_var(&name))
             }
-            (BinaryEquals, KeyType::Str) => self.fresh_bool("BinaryEquals is not modelled".into()),
+            (BinaryEquals, KeyType::Str) => {
+                if substitute && policy.contains("${") {
+                    return self.fresh_bool(format!("variables in base64 `{policy}`"));
+                }
+                match tenet_ast::eval::base64_decode(policy) {
+                    Some(bytes) => in_re(Term::str_var(&name), base64_regex(&bytes)),
+                    None => FALSE,
+                }
+            }
             (
                 NumericEquals
                 | NumericNotEquals
@@ -203,13 +211,9 @@ impl Encoder {
                     }
                 }
             }
-            // An operator read with a type it has no row for (one added to `ConditionOperator`
-            // but not here): an approximation, never a silent `false`.
-            _ => self.fresh_bool(format!(
-                "operator `{}` on a {:?} value is not modelled",
-                op.name(),
-                k.ty
-            )),
+            // An operator (or a type) without an encoding: never `false`, which would prove
+            // things about requests the evaluator allows.
+            _ => self.fresh_bool(format!("operator `{op}` on a key of type {:?} is not modelled", k.ty)),
         }
     }
 }
@@ -224,6 +228,37 @@ pub(super) fn compare(op: ConditionOperator, r: Term, p: Term) -> Formula {
         NumericGreaterThanEquals | DateGreaterThanEquals => le(p, r),
         _ => FALSE,
     }
+}
+
+/// Every text `tenet_ast::eval::base64_decode` reads as `bytes`: the one sequence of base64
+/// symbols (`+`/`-` and `/`/`_` alike) whose bits are the bytes, where the bits past the last
+/// whole byte are free, with whitespace anywhere and `=` and whitespace after the last symbol.
+fn base64_regex(bytes: &[u8]) -> Regex {
+    let lits = |chars: &[char]| Regex::Union(chars.iter().map(|c| Regex::Lit(c.to_string())).collect());
+    let ws = Regex::Star(Box::new(lits(&[' ', '\n', '\r', '\t'])));
+    let symbol_chars = |v: u32| -> Vec<char> {
+        match v {
+            0..=25 => char::from_u32(u32::from('A') + v).into_iter().collect(),
+            26..=51 => char::from_u32(u32::from('a') + v - 26).into_iter().collect(),
+            52..=61 => char::from_u32(u32::from('0') + v - 52).into_iter().collect(),
+            62 => vec!['+', '-'],
+            _ => vec!['/', '_'],
+        }
+    };
+    let total = bytes.len() * 8;
+    let bit = |i: usize| bytes.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0);
+    let mut parts = vec![ws.clone()];
+    for start in (0..total).step_by(6) {
+        // The bits of this symbol that are bytes' bits; the rest (past the last byte) are free.
+        let fixed = (total - start).min(6);
+        let high = (start..start + fixed).fold(0u32, |acc, i| (acc << 1) | u32::from(bit(i)));
+        let base = high << (6 - fixed);
+        let chars: Vec<char> = (base..base + (1 << (6 - fixed))).flat_map(symbol_chars).collect();
+        parts.push(lits(&chars));
+        parts.push(ws.clone());
+    }
+    parts.push(Regex::Star(Box::new(lits(&['=', ' ', '\n', '\r', '\t']))));
+    Regex::Concat(parts)
 }
 
 /// Epoch nanoseconds of a date as the evaluator parses it (`tenet_ast::eval::parse_date`), when it

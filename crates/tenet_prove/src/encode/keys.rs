@@ -10,23 +10,24 @@ impl Encoder {
     /// them share.
     pub fn derived_keys(&self) -> Formula {
         let mut fs = Vec::new();
-        let named: BTreeSet<&str> = self.candidates.iter().filter_map(|c| c.account()).collect();
+        let named: BTreeSet<&str> = self
+            .candidates
+            .iter()
+            .filter(|c| !c.in_fresh_account())
+            .filter_map(|c| c.account())
+            .collect();
         let account_exact = self.account_keys_compared_exactly();
-        for (ci, who) in self.candidates.iter().enumerate() {
+        for (ci, c) in self.candidates.iter().enumerate() {
             let mut ties = Vec::new();
-            let fresh_name = stands_for_many(who);
-            match who {
+            let fresh_name = c.stands_for_many();
+            match &c.principal {
                 RequestPrincipal::Aws { arn, account, kind } => {
                     let partition = arn.split(':').nth(1).unwrap_or("aws");
-                    let fresh_account = account == FRESH_ACCOUNT;
+                    let fresh_account = c.in_fresh_account();
                     for key in ["aws:PrincipalAccount", "kms:CallerAccount"] {
                         if fresh_account && !account_exact {
-                            let others: Vec<Formula> = named
-                                .iter()
-                                .filter(|a| **a != FRESH_ACCOUNT)
-                                .filter_map(|a| self.tie_value(key, a))
-                                .map(not)
-                                .collect();
+                            let others: Vec<Formula> =
+                                named.iter().filter_map(|a| self.tie_value(key, a)).map(not).collect();
                             ties.push(implies(self.present(key, false), and(others)));
                         } else if let Some(v) = self.tie_value(key, account) {
                             ties.push(implies(self.present(key, false), v));
@@ -176,21 +177,32 @@ impl Encoder {
             .collect::<Vec<_>>())
     }
 
+    /// The id of the fresh account (an account nothing names), if a candidate is in it.
+    pub fn fresh_account(&self) -> Option<&str> {
+        self.candidates
+            .iter()
+            .find(|c| c.in_fresh_account())
+            .and_then(|c| c.account())
+    }
+
     /// Whether every condition reading an account key compares it by exact string equality, so
     /// that the fresh account can stand for its own id.
     pub(super) fn account_keys_compared_exactly(&self) -> bool {
+        let fresh = self.fresh_account();
         ["aws:principalaccount", "kms:calleraccount"].iter().all(|k| {
             self.keys.get(*k).is_none_or(|m| {
                 !m.mixed
                     && m.ty == KeyType::Str
-                    && m.atoms.iter().all(|a| {
-                        a == "null"
-                            || a.starts_with("property:")
-                            || ((a.starts_with("Some(StringEquals)") || a.starts_with("Some(StringNotEquals)"))
-                                && !a.contains('*')
-                                && !a.contains('?')
-                                && !a.contains("${")
-                                && !a.contains(FRESH_ACCOUNT))
+                    && m.atoms.iter().all(|a| match a {
+                        Atom::Null | Atom::Property => true,
+                        Atom::Variable => false,
+                        Atom::Condition {
+                            operator: Some(ConditionOperator::StringEquals | ConditionOperator::StringNotEquals),
+                            values,
+                        } => values.iter().all(|v| {
+                            !v.contains(['*', '?']) && !v.contains("${") && fresh.is_none_or(|f| !v.contains(f))
+                        }),
+                        Atom::Condition { .. } => false,
                     })
             })
         })

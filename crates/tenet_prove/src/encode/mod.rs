@@ -25,7 +25,7 @@
 //! are recorded with reasons in [`Approximations`].
 use crate::actions::Alphabet;
 use crate::ir::*;
-use crate::principals::{stands_for_many, FRESH_ACCOUNT};
+use crate::principals::{mentioned_accounts, unnamed_account, Candidate};
 use crate::resources::{possibly_ambiguous, AccountClass, ResourceAlphabet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -77,7 +77,40 @@ pub struct KeyModel {
     /// The number of value slots.
     pub slots: usize,
     /// The distinct conditions reading the key (to compute the bound).
-    atoms: Vec<String>,
+    atoms: Vec<Atom>,
+}
+
+/// What reads a key, as counted by the bound on a multi-valued key: two conditions that test the
+/// same predicate on each value (the same base operator and the same values, wherever they are
+/// written) need one witness value between them, so they are one atom.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Atom {
+    /// A `Null` condition (it reads only presence).
+    Null,
+    /// A condition: its base operator (`None`: a name IAM does not know) and the values IAM
+    /// compares, as text, sorted and without duplicates (the values are ORed).
+    Condition {
+        operator: Option<ConditionOperator>,
+        values: Vec<String>,
+    },
+    /// A `${key}` variable in a resource pattern or a condition value.
+    Variable,
+    /// The property names the key.
+    Property,
+}
+
+impl Atom {
+    fn of(c: &Condition) -> Atom {
+        match c.parsed.map(|o| o.operator) {
+            Some(ConditionOperator::Null) => Atom::Null,
+            operator => {
+                let mut values: Vec<String> = c.values.iter().map(|v| v.value.as_text().into_owned()).collect();
+                values.sort();
+                values.dedup();
+                Atom::Condition { operator, values }
+            }
+        }
+    }
 }
 
 /// Reasons for which the encoding is not exact.
@@ -105,8 +138,8 @@ impl Approximations {
 /// The symbolic request and the models of its keys; builds formulas.
 #[derive(Clone, Debug)]
 pub struct Encoder {
-    /// The candidate principals.
-    pub candidates: Vec<RequestPrincipal>,
+    /// The candidate principals, with their origins.
+    pub candidates: Vec<Candidate>,
     /// The keys, by lowercase name.
     pub keys: BTreeMap<String, KeyModel>,
     /// What is approximated.
@@ -117,8 +150,14 @@ pub struct Encoder {
     /// The action patterns the alphabet is built for (policies, property, `kms:*`).
     action_patterns: Vec<String>,
     /// The accounts a resource without an account field can be in, up to equality with principal
-    /// accounts: the candidates' accounts, the accounts in resource patterns, and one more.
+    /// accounts: the candidates' accounts, the accounts in resource patterns, and one more
+    /// ([`Encoder::other_account`]).
     pub resource_accounts: Vec<String>,
+    /// A resource account that is no candidate's and that nothing names: [`OTHER_ACCOUNT`], or
+    /// the next lower id nothing names.
+    pub other_account: String,
+    /// The account ids the policies mention anywhere (the other account is none of them).
+    mentioned: BTreeSet<String>,
     /// The finite resource alphabet (the resource is then an index into its representatives);
     /// `None`: the resource is a string.
     pub resource_alphabet: Option<ResourceAlphabet>,
@@ -154,8 +193,9 @@ pub const READING_QUESTION: &str = "reading.question_matches_colon";
 pub const READING_KEY_STARS: &str = "reading.key_stars_cross";
 /// The variable of the resource's index into [`ResourceAlphabet::reps`].
 pub const RESOURCE_INDEX: &str = "resource.index";
-/// An account id named nowhere, distinct from [`FRESH_ACCOUNT`]: a resource account in no
-/// candidate's account.
+/// The preferred id of the account named nowhere, distinct from the fresh account (see
+/// [`crate::principals::FRESH_ACCOUNT`]), that stands for a resource account in no candidate's
+/// account (see [`Encoder::other_account`]).
 pub const OTHER_ACCOUNT: &str = "999999999998";
 
 /// The account field of a resource ARN as the evaluator reads it (`Request::resource_account`).
@@ -206,9 +246,9 @@ fn variable_keys(s: &str) -> Vec<String> {
 impl Encoder {
     /// An encoder for these policies, candidate principals and the keys named by a property
     /// (`(key, type)` pairs; `None` type: string).
-    pub fn new(policies: &[&Policy], candidates: Vec<RequestPrincipal>, property_keys: &[String]) -> Encoder {
+    pub fn new(policies: &[&Policy], candidates: Vec<Candidate>, property_keys: &[String]) -> Encoder {
         let mut keys: BTreeMap<String, KeyModel> = BTreeMap::new();
-        let note = |keys: &mut BTreeMap<String, KeyModel>, name: &str, ty: Option<KeyType>, set: bool, atom: String| {
+        let note = |keys: &mut BTreeMap<String, KeyModel>, name: &str, ty: Option<KeyType>, set: bool, atom: Atom| {
             let e = keys.entry(name.to_lowercase()).or_insert_with(|| KeyModel {
                 name: name.to_string(),
                 ty: ty.unwrap_or(KeyType::Str),
@@ -218,7 +258,7 @@ impl Encoder {
                 atoms: Vec::new(),
             });
             if let Some(t) = ty {
-                if e.atoms.iter().all(|a| a.starts_with("null")) && e.ty != t && !e.mixed {
+                if e.atoms.iter().all(|a| *a == Atom::Null) && e.ty != t && !e.mixed {
                     e.ty = t;
                 } else if e.ty != t {
                     e.mixed = true;
@@ -236,7 +276,7 @@ impl Encoder {
                     for list in [&s.value.resource].into_iter().flatten() {
                         for item in &list.value.items {
                             for k in variable_keys(&item.value) {
-                                note(&mut keys, &k, Some(KeyType::Str), false, format!("var:{k}"));
+                                note(&mut keys, &k, Some(KeyType::Str), false, Atom::Variable);
                             }
                         }
                     }
@@ -246,15 +286,11 @@ impl Encoder {
                         Some(op) => (family_type(op.operator), op.qualifier.is_some()),
                         None => (None, false),
                     };
-                    let atom = match c.parsed {
-                        Some(op) if op.operator == ConditionOperator::Null => "null".to_string(),
-                        _ => format!("{:?}{:?}", c.parsed.map(|o| o.operator), c.values),
-                    };
-                    note(&mut keys, &c.key.value, ty, set, atom);
+                    note(&mut keys, &c.key.value, ty, set, Atom::of(c));
                     if subst {
                         for v in &c.values {
                             for k in variable_keys(&v.value.as_text()) {
-                                note(&mut keys, &k, Some(KeyType::Str), false, format!("var:{k}"));
+                                note(&mut keys, &k, Some(KeyType::Str), false, Atom::Variable);
                             }
                         }
                     }
@@ -262,7 +298,7 @@ impl Encoder {
             }
         }
         for k in property_keys {
-            note(&mut keys, k, None, false, format!("property:{k}"));
+            note(&mut keys, k, None, false, Atom::Property);
         }
         let mut approx = Approximations::default();
         let catalog = tenet_catalog::try_catalog().ok();
@@ -302,7 +338,10 @@ impl Encoder {
             .iter()
             .filter_map(|c| c.account().map(str::to_string))
             .collect();
-        resource_accounts.insert(OTHER_ACCOUNT.to_string());
+        let mut mentioned = mentioned_accounts(policies, &[]);
+        mentioned.extend(resource_accounts.iter().cloned());
+        let other_account = unnamed_account(OTHER_ACCOUNT, |id| mentioned.contains(id));
+        resource_accounts.insert(other_account.clone());
         for p in policies {
             for s in &p.statements {
                 if let Some(a) = &s.value.action {
@@ -344,6 +383,8 @@ impl Encoder {
             alphabet,
             action_patterns,
             resource_accounts: resource_accounts.into_iter().collect(),
+            other_account,
+            mentioned,
             resource_alphabet: None,
             resource_patterns,
             resource_strings,
@@ -381,7 +422,13 @@ impl Encoder {
         self.alphabet = Alphabet::new(self.action_patterns.iter().map(String::as_str));
         for r in resources {
             if let Some(a) = pattern_account(r) {
-                if !self.resource_accounts.iter().any(|x| x == a) {
+                self.mentioned.insert(a.to_string());
+                if a == self.other_account {
+                    // The property names the other account: another id stands for the unnamed.
+                    let mentioned = &self.mentioned;
+                    self.other_account = unnamed_account(OTHER_ACCOUNT, |id| mentioned.contains(id));
+                    self.resource_accounts.push(self.other_account.clone());
+                } else if !self.resource_accounts.iter().any(|x| x == a) {
                     self.resource_accounts.push(a.to_string());
                 }
             }

@@ -94,7 +94,7 @@ impl Encoder {
             Some(s(RESOURCE_ACCOUNT))
         };
         Some(Request {
-            principal: self.candidates.get(idx)?.clone(),
+            principal: self.candidates.get(idx)?.principal.clone(),
             action: self.decode_action(a),
             resource,
             resource_account,
@@ -105,16 +105,20 @@ impl Encoder {
     /// Formulas fixing every request variable to the values of `req` (for the differential test);
     /// `None` when the request is outside the modelled space.
     pub fn fix(&self, req: &Request) -> Option<Vec<Formula>> {
-        let idx = self.candidates.iter().position(|c| *c == req.principal)?;
+        let idx = self.candidates.iter().position(|c| c.principal == req.principal)?;
         let account = match req.resource_account() {
             Some(a) => a.to_string(),
             // The evaluator takes an S3 resource to be in the principal's account.
-            None => req.principal.account().unwrap_or(OTHER_ACCOUNT).to_string(),
+            None => req
+                .principal
+                .account()
+                .unwrap_or(self.other_account.as_str())
+                .to_string(),
         };
         let account = if !self.resource_accounts.contains(&account)
             && (arn_account(&req.resource).is_none() || self.resource_alphabet.is_some())
         {
-            OTHER_ACCOUNT.to_string()
+            self.other_account.clone()
         } else {
             account
         };

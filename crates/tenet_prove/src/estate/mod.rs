@@ -36,6 +36,30 @@ mod scope;
 pub use read::{locate, read, read_estate, read_sources, render_reports, warning_count};
 use scope::{may_allow, named_principals, resource_may_reach};
 
+/// The estate resource a piece of a split property is about, ordered (buckets, keys, the rest,
+/// roles) so that the pieces come out in a stable order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum PieceTarget {
+    Bucket(usize),
+    Key(usize),
+    Other,
+    Role(usize),
+}
+
+/// A piece: its estate resource and the resource's account.
+type PieceKey = (PieceTarget, String);
+
+impl PieceTarget {
+    fn of(t: LinkTarget) -> PieceTarget {
+        match t {
+            LinkTarget::Bucket(i) => PieceTarget::Bucket(i),
+            LinkTarget::Key(i) => PieceTarget::Key(i),
+            LinkTarget::Other => PieceTarget::Other,
+            LinkTarget::Role(i) => PieceTarget::Role(i),
+        }
+    }
+}
+
 /// The estate of an `estate` header.
 #[derive(Debug)]
 pub struct EstateInput {
@@ -433,7 +457,7 @@ fn pattern_pieces(input: &EstateInput, property: &Property) -> Result<Vec<Piece>
     let e = &input.estate;
     // The estate resource of every (action, resource pattern): the first link of its chain (the
     // call the action names; a KMS call S3 makes is a request of its own).
-    let mut pieces: BTreeMap<String, (Link, Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut pieces: BTreeMap<PieceKey, (Link, Vec<String>, Vec<String>)> = BTreeMap::new();
     for r in resources {
         for a in actions {
             let links = plan(e, a, r).map_err(|why| {
@@ -453,7 +477,7 @@ fn pattern_pieces(input: &EstateInput, property: &Property) -> Result<Vec<Piece>
                     ));
                 }
             }
-            let key = format!("{:?} {}", link.target, link.resource_account);
+            let key = (PieceTarget::of(link.target), link.resource_account.clone());
             let piece = pieces.entry(key).or_insert_with(|| (link, Vec::new(), Vec::new()));
             if !piece.1.contains(a) {
                 piece.1.push(a.clone());

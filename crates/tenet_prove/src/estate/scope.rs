@@ -21,6 +21,9 @@ pub(super) fn named_principals(e: &Estate, link: &Link) -> Vec<RequestPrincipal>
         }
     }
     crate::principals::candidates(policies, &grantees, &[])
+        .into_iter()
+        .map(|c| c.principal)
+        .collect()
 }
 
 /// Whether the link's resource side may let a principal of `account` in: an `Allow` of the

@@ -1,4 +1,6 @@
 //! Helpers shared by the tests that compare the encoding with the evaluator.
+#![allow(dead_code, reason = "each test binary uses only some of the helpers")]
+#![allow(clippy::indexing_slicing, reason = "`Rng::pick` indexes below the length")]
 
 use std::collections::BTreeMap;
 use tenet_prove::ir::{Assignment, Formula, Sort, Term, Value};
@@ -36,4 +38,33 @@ pub fn assignment(fixed: &[Formula], all: &BTreeMap<String, Sort>) -> Assignment
         });
     }
     a
+}
+
+/// A xorshift64* generator: deterministic, seeded, no dependency. The generated tests' worlds are
+/// fixed by their seeds, so this sequence must not change.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// True with the given chance in percent.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    /// One of `xs` (which must not be empty).
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
 }
