@@ -13,8 +13,6 @@ mod arn_field_not_allowed;
 mod arn_fields;
 mod condition_key_not_supported;
 mod condition_type_mismatch;
-#[cfg(test)]
-mod coverage;
 mod create_slr_on_any_role;
 mod deprecated_global_condition_key;
 mod invalid_condition_value;
