@@ -53,8 +53,6 @@ impl Proof {
 pub struct FixOutcome {
     /// The finding that carries the fix.
     pub diagnostic: Diagnostic,
-    /// The text with only this fix applied.
-    pub after: String,
     /// The proof of `equivalent before after`.
     pub proof: Proof,
 }
@@ -101,9 +99,8 @@ impl Harness {
         let mut report = FileReport::default();
         let before = self.findings(name, text, kind);
         let fixes: Vec<&Diagnostic> = before.iter().filter(|d| d.fix.is_some()).collect();
-        for d in &before {
-            let declared = tenet_lint::rule_by_code(d.code).map(|m| m.fixable);
-            if declared == Some(false) && d.fix.is_some() {
+        for d in before.iter().filter(|d| d.fix.is_some()) {
+            if !declares_fix(d.code) {
                 report.defects.push(format!(
                     "{name}: {} declares no fix but offers one ({})",
                     d.code, d.message
@@ -192,7 +189,7 @@ impl Harness {
         if invalid.is_empty() && safe_text != text {
             report.all_safe = proofs.get("all").cloned();
         }
-        for (i, (d, after)) in alone.into_iter().enumerate() {
+        for (i, (d, _)) in alone.into_iter().enumerate() {
             let proof = if !invalid.is_empty() {
                 Proof::Repair
             } else if d.fix.as_ref().is_some_and(|f| !f.safe) {
@@ -216,11 +213,7 @@ impl Harness {
                     fix_title(&d)
                 ));
             }
-            report.fixes.push(FixOutcome {
-                diagnostic: d,
-                after,
-                proof,
-            });
+            report.fixes.push(FixOutcome { diagnostic: d, proof });
         }
         report
     }
@@ -279,6 +272,15 @@ impl Harness {
         let _ = std::fs::remove_dir_all(&dir);
         out
     }
+}
+
+/// Whether `code` declares that its findings may carry a fix (`fixable` of its [`CodeInfo`]).
+///
+/// [`CodeInfo`]: tenet_output::CodeInfo
+pub fn declares_fix(code: &str) -> bool {
+    tenet_lint::registry::lint_and_reader_codes()
+        .iter()
+        .any(|c| c.code == code && c.fixable)
 }
 
 /// The title of a finding's fix.

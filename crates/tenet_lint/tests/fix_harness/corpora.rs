@@ -38,7 +38,10 @@ fn corpora() {
     let mut offered: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut proofs: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
-    for path in &files {
+    for (i, path) in files.iter().enumerate() {
+        if i % 250 == 0 {
+            println!("{i} of {} files, {:.0} s", files.len(), start.elapsed().as_secs_f64());
+        }
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };

@@ -8,7 +8,8 @@
 //! claims not to change who gets access) must be proved `equivalent` to the original by the prover.
 //! A fix that declares itself unsafe (`with_unsafe_fix`: inserting `Version` changes what `${…}`
 //! means) and a fix that repairs a policy the reader rejects are exempt from the proof, and listed.
-//! A rule declares `fixable` exactly when a fixture shows its fix, and no finding of a rule that
+//! A code declares a fix (`fixable` of its `CodeInfo`: a rule's `fixable`, the reader's
+//! `tenet_syntax::codes::FIXABLE`) exactly when a fixture shows one, and no finding of a code that
 //! declares none carries one.
 //!
 //! Each code with fixes gets a snapshot `snapshots/fixes/<CODE>.snap`: each fixture before, the
@@ -132,12 +133,11 @@ fn fixes_are_declared_convergent_and_equivalent() {
                 .push_str(&snapshot_section(&f, &report, code));
         }
     }
-    for meta in tenet_lint::rules() {
-        if meta.fixable && !tally.contains_key(meta.code) {
-            defects.push(format!(
-                "{} declares `fixable: true` but no fixture gets its fix",
-                meta.code
-            ));
+    // Declared = emitted: a code that declares a fix shows one on some fixture (and `check` flags
+    // any fix of a code that declares none).
+    for info in tenet_lint::registry::lint_and_reader_codes() {
+        if info.fixable && !tally.contains_key(info.code) {
+            defects.push(format!("{} declares a fix but no fixture gets one", info.code));
         }
     }
     for (code, t) in &tally {
