@@ -323,6 +323,44 @@ mod tests {
         }
     }
 
+    /// One rule per file, named after the rule: `rules/<family>/<rule_name>.rs` declares exactly the
+    /// rule whose kebab-case name is its stem, and every rule has its file.
+    #[test]
+    fn each_rule_has_a_file_of_its_name() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut named = BTreeSet::new();
+        for family in std::fs::read_dir(&dir).unwrap().flatten().filter(|f| f.path().is_dir()) {
+            for file in std::fs::read_dir(family.path()).unwrap().flatten() {
+                let text = std::fs::read_to_string(file.path()).unwrap();
+                let names: Vec<&str> = text
+                    .lines()
+                    .filter_map(|l| l.trim().strip_prefix("name: \""))
+                    .filter_map(|l| l.strip_suffix("\","))
+                    .collect();
+                let declared = text.matches("declare_rule! {").count();
+                let stem = file.path().file_stem().unwrap().to_string_lossy().replace('_', "-");
+                if declared == 0 {
+                    continue;
+                }
+                assert_eq!(
+                    (declared, names.as_slice()),
+                    (1, [stem.as_str()].as_slice()),
+                    "{} must declare exactly the rule it is named after",
+                    file.path().display()
+                );
+                named.insert(stem);
+            }
+        }
+        for m in rules() {
+            assert!(
+                named.contains(m.name),
+                "{} ({}) has no file of its name",
+                m.code,
+                m.name
+            );
+        }
+    }
+
     #[test]
     fn there_are_135_distinct_aa_checks() {
         let titles: BTreeSet<_> = AA_CHECKS.iter().map(|(t, _)| *t).collect();
