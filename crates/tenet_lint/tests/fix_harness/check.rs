@@ -189,6 +189,13 @@ impl Harness {
         if invalid.is_empty() && safe_text != text {
             report.all_safe = proofs.get("all").cloned();
         }
+        // Fixes that each keep the meaning may still change it together (or, over the corpora, the
+        // culprit is only known from this proof).
+        if let Some(Proof::Violated(why)) = &report.all_safe {
+            report
+                .defects
+                .push(format!("{name}: the safe fixes together change who gets access: {why}"));
+        }
         for (i, (d, _)) in alone.into_iter().enumerate() {
             let proof = if !invalid.is_empty() {
                 Proof::Repair
