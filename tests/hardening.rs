@@ -267,10 +267,10 @@ fn docs_rules_md_is_generated_and_every_help_uri_resolves() {
     let out = run(root, &["rules", "--format", "markdown"], None);
     let expected = text(&out);
     let path = root.join("docs/rules.md");
-    if std::fs::read_to_string(&path).unwrap_or_default() != expected {
-        std::fs::write(&path, &expected).unwrap();
-        panic!("docs/rules.md was out of date and has been regenerated: review and commit it");
-    }
+    assert!(
+        std::fs::read_to_string(&path).unwrap_or_default() == expected,
+        "docs/rules.md is out of date: run `cargo run -- rules --format markdown > docs/rules.md` and commit it"
+    );
     let dir = scratch("help-uri");
     std::fs::write(
         dir.join("p.json"),

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use tenet_ast::PolicyKind;
-use tenet_diagnostics::{Diagnostic, Edit, LineIndex};
+use tenet_diagnostics::LineIndex;
 use tenet_lint::LintConfig;
 use tenet_syntax::{parse_policy_bytes, InputForm};
 
@@ -376,20 +376,14 @@ impl Linter<'_> {
     /// rounds, since one fix can reveal another). Returns the fixed text and the number of fixes, or
     /// `None` when there was nothing to fix.
     pub fn fixed_text(&self, result: &FileResult) -> Result<Option<(String, usize)>, InputError> {
-        let mut text = result.source.clone();
-        let mut current = None::<FileResult>;
-        let mut applied = 0;
-        for _ in 0..4 {
-            let diagnostics = &current.as_ref().unwrap_or(result).diagnostics;
-            let (next, n) = apply_fixes(&text, diagnostics, self.unsafe_fixes);
-            if n == 0 {
-                break;
-            }
-            applied += n;
-            text = next;
-            current = Some(self.check_bytes(&result.path, text.as_bytes())?);
-        }
-        Ok((applied > 0).then_some((text, applied)))
+        let fixed = tenet_lint::fix::fix_until_stable(
+            &result.source,
+            result.diagnostics.clone(),
+            self.unsafe_fixes,
+            4,
+            |text| Ok(self.check_bytes(&result.path, text.as_bytes())?.diagnostics),
+        )?;
+        Ok((fixed.applied > 0).then_some((fixed.text, fixed.applied)))
     }
 }
 
@@ -436,51 +430,6 @@ impl Linter<'_> {
     }
 }
 
-/// Applies the fixes of `diagnostics` whose edits do not overlap an earlier fix's (only safe ones
-/// unless `unsafe_ok`), returning the new text and how many fixes were applied.
-pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], unsafe_ok: bool) -> (String, usize) {
-    let mut chosen: Vec<&Edit> = Vec::new();
-    let mut count = 0;
-    for fix in diagnostics
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .filter(|f| f.safe || unsafe_ok)
-    {
-        let overlaps = fix.edits.iter().any(|e| {
-            chosen.iter().any(|c| {
-                e.span.start < c.span.end.max(c.span.start + 1) && c.span.start < e.span.end.max(e.span.start + 1)
-            })
-        });
-        let in_bounds = fix
-            .edits
-            .iter()
-            .all(|e| text.is_char_boundary(e.span.start as usize) && text.is_char_boundary(e.span.end as usize));
-        if overlaps || !in_bounds || fix.edits.is_empty() {
-            continue;
-        }
-        chosen.extend(fix.edits.iter());
-        count += 1;
-    }
-    chosen.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut at = 0usize;
-    // Every chosen edit is in bounds, on char boundaries and apart from the others; were one not,
-    // no fix is applied rather than text lost.
-    for e in chosen {
-        let Some(kept) = text.get(at..e.span.start as usize) else {
-            return (text.to_owned(), 0);
-        };
-        out.push_str(kept);
-        out.push_str(&e.replacement);
-        at = e.span.end as usize;
-    }
-    let Some(tail) = text.get(at..) else {
-        return (text.to_owned(), 0);
-    };
-    out.push_str(tail);
-    (out, count)
-}
-
 /// A unified diff of `old` and `new` for `name`.
 pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
@@ -491,36 +440,4 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
             &format!("b/{}", name.trim_start_matches('/')),
         )
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tenet_diagnostics::{Severity, Span};
-
-    fn fix_at(start: usize, end: usize, replacement: &str) -> Diagnostic {
-        Diagnostic::new("X", "x", Severity::Error, Span::new(start, end), "m").with_fix(
-            "f",
-            vec![Edit {
-                span: Span::new(start, end),
-                replacement: replacement.into(),
-            }],
-        )
-    }
-
-    #[test]
-    fn overlapping_fixes_apply_once() {
-        let (out, n) = apply_fixes(
-            "abcdef",
-            &[fix_at(1, 3, "X"), fix_at(2, 4, "Y"), fix_at(5, 6, "Z")],
-            false,
-        );
-        assert_eq!((out.as_str(), n), ("aXdeZ", 2));
-    }
-
-    #[test]
-    fn insertions_at_the_same_point_do_not_both_apply() {
-        let (out, n) = apply_fixes("{}", &[fix_at(1, 1, "a"), fix_at(1, 1, "b")], false);
-        assert_eq!((out.as_str(), n), ("{a}", 1));
-    }
 }

@@ -12,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use tenet_diagnostics::{Diagnostic, LineIndex, Severity};
+use tenet_diagnostics::{Diagnostic, LineIndex};
 
 use tenet_output::{CodeInfo, FileResult};
 use tenet_prove::budget::{Limits, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
@@ -368,22 +368,21 @@ fn as_file_results(outcomes: &[FileOutcome]) -> Vec<FileResult> {
 }
 
 fn as_diagnostic(r: &PropertyResult) -> Option<Diagnostic> {
-    let (code, severity) = match r.verdict {
+    let code = match r.verdict {
         Verdict::Holds => return None,
-        Verdict::Violated => (PROPERTY_VIOLATED, Severity::Error),
-        Verdict::Unknown => (PROPERTY_UNKNOWN, Severity::Warning),
+        Verdict::Violated => "PRV001",
+        Verdict::Unknown => "PRV002",
     };
-    Some(Diagnostic::new(code.0, code.1, severity, r.span, message(r)))
+    let info = prove_codes().into_iter().find(|c| c.code == code)?;
+    Some(Diagnostic::new(info.code, info.name, info.severity, r.span, message(r)))
 }
 
-const PROPERTY_VIOLATED: (&str, &str, &str) = ("PRV001", "property-violated", "a property of the policies is violated");
-const PROPERTY_UNKNOWN: (&str, &str, &str) = ("PRV002", "property-unknown", "tenet could not decide a property");
-
-/// The metadata of the two prover results, for SARIF.
-fn prove_codes() -> [CodeInfo; 2] {
-    [
-        (PROPERTY_VIOLATED, Severity::Error),
-        (PROPERTY_UNKNOWN, Severity::Warning),
-    ]
-    .map(|((code, name, summary), severity)| CodeInfo::structural(code, name, summary, severity))
+/// The metadata of the two prover results (`PRV001` violated, `PRV002` unknown), as `tenet rules`
+/// lists them, for the findings and SARIF.
+fn prove_codes() -> Vec<CodeInfo> {
+    crate::rules::COMMAND_CODES
+        .iter()
+        .filter(|(code, ..)| code.starts_with("PRV"))
+        .map(|&(code, name, summary, severity)| CodeInfo::structural(code, name, summary, severity))
+        .collect()
 }

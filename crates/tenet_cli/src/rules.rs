@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use serde_json::json;
 use tenet_diagnostics::Severity;
-use tenet_lint::registry::{listing, CodeEntry, CodeSource};
+use tenet_lint::registry::listing;
 use tenet_output::CodeInfo;
 
 /// How to list the rules.
@@ -15,119 +15,74 @@ pub enum RulesFormat {
     Markdown,
     /// JSON for scripts.
     Json,
+    /// The coverage table of IAM Access Analyzer's checks and Parliament's issues (`docs/coverage.md`).
+    Coverage,
 }
 
-/// Every lint rule and reader code.
-pub fn entries() -> Vec<CodeEntry> {
-    listing(&[
-        tenet_syntax::codes::all_codes(),
-        tenet_iac::codes::LISTING,
-        COMMAND_CODES,
-    ])
-}
-
-/// Every lint rule and reader code with its metadata resolved, for the listings and SARIF.
+/// Every code tenet reports, one [`CodeInfo`] each: the lint rules, the reader's codes, the IaC
+/// reader's and the commands' (`PRV`, `SIM`), for the listings, `explain` and SARIF.
 pub fn codes() -> Vec<CodeInfo> {
-    entries().iter().map(info).collect()
-}
-
-/// The metadata of one listed code.
-fn info(e: &CodeEntry) -> CodeInfo {
-    match e.source {
-        CodeSource::Lint(m) => CodeInfo {
-            code: e.code,
-            name: e.name,
-            summary: e.summary,
-            category: m.category.as_str(),
-            severity: m.severity,
-            enabled: m.category.enabled_by_default(),
-            fixable: m.fixable,
-            aa_checks: e.aa_checks,
-            parliament: m.parliament,
-            docs: Some(m.docs()),
-        },
-        CodeSource::Structural => CodeInfo {
-            aa_checks: e.aa_checks,
-            ..CodeInfo::structural(e.code, e.name, e.summary, code_severity(e.code))
-        },
-    }
+    let iac = tenet_iac::codes::ALL
+        .iter()
+        .map(|c| CodeInfo::structural(c.code, c.name, c.description, c.severity));
+    let commands = COMMAND_CODES
+        .iter()
+        .map(|&(code, name, summary, severity)| CodeInfo::structural(code, name, summary, severity));
+    listing(iac.chain(commands).collect())
 }
 
 /// The codes `prove` and `simulate` report (their findings are not lint rules but are listed and
-/// explained like them).
-const COMMAND_CODES: &[tenet_syntax::codes::StaticCode] = &[
+/// explained like them), with the severity they are reported with.
+pub const COMMAND_CODES: &[(&str, &str, &str, Severity)] = &[
     (
         "PRV001",
         "property-violated",
         "a property of the policies is violated (`tenet prove`)",
-        &[],
+        Severity::Error,
     ),
     (
         "PRV002",
         "property-unknown",
         "tenet could not decide a property (`tenet prove`)",
-        &[],
+        Severity::Warning,
     ),
     (
         "SIM001",
         "unreadable-policy",
         "a policy file named by a scenario cannot be read (`tenet simulate`)",
-        &[],
+        Severity::Error,
     ),
     (
         "SIM002",
         "unknown-scenario-key",
         "a scenario file has a key `tenet simulate` does not know",
-        &[],
+        Severity::Error,
     ),
     (
         "SIM003",
         "path-outside-project",
         "a scenario names a file outside the current directory (allow with `--allow-outside`)",
-        &[],
+        Severity::Error,
     ),
     (
         "SIM004",
         "input-aws-rejects",
         "a scenario holds what AWS refuses to store (policies attached to the root user, `NotPrincipal` in a trust policy)",
-        &[],
+        Severity::Error,
     ),
     (
         "SIM005",
         "inconsistent-request",
         "a scenario's request contradicts itself (a given key against the principal or the resource) or does not say who owns the resource",
-        &[],
+        Severity::Error,
     ),
 ];
 
-fn severity(e: &CodeEntry) -> &'static str {
-    match e.source {
-        CodeSource::Lint(m) => m.severity.as_str(),
-        CodeSource::Structural => code_severity(e.code).as_str(),
-    }
-}
-
-/// The severity a reader code is reported with (the grammars' and the IaC reader's tables; the
-/// other structural codes are errors).
-fn code_severity(code: &str) -> Severity {
-    tenet_syntax::grammar::GRAMMAR_RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map(|r| r.severity)
-        .or_else(|| {
-            tenet_iac::codes::ALL
-                .iter()
-                .find(|c| c.code == code)
-                .map(|c| c.severity)
-        })
-        .unwrap_or(Severity::Error)
-}
-
 /// The listing in `format`.
 pub fn render(format: RulesFormat) -> String {
-    let entries = entries();
-    let codes: Vec<CodeInfo> = entries.iter().map(info).collect();
+    let codes = codes();
     match format {
+        RulesFormat::Coverage => tenet_lint::coverage::render(),
         RulesFormat::Json => {
             let rules: Vec<_> = codes
                 .iter()
@@ -144,7 +99,7 @@ pub fn render(format: RulesFormat) -> String {
                     })
                 })
                 .collect();
-            let covered = tenet_lint::registry::aa_coverage(&entries);
+            let covered = tenet_lint::registry::aa_coverage(&codes);
             let value = json!({
                 "rules": rules,
                 "access_analyzer_coverage": {"covered": covered.len(), "total": tenet_lint::registry::AA_CHECKS.len(), "checks": covered},
@@ -198,13 +153,13 @@ pub fn render(format: RulesFormat) -> String {
 /// The documentation of one rule, by code or name; a name may be given in part (`passrole`) when only
 /// one rule's name holds it. Otherwise the message says what was meant or which rules match.
 pub fn explain(rule: &str) -> Result<String, String> {
-    let entries = entries();
+    let entries = codes();
     let squash = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
     let wanted = squash(rule);
     let exact = entries
         .iter()
         .find(|e| e.code.eq_ignore_ascii_case(rule) || squash(e.name) == wanted);
-    let partial: Vec<&CodeEntry> = entries.iter().filter(|e| squash(e.name).contains(&wanted)).collect();
+    let partial: Vec<&CodeInfo> = entries.iter().filter(|e| squash(e.name).contains(&wanted)).collect();
     let e = match (exact, partial.as_slice()) {
         (Some(e), _) => e,
         (None, [one]) => one,
@@ -217,5 +172,5 @@ pub fn explain(rule: &str) -> Result<String, String> {
             return Err(format!("`{rule}` is part of several rule names: {}", names.join(", ")));
         }
     };
-    Ok(tenet_lint::pipeline::explanation(e, severity(e)))
+    Ok(tenet_lint::pipeline::explanation(e))
 }

@@ -235,7 +235,7 @@ impl Selector {
 fn known_codes() -> &'static [(&'static str, &'static str)] {
     static KNOWN: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
     KNOWN.get_or_init(|| {
-        crate::registry::listing(&[tenet_syntax::codes::all_codes()])
+        crate::registry::lint_and_reader_codes()
             .iter()
             .map(|e| (e.code, e.name))
             .collect()

@@ -78,6 +78,8 @@
 
 pub mod config;
 mod context;
+pub mod coverage;
+pub mod fix;
 pub mod pipeline;
 pub mod registry;
 mod rule;

@@ -10,8 +10,8 @@ use tenet_ast::{PolicyDocument, PolicyKind};
 use tenet_diagnostics::{sort_diagnostics, Diagnostic, PolicyRef, Severity};
 use tenet_syntax::{parse_policy_bytes, InputForm};
 
-use crate::registry::{listing, CodeSource};
 use crate::LintConfig;
+use tenet_output::CodeInfo;
 
 /// What checking one file found.
 #[derive(Clone, Debug)]
@@ -109,33 +109,21 @@ fn restates_reader_error(d: &Diagnostic, doc: &PolicyDocument, errors: &[Diagnos
 /// The documentation of a code (`IAM012`, any case) or rule name (`missing-version`), lint rule or
 /// reader code, as `tenet explain` prints it; `None` when tenet has no such code.
 pub fn explain(rule: &str) -> Option<String> {
-    let entries = listing(&[tenet_syntax::codes::all_codes()]);
-    let e = entries
+    crate::registry::lint_and_reader_codes()
         .iter()
-        .find(|e| e.code.eq_ignore_ascii_case(rule) || e.name == rule)?;
-    let severity = match e.source {
-        CodeSource::Lint(m) => m.severity.as_str(),
-        CodeSource::Structural => tenet_syntax::grammar::GRAMMAR_RULES
-            .iter()
-            .find(|r| r.code == e.code)
-            .map_or("error", |r| r.severity.as_str()),
-    };
-    Some(explanation(e, severity))
+        .find(|e| e.code.eq_ignore_ascii_case(rule) || e.name == rule)
+        .map(explanation)
 }
 
 /// The text `tenet explain` prints for one code: its header, its documentation and the Access
 /// Analyzer checks it covers (one rendering for the CLI and the language server).
-pub fn explanation(e: &crate::registry::CodeEntry, severity: &str) -> String {
-    let category = e.category().map_or("structural", |c| c.as_str());
-    let mut out = format!("{} {} ({category}, {severity})\n\n", e.code, e.name);
-    match e.source {
-        CodeSource::Lint(m) => out.push_str(&m.docs()),
-        CodeSource::Structural => out.push_str(&format!("{}\n", e.summary)),
-    }
-    if !e.aa_checks.is_empty() {
+pub fn explanation(c: &CodeInfo) -> String {
+    let mut out = format!("{} {} ({}, {})\n\n", c.code, c.name, c.category, c.severity.as_str());
+    out.push_str(&c.body());
+    if !c.aa_checks.is_empty() {
         out.push_str(&format!(
             "\nIAM Access Analyzer checks covered: {}\n",
-            e.aa_checks.join("; ")
+            c.aa_checks.join("; ")
         ));
     }
     out

@@ -1,17 +1,18 @@
 //! The registry: every lint rule in one sorted static list, lookup by code or name, the catalogue of
 //! IAM Access Analyzer check titles the rules map to, and the merged listing (lint rules plus the
-//! static "structural" entries of the parser and the grammars) that `tenet rules` prints.
+//! reader's and the commands' codes, each a [`CodeInfo`]) that `tenet rules` and `tenet explain` print.
 //!
 //! To register a rule, add `&RuleName` to its family's `RULES` (in `src/rules/<family>/mod.rs`); a new
 //! family adds its list to `FAMILIES`. The unit tests check that
 //! codes and names are unique and sorted and that every `aa_checks` entry is an exact title of
 //! [`AA_CHECKS`].
 
-use crate::rule::{Category, Rule, RuleMeta};
+use crate::rule::{Rule, RuleMeta};
 use crate::rules::*;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use tenet_diagnostics::Severity;
+use tenet_output::CodeInfo;
 
 /// The families' rule lists; a new family adds its `RULES` here.
 static FAMILIES: &[&[&dyn Rule]] = &[
@@ -66,84 +67,50 @@ pub enum AaSeverity {
     Suggestion,
 }
 
-/// A static code entry that is not a lint rule: `(code, rule name, description, AA checks covered)`.
-/// This is the shape of `tenet_syntax::STRUCTURAL_CODES` and the grammar's `GRAMMAR_CODES`.
-pub type StaticCode = (&'static str, &'static str, &'static str, &'static [&'static str]);
-
-/// Where a listed code comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodeSource {
-    /// A lint rule of this crate.
-    Lint(&'static RuleMeta),
-    /// A static entry reported by the parser or a grammar (always on, no configuration but `ignore`).
-    Structural,
+/// Every lint rule and every code of the reader (structural and grammar), sorted by code, followed
+/// by nothing else: the codes `tenet lint` can report on a policy file. See [`listing`] for more.
+pub fn lint_and_reader_codes() -> &'static [CodeInfo] {
+    static ALL: OnceLock<Vec<CodeInfo>> = OnceLock::new();
+    ALL.get_or_init(|| listing(Vec::new()))
 }
 
-/// One line of `tenet rules`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CodeEntry {
-    /// Stable code.
-    pub code: &'static str,
-    /// Kebab-case name.
-    pub name: &'static str,
-    /// One-line description.
-    pub summary: &'static str,
-    /// Access Analyzer checks covered.
-    pub aa_checks: &'static [&'static str],
-    /// Where the code comes from.
-    pub source: CodeSource,
-}
-
-impl CodeEntry {
-    /// The category of a lint rule; `None` for structural entries.
-    pub fn category(&self) -> Option<Category> {
-        match self.source {
-            CodeSource::Lint(m) => Some(m.category),
-            CodeSource::Structural => None,
-        }
-    }
-
-    /// The default severity of a lint rule; `None` for structural entries (they choose per finding).
-    pub fn severity(&self) -> Option<Severity> {
-        match self.source {
-            CodeSource::Lint(m) => Some(m.severity),
-            CodeSource::Structural => None,
-        }
-    }
-}
-
-/// Every code tenet can report: the lint rules merged with static entries (pass
-/// `tenet_syntax::STRUCTURAL_CODES` and the grammar's `GRAMMAR_CODES`), sorted by code. A static entry
-/// whose code is also a lint rule's is dropped (the rule wins).
-pub fn listing(static_entries: &[&[StaticCode]]) -> Vec<CodeEntry> {
-    let mut out: Vec<CodeEntry> = rules()
-        .map(|m| CodeEntry {
-            code: m.code,
-            name: m.name,
-            summary: m.summary(),
-            aa_checks: m.aa_checks,
-            source: CodeSource::Lint(m),
-        })
-        .collect();
-    for &(code, name, summary, aa_checks) in static_entries.iter().flat_map(|e| e.iter()) {
-        if out.iter().all(|e| e.code != code) {
-            out.push(CodeEntry {
-                code,
-                name,
-                summary,
-                aa_checks,
-                source: CodeSource::Structural,
-            });
+/// Every code tenet can report: the lint rules, the reader's codes and `extra` (the IaC reader's,
+/// the commands' `PRV`/`SIM` codes), sorted by code, one metadata type for all. An entry whose code
+/// is also a lint rule's is dropped (the rule wins).
+pub fn listing(extra: Vec<CodeInfo>) -> Vec<CodeInfo> {
+    let mut out: Vec<CodeInfo> = rules().map(RuleMeta::info).collect();
+    for info in reader_codes().into_iter().chain(extra) {
+        if out.iter().all(|e| e.code != info.code) {
+            out.push(info);
         }
     }
     out.sort_by(|a, b| a.code.cmp(b.code));
     out
 }
 
-/// The Access Analyzer checks covered by `entries` (exact titles of [`AA_CHECKS`]), for the coverage
+/// The reader's codes (`tenet_syntax::codes::all_codes`), with the severity the grammars report
+/// them with (the structural codes are errors) and whether they offer a fix.
+fn reader_codes() -> Vec<CodeInfo> {
+    tenet_syntax::codes::all_codes()
+        .iter()
+        .map(|&(code, name, summary, aa_checks)| {
+            let severity = tenet_syntax::grammar::GRAMMAR_RULES
+                .iter()
+                .find(|r| r.code == code)
+                .map_or(Severity::Error, |r| r.severity);
+            CodeInfo {
+                aa_checks,
+                fixable: tenet_syntax::codes::FIXABLE.contains(&code),
+                ..CodeInfo::structural(code, name, summary, severity)
+            }
+        })
+        .collect()
+}
+
+/// The Access Analyzer checks covered by `codes` (exact titles of [`AA_CHECKS`]), for the coverage
 /// number: `covered.len()` out of `AA_CHECKS.len()`.
-pub fn aa_coverage(entries: &[CodeEntry]) -> BTreeSet<&'static str> {
-    entries
+pub fn aa_coverage(codes: &[CodeInfo]) -> BTreeSet<&'static str> {
+    codes
         .iter()
         .flat_map(|e| e.aa_checks.iter().copied())
         .filter(|c| AA_CHECKS.iter().any(|(t, _)| t == c))
@@ -356,6 +323,44 @@ mod tests {
         }
     }
 
+    /// One rule per file, named after the rule: `rules/<family>/<rule_name>.rs` declares exactly the
+    /// rule whose kebab-case name is its stem, and every rule has its file.
+    #[test]
+    fn each_rule_has_a_file_of_its_name() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut named = BTreeSet::new();
+        for family in std::fs::read_dir(&dir).unwrap().flatten().filter(|f| f.path().is_dir()) {
+            for file in std::fs::read_dir(family.path()).unwrap().flatten() {
+                let text = std::fs::read_to_string(file.path()).unwrap();
+                let names: Vec<&str> = text
+                    .lines()
+                    .filter_map(|l| l.trim().strip_prefix("name: \""))
+                    .filter_map(|l| l.strip_suffix("\","))
+                    .collect();
+                let declared = text.matches("declare_rule! {").count();
+                let stem = file.path().file_stem().unwrap().to_string_lossy().replace('_', "-");
+                if declared == 0 {
+                    continue;
+                }
+                assert_eq!(
+                    (declared, names.as_slice()),
+                    (1, [stem.as_str()].as_slice()),
+                    "{} must declare exactly the rule it is named after",
+                    file.path().display()
+                );
+                named.insert(stem);
+            }
+        }
+        for m in rules() {
+            assert!(
+                named.contains(m.name),
+                "{} ({}) has no file of its name",
+                m.code,
+                m.name
+            );
+        }
+    }
+
     #[test]
     fn there_are_135_distinct_aa_checks() {
         let titles: BTreeSet<_> = AA_CHECKS.iter().map(|(t, _)| *t).collect();
@@ -363,18 +368,21 @@ mod tests {
     }
 
     #[test]
-    fn listing_merges_static_entries() {
-        static EXTRA: &[StaticCode] = &[(
-            "SYN001",
-            "json-syntax-error",
-            "the file is not valid JSON",
-            &["Json syntax error"],
-        )];
-        let listed = listing(&[EXTRA]);
-        assert_eq!(listed.len(), all_rules().len() + 1);
-        assert!(listed
-            .iter()
-            .any(|e| e.code == "SYN001" && e.source == CodeSource::Structural));
+    fn listing_merges_reader_and_extra_codes() {
+        let extra = CodeInfo::structural("PRV001", "property-violated", "a property is violated", Severity::Error);
+        let listed = listing(vec![extra.clone()]);
+        assert_eq!(listed.len(), lint_and_reader_codes().len() + 1);
+        assert!(listed.contains(&extra));
+        let syn = listed.iter().find(|e| e.code == "SYN001").unwrap();
+        assert!(!syn.is_lint_rule());
         assert!(aa_coverage(&listed).contains("Json syntax error"));
+        // A reader code keeps its grammar's severity; a rule wins over a same-code extra entry.
+        let case = listed.iter().find(|e| e.code == "SYN133").unwrap();
+        assert_eq!(case.severity, Severity::Warning);
+        assert!(case.fixable);
+        let shadow = CodeInfo::structural("IAM001", "x", "x", Severity::Error);
+        let listed = listing(vec![shadow]);
+        let rule = listed.iter().find(|e| e.code == "IAM001").unwrap();
+        assert_eq!(rule.name, "missing-version");
     }
 }

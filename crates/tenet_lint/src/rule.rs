@@ -87,6 +87,22 @@ impl RuleMeta {
         out
     }
 
+    /// The rule's metadata as every listing and output reads it (one type for every code).
+    pub fn info(&self) -> tenet_output::CodeInfo {
+        tenet_output::CodeInfo {
+            code: self.code,
+            name: self.name,
+            summary: self.summary(),
+            category: self.category.as_str(),
+            severity: self.severity,
+            enabled: self.category.enabled_by_default(),
+            fixable: self.fixable,
+            aa_checks: self.aa_checks,
+            parliament: self.parliament,
+            docs: Some(self.docs()),
+        }
+    }
+
     /// The first line under `## What it does`, for listings.
     pub fn summary(&self) -> &'static str {
         let mut lines = self

@@ -1,7 +1,9 @@
 //! The metadata of one code tenet can report, whatever reports it: a lint rule, the reader or a
 //! grammar (`SYN`), the IaC reader, `tenet prove` (`PRV`) or `tenet simulate` (`SIM`).
 //!
-//! Every writer that lists codes (`tenet rules`, the SARIF driver's rules) reads this one type.
+//! Every reader of code metadata (`tenet rules`, `tenet explain`, the language server's hover, the
+//! SARIF driver's rules, the coverage table) reads this one type; `tenet_lint::registry::listing`
+//! builds it for every code.
 
 use tenet_diagnostics::Severity;
 

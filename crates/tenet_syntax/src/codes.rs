@@ -157,6 +157,22 @@ pub const STRUCTURAL_CODES: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// The reader codes whose findings may carry a fix (a key or `Effect` in the wrong case, an
+/// operator's capitalisation, a CIDR block's host bits, and, as unsafe fixes, whitespace in an action
+/// and an ARN's service case). The fix harness (`tenet_lint`'s `tests/fix_harness`) checks this list
+/// against the fixes the reader offers.
+pub const FIXABLE: &[&str] = &[
+    UNKNOWN_ELEMENT.0,
+    INVALID_EFFECT.0,
+    INVALID_PRINCIPAL_KEY.0,
+    // The grammars' `invalid-arn-service-case`, `whitespace-in-action`, `condition-operator-case`
+    // and `cidr-host-bits-set`.
+    "SYN104",
+    "SYN113",
+    "SYN133",
+    "SYN142",
+];
+
 /// A code of the reader: `(code, rule, description, Access Analyzer checks covered)`.
 pub type StaticCode = (&'static str, &'static str, &'static str, &'static [&'static str]);
 

@@ -110,6 +110,16 @@ fn error(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(code.0, code.1, Severity::Error, span, message)
 }
 
+/// Whether exactly one of `members` has the key `name` in some case: renaming it to `name` then
+/// duplicates no key.
+fn only_one_in_any_case(members: &[Member], name: &str) -> bool {
+    members
+        .iter()
+        .filter(|m| m.key.value.eq_ignore_ascii_case(name))
+        .count()
+        == 1
+}
+
 impl Lowerer {
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
@@ -131,7 +141,7 @@ impl Lowerer {
             if known.contains(&m.key.value.as_str()) {
                 out.push(m);
             } else {
-                self.unknown_element(m, known, context);
+                self.unknown_element(m, members, known, context);
             }
         }
         out
@@ -160,7 +170,10 @@ impl Lowerer {
         kept
     }
 
-    fn unknown_element(&mut self, m: &Member, known: &[&str], context: &str) {
+    /// Reports the unknown key of `m`, one of `siblings`; the fix renames a key that differs from a
+    /// known one only in case, unless another sibling has that name in some case (the rename would
+    /// duplicate it).
+    fn unknown_element(&mut self, m: &Member, siblings: &[Member], known: &[&str], context: &str) {
         let name = &m.key.value;
         let mut d = error(
             codes::UNKNOWN_ELEMENT,
@@ -168,15 +181,16 @@ impl Lowerer {
             format!("unknown element `{name}` in {context}"),
         );
         if let Some(exact) = known.iter().find(|k| k.eq_ignore_ascii_case(name)) {
-            d = d
-                .with_help(format!("element names are case-sensitive: did you mean `{exact}`?"))
-                .with_fix(
+            d = d.with_help(format!("element names are case-sensitive: did you mean `{exact}`?"));
+            if only_one_in_any_case(siblings, exact) {
+                d = d.with_fix(
                     format!("rename `{name}` to `{exact}`"),
                     vec![Edit {
                         span: m.key.span,
                         replacement: format!("\"{exact}\""),
                     }],
                 );
+            }
         } else if let Some(s) = grammar::suggest::did_you_mean(name, known.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else {
@@ -443,7 +457,7 @@ impl Lowerer {
             JsonKind::Object(members) => {
                 let mut entries = Vec::new();
                 for pm in self.dedup(members, "a principal") {
-                    if let Some(e) = self.principal_entry(pm) {
+                    if let Some(e) = self.principal_entry(pm, members) {
                         entries.push(e);
                     }
                 }
@@ -465,7 +479,8 @@ impl Lowerer {
         Some(Spanned::new(p, m.value.span))
     }
 
-    fn principal_entry(&mut self, pm: &Member) -> Option<PrincipalEntry> {
+    /// One entry of a principal object, `pm` of its `siblings` (an invalid type is reported).
+    fn principal_entry(&mut self, pm: &Member, siblings: &[Member]) -> Option<PrincipalEntry> {
         let ty = match pm.key.value.as_str() {
             "AWS" => PrincipalType::Aws,
             "Service" => PrincipalType::Service,
@@ -478,15 +493,17 @@ impl Lowerer {
                     format!("invalid principal type `{other}`"),
                 );
                 if let Some(exact) = PRINCIPAL_KEYS.iter().find(|k| k.eq_ignore_ascii_case(other)) {
-                    d = d
-                        .with_help(format!("principal types are case-sensitive: did you mean `{exact}`?"))
-                        .with_fix(
+                    d = d.with_help(format!("principal types are case-sensitive: did you mean `{exact}`?"));
+                    // Renaming beside an existing `AWS` would duplicate the key.
+                    if only_one_in_any_case(siblings, exact) {
+                        d = d.with_fix(
                             format!("rename `{other}` to `{exact}`"),
                             vec![Edit {
                                 span: pm.key.span,
                                 replacement: format!("\"{exact}\""),
                             }],
                         );
+                    }
                 } else {
                     d = d.with_help("use `AWS`, `Service`, `Federated` or `CanonicalUser`");
                 }

@@ -9,12 +9,10 @@
 mod action_case;
 mod action_resource_mismatch;
 mod action_takes_no_resource;
-mod arn_field_not_allowed;
+mod arn_field_mismatch;
 mod arn_fields;
 mod condition_key_not_supported;
 mod condition_type_mismatch;
-#[cfg(test)]
-mod coverage;
 mod create_slr_on_any_role;
 mod deprecated_global_condition_key;
 mod invalid_condition_value;
@@ -31,7 +29,7 @@ mod unsupported_tag_condition_key;
 pub use action_case::ActionCase;
 pub use action_resource_mismatch::ActionResourceMismatch;
 pub use action_takes_no_resource::ActionTakesNoResource;
-pub use arn_field_not_allowed::ArnFieldMismatch;
+pub use arn_field_mismatch::ArnFieldMismatch;
 pub use condition_key_not_supported::ConditionKeyNotSupported;
 pub use condition_type_mismatch::ConditionTypeMismatch;
 pub use create_slr_on_any_role::CreateSlrOnAnyRole;

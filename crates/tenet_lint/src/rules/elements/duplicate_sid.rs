@@ -1,4 +1,5 @@
-//! `IAM002 duplicate-sid` and `IAM003 duplicate-sid-in-resource-policy`: two statements share a `Sid`.
+//! `IAM002 duplicate-sid`: two statements of an identity-side policy share a `Sid` (and the
+//! reporting that `IAM003` shares).
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::PolicyKind;
@@ -32,39 +33,12 @@ declare_rule! {
     }
 }
 
-declare_rule! {
-    /// ## What it does
-    /// Checks that no two statements of a resource or key policy share a `Sid`.
-    ///
-    /// ## Why is this bad?
-    /// Some services accept duplicate `Sid`s in resource policies, but others (SQS, SNS) use them as
-    /// sub-ids and require them unique; duplicates also make findings and reviews ambiguous.
-    ///
-    /// ## Example
-    /// Two statements of a bucket policy both named `"Sid": "AllowRead"`.
-    ///
-    /// ## Use instead
-    /// Give every statement its own `Sid`.
-    ///
-    /// ## References
-    /// - [IAM JSON policy elements: Sid](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html)
-    pub struct DuplicateSidInResourcePolicy {
-        code: "IAM003",
-        name: "duplicate-sid-in-resource-policy",
-        category: Suspicious,
-        severity: Warning,
-        aa_checks: ["Unique Sids recommended"],
-        parliament: ["DUPLICATE_SID"],
-        fixable: false,
-    }
-}
-
-fn requires_unique(kind: PolicyKind) -> bool {
+pub(super) fn requires_unique(kind: PolicyKind) -> bool {
     !matches!(kind, PolicyKind::Resource | PolicyKind::Key | PolicyKind::VpcEndpoint)
 }
 
 /// Reports every `Sid` equal to an earlier one, with a label on the first.
-fn report_duplicates(ctx: &mut LintContext<'_>) {
+pub(super) fn report_duplicates(ctx: &mut LintContext<'_>) {
     let statements = ctx.statements();
     // The first statement of each Sid, so that a policy of many statements costs one pass.
     let mut firsts = std::collections::HashMap::new();
@@ -89,14 +63,6 @@ fn report_duplicates(ctx: &mut LintContext<'_>) {
 impl Rule for DuplicateSid {
     fn check_policy(&self, ctx: &mut LintContext<'_>) {
         if requires_unique(ctx.kind()) {
-            report_duplicates(ctx);
-        }
-    }
-}
-
-impl Rule for DuplicateSidInResourcePolicy {
-    fn check_policy(&self, ctx: &mut LintContext<'_>) {
-        if !requires_unique(ctx.kind()) {
             report_duplicates(ctx);
         }
     }

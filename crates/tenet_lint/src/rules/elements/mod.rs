@@ -2,20 +2,26 @@
 //! service names and the policy's size.
 
 mod duplicate_sid;
-mod empty_element_array;
+mod duplicate_sid_in_resource_policy;
+mod empty_action_array;
+mod empty_resource_array;
 mod empty_sid;
 mod missing_version;
 mod old_policy_version;
-mod policy_size;
+mod organizations_policy_size_exceeds_quota;
+mod policy_size_exceeds_quota;
 mod unsupported_sid;
 mod wildcard_in_service_name;
 
-pub use duplicate_sid::{DuplicateSid, DuplicateSidInResourcePolicy};
-pub use empty_element_array::{EmptyActionArray, EmptyResourceArray};
+pub use duplicate_sid::DuplicateSid;
+pub use duplicate_sid_in_resource_policy::DuplicateSidInResourcePolicy;
+pub use empty_action_array::EmptyActionArray;
+pub use empty_resource_array::EmptyResourceArray;
 pub use empty_sid::EmptySid;
 pub use missing_version::MissingVersion;
 pub use old_policy_version::OldPolicyVersion;
-pub use policy_size::{OrganizationsPolicySizeExceedsQuota, PolicySizeExceedsQuota};
+pub use organizations_policy_size_exceeds_quota::OrganizationsPolicySizeExceedsQuota;
+pub use policy_size_exceeds_quota::PolicySizeExceedsQuota;
 pub use unsupported_sid::UnsupportedSid;
 pub use wildcard_in_service_name::WildcardInServiceName;
 

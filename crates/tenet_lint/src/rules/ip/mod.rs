@@ -1,8 +1,10 @@
 //! Rules about IP address conditions on `aws:SourceIp`, and the small CIDR reader they share.
 
 mod private_ip_address;
+mod private_ip_address_subset;
 
-pub use private_ip_address::{PrivateIpAddress, PrivateIpAddressSubset};
+pub use private_ip_address::PrivateIpAddress;
+pub use private_ip_address_subset::PrivateIpAddressSubset;
 
 use crate::Rule;
 use tenet_ast::{Condition, ConditionOperator};

@@ -7,7 +7,9 @@ mod federated_principal_not_supported;
 mod invalid_principal_format;
 mod invalid_service_principal_format;
 mod principal_unique_id;
-mod service_principal_conditions;
+mod service_principal_weak_condition;
+mod service_principal_without_source_condition;
+mod unsupported_condition_key_for_service_principal;
 mod unsupported_wildcard_in_principal;
 
 pub use allow_with_not_principal::AllowWithNotPrincipal;
@@ -16,9 +18,9 @@ pub use federated_principal_not_supported::FederatedPrincipalNotSupported;
 pub use invalid_principal_format::InvalidPrincipalFormat;
 pub use invalid_service_principal_format::InvalidServicePrincipalFormat;
 pub use principal_unique_id::PrincipalUniqueId;
-pub use service_principal_conditions::{
-    ServicePrincipalWeakCondition, ServicePrincipalWithoutSourceCondition, UnsupportedConditionKeyForServicePrincipal,
-};
+pub use service_principal_weak_condition::ServicePrincipalWeakCondition;
+pub use service_principal_without_source_condition::ServicePrincipalWithoutSourceCondition;
+pub use unsupported_condition_key_for_service_principal::UnsupportedConditionKeyForServicePrincipal;
 pub use unsupported_wildcard_in_principal::UnsupportedWildcardInPrincipal;
 
 use crate::Rule;

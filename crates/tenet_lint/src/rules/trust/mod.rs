@@ -2,20 +2,24 @@
 //! Actions), IAM Roles Anywhere, and actions that do not fit the principal.
 
 mod audience_claim_with_qualifier;
-mod github_oidc;
+mod github_oidc_broad_subject;
+mod github_oidc_without_subject_condition;
 mod invalid_federated_principal;
 mod mismatched_action_for_principal;
+mod missing_roles_anywhere_actions;
 mod oidc_principal_without_condition;
-mod roles_anywhere_actions;
-mod trust_policy_elements;
+mod trust_policy_not_principal;
+mod trust_policy_wildcard_principal;
 
 pub use audience_claim_with_qualifier::AudienceClaimWithQualifier;
-pub use github_oidc::{GithubOidcBroadSubject, GithubOidcWithoutSubjectCondition};
+pub use github_oidc_broad_subject::GithubOidcBroadSubject;
+pub use github_oidc_without_subject_condition::GithubOidcWithoutSubjectCondition;
 pub use invalid_federated_principal::InvalidFederatedPrincipal;
 pub use mismatched_action_for_principal::MismatchedActionForPrincipal;
+pub use missing_roles_anywhere_actions::MissingRolesAnywhereActions;
 pub use oidc_principal_without_condition::OidcPrincipalWithoutCondition;
-pub use roles_anywhere_actions::MissingRolesAnywhereActions;
-pub use trust_policy_elements::{TrustPolicyNotPrincipal, TrustPolicyWildcardPrincipal};
+pub use trust_policy_not_principal::TrustPolicyNotPrincipal;
+pub use trust_policy_wildcard_principal::TrustPolicyWildcardPrincipal;
 
 use crate::Rule;
 use tenet_ast::{PrincipalType, Principals, Spanned};

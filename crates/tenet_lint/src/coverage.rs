@@ -1,11 +1,12 @@
-//! Generates `docs/coverage.md`, the map from IAM Access Analyzer's 135 checks and Parliament's 30
-//! issue codes to tenet's codes, from the registry; the test fails (and rewrites the file) when the
-//! committed table is out of date, so the coverage number can always be recounted.
+//! The coverage table `docs/coverage.md`: the map from IAM Access Analyzer's 135 checks and
+//! Parliament's 30 issue codes to tenet's codes, rendered from the registry. `tenet rules --format
+//! coverage` prints it (write it with `cargo run -- rules --format coverage > docs/coverage.md`); a
+//! test fails when the committed table is out of date, so the coverage number can always be recounted.
 
-use crate::registry::{aa_coverage, listing, AaSeverity, CodeEntry, AA_CHECKS};
+use crate::registry::{aa_coverage, lint_and_reader_codes, AaSeverity, AA_CHECKS};
 use std::collections::BTreeSet;
 use std::fmt::Write;
-use std::path::Path;
+use tenet_output::CodeInfo;
 
 /// Parliament 1.6.4's issue codes: `config.yaml` plus the community auditors.
 const PARLIAMENT: &[&str] = &[
@@ -70,7 +71,7 @@ fn severity_name(s: AaSeverity) -> &'static str {
     }
 }
 
-fn codes_for(entries: &[CodeEntry], check: &str) -> Vec<&'static str> {
+fn codes_for(entries: &[CodeInfo], check: &str) -> Vec<&'static str> {
     entries
         .iter()
         .filter(|e| e.aa_checks.contains(&check))
@@ -78,19 +79,20 @@ fn codes_for(entries: &[CodeEntry], check: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn parliament_codes(entries: &[CodeEntry], issue: &str) -> Vec<&'static str> {
+fn parliament_codes(entries: &[CodeInfo], issue: &str) -> Vec<&'static str> {
     entries
         .iter()
-        .filter(|e| match e.source {
-            crate::registry::CodeSource::Lint(m) => m.parliament.contains(&issue),
-            crate::registry::CodeSource::Structural => false,
-        })
+        .filter(|e| e.parliament.contains(&issue))
         .map(|e| e.code)
         .collect()
 }
 
-/// The whole `docs/coverage.md`.
-fn render(entries: &[CodeEntry]) -> String {
+/// The whole `docs/coverage.md`, over the lint rules and the reader's codes.
+pub fn render() -> String {
+    render_codes(lint_and_reader_codes())
+}
+
+fn render_codes(entries: &[CodeInfo]) -> String {
     let covered = aa_coverage(entries);
     let parl_covered: BTreeSet<&str> = PARLIAMENT
         .iter()
@@ -104,7 +106,7 @@ fn render(entries: &[CodeEntry]) -> String {
     let _ = writeln!(out, "# Coverage: Access Analyzer checks and Parliament issues\n");
     let _ = writeln!(
         out,
-        "Generated from the rule registry by `cargo test -p tenet_lint coverage` (it rewrites this file when it is out of date); do not edit by hand.\n"
+        "Generated from the rule registry by `tenet rules --format coverage` (`cargo run -- rules --format coverage > docs/coverage.md`); do not edit by hand.\n"
     );
     let _ = writeln!(
         out,
@@ -169,46 +171,49 @@ fn render(entries: &[CodeEntry]) -> String {
     out
 }
 
-#[test]
-fn coverage_table_is_up_to_date() {
-    let entries = listing(&[tenet_syntax::codes::all_codes()]);
-    let expected = render(&entries);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/coverage.md");
-    let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    if actual != expected {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &expected).unwrap();
-        panic!("docs/coverage.md was out of date and has been regenerated: review and commit it");
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
 
-/// Every Access Analyzer title a code names is verbatim a title of `ACCESS_ANALYZER_CHECKS.md` (in
-/// `shared/` beside the checkout, when it is there).
-#[test]
-fn aa_titles_appear_verbatim_in_the_shared_list() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        root.join("../shared/ACCESS_ANALYZER_CHECKS.md"),
-        root.join("shared/ACCESS_ANALYZER_CHECKS.md"),
-    ];
-    let Some(text) = candidates.iter().find_map(|p| std::fs::read_to_string(p).ok()) else {
-        eprintln!("skipped: ACCESS_ANALYZER_CHECKS.md not found beside the checkout");
-        return;
-    };
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    for e in listing(&[tenet_syntax::codes::all_codes()]) {
-        for title in e.aa_checks {
+    #[test]
+    fn coverage_table_is_up_to_date() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/coverage.md");
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == render(),
+            "docs/coverage.md is out of date: run `cargo run -- rules --format coverage > docs/coverage.md` and commit it"
+        );
+    }
+
+    /// Every Access Analyzer title a code names is verbatim a title of `ACCESS_ANALYZER_CHECKS.md` (in
+    /// `shared/` beside the checkout, when it is there).
+    #[test]
+    fn aa_titles_appear_verbatim_in_the_shared_list() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let candidates = [
+            root.join("../shared/ACCESS_ANALYZER_CHECKS.md"),
+            root.join("shared/ACCESS_ANALYZER_CHECKS.md"),
+        ];
+        let Some(text) = candidates.iter().find_map(|p| std::fs::read_to_string(p).ok()) else {
+            eprintln!("skipped: ACCESS_ANALYZER_CHECKS.md not found beside the checkout");
+            return;
+        };
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for e in lint_and_reader_codes() {
+            for title in e.aa_checks {
+                assert!(
+                    flat.contains(title),
+                    "{}: `{title}` is not in ACCESS_ANALYZER_CHECKS.md",
+                    e.code
+                );
+            }
+        }
+        for (title, _) in AA_CHECKS {
             assert!(
                 flat.contains(title),
-                "{}: `{title}` is not in ACCESS_ANALYZER_CHECKS.md",
-                e.code
+                "AA_CHECKS: `{title}` is not in ACCESS_ANALYZER_CHECKS.md"
             );
         }
-    }
-    for (title, _) in AA_CHECKS {
-        assert!(
-            flat.contains(title),
-            "AA_CHECKS: `{title}` is not in ACCESS_ANALYZER_CHECKS.md"
-        );
     }
 }

@@ -1,4 +1,5 @@
-//! `IAM006 empty-action-array` and `IAM007 empty-resource-array`: `"Action": []`, `"Resource": []`.
+//! `IAM006 empty-action-array`: an `Action` or `NotAction` that is an empty array (and the
+//! reporting that `IAM007` shares).
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{ElementList, Spanned, Statement};
@@ -34,36 +35,7 @@ declare_rule! {
     }
 }
 
-declare_rule! {
-    /// ## What it does
-    /// Checks for `Resource` or `NotResource` written as an empty array.
-    ///
-    /// ## Why is this bad?
-    /// A statement with no resource matches no request: it grants or denies nothing. An empty
-    /// `NotResource` excludes nothing, so the statement matches every resource.
-    ///
-    /// ## Example
-    /// ```json
-    /// {"Effect": "Deny", "Action": "s3:*", "Resource": []}
-    /// ```
-    ///
-    /// ## Use instead
-    /// List the resource ARNs, or remove the statement.
-    ///
-    /// ## References
-    /// - [IAM JSON policy elements: Resource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
-    pub struct EmptyResourceArray {
-        code: "IAM007",
-        name: "empty-resource-array",
-        category: Suspicious,
-        severity: Info,
-        aa_checks: ["Empty array resource"],
-        parliament: [],
-        fixable: false,
-    }
-}
-
-fn report_empty(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, names: [&str; 3]) {
+pub(super) fn report_empty(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, names: [&str; 3]) {
     let Some(list) = list.filter(|l| l.items.is_empty()) else {
         return;
     };
@@ -92,11 +64,5 @@ fn report_empty(ctx: &mut LintContext<'_>, list: Option<&Spanned<ElementList>>, 
 impl Rule for EmptyActionArray {
     fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
         report_empty(ctx, stmt.action.as_ref(), ["Action", "NotAction", "action"]);
-    }
-}
-
-impl Rule for EmptyResourceArray {
-    fn check_statement(&self, ctx: &mut LintContext<'_>, stmt: &Spanned<Statement>) {
-        report_empty(ctx, stmt.resource.as_ref(), ["Resource", "NotResource", "resource"]);
     }
 }

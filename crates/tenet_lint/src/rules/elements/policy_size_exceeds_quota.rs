@@ -1,5 +1,5 @@
-//! `IAM008 policy-size-exceeds-quota` and `IAM009 organizations-policy-size-exceeds-quota`: the
-//! policy is longer than AWS accepts for its kind.
+//! `IAM008 policy-size-exceeds-quota`: a policy longer than IAM's quota for its kind (and the size
+//! counting that `IAM009` shares).
 
 use crate::{declare_rule, LintContext, Rule};
 use tenet_ast::{Policy, PolicyKind};
@@ -38,34 +38,7 @@ declare_rule! {
     }
 }
 
-declare_rule! {
-    /// ## What it does
-    /// Checks the size of SCPs and RCPs against the AWS Organizations quota of 5,120 characters.
-    /// Organizations counts every character, whitespace included.
-    ///
-    /// ## Why is this bad?
-    /// AWS Organizations rejects the policy.
-    ///
-    /// ## Example
-    /// A pretty-printed SCP of 5,500 characters.
-    ///
-    /// ## Use instead
-    /// Remove whitespace outside strings (the help says whether that is enough), or split the policy.
-    ///
-    /// ## References
-    /// - [Quotas for AWS Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html)
-    pub struct OrganizationsPolicySizeExceedsQuota {
-        code: "IAM009",
-        name: "organizations-policy-size-exceeds-quota",
-        category: Correctness,
-        severity: Error,
-        aa_checks: ["Policy size exceeds SCP quota"],
-        parliament: [],
-        fixable: false,
-    }
-}
-
-fn quota(kind: PolicyKind) -> usize {
+pub(super) fn quota(kind: PolicyKind) -> usize {
     match kind {
         PolicyKind::Identity | PolicyKind::Boundary => 6_144,
         PolicyKind::Trust => 2_048,
@@ -76,7 +49,7 @@ fn quota(kind: PolicyKind) -> usize {
 }
 
 /// The document's text, when the source is known and the document is the whole bare policy.
-fn document_text<'a>(ctx: &LintContext<'a>) -> Option<&'a str> {
+pub(super) fn document_text<'a>(ctx: &LintContext<'a>) -> Option<&'a str> {
     if ctx.doc().name.is_some() {
         return None;
     }
@@ -84,7 +57,7 @@ fn document_text<'a>(ctx: &LintContext<'a>) -> Option<&'a str> {
 }
 
 /// Characters outside whitespace that is outside strings.
-fn minified_len(text: &str) -> usize {
+pub(super) fn minified_len(text: &str) -> usize {
     // Every character counts but whitespace outside strings, so count that: byte by byte outside
     // strings, and skip each string to its closing quote.
     let bytes = text.as_bytes();
@@ -109,7 +82,7 @@ fn minified_len(text: &str) -> usize {
 /// The index just past the closing quote of the string literal whose text starts at `start`
 /// (the end of `bytes` if it is not closed). Quotes and backslashes are ASCII, so they are never
 /// part of a multi-byte character, and skipping the byte after a backslash is enough.
-fn string_end(bytes: &[u8], start: usize) -> usize {
+pub(super) fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
     while let Some((k, &b)) = bytes
         .get(i..)
@@ -155,37 +128,8 @@ impl Rule for PolicySizeExceedsQuota {
     }
 }
 
-impl Rule for OrganizationsPolicySizeExceedsQuota {
-    fn check_policy(&self, ctx: &mut LintContext<'_>) {
-        let kind = ctx.kind();
-        if !matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
-            return;
-        }
-        let (size, minified) = match document_text(ctx) {
-            Some(text) => (text.chars().count(), minified_len(text)),
-            None => (estimated_len(ctx.policy()), estimated_len(ctx.policy())),
-        };
-        if size <= quota(kind) {
-            return;
-        }
-        let span = ctx.doc().span;
-        let help = if minified <= quota(kind) {
-            format!("remove whitespace outside strings: minified, the policy has {minified} characters")
-        } else {
-            "split the policy into several policies attached to the same target".to_owned()
-        };
-        let name = if kind == PolicyKind::Scp { "SCP" } else { "RCP" };
-        let message = format!("the {name} has {size} characters, over the quota of {}", quota(kind));
-        ctx.report_with_help(
-            tenet_diagnostics::Span::new(span.start as usize, span.start as usize + 1),
-            message,
-            help,
-        );
-    }
-}
-
 /// The length of the policy serialized as minified JSON, for documents whose text is not at hand.
-fn estimated_len(policy: &Policy) -> usize {
+pub(super) fn estimated_len(policy: &Policy) -> usize {
     let s = |text: &str| text.chars().count() + 2 + text.chars().filter(|c| matches!(c, '"' | '\\')).count();
     let list = |items: &[String]| match items {
         [one] => s(one),
