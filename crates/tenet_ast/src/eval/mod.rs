@@ -33,6 +33,7 @@
 
 mod arn_wildcards;
 mod condition;
+mod derived;
 mod matching;
 mod principal;
 mod principal_match;
@@ -53,6 +54,7 @@ pub use arn_wildcards::{
     ArnReading,
 };
 pub use condition::{base64_decode, parse_decimal, Decimal};
+pub use derived::{derived_keys, Derived, DerivedFrom, DerivedKey, PRINCIPAL_KEYS};
 pub use matching::{scan as scan_variables, wildcard_match, Piece as VariablePiece, PrincipalMatch};
 pub use principal::{AwsPrincipalKind, RequestPrincipal};
 pub use principal_match::{
@@ -133,64 +135,24 @@ impl Request {
     }
 
     fn derive_keys(&mut self, replace: bool) {
-        let mut derived: Vec<(&str, String)> = Vec::new();
-        match &self.principal {
-            RequestPrincipal::Aws { arn, account, kind } => {
-                let principal_arn = match kind {
-                    AwsPrincipalKind::AssumedRole { role_name, .. } => {
-                        let partition = arn.split(':').nth(1).unwrap_or("aws");
-                        format!("arn:{partition}:iam::{account}:role/{role_name}")
-                    }
-                    _ => arn.clone(),
-                };
-                derived.push(("aws:PrincipalArn", principal_arn));
-                derived.push(("aws:PrincipalAccount", account.clone()));
-                let ty = match kind {
-                    AwsPrincipalKind::Root => "Account",
-                    AwsPrincipalKind::User { .. } => "User",
-                    AwsPrincipalKind::Role { .. } | AwsPrincipalKind::AssumedRole { .. } => "AssumedRole",
-                    AwsPrincipalKind::FederatedUser { .. } => "FederatedUser",
-                    AwsPrincipalKind::Other => "User",
-                };
-                derived.push(("aws:PrincipalType", ty.to_owned()));
-                if let AwsPrincipalKind::User { name } = kind {
-                    derived.push(("aws:username", name.clone()));
+        let kms = is_kms_action(&self.action);
+        for row in derived_keys(&self.principal) {
+            let set = matches!(row.value, Derived::Value(_)) && (kms || !row.kms_only);
+            match row.value {
+                Derived::Value(v) if set && (replace || self.context.get(row.key).is_none()) => {
+                    self.context.insert(row.key, ContextValue::Single(v));
                 }
-                derived.push(("aws:PrincipalIsAWSService", "false".to_owned()));
-                if is_kms_action(&self.action) {
-                    derived.push(("kms:CallerAccount", account.clone()));
+                // Keys AWS never sets for this kind of principal (or action).
+                _ if !set && replace => {
+                    self.context.remove(row.key);
                 }
-            }
-            RequestPrincipal::Service(name) => {
-                derived.push(("aws:PrincipalServiceName", name.clone()));
-                derived.push(("aws:PrincipalIsAWSService", "true".to_owned()));
-            }
-            RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => {}
-        }
-        if let Some(account) = self.resource_account() {
-            derived.push(("aws:ResourceAccount", account.to_owned()));
-        }
-        if replace {
-            // Keys AWS never sets for this kind of principal.
-            let absent: &[&str] = match &self.principal {
-                RequestPrincipal::Aws { kind, .. } => match kind {
-                    AwsPrincipalKind::User { .. } => &["aws:PrincipalServiceName"],
-                    _ => &["aws:PrincipalServiceName", "aws:username"],
-                },
-                RequestPrincipal::Service(_) => &["aws:PrincipalArn", "aws:PrincipalAccount", "aws:username"],
-                RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => &[],
-            };
-            for key in absent {
-                self.context.remove(key);
-            }
-            let kms = is_kms_action(&self.action);
-            if !kms || !matches!(self.principal, RequestPrincipal::Aws { .. }) {
-                self.context.remove("kms:CallerAccount");
+                _ => {}
             }
         }
-        for (key, value) in derived {
-            if replace || self.context.get(key).is_none() {
-                self.context.insert(key, ContextValue::Single(value));
+        if let Some(account) = self.resource_account().map(str::to_owned) {
+            if replace || self.context.get("aws:ResourceAccount").is_none() {
+                self.context
+                    .insert("aws:ResourceAccount", ContextValue::Single(account));
             }
         }
     }

@@ -96,6 +96,13 @@ pub const RULES: &[Rule] = &[
         checked_by: "eval::ALWAYS_PRESENT_KEYS, prove::encode::keys (derived_keys), counterexample::polish keeps them",
     },
     Rule {
+        area: "conditions",
+        rule: "Keys derived from the principal: an IAM principal has aws:PrincipalArn (a role session: its role's ARN, any path), aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalIsAWSService false, aws:username for IAM users only, kms:CallerAccount on KMS actions, and no aws:PrincipalServiceName; a service principal has aws:PrincipalServiceName and aws:PrincipalIsAWSService true, and no ARN, account, username or kms:CallerAccount. For anonymous callers and identity providers nothing is derived; a principal the prover stands in for many gets only what they share.",
+        source: "IAM User Guide, AWS global condition context keys; KMS Developer Guide, kms:CallerAccount",
+        treatment: Exact,
+        checked_by: "eval::derived_keys (one table): Request::populate_derived_keys, simulate's SIM005 check, prove::encode::keys; differential test",
+    },
+    Rule {
         area: "decision",
         rule: "sts:GetCallerIdentity needs no permission and an explicit Deny does not stop it.",
         source: "STS API Reference, GetCallerIdentity",

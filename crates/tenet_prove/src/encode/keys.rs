@@ -2,6 +2,7 @@
 //! `kms:CallerAccount`, `aws:ResourceAccount`, …), tied to the symbolic request.
 
 use super::*;
+use tenet_ast::eval::{derived_keys, Derived, DerivedFrom};
 
 impl Encoder {
     /// The condition keys AWS derives from the principal, tied to each candidate. Each constraint
@@ -20,104 +21,46 @@ impl Encoder {
         for (ci, c) in self.candidates.iter().enumerate() {
             let mut ties = Vec::new();
             let fresh_name = c.stands_for_many();
-            match &c.principal {
-                RequestPrincipal::Aws { arn, account, kind } => {
-                    let partition = arn.split(':').nth(1).unwrap_or("aws");
-                    let fresh_account = c.in_fresh_account();
-                    for key in ["aws:PrincipalAccount", "kms:CallerAccount"] {
+            let fresh_account = c.in_fresh_account();
+            for row in derived_keys(&c.principal) {
+                let value = match &row.value {
+                    // NOTE: the encoding leaves `kms:CallerAccount` free for callers that are not
+                    // IAM principals (the evaluator removes it): that only adds requests.
+                    Derived::Absent if row.key == "kms:CallerAccount" => continue,
+                    Derived::Absent => {
+                        if self.keys.contains_key(&row.key.to_lowercase()) {
+                            ties.push(not(self.present(row.key, false)));
+                        }
+                        continue;
+                    }
+                    Derived::Value(v) => v,
+                };
+                match row.from {
+                    DerivedFrom::Kind => self.tie_present(&mut ties, row.key, true, value),
+                    DerivedFrom::Account => {
                         if fresh_account && !account_exact {
-                            let others: Vec<Formula> =
-                                named.iter().filter_map(|a| self.tie_value(key, a)).map(not).collect();
-                            ties.push(implies(self.present(key, false), and(others)));
-                        } else if let Some(v) = self.tie_value(key, account) {
-                            ties.push(implies(self.present(key, false), v));
+                            let others: Vec<Formula> = named
+                                .iter()
+                                .filter_map(|a| self.tie_value(row.key, a))
+                                .map(not)
+                                .collect();
+                            ties.push(implies(self.present(row.key, false), and(others)));
+                        } else if let Some(v) = self.tie_value(row.key, value) {
+                            ties.push(implies(self.present(row.key, false), v));
+                        }
+                        if !row.kms_only {
+                            self.tie_present(&mut ties, row.key, account_exact || !fresh_account, value);
+                        } else if self.keys.contains_key(&row.key.to_lowercase()) {
+                            ties.push(implies(self.action_pattern_ro("kms:*"), self.present(row.key, false)));
                         }
                     }
-                    if self.keys.contains_key("kms:calleraccount") {
-                        ties.push(implies(
-                            self.action_pattern_ro("kms:*"),
-                            self.present("kms:CallerAccount", false),
-                        ));
-                    }
-                    self.tie_present(
-                        &mut ties,
-                        "aws:PrincipalAccount",
-                        account_exact || !fresh_account,
-                        account,
-                    );
-                    let ty = match kind {
-                        AwsPrincipalKind::Root => "Account",
-                        AwsPrincipalKind::User { .. } | AwsPrincipalKind::Other => "User",
-                        AwsPrincipalKind::Role { .. } | AwsPrincipalKind::AssumedRole { .. } => "AssumedRole",
-                        AwsPrincipalKind::FederatedUser { .. } => "FederatedUser",
-                    };
-                    if !matches!(kind, AwsPrincipalKind::Other) {
-                        self.tie_present(&mut ties, "aws:PrincipalType", true, ty);
-                    }
-                    self.tie_present(&mut ties, "aws:PrincipalIsAWSService", true, "false");
-                    if self.keys.contains_key("aws:principalservicename") {
-                        ties.push(not(self.present("aws:PrincipalServiceName", false)));
-                    }
-                    match kind {
-                        AwsPrincipalKind::User { name } => {
-                            self.tie_present(&mut ties, "aws:username", !fresh_name, name);
-                        }
-                        _ if self.keys.contains_key("aws:username") => {
-                            ties.push(not(self.present("aws:username", false)));
-                        }
-                        _ => {}
-                    }
-                    if let Some(k) = self
-                        .keys
-                        .get("aws:principalarn")
-                        .filter(|k| k.ty == KeyType::Str && !k.mixed)
-                    {
-                        let exact = !fresh_name && !fresh_account;
-                        let value = match kind {
-                            AwsPrincipalKind::AssumedRole { role_name, .. } => {
-                                // The role's path is not in the session ARN.
-                                let prefix = format!("arn:{partition}:iam::{account}:role/");
-                                Some(self.slots_all("aws:principalarn", k, |t| {
-                                    if fresh_name {
-                                        str_prefix(&prefix, t)
-                                    } else {
-                                        and([
-                                            str_prefix(&prefix, t.clone()),
-                                            or([
-                                                eq(t.clone(), Term::str(format!("{prefix}{role_name}"))),
-                                                str_suffix(&format!("/{role_name}"), t),
-                                            ]),
-                                        ])
-                                    }
-                                }))
-                            }
-                            _ if exact => self.tie_value("aws:PrincipalArn", arn),
-                            AwsPrincipalKind::User { .. } if !fresh_account => {
-                                let prefix = format!("arn:{partition}:iam::{account}:user/");
-                                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
-                            }
-                            AwsPrincipalKind::Role { .. } if !fresh_account => {
-                                let prefix = format!("arn:{partition}:iam::{account}:role/");
-                                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
-                            }
-                            _ => None,
-                        };
-                        ties.push(self.present("aws:PrincipalArn", false));
-                        if let Some(v) = value {
-                            ties.push(v);
+                    DerivedFrom::Name if row.key == "aws:PrincipalArn" => {
+                        if let Some(tie) = self.principal_arn_tie(&c.principal, fresh_name, fresh_account) {
+                            ties.extend(tie);
                         }
                     }
+                    DerivedFrom::Name => self.tie_present(&mut ties, row.key, !fresh_name, value),
                 }
-                RequestPrincipal::Service(name) => {
-                    self.tie_present(&mut ties, "aws:PrincipalServiceName", !fresh_name, name);
-                    self.tie_present(&mut ties, "aws:PrincipalIsAWSService", true, "true");
-                    for key in ["aws:principalarn", "aws:principalaccount", "aws:username"] {
-                        if self.keys.contains_key(key) {
-                            ties.push(not(self.present(key, false)));
-                        }
-                    }
-                }
-                RequestPrincipal::Anonymous | RequestPrincipal::Federated(_) => {}
             }
             if !ties.is_empty() {
                 fs.push(implies(self.is_candidate(ci), and(ties)));
@@ -135,6 +78,52 @@ impl Encoder {
             }
         }
         and(fs)
+    }
+
+    /// `aws:PrincipalArn` of an AWS principal: present, and its value (for a role session, its
+    /// role's ARN with any path; for a candidate that stands for many, the prefix they share).
+    fn principal_arn_tie(&self, who: &RequestPrincipal, fresh_name: bool, fresh_account: bool) -> Option<Vec<Formula>> {
+        let RequestPrincipal::Aws { arn, account, kind } = who else {
+            return None;
+        };
+        let k = self
+            .keys
+            .get("aws:principalarn")
+            .filter(|k| k.ty == KeyType::Str && !k.mixed)?;
+        let partition = arn.split(':').nth(1).unwrap_or("aws");
+        let exact = !fresh_name && !fresh_account;
+        let value = match kind {
+            AwsPrincipalKind::AssumedRole { role_name, .. } => {
+                // The role's path is not in the session ARN.
+                let prefix = format!("arn:{partition}:iam::{account}:role/");
+                Some(self.slots_all("aws:principalarn", k, |t| {
+                    if fresh_name {
+                        str_prefix(&prefix, t)
+                    } else {
+                        and([
+                            str_prefix(&prefix, t.clone()),
+                            or([
+                                eq(t.clone(), Term::str(format!("{prefix}{role_name}"))),
+                                str_suffix(&format!("/{role_name}"), t),
+                            ]),
+                        ])
+                    }
+                }))
+            }
+            _ if exact => self.tie_value("aws:PrincipalArn", arn),
+            AwsPrincipalKind::User { .. } if !fresh_account => {
+                let prefix = format!("arn:{partition}:iam::{account}:user/");
+                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
+            }
+            AwsPrincipalKind::Role { .. } if !fresh_account => {
+                let prefix = format!("arn:{partition}:iam::{account}:role/");
+                Some(self.slots_all("aws:principalarn", k, |t| str_prefix(&prefix, t)))
+            }
+            _ => None,
+        };
+        let mut ties = vec![self.present("aws:PrincipalArn", false)];
+        ties.extend(value);
+        Some(ties)
     }
 
     /// Ties a key to be present with `value` (when `exact`), or only present.

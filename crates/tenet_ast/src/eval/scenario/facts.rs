@@ -10,7 +10,8 @@
 
 use super::ScenarioRequest;
 use crate::eval::{
-    arn_account, is_account_id, is_kms_action, AwsPrincipalKind, Context, ContextValue, Request, RequestPrincipal,
+    arn_account, derived_keys, is_account_id, is_kms_action, AwsPrincipalKind, Context, ContextValue, Derived, Request,
+    RequestPrincipal, PRINCIPAL_KEYS,
 };
 
 /// Where a problem of the request is.
@@ -258,18 +259,19 @@ fn same_fact(lower_key: &str, given: &str, derived: &str, principal: &RequestPri
 }
 
 /// Keys AWS derives for some callers but never sets for this one (called for keys the principal
-/// did not derive). `aws:PrincipalType` and `aws:PrincipalIsAWSService` are left as given for callers
-/// tenet derives nothing for, whose values the guides do not list.
+/// did not derive): the table says so, or, for callers it has no row for (anonymous callers,
+/// identity providers), a key read from a principal's name or account. `aws:PrincipalType` and
+/// `aws:PrincipalIsAWSService` are left as given for them, as the guides do not list their values.
 fn never_set(lower_key: &str, request: &Request) -> bool {
-    const PRINCIPAL_KEYS: [&str; 4] = [
-        "aws:principalarn",
-        "aws:principalaccount",
-        "aws:username",
-        "aws:principalservicename",
-    ];
-    match lower_key {
-        "kms:calleraccount" => !is_kms_action(&request.action),
-        k => PRINCIPAL_KEYS.contains(&k),
+    let kms = is_kms_action(&request.action);
+    let rows = derived_keys(&request.principal);
+    match rows.iter().find(|r| r.key.eq_ignore_ascii_case(lower_key)) {
+        Some(row) => row.value == Derived::Absent || (row.kms_only && !kms),
+        None => match lower_key {
+            "kms:calleraccount" => !kms,
+            "aws:principaltype" | "aws:principalisawsservice" => false,
+            k => PRINCIPAL_KEYS.iter().any(|p| p.eq_ignore_ascii_case(k)),
+        },
     }
 }
 
@@ -368,6 +370,13 @@ mod tests {
             found.iter().all(|(_, m)| m.starts_with("AWS does not set")),
             "{found:?}"
         );
+        // A service principal carries no kms:CallerAccount, even on a KMS action (the derived-key
+        // table; the evaluator removes it from such requests too).
+        let found = problems(
+            r#"{"principal": "cloudtrail.amazonaws.com", "action": "kms:GenerateDataKey",
+                "resource": "arn:aws:kms:us-east-1:111111111111:key/k", "context": {"kms:CallerAccount": "111111111111"}}"#,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]
