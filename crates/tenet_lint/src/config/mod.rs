@@ -46,99 +46,27 @@
 //! exceptions out of the policy files use `[[per-path]]` instead.
 
 use crate::registry::rule_by_code;
-use crate::registry::rule_by_name;
 use crate::rule::{Category, RuleMeta};
 use globset::GlobMatcher;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tenet_ast::{PolicyDocument, PolicyKind};
-use tenet_diagnostics::{Diagnostic, Severity, Span};
+use tenet_diagnostics::{Diagnostic, Severity};
 use toml::Spanned;
+
+mod error;
+mod selector;
+mod suppression;
+
+pub use error::ConfigError;
+use selector::known_codes;
+pub use selector::Selector;
+pub(crate) use suppression::apply_suppressions;
+pub use suppression::suppression_marker;
 
 /// The name of the configuration file.
 pub const CONFIG_FILE_NAME: &str = "tenet.toml";
-
-/// tenet's own failures while reading a configuration.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read `{path}`")]
-    #[diagnostic(code(tenet::config::io))]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML or has unknown keys.
-    #[error("invalid configuration `{path}`: {message}")]
-    #[diagnostic(code(tenet::config::toml))]
-    Toml {
-        /// The file.
-        path: PathBuf,
-        /// The TOML parser's message.
-        message: String,
-    },
-    /// A selector matches no code, prefix, category or rule name.
-    #[error("{}:{at}: unknown rule selector `{selector}`{hint}", path.display())]
-    #[diagnostic(
-        code(tenet::config::selector),
-        help("use a code such as `IAM012`, a prefix such as `IAM0`, a category or a rule name (`tenet rules` lists them)")
-    )]
-    UnknownSelector {
-        /// The configuration file.
-        path: PathBuf,
-        /// `line:column` of the selector in the file.
-        at: String,
-        /// The selector as written.
-        selector: String,
-        /// `: did you mean …?`, or empty.
-        hint: String,
-    },
-    /// No rule is selected and no structural code either.
-    #[error("{}: the configuration selects no rule: nothing would be checked", path.display())]
-    #[diagnostic(
-        code(tenet::config::empty),
-        help("remove the `ignore` that covers everything, or `select` some rules")
-    )]
-    SelectsNothing {
-        /// The configuration file.
-        path: PathBuf,
-    },
-    /// A severity is not `info`, `warning` or `error`.
-    #[error("invalid severity `{value}` for `{selector}`")]
-    #[diagnostic(code(tenet::config::severity), help("use `info`, `warning` or `error`"))]
-    InvalidSeverity {
-        /// The selector it was given for.
-        selector: String,
-        /// The value as written.
-        value: String,
-    },
-    /// A `[kinds]` value is not a policy kind.
-    #[error("invalid policy kind `{value}` for `{glob}`")]
-    #[diagnostic(
-        code(tenet::config::kind),
-        help("use `identity`, `resource`, `key`, `trust`, `scp` or `rcp`")
-    )]
-    InvalidKind {
-        /// The glob.
-        glob: String,
-        /// The value as written.
-        value: String,
-    },
-    /// A glob does not parse.
-    #[error("invalid glob `{glob}`")]
-    #[diagnostic(code(tenet::config::glob))]
-    InvalidGlob {
-        /// The glob as written.
-        glob: String,
-        /// Why.
-        #[source]
-        source: globset::Error,
-    },
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,97 +91,12 @@ struct RawPerPath {
     ignore: Vec<Spanned<String>>,
 }
 
-/// What a `select`/`ignore`/`[severity]` entry names.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Selector {
-    /// `ALL`.
-    All,
-    /// A category.
-    Category(Category),
-    /// A code or code prefix, uppercase (`IAM012`, `IAM0`, `SYN`).
-    Code(String),
-    /// A lint rule's kebab-case name.
-    Name(&'static str),
-}
-
-impl Selector {
-    /// Parses a selector; unknown names are an error, code-shaped strings are accepted as prefixes.
-    pub fn parse(s: &str) -> Result<Selector, ConfigError> {
-        let trimmed = s.trim();
-        if trimmed.eq_ignore_ascii_case("all") {
-            return Ok(Selector::All);
-        }
-        if let Some(c) = Category::from_name(trimmed) {
-            return Ok(Selector::Category(c));
-        }
-        if let Some(m) = rule_by_name(trimmed) {
-            return Ok(Selector::Name(m.name));
-        }
-        let known = known_codes();
-        if let Some(&(code, _)) = known.iter().find(|(_, name)| *name == trimmed) {
-            return Ok(Selector::Code(code.to_owned()));
-        }
-        let upper = trimmed.to_ascii_uppercase();
-        if is_code_like(trimmed) && known.iter().any(|(code, _)| code.starts_with(upper.as_str())) {
-            return Ok(Selector::Code(upper));
-        }
-        let candidates = known
-            .iter()
-            .flat_map(|(code, name)| [*code, *name])
-            .chain(Category::ALL.iter().map(|c| c.as_str()))
-            .chain(["ALL"]);
-        Err(ConfigError::UnknownSelector {
-            path: PathBuf::from(CONFIG_FILE_NAME),
-            at: String::new(),
-            selector: s.to_owned(),
-            hint: crate::suggest::did_you_mean(trimmed, candidates),
-        })
-    }
-
-    /// Whether this selector names the code (with its rule name and category, for lint rules).
-    pub fn matches(&self, code: &str, name: &str, category: Option<Category>) -> bool {
-        match self {
-            Selector::All => true,
-            Selector::Category(c) => category == Some(*c),
-            Selector::Code(prefix) => code.starts_with(prefix.as_str()),
-            Selector::Name(n) => *n == name,
-        }
-    }
-
-    /// How specific the selector is (higher wins for severity overrides).
-    fn specificity(&self, code: &str) -> usize {
-        match self {
-            Selector::All => 0,
-            Selector::Category(_) => 1,
-            Selector::Code(prefix) if prefix.len() < code.len() => 2 + prefix.len(),
-            Selector::Code(_) | Selector::Name(_) => 100,
-        }
-    }
-}
-
-/// Every code tenet reports (lint rules, the reader's and the grammars') with its rule name.
-fn known_codes() -> &'static [(&'static str, &'static str)] {
-    static KNOWN: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
-    KNOWN.get_or_init(|| {
-        crate::registry::lint_and_reader_codes()
-            .iter()
-            .map(|e| (e.code, e.name))
-            .collect()
-    })
-}
-
 /// `line:column` (1-based, columns in characters) of byte `offset` of `text`.
 fn position(text: &str, offset: usize) -> String {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     format!("{line}:{column}")
-}
-
-/// Letters then optional digits, e.g. `IAM012`, `IAM0`, `SYN`.
-fn is_code_like(s: &str) -> bool {
-    let letters = s.chars().take_while(char::is_ascii_alphabetic).count();
-    letters > 0 && s.chars().skip(letters).all(|c| c.is_ascii_digit())
 }
 
 #[derive(Clone, Debug)]
@@ -505,108 +348,9 @@ fn parse_kinds(table: &toml::Table) -> Result<Vec<(PathMatcher, PolicyKind)>, Co
     Ok(out)
 }
 
-/// The codes a `TenetIgnore` marker in `text` suppresses: `None` without a marker, `Some(empty)` for
-/// "every code".
-pub fn suppression_marker(text: &str) -> Option<Vec<String>> {
-    let lower = text.to_ascii_lowercase();
-    // A marker must end where its text ends: `TenetIgnored` or `TenetIgnoreLegacy` is a word,
-    // not a marker (it would otherwise suppress everything).
-    let (start, len) = ["tenetignore", "tenet-ignore", "tenet_ignore", "tenet:ignore"]
-        .iter()
-        .flat_map(|m| lower.match_indices(m).map(|(i, _)| (i, m.len())))
-        .filter(|&(i, len)| marker_ends(text.get(i + len..).unwrap_or_default()))
-        .min()?;
-    let mut rest = text.get(start + len..).unwrap_or_default();
-    let mut codes = Vec::new();
-    loop {
-        rest = rest.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
-        let Some((code, after)) = leading_code(rest) else {
-            return Some(codes);
-        };
-        codes.push(code.to_owned());
-        rest = after;
-    }
-}
-
-/// A code (capitals then digits) at the start of `s`, and the text after it.
-fn leading_code(s: &str) -> Option<(&str, &str)> {
-    let after_letters = s.trim_start_matches(|c: char| c.is_ascii_uppercase());
-    let after_digits = after_letters.trim_start_matches(|c: char| c.is_ascii_digit());
-    if after_letters.len() == s.len() || after_digits.len() == after_letters.len() {
-        return None;
-    }
-    s.split_at_checked(s.len() - after_digits.len())
-}
-
-/// Whether the text after a marker lets it stand: nothing, a separator, or a code (capitals then
-/// digits).
-fn marker_ends(rest: &str) -> bool {
-    let Some(first) = rest.chars().next() else {
-        return true;
-    };
-    if !first.is_ascii_alphanumeric() {
-        return true;
-    }
-    let after_letters = rest.trim_start_matches(|c: char| c.is_ascii_uppercase());
-    after_letters.len() < rest.len() && after_letters.starts_with(|c: char| c.is_ascii_digit())
-}
-
-/// Drops diagnostics suppressed by `Sid` markers (inside that statement) and `Id` markers (inside that
-/// document).
-pub(crate) fn apply_suppressions(diagnostics: &mut Vec<Diagnostic>, docs: &[PolicyDocument]) {
-    // The bool says whether the scope is a whole document (an `Id` marker): those never hide
-    // errors, which are what AWS rejects the policy for.
-    let mut scopes: Vec<(Span, Vec<String>, bool)> = Vec::new();
-    for doc in docs {
-        if let Some(codes) = doc.policy.id.as_ref().and_then(|id| suppression_marker(&id.value)) {
-            scopes.push((doc.span, codes, true));
-        }
-        for stmt in &doc.policy.statements {
-            if let Some(codes) = stmt.sid.as_ref().and_then(|sid| suppression_marker(&sid.value)) {
-                scopes.push((stmt.span, codes, false));
-            }
-        }
-    }
-    if scopes.is_empty() {
-        return;
-    }
-    diagnostics.retain(|d| {
-        !scopes.iter().any(|(span, codes, whole)| {
-            span.start <= d.span.start
-                && d.span.end <= span.end
-                && !(*whole && d.severity == Severity::Error)
-                && (codes.is_empty() || codes.iter().any(|c| c == d.code))
-        })
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markers_list_codes() {
-        assert_eq!(suppression_marker("AllowRead"), None);
-        assert_eq!(suppression_marker("AllowReadTenetIgnore"), Some(vec![]));
-        assert_eq!(
-            suppression_marker("AllowReadTenetIgnoreIAM012IAM013"),
-            Some(vec!["IAM012".to_owned(), "IAM013".to_owned()])
-        );
-        assert_eq!(
-            suppression_marker("read tenet-ignore: IAM012, SYN101 legacy"),
-            Some(vec!["IAM012".to_owned(), "SYN101".to_owned()])
-        );
-        assert_eq!(
-            suppression_marker("xTENETIGNOREIAM001ForLegacy"),
-            Some(vec!["IAM001".to_owned()])
-        );
-        assert_eq!(suppression_marker("TenetIgnoredLegacy"), None);
-        assert_eq!(suppression_marker("TenetIgnoreLegacy"), None);
-        assert_eq!(
-            suppression_marker("TenetIgnoredTenetIgnoreIAM012"),
-            Some(vec!["IAM012".to_owned()])
-        );
-    }
 
     #[test]
     fn unknown_selectors_are_located_with_a_suggestion() {
