@@ -95,7 +95,8 @@ impl Concrete<'_> {
 }
 
 fn statement_ref(ps: &PolicySet, source: PolicySource, statement: usize, effect: Effect) -> StatementRef {
-    let sid = policy_at(ps, source)
+    let sid = ps
+        .policy(source)
         .and_then(|p| p.statements.get(statement))
         .and_then(|s| s.value.sid.as_ref())
         .map(|s| s.value.clone());
@@ -104,19 +105,6 @@ fn statement_ref(ps: &PolicySet, source: PolicySource, statement: usize, effect:
         statement,
         sid,
         effect,
-    }
-}
-
-/// The policy of `ps` at `source` (not a grant).
-fn policy_at<'a>(ps: &PolicySet<'a>, source: PolicySource) -> Option<&'a Policy> {
-    match source {
-        PolicySource::Identity(i) => ps.identity.get(i).copied(),
-        PolicySource::Resource => ps.resource,
-        PolicySource::Boundary(i) => ps.boundaries.get(i).copied(),
-        PolicySource::Session => ps.session,
-        PolicySource::Scp { level, index } => ps.scps.get(level).and_then(|l| l.get(index)).copied(),
-        PolicySource::Rcp { level, index } => ps.rcps.get(level).and_then(|l| l.get(index)).copied(),
-        PolicySource::Grant(_) => None,
     }
 }
 

@@ -408,6 +408,19 @@ impl<'a> PolicySet<'a> {
         }
     }
 
+    /// The policy at `source` (`None` for a grant, or a source the set does not have).
+    pub fn policy(&self, source: PolicySource) -> Option<&'a Policy> {
+        match source {
+            PolicySource::Identity(i) => self.identity.get(i).copied(),
+            PolicySource::Resource => self.resource,
+            PolicySource::Boundary(i) => self.boundaries.get(i).copied(),
+            PolicySource::Session => self.session,
+            PolicySource::Scp { level, index } => self.scps.get(level).and_then(|l| l.get(index)).copied(),
+            PolicySource::Rcp { level, index } => self.rcps.get(level).and_then(|l| l.get(index)).copied(),
+            PolicySource::Grant(_) => None,
+        }
+    }
+
     /// Every policy of the set, in role order (identity, resource, boundaries, session, SCPs, RCPs).
     pub fn policies(&self) -> Vec<&'a Policy> {
         let mut v: Vec<&'a Policy> = self.identity.clone();

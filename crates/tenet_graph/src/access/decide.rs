@@ -3,7 +3,7 @@
 use tenet_ast::eval::{
     evaluate, ContextValue, Decision, Evaluation, KmsGrant, PolicySet, PolicySource, Request, RequestPrincipal,
 };
-use tenet_ast::{Effect, Policy};
+use tenet_ast::Effect;
 
 use super::{Analysis, Link, Oracle, OracleAnswer, Origins, Question, Subject, SubjectKind, OUTSIDER_ORG};
 
@@ -394,16 +394,7 @@ fn may_name(grantee: &str, who: &RequestPrincipal) -> bool {
 /// derives from the principal and resource), and nothing in it is a policy variable.
 fn fixed_deny(ev: &Evaluation, ps: &PolicySet, concrete: &Request) -> bool {
     ev.deciding.iter().filter(|r| r.effect == Effect::Deny).any(|r| {
-        let policy: Option<&Policy> = match r.source {
-            PolicySource::Identity(i) => ps.identity.get(i).copied(),
-            PolicySource::Resource => ps.resource,
-            PolicySource::Boundary(i) => ps.boundaries.get(i).copied(),
-            PolicySource::Session => ps.session,
-            PolicySource::Scp { level, index } => ps.scps.get(level).and_then(|l| l.get(index)).copied(),
-            PolicySource::Rcp { level, index } => ps.rcps.get(level).and_then(|l| l.get(index)).copied(),
-            PolicySource::Grant(_) => None,
-        };
-        let Some(stmt) = policy.and_then(|p| p.statements.get(r.statement)) else {
+        let Some(stmt) = ps.policy(r.source).and_then(|p| p.statements.get(r.statement)) else {
             return false;
         };
         let s = &stmt.value;
