@@ -5,7 +5,7 @@
 //! unknown); the prover asks it of every model before reporting it.
 
 use super::decide::Concrete;
-use super::principal::{AwsPrincipalKind, RequestPrincipal};
+use super::principal::RequestPrincipal;
 use super::skeleton::{self, Domain, ServiceRule};
 use super::world::World;
 use super::{evaluate, KmsGrant, PolicySet, PolicySource, PrincipalMatch, Request};
@@ -172,14 +172,7 @@ pub fn open_point(world: &World, request: &Request) -> Option<String> {
     // A federated-user session of a closed account whose user the world does not name: its
     // identity side is read as open, though it is one of its users' capped by an unknown session
     // policy.
-    let RequestPrincipal::Aws {
-        account,
-        kind: AwsPrincipalKind::FederatedUser { .. },
-        ..
-    } = who
-    else {
-        return None;
-    };
+    let account = who.federated_session_account()?;
     (world.federation_identity_open(who) && evaluate(request, &ps).decision.is_allowed()).then(|| {
         format!(
             "the answer depends on which IAM user of the closed account {account} created the federated-user \

@@ -139,6 +139,19 @@ impl RequestPrincipal {
         }
     }
 
+    /// The account of a federated-user session (`GetFederationToken`); `None` for any other
+    /// principal.
+    pub fn federated_session_account(&self) -> Option<&str> {
+        match self {
+            RequestPrincipal::Aws {
+                account,
+                kind: AwsPrincipalKind::FederatedUser { .. },
+                ..
+            } => Some(account),
+            _ => None,
+        }
+    }
+
     /// Whether this is a service-linked role or one of its sessions. Service-linked roles live under
     /// the path `/aws-service-role/`; a session ARN drops the path, so for sessions the role name
     /// prefix `AWSServiceRoleFor` (which every service-linked role has) decides.

@@ -77,12 +77,7 @@ pub fn names_user_of(principals: &Principals, account: &str) -> Vec<RequestPrinc
 /// Whether `user` may be the IAM user who created the federated-user session `who`: `federator`
 /// when the world names it, else (`None`) any IAM user of the session's account.
 fn may_have_federated(user: &RequestPrincipal, who: &RequestPrincipal, federator: Option<&RequestPrincipal>) -> bool {
-    let RequestPrincipal::Aws {
-        account,
-        kind: AwsPrincipalKind::FederatedUser { .. },
-        ..
-    } = who
-    else {
+    let Some(account) = who.federated_session_account() else {
         return false;
     };
     match federator {

@@ -499,12 +499,7 @@ fn unknown_federator(
     who: &RequestPrincipal,
     federator: Option<&RequestPrincipal>,
 ) -> Vec<usize> {
-    let RequestPrincipal::Aws {
-        account,
-        kind: AwsPrincipalKind::FederatedUser { .. },
-        ..
-    } = who
-    else {
+    let Some(account) = who.federated_session_account() else {
         return Vec::new();
     };
     if federator.is_some() {

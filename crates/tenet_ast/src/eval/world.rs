@@ -185,12 +185,7 @@ impl<'a> World<'a> {
     /// any session policy, so its identity side is read as open, and an allow that depends on it
     /// is an open point.
     pub fn federation_identity_open(&self, who: &RequestPrincipal) -> bool {
-        let RequestPrincipal::Aws {
-            account,
-            kind: AwsPrincipalKind::FederatedUser { .. },
-            ..
-        } = who
-        else {
+        let Some(account) = who.federated_session_account() else {
             return false;
         };
         self.closed_accounts.contains(account)
@@ -198,7 +193,7 @@ impl<'a> World<'a> {
             && self
                 .owned
                 .iter()
-                .any(|o| is_user(&o.owner) && o.owner.account() == Some(account.as_str()))
+                .any(|o| is_user(&o.owner) && o.owner.account() == Some(account))
     }
 
     /// The policies in play when `who` makes a request to a resource of `resource_account`.
