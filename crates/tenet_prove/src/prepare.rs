@@ -4,7 +4,7 @@
 
 use crate::encode::{arn_account, pattern_account, Encoder, RESOURCE_ACCOUNT};
 use crate::ir::*;
-use crate::lang::ast::{PrincipalFilter, Property, PropertyKind};
+use crate::lang::ast::{PrincipalFilter, Property, PropertyKind, RequestPattern};
 use crate::load::{single, Headers};
 use crate::principals::{candidates, candidates_avoiding, Candidate};
 use crate::property::*;
@@ -108,25 +108,15 @@ pub fn prepare(base: &Path, headers: &Arc<Headers>, property: &Property) -> Prep
 /// `never` and `only`: a request matching the pattern is allowed (and, for `only`, breaks the
 /// condition), by any principal the pattern covers, each with its own policies.
 fn pattern_property(headers: &Arc<Headers>, kind: &PropertyKind) -> Result<Built, String> {
-    let (PropertyKind::Never {
+    let Some(RequestPattern {
         actions,
         resources,
         owner,
         principal,
-    }
-    | PropertyKind::Only {
-        actions,
-        resources,
-        owner,
-        principal,
-        ..
-    }) = kind
+        condition,
+    }) = kind.pattern()
     else {
         return Err("internal: not a `never` or `only` property".into());
-    };
-    let condition = match kind {
-        PropertyKind::Only { condition, .. } => Some(condition),
-        _ => None,
     };
     let world = headers.usable()?;
     let policies = world.policies();

@@ -24,7 +24,7 @@ use tenet_graph::access::{identity_ids, plan, Link, LinkTarget};
 use tenet_graph::{Estate, PrincipalKind};
 
 use crate::budget::Budget;
-use crate::lang::ast::{Organization, PrincipalFilter, Property, PropertyKind};
+use crate::lang::ast::{Organization, PrincipalFilter, Property, PropertyKind, RequestPattern};
 use crate::load::{Headers, OwnedPolicies, ResourceRole};
 use crate::prepare::prepare;
 use crate::run::check;
@@ -438,21 +438,15 @@ fn can(base: &Path, input: &EstateInput, property: &Property, budget: &Budget) -
 /// The pieces of a `never`/`only` over the estate: one per estate resource the resource patterns
 /// name.
 fn pattern_pieces(input: &EstateInput, property: &Property) -> Result<Vec<Piece>, String> {
-    let (actions, resources, owner, principal) = match &property.kind {
-        PropertyKind::Never {
-            actions,
-            resources,
-            owner,
-            principal,
-        }
-        | PropertyKind::Only {
-            actions,
-            resources,
-            owner,
-            principal,
-            ..
-        } => (actions, resources, owner, principal),
-        _ => return Err("internal: not a `never` or `only` property".into()),
+    let Some(RequestPattern {
+        actions,
+        resources,
+        owner,
+        principal,
+        ..
+    }) = property.kind.pattern()
+    else {
+        return Err("internal: not a `never` or `only` property".into());
     };
     let e = &input.estate;
     // The estate resource of every (action, resource pattern): the first link of its chain (the

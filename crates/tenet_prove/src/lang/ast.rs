@@ -164,6 +164,50 @@ pub enum PropertyKind {
     },
 }
 
+/// The request pattern of a `never` or `only` property.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestPattern<'a> {
+    /// Action patterns.
+    pub actions: &'a Vec<String>,
+    /// Resource patterns.
+    pub resources: &'a Vec<String>,
+    /// `owned by`.
+    pub owner: &'a Option<String>,
+    /// The principals the property is about (all when absent).
+    pub principal: &'a Option<PrincipalFilter>,
+    /// For `only`: what every allowed request must satisfy.
+    pub condition: Option<&'a Cond>,
+}
+
+impl PropertyKind {
+    /// The request pattern of a `never` or `only` property; `None` for the other kinds.
+    pub fn pattern(&self) -> Option<RequestPattern<'_>> {
+        let (actions, resources, owner, principal, condition) = match self {
+            PropertyKind::Never {
+                actions,
+                resources,
+                owner,
+                principal,
+            } => (actions, resources, owner, principal, None),
+            PropertyKind::Only {
+                actions,
+                resources,
+                owner,
+                principal,
+                condition,
+            } => (actions, resources, owner, principal, Some(condition)),
+            _ => return None,
+        };
+        Some(RequestPattern {
+            actions,
+            resources,
+            owner,
+            principal,
+            condition,
+        })
+    }
+}
+
 /// A named property.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Property {
