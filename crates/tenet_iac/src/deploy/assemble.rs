@@ -11,6 +11,22 @@ use tenet_diagnostics::Diagnostic;
 use super::{Bucket, BucketEncryption, Deployment, Doc, Grant, Identity, IdentityKind, Key, Place, Res, Ty, Val};
 use crate::Form;
 
+/// What every one-file form ends with: the note on the partition when it was not given, and the
+/// file's diagnostics with those on unresolved values dropped.
+pub(crate) fn closing(
+    file: &crate::IacFile,
+    options: &crate::Options,
+    notes: &mut Vec<String>,
+) -> Vec<(usize, Diagnostic)> {
+    if !options.parameters.contains_key("AWS::Partition") {
+        notes.push("the partition is taken to be `aws` (give `--parameter AWS::Partition=…` otherwise)".into());
+    }
+    file.settle(file.diagnostics.clone())
+        .into_iter()
+        .map(|d| (0, d))
+        .collect()
+}
+
 /// Builds the deployment from the listed resources.
 pub(crate) fn assemble(
     form: Form,

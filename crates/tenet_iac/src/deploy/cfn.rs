@@ -132,14 +132,7 @@ pub(crate) fn read(text: &str, options: &Options) -> Option<super::Deployment> {
             ..r
         });
     }
-    if !options.parameters.contains_key("AWS::Partition") {
-        notes.push("the partition is taken to be `aws` (give `--parameter AWS::Partition=…` otherwise)".into());
-    }
-    let diagnostics = file
-        .settle(file.diagnostics.clone())
-        .into_iter()
-        .map(|d| (0, d))
-        .collect();
+    let diagnostics = super::assemble::closing(&file, options, &mut notes);
     Some(assemble(Form::CloudFormation, &place, &out, diagnostics, notes))
 }
 
